@@ -1,0 +1,28 @@
+/*
+ * error.h (internal) - setting the thread's last error.
+ */
+#ifndef LG_ERROR_H
+#define LG_ERROR_H
+
+#include "attrledger/error.h"
+
+#if defined(__GNUC__)
+#define LG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define LG_PRINTF(a, b)
+#endif
+
+/*
+ * Set the last error and return `code`, so `return lg_error_set(...)` works.
+ * The message is formatted into a fixed thread-local buffer (no allocation,
+ * so ENOMEM can be reported) and truncated at 255 bytes.
+ */
+int lg_error_set(int code, const char *fmt, ...) LG_PRINTF(2, 3);
+
+/* Prefix the current message with "prefix: " (keeps the code). */
+int lg_error_prefix(int code, const char *fmt, ...) LG_PRINTF(2, 3);
+
+/* Shorthand for out of memory. */
+int lg_error_nomem(void);
+
+#endif
