@@ -1,3 +1,81 @@
-/* placeholder until the CLI lands */
-int main(void);
-int main(void) { return 0; }
+/*
+ * main.c - attrledger: dispatch to a command.
+ *
+ *   attrledger [global options] <command> [options] [args]
+ *
+ * Global options may also follow the command. -C DIR defaults to
+ * $ATTRLEDGER_DIR. See help.c for every command's help text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(cli *c, int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"init", cmd_init},
+    {"key", cmd_key},
+    {"sign", cmd_sign},
+    {"submit", cmd_submit},
+    {"show", cmd_show},
+    {"log", cmd_log},
+    {"checkpoint", cmd_checkpoint},
+    {"prove", cmd_prove},
+    {"verify", cmd_verify},
+    {"verify-receipt", cmd_verify_receipt},
+    {NULL, NULL},
+};
+
+int
+main(int argc, char **argv)
+{
+    cli c = {0};
+    int i = 1;
+
+    c.dir = getenv("ATTRLEDGER_DIR");
+    c.cmd = NULL;
+    if (ledger_init() < 0) {
+        fprintf(stderr, "attrledger: %s\n", ledger_error_last()->message);
+        return EXIT_OPERATIONAL;
+    }
+    /* Global options before the command. */
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--version") == 0) {
+            printf("attrledger %s\n", LEDGER_VERSION_STRING);
+            return EXIT_OK;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            return cli_help(NULL);
+        } else if (strcmp(a, "--json") == 0) {
+            c.json = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            c.quiet = 1;
+        } else if ((strcmp(a, "-C") == 0 || strcmp(a, "--ledger") == 0) && i + 1 < argc) {
+            c.dir = argv[++i];
+        } else if (strncmp(a, "--ledger=", 9) == 0) {
+            c.dir = a + 9;
+        } else if (strcmp(a, "--passphrase-file") == 0 && i + 1 < argc) {
+            c.passphrase_file = argv[++i];
+        } else {
+            return cli_usage(&c, "unknown global option %s (see: attrledger help)", a);
+        }
+    }
+    if (i >= argc) {
+        cli_print_help(NULL);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[i], "help") == 0)
+        return cli_help(i + 1 < argc ? argv[i + 1] : NULL);
+    for (const command *cmd = commands; cmd->name != NULL; cmd++) {
+        if (strcmp(cmd->name, argv[i]) == 0) {
+            c.cmd = cmd->name;
+            return cmd->fn(&c, argc - i, argv + i);
+        }
+    }
+    return cli_usage(&c, "unknown command \"%s\" (see: attrledger help)", argv[i]);
+}

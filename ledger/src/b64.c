@@ -9,6 +9,7 @@
 #include "b64.h"
 
 #include "alloc.h"
+#include "attrledger/buf.h"
 
 static const char alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -98,6 +99,12 @@ lg_b64_decode(uint8_t *out, size_t *out_len, const char *in, size_t len)
     }
     *out_len = o;
     return 0;
+}
+
+void
+ledger_b64_encode(char *out, const uint8_t *in, size_t n)
+{
+    lg_b64_encode(out, in, n);
 }
 
 char *

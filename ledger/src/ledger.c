@@ -1,16 +1,56 @@
 /*
- * ledger.c - the facade: library initialisation (more to come).
+ * ledger.c - the facade: create, open, submit, read and prove.
+ *
+ * Submit pipeline (one LMDB write transaction per batch):
+ *   1. decode every envelope (codec.c: limits, canonical form);
+ *   2. for each record: dedup by record digest (an identical record returns
+ *      its existing entry), reject a reused record_id, check policy and
+ *      resolve keys (policy.c), verify every signature (crypto.c);
+ *   3. append the leaf (MDB_APPEND), its new stored hashes (merkle.c compact
+ *      range: O(log n) work per entry, no rereading of old leaves), the
+ *      records/digests rows and the registry changes;
+ *   4. sign a checkpoint for the new size and store it with the new size
+ *      and root, in the same transaction, so the stored last checkpoint and
+ *      the tree can never disagree, even across a crash;
+ *   5. commit, then hand back receipts (tlog-proof) against that checkpoint.
+ * If anything fails, the transaction is aborted: nothing is written.
+ *
+ * integrated_time is the ledger's clock in Unix ms, forced non-decreasing.
+ * ATTRLEDGER_FAKE_TIME_MS (tests only) pins it for reproducible output.
  */
-#include "attrledger/buf.h"
-#include "attrledger/common.h"
+#include "attrledger/ledger.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "alloc.h"
+#include "codec.h"
 #include "crypto.h"
+#include "error.h"
+#include "json.h"
+#include "ledger_int.h"
+#include "merkle.h"
+#include "note.h"
+#include "policy.h"
+#include "record.h"
+#include "store.h"
+
+#define LG_STORE_FORMAT "1"
+/* How often a submission retries after growing a full map. */
+#define LG_GROW_RETRIES 8
 
 int
 ledger_init(void)
 {
-    return lg_crypto_init();
+    int rc = lg_crypto_init();
+
+    if (rc == 0)
+        lg_json_init();
+    return rc;
 }
 
 void
@@ -21,4 +61,795 @@ ledger_buf_dispose(ledger_buf *buf)
     lg_free(buf->data);
     buf->data = NULL;
     buf->len = 0;
+}
+
+/* ---- meta helpers ---- */
+
+static int
+meta_get(lg_txn *t, const char *name, ledger_buf *out)
+{
+    int rc = lg_store_get(t, LG_DB_META, name, strlen(name), out);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"%s\" is missing", name);
+    return rc;
+}
+
+static int
+meta_put(lg_txn *t, const char *name, const void *v, size_t len)
+{
+    return lg_store_put(t, LG_DB_META, name, strlen(name), v, len, 0);
+}
+
+int
+lg_meta_state(lg_txn *t, lg_meta *m)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc;
+
+    memset(m, 0, sizeof *m);
+    if ((rc = meta_get(t, "size", &b)) < 0)
+        return rc;
+    if (b.len != 8) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"size\" is malformed");
+    }
+    m->size = lg_be_u64(b.data);
+    ledger_buf_dispose(&b);
+    if ((rc = meta_get(t, "root", &b)) < 0)
+        return rc;
+    if (b.len != 32) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"root\" is malformed");
+    }
+    memcpy(m->root, b.data, 32);
+    ledger_buf_dispose(&b);
+    if ((rc = meta_get(t, "time", &b)) < 0)
+        return rc;
+    if (b.len != 8) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"time\" is malformed");
+    }
+    m->time = lg_be_u64(b.data);
+    ledger_buf_dispose(&b);
+    return 0;
+}
+
+static int
+meta_put_state(lg_txn *t, const lg_meta *m)
+{
+    uint8_t size[8], tm[8];
+    int rc;
+
+    lg_u64_be(size, m->size);
+    lg_u64_be(tm, m->time);
+    if ((rc = meta_put(t, "size", size, 8)) < 0 || (rc = meta_put(t, "root", m->root, 32)) < 0 ||
+        (rc = meta_put(t, "time", tm, 8)) < 0)
+        return rc;
+    return 0;
+}
+
+/* ---- the store-backed policy state ---- */
+
+static int
+st_get_key(void *p, const uint8_t key_id[32], lg_key_row *out)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc = lg_store_get(p, LG_DB_KEYS, key_id, 32, &b);
+
+    if (rc < 0)
+        return rc;
+    rc = lg_key_row_decode(out, b.data, b.len);
+    ledger_buf_dispose(&b);
+    return rc;
+}
+
+static int
+st_get_participant(void *p, const char *id, lg_participant_row *out)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc = lg_store_get(p, LG_DB_PARTICIPANTS, id, strlen(id), &b);
+
+    if (rc < 0)
+        return rc;
+    rc = lg_participant_row_decode(out, b.data, b.len);
+    ledger_buf_dispose(&b);
+    return rc;
+}
+
+static int
+st_put_key(void *p, const uint8_t key_id[32], const lg_key_row *row)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc = lg_key_row_encode(&b, row);
+
+    if (rc == 0)
+        rc = lg_store_put(p, LG_DB_KEYS, key_id, 32, b.data, b.len, 0);
+    ledger_buf_dispose(&b);
+    return rc;
+}
+
+static int
+st_put_participant(void *p, const char *id, const lg_participant_row *row)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc = lg_participant_row_encode(&b, row);
+
+    if (rc == 0)
+        rc = lg_store_put(p, LG_DB_PARTICIPANTS, id, strlen(id), b.data, b.len, 0);
+    ledger_buf_dispose(&b);
+    return rc;
+}
+
+void
+lg_store_policy_state(lg_policy_state *st, lg_txn *t)
+{
+    st->get_key = st_get_key;
+    st->get_participant = st_get_participant;
+    st->put_key = st_put_key;
+    st->put_participant = st_put_participant;
+    st->payload = t;
+}
+
+/* ---- open / create ---- */
+
+static uint64_t
+now_ms(void)
+{
+    const char *fake = getenv("ATTRLEDGER_FAKE_TIME_MS");
+    struct timespec ts;
+
+    if (fake != NULL && *fake != '\0')
+        return strtoull(fake, NULL, 10);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int
+load_identity(ledger_log *log, lg_txn *t)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc;
+
+    if ((rc = meta_get(t, "format", &b)) < 0)
+        return rc;
+    if (b.len != strlen(LG_STORE_FORMAT) || memcmp(b.data, LG_STORE_FORMAT, b.len) != 0) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_EVERSION, "ledger store format is not %s", LG_STORE_FORMAT);
+    }
+    ledger_buf_dispose(&b);
+    if ((rc = meta_get(t, "origin", &b)) < 0)
+        return rc;
+    if (b.len == 0 || b.len > LEDGER_NAME_MAX) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"origin\" is malformed");
+    }
+    memcpy(log->origin, b.data, b.len);
+    log->origin[b.len] = '\0';
+    ledger_buf_dispose(&b);
+    if ((rc = meta_get(t, "log_public_key", &b)) < 0)
+        return rc;
+    if (b.len != 32) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"log_public_key\" is malformed");
+    }
+    memcpy(log->log_pk, b.data, 32);
+    ledger_buf_dispose(&b);
+    return 0;
+}
+
+int
+ledger_log_open(ledger_log **out, const char *dir, unsigned flags)
+{
+    ledger_log *log;
+    lg_txn *t = NULL;
+    int rc;
+
+    if (out == NULL || dir == NULL)
+        return lg_error_set(LEDGER_EINVAL, "open: missing argument");
+    *out = NULL;
+    log = lg_calloc(1, sizeof *log);
+    if (log == NULL)
+        return lg_error_nomem();
+    if ((rc = lg_store_open(&log->store, dir,
+                            (flags & LEDGER_OPEN_READONLY) ? LG_STORE_RDONLY : 0)) < 0)
+        goto fail;
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        goto fail;
+    rc = load_identity(log, t);
+    lg_txn_abort(t);
+    if (rc < 0)
+        goto fail;
+    *out = log;
+    return 0;
+fail:
+    ledger_log_free(log);
+    return rc;
+}
+
+void
+ledger_log_free(ledger_log *log)
+{
+    if (log == NULL)
+        return;
+    lg_store_close(log->store);
+    lg_free(log);
+}
+
+int
+ledger_log_set_signer(ledger_log *log, const ledger_key *key)
+{
+    uint8_t pk[32];
+
+    ledger_key_public(pk, key);
+    if (memcmp(pk, log->log_pk, 32) != 0)
+        return lg_error_set(LEDGER_EBADSIG, "key %s is not the log key of this ledger",
+                            ledger_key_name(key));
+    if (strcmp(ledger_key_name(key), log->origin) != 0)
+        return lg_error_set(LEDGER_EBADSIG, "log key name %s does not match origin %s",
+                            ledger_key_name(key), log->origin);
+    log->signer = key;
+    return 0;
+}
+
+/* ---- append ---- */
+
+typedef struct {
+    lg_record *rec;        /* decoded (borrowed) */
+    const lg_envelope *env;
+} batch_item;
+
+static int
+append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
+           lg_meta *m, const batch_item *it, ledger_receipt *rcpt, size_t pos)
+{
+    const lg_envelope *env = it->env;
+    const char *rid = lg_record_id(it->rec);
+    uint8_t digest[32], key[8];
+    ledger_buf leaf = LEDGER_BUF_INIT;
+    lg_sig_keys keys;
+    lg_hash leaf_hash, new_hashes[64];
+    uint64_t existing, time_ms, first;
+    int n_new, rc;
+
+    memset(rcpt, 0, sizeof *rcpt);
+    snprintf(rcpt->record_id, sizeof rcpt->record_id, "%s", rid);
+    lg_sha256(digest, env->record, env->record_len);
+    rc = lg_store_get_u64(t, LG_DB_DIGESTS, digest, 32, &existing);
+    if (rc == 0) {
+        /* Idempotent resubmission: hand back the existing entry. */
+        rcpt->index = existing;
+        rcpt->existed = 1;
+        return 0;
+    }
+    if (rc != LEDGER_ENOTFOUND)
+        return rc;
+    rc = lg_store_get_u64(t, LG_DB_RECORDS, rid, strlen(rid), &existing);
+    if (rc == 0)
+        return lg_error_set(LEDGER_EEXISTS,
+                            "record %zu (%s): record_id already used by entry %llu with "
+                            "different content",
+                            pos, rid, (unsigned long long)existing);
+    if (rc != LEDGER_ENOTFOUND)
+        return rc;
+
+    if ((rc = lg_policy_check(&keys, st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
+        return rc;
+    for (size_t i = 0; i < env->n_sigs; i++) {
+        if (lg_record_verify(env->sigs[i].sig, env->record, env->record_len, keys.pk[i]) != 0)
+            return lg_error_set(LEDGER_EBADSIG, "record %s: signature %zu does not verify", rid,
+                                i);
+    }
+
+    time_ms = now_ms();
+    if (time_ms < m->time)
+        time_ms = m->time;
+    if ((rc = lg_entry_encode(&leaf, m->size, time_ms, env->record, env->record_len, env->sigs,
+                              env->n_sigs)) < 0)
+        return lg_error_prefix(rc, "record %s", rid);
+    lg_u64_be(key, m->size);
+    if ((rc = lg_store_put(t, LG_DB_ENTRIES, key, 8, leaf.data, leaf.len, LG_PUT_APPEND)) < 0)
+        goto done;
+    lg_merkle_leaf_hash(leaf_hash, leaf.data, leaf.len);
+    first = lg_merkle_stored_count(m->size);
+    lg_merkle_range_append(range, leaf_hash, new_hashes, &n_new);
+    for (int i = 0; i < n_new; i++) {
+        lg_u64_be(key, first + (uint64_t)i);
+        if ((rc = lg_store_put(t, LG_DB_HASHES, key, 8, new_hashes[i], 32, LG_PUT_APPEND)) < 0)
+            goto done;
+    }
+    lg_u64_be(key, m->size);
+    if ((rc = lg_store_put(t, LG_DB_RECORDS, rid, strlen(rid), key, 8, LG_PUT_NOOVERWRITE)) < 0 ||
+        (rc = lg_store_put(t, LG_DB_DIGESTS, digest, 32, key, 8, LG_PUT_NOOVERWRITE)) < 0)
+        goto done;
+    if ((rc = lg_policy_apply(st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
+        goto done;
+    rcpt->index = m->size;
+    m->size++;
+    m->time = time_ms;
+done:
+    ledger_buf_dispose(&leaf);
+    return rc;
+}
+
+/* Sign and store a checkpoint for the current size. */
+static int
+sign_checkpoint(ledger_log *log, lg_txn *t, const lg_meta *m, ledger_buf *note_out)
+{
+    lg_checkpoint cp;
+    ledger_buf body = LEDGER_BUF_INIT;
+    uint8_t key[8];
+    int rc;
+
+    memset(&cp, 0, sizeof cp);
+    memcpy(cp.origin, log->origin, sizeof cp.origin);
+    cp.size = m->size;
+    memcpy(cp.root, m->root, 32);
+    if ((rc = lg_checkpoint_format(&body, &cp)) < 0)
+        return rc;
+    rc = lg_note_sign(note_out, body.data, body.len, log->signer);
+    ledger_buf_dispose(&body);
+    if (rc < 0)
+        return rc;
+    lg_u64_be(key, m->size);
+    rc = lg_store_put(t, LG_DB_CHECKPOINTS, key, 8, note_out->data, note_out->len,
+                      LG_PUT_APPEND);
+    if (rc < 0)
+        ledger_buf_dispose(note_out);
+    return rc;
+}
+
+static int
+latest_checkpoint(lg_txn *t, ledger_buf *out)
+{
+    int rc = lg_store_last(t, LG_DB_CHECKPOINTS, NULL, out);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger has no signed checkpoint");
+    return rc;
+}
+
+static int
+make_receipt(lg_txn *t, ledger_receipt *r, uint64_t size, const ledger_buf *note)
+{
+    lg_hash proof[LG_PROOF_MAX_HASHES];
+    uint8_t key[8];
+    size_t n;
+    int rc;
+
+    lg_u64_be(key, r->index);
+    if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &r->leaf)) < 0)
+        return rc == LEDGER_ENOTFOUND
+                   ? lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
+                                  (unsigned long long)r->index)
+                   : rc;
+    lg_merkle_leaf_hash(r->leaf_hash, r->leaf.data, r->leaf.len);
+    if ((rc = lg_merkle_prove_inclusion(proof, &n, r->index, size, lg_store_hash_reader, t)) < 0)
+        return rc;
+    return lg_receipt_format(&r->receipt, r->index, (const lg_hash *)proof, n, note->data,
+                             note->len);
+}
+
+/* One attempt of a batch in one write transaction. */
+static int
+submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *rcpts)
+{
+    lg_txn *t = NULL;
+    lg_policy_state st;
+    lg_merkle_range range;
+    lg_meta m;
+    ledger_buf note = LEDGER_BUF_INIT;
+    uint64_t old_size;
+    int rc;
+
+    if ((rc = lg_txn_begin(&t, log->store, 1)) < 0)
+        return rc;
+    if ((rc = lg_meta_state(t, &m)) < 0)
+        goto fail;
+    old_size = m.size;
+    if ((rc = lg_merkle_range_load(&range, m.size, lg_store_hash_reader, t)) < 0)
+        goto fail;
+    lg_store_policy_state(&st, t);
+    for (size_t i = 0; i < n; i++)
+        if ((rc = append_one(t, &st, &range, &m, &items[i], &rcpts[i], i)) < 0)
+            goto fail;
+    if (m.size != old_size) {
+        lg_merkle_range_root(&range, m.root);
+        if ((rc = meta_put_state(t, &m)) < 0 || (rc = sign_checkpoint(log, t, &m, &note)) < 0)
+            goto fail;
+    } else if ((rc = latest_checkpoint(t, &note)) < 0) {
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((rc = make_receipt(t, &rcpts[i], m.size, &note)) < 0)
+            goto fail;
+    ledger_buf_dispose(&note);
+    return lg_txn_commit(t);
+fail:
+    ledger_buf_dispose(&note);
+    lg_txn_abort(t);
+    ledger_receipts_dispose(rcpts, n);
+    return rc;
+}
+
+static int
+submit_items(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *rcpts)
+{
+    int rc;
+
+    for (int attempt = 0;; attempt++) {
+        rc = submit_txn(log, items, n, rcpts);
+        if (rc != LEDGER_EFULL || attempt == LG_GROW_RETRIES)
+            return rc;
+        /* The map is full: grow it and replay the whole batch. */
+        if ((rc = lg_store_grow(log->store)) < 0)
+            return rc;
+    }
+}
+
+int
+ledger_log_submit(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const *envs,
+                  size_t n)
+{
+    batch_item *items;
+    int rc;
+
+    if (rcpts == NULL || log == NULL || (envs == NULL && n > 0))
+        return lg_error_set(LEDGER_EINVAL, "submit: missing argument");
+    memset(rcpts, 0, n * sizeof *rcpts);
+    if (n == 0)
+        return lg_error_set(LEDGER_EINVAL, "submit: nothing to submit");
+    if (log->signer == NULL)
+        return lg_error_set(LEDGER_EINVAL, "submit: the log signing key is not loaded");
+    items = lg_calloc(n, sizeof *items);
+    if (items == NULL)
+        return lg_error_nomem();
+    for (size_t i = 0; i < n; i++) {
+        items[i].rec = envs[i]->rec;
+        items[i].env = envs[i]->env;
+    }
+    rc = submit_items(log, items, n, rcpts);
+    lg_free(items);
+    return rc;
+}
+
+void
+ledger_receipts_dispose(ledger_receipt *r, size_t n)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        ledger_buf_dispose(&r[i].leaf);
+        ledger_buf_dispose(&r[i].receipt);
+    }
+}
+
+int
+ledger_log_create(ledger_log **out, const char *dir, const ledger_init_options *opts)
+{
+    ledger_log *log = NULL;
+    lg_admin_spec admins[LG_MAX_SIGS];
+    ledger_buf genesis = LEDGER_BUF_INIT;
+    lg_envelope *env = NULL;
+    ledger_envelope *wrapped = NULL;
+    ledger_receipt rcpt;
+    lg_txn *t = NULL;
+    lg_meta m;
+    char path[4096];
+    struct stat st;
+    uint8_t pk[32];
+    int rc;
+
+    if (out == NULL || dir == NULL || opts == NULL || opts->log_key == NULL ||
+        opts->origin == NULL)
+        return lg_error_set(LEDGER_EINVAL, "create: missing argument");
+    *out = NULL;
+    if (opts->version != LEDGER_INIT_OPTIONS_VERSION)
+        return lg_error_set(LEDGER_EINVAL, "create: unknown options version %u", opts->version);
+    if (!lg_key_name_valid(opts->origin, strlen(opts->origin)))
+        return lg_error_set(LEDGER_EINVAL,
+                            "origin \"%.64s\" must be 1-255 bytes without spaces or '+'",
+                            opts->origin);
+    if (strcmp(opts->origin, ledger_key_name(opts->log_key)) != 0)
+        return lg_error_set(LEDGER_EINVAL, "log key name %s must equal the origin %s",
+                            ledger_key_name(opts->log_key), opts->origin);
+    if (opts->n_admins > LG_MAX_SIGS)
+        return lg_error_set(LEDGER_EINVAL, "%zu admins, max %d", opts->n_admins, LG_MAX_SIGS);
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    if (stat(path, &st) == 0)
+        return lg_error_set(LEDGER_EEXISTS, "%s already holds a ledger", dir);
+    for (size_t i = 0; i < opts->n_admins; i++) {
+        if (opts->admins[i].type != LEDGER_SIGTYPE_ED25519)
+            return lg_error_set(LEDGER_EINVAL, "admin key %s is not an Ed25519 key",
+                                opts->admins[i].name);
+        admins[i].id = opts->admins[i].name;
+        admins[i].public_key = opts->admins[i].public_key;
+    }
+    ledger_key_public(pk, opts->log_key);
+
+    log = lg_calloc(1, sizeof *log);
+    if (log == NULL)
+        return lg_error_nomem();
+    snprintf(log->origin, sizeof log->origin, "%s", opts->origin);
+    memcpy(log->log_pk, pk, 32);
+    log->signer = opts->log_key;
+    if ((rc = lg_store_open(&log->store, dir, LG_STORE_CREATE)) < 0)
+        goto done;
+    /* Identity and an empty tree, then the genesis entry as a batch of one. */
+    if ((rc = lg_txn_begin(&t, log->store, 1)) < 0)
+        goto done;
+    memset(&m, 0, sizeof m);
+    lg_merkle_empty_root(m.root);
+    if ((rc = meta_put(t, "format", LG_STORE_FORMAT, strlen(LG_STORE_FORMAT))) < 0 ||
+        (rc = meta_put(t, "origin", log->origin, strlen(log->origin))) < 0 ||
+        (rc = meta_put(t, "log_public_key", pk, 32)) < 0 || (rc = meta_put_state(t, &m)) < 0)
+        goto done;
+    rc = lg_txn_commit(t);
+    t = NULL;
+    if (rc < 0)
+        goto done;
+
+    if ((rc = lg_genesis_encode(&genesis, log->origin, pk, admins, opts->n_admins,
+                                (int64_t)(now_ms() / 1000))) < 0)
+        goto done;
+    env = lg_calloc(1, sizeof *env);
+    if (env == NULL) {
+        rc = lg_error_nomem();
+        goto done;
+    }
+    env->record = genesis.data;
+    env->record_len = genesis.len;
+    genesis.data = NULL;
+    if ((rc = lg_record_sign(env->sigs[0].sig, env->record, env->record_len, opts->log_key)) <
+        0)
+        goto done;
+    ledger_key_id(env->sigs[0].key_id, opts->log_key);
+    env->n_sigs = 1;
+    rc = lg_envelope_wrap(&wrapped, env);
+    env = NULL;
+    if (rc < 0)
+        goto done;
+    if ((rc = ledger_log_submit(&rcpt, log, &wrapped, 1)) < 0)
+        goto done;
+    ledger_receipts_dispose(&rcpt, 1);
+    *out = log;
+    log = NULL;
+done:
+    lg_txn_abort(t);
+    ledger_envelope_free(wrapped);
+    lg_envelope_free(env);
+    ledger_buf_dispose(&genesis);
+    ledger_log_free(log);
+    return rc;
+}
+
+/* ---- reads ---- */
+
+int
+ledger_log_get_info(ledger_log_info *out, ledger_log *log)
+{
+    lg_txn *t = NULL;
+    lg_meta m;
+    int rc;
+
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    rc = lg_meta_state(t, &m);
+    lg_txn_abort(t);
+    if (rc < 0)
+        return rc;
+    memset(out, 0, sizeof *out);
+    memcpy(out->origin, log->origin, sizeof out->origin);
+    out->size = m.size;
+    memcpy(out->root, m.root, 32);
+    memcpy(out->log_public_key, log->log_pk, 32);
+    return 0;
+}
+
+int
+ledger_log_checkpoint(ledger_buf *out, ledger_log *log, uint64_t size)
+{
+    lg_txn *t = NULL;
+    uint8_t key[8];
+    int rc;
+
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    if (size == 0) {
+        rc = latest_checkpoint(t, out);
+    } else {
+        lg_u64_be(key, size);
+        rc = lg_store_get(t, LG_DB_CHECKPOINTS, key, 8, out);
+        if (rc == LEDGER_ENOTFOUND)
+            rc = lg_error_set(LEDGER_ENOTFOUND, "no checkpoint was signed at size %llu",
+                              (unsigned long long)size);
+    }
+    lg_txn_abort(t);
+    return rc;
+}
+
+int
+ledger_log_entry(ledger_buf *out, ledger_log *log, uint64_t index)
+{
+    lg_txn *t = NULL;
+    uint8_t key[8];
+    int rc;
+
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    lg_u64_be(key, index);
+    rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, out);
+    lg_txn_abort(t);
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ENOTFOUND, "no entry %llu", (unsigned long long)index);
+    return rc;
+}
+
+int
+ledger_log_lookup(uint64_t *index_out, ledger_log *log, const char *record_id)
+{
+    lg_txn *t = NULL;
+    int rc;
+
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    rc = lg_store_get_u64(t, LG_DB_RECORDS, record_id, strlen(record_id), index_out);
+    lg_txn_abort(t);
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ENOTFOUND, "no record with record_id %.100s", record_id);
+    return rc;
+}
+
+typedef struct {
+    ledger_entry_fn fn;
+    void *payload;
+} scan_ctx;
+
+static int
+scan_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
+{
+    scan_ctx *c = p;
+
+    if (klen != 8)
+        return lg_error_set(LEDGER_ECORRUPT, "entries table has a malformed key");
+    return c->fn(c->payload, lg_be_u64(key), val, vlen);
+}
+
+int
+ledger_log_scan(ledger_log *log, uint64_t start, ledger_entry_fn fn, void *payload)
+{
+    lg_txn *t = NULL;
+    scan_ctx c = {fn, payload};
+    uint8_t key[8];
+    int rc;
+
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    lg_u64_be(key, start);
+    rc = lg_store_scan(t, LG_DB_ENTRIES, key, 8, 0, scan_entry, &c);
+    lg_txn_abort(t);
+    return rc;
+}
+
+/* ---- proofs ---- */
+
+int
+ledger_log_prove_inclusion(ledger_inclusion_proof *out, ledger_log *log, uint64_t index,
+                           uint64_t size)
+{
+    lg_txn *t = NULL;
+    lg_meta m;
+    ledger_buf leaf = LEDGER_BUF_INIT;
+    uint8_t key[8];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    if ((rc = lg_meta_state(t, &m)) < 0)
+        goto done;
+    if (size == 0)
+        size = m.size;
+    if (size > m.size || index >= size) {
+        rc = lg_error_set(LEDGER_EINVAL, "no entry %llu in a tree of size %llu (ledger has %llu)",
+                          (unsigned long long)index, (unsigned long long)size,
+                          (unsigned long long)m.size);
+        goto done;
+    }
+    lg_u64_be(key, index);
+    if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &leaf)) < 0) {
+        if (rc == LEDGER_ENOTFOUND)
+            rc = lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
+                              (unsigned long long)index);
+        goto done;
+    }
+    lg_merkle_leaf_hash(out->leaf_hash, leaf.data, leaf.len);
+    out->leaf_index = index;
+    out->tree_size = size;
+    if ((rc = lg_merkle_root(out->root, size, lg_store_hash_reader, t)) < 0)
+        goto done;
+    rc = lg_merkle_prove_inclusion(out->hashes, &out->n_hashes, index, size,
+                                   lg_store_hash_reader, t);
+done:
+    ledger_buf_dispose(&leaf);
+    lg_txn_abort(t);
+    return rc;
+}
+
+int
+ledger_log_prove_consistency(ledger_consistency_proof *out, ledger_log *log, uint64_t old_size,
+                             uint64_t new_size)
+{
+    lg_txn *t = NULL;
+    lg_meta m;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    if ((rc = lg_meta_state(t, &m)) < 0)
+        goto done;
+    if (new_size == 0)
+        new_size = m.size;
+    if (new_size > m.size || old_size > new_size) {
+        rc = lg_error_set(LEDGER_EINVAL,
+                          "cannot prove %llu -> %llu: sizes must satisfy old <= new <= %llu",
+                          (unsigned long long)old_size, (unsigned long long)new_size,
+                          (unsigned long long)m.size);
+        goto done;
+    }
+    out->old_size = old_size;
+    out->new_size = new_size;
+    if ((rc = lg_merkle_root(out->old_root, old_size, lg_store_hash_reader, t)) < 0 ||
+        (rc = lg_merkle_root(out->new_root, new_size, lg_store_hash_reader, t)) < 0)
+        goto done;
+    rc = lg_merkle_prove_consistency(out->hashes, &out->n_hashes, old_size, new_size,
+                                     lg_store_hash_reader, t);
+done:
+    lg_txn_abort(t);
+    return rc;
+}
+
+int
+ledger_receipts_to_json(ledger_buf *out, const ledger_receipt *r, size_t n)
+{
+    json_t *obj = json_object(), *arr = json_array();
+    const char *note = NULL;
+    int rc = 0;
+
+    if (obj == NULL || arr == NULL || json_object_set(obj, "entries", arr) != 0) {
+        rc = lg_error_nomem();
+        goto done;
+    }
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        json_t *e = json_object();
+
+        if (e == NULL || json_array_append_new(arr, e) != 0) {
+            rc = lg_error_nomem();
+            break;
+        }
+        if ((rc = lg_json_set_u64(e, "index", r[i].index)) < 0 ||
+            json_object_set_new(e, "record_id", json_string(r[i].record_id)) != 0 ||
+            (rc = lg_json_set_b64(e, "leaf_hash", r[i].leaf_hash, 32)) < 0 ||
+            json_object_set_new(e, "existed", json_boolean(r[i].existed)) != 0 ||
+            json_object_set_new(e, "receipt",
+                                json_stringn((const char *)r[i].receipt.data, r[i].receipt.len)) !=
+                0) {
+            rc = rc < 0 ? rc : lg_error_nomem();
+            break;
+        }
+        /* The checkpoint is the note at the end of any receipt. */
+        const char *p = strstr((const char *)r[i].receipt.data, "\n\n");
+        if (p != NULL)
+            note = p + 2;
+    }
+    if (rc == 0 && note != NULL &&
+        json_object_set_new(obj, "checkpoint", json_string(note)) != 0)
+        rc = lg_error_nomem();
+    if (rc == 0)
+        rc = lg_json_dump(out, obj, 1);
+done:
+    json_decref(arr);
+    json_decref(obj);
+    return rc;
 }

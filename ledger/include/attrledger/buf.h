@@ -21,4 +21,13 @@ typedef struct {
 /** Release a buffer's memory and reset it to empty. Accepts NULL. */
 LEDGER_API void ledger_buf_dispose(ledger_buf *buf);
 
+/** Encoded length of n bytes in standard base64, without the NUL. */
+#define LEDGER_B64_LEN(n) ((((n) + 2) / 3) * 4)
+
+/**
+ * Standard padded base64 (RFC 4648 section 4) of n bytes into out, which
+ * holds LEDGER_B64_LEN(n) + 1 bytes; NUL-terminated.
+ */
+LEDGER_API void ledger_b64_encode(char *out, const uint8_t *in, size_t n);
+
 #endif

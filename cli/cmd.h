@@ -1,0 +1,112 @@
+/*
+ * cmd.h - shared declarations of the attrledger command-line tool.
+ *
+ * Each command lives in cmd_<name>.c and exports one `int cmd_<name>(cli *c,
+ * int argc, char **argv)` returning the process exit code. The CLI uses only
+ * the library's public API (<attrledger/attrledger.h>).
+ */
+#ifndef CLI_CMD_H
+#define CLI_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <attrledger/attrledger.h>
+
+/* Exit codes (STYLE.md section 8). */
+#define EXIT_OK 0
+#define EXIT_NEGATIVE 1 /* verification negative */
+#define EXIT_USAGE 2    /* usage error */
+#define EXIT_OPERATIONAL 3
+
+/* Global state: options valid for every command. */
+typedef struct {
+    const char *cmd;             /* command name, for messages */
+    const char *dir;             /* -C DIR / --ledger DIR / ATTRLEDGER_DIR */
+    int json;                    /* --json */
+    int quiet;                   /* -q */
+    const char *passphrase_file; /* --passphrase-file */
+} cli;
+
+/* Option table of a command. Globals (-C, --json, -q, --help,
+ * --passphrase-file) are handled by cli_parse for every command. */
+typedef struct {
+    const char *name; /* long name without "--" */
+    char short_name;  /* 0 when none */
+    int takes_arg;
+    int id;
+} cli_opt;
+
+typedef int (*cli_opt_fn)(void *ctx, int id, const char *arg);
+
+/*
+ * Parse argv (argv[0] is the command name). Calls fn for each command
+ * option; collects positional arguments (pointers into argv) in *pos.
+ * Returns -1 after printing help (exit 0), 0 on success, or EXIT_USAGE
+ * after printing a usage error. "--" ends option parsing.
+ */
+int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, cli_opt_fn fn, void *ctx,
+              char ***pos, int *npos);
+
+/* Print the library's last error as "attrledger: CMD: message" and return
+ * the exit code for `rc` (EBADSIG, EPROOF, EPOLICY -> 1; others -> 3). */
+int cli_fail(const cli *c, int rc);
+/* Same, but the caller decides the exit code. */
+int cli_fail_code(const cli *c, int exit_code);
+/* Print "attrledger: CMD: <formatted>" and return EXIT_USAGE. */
+int cli_usage(const cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "attrledger: CMD: <formatted>" and return `code`. */
+int cli_error(const cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Informational line on stderr unless -q. */
+void cli_info(const cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Require a ledger directory (-C or ATTRLEDGER_DIR). */
+int cli_need_dir(const cli *c);
+
+/* Read a whole file (max `max` bytes; "-" = stdin). Returns 0 or prints an
+ * error and returns EXIT_OPERATIONAL (EXIT_USAGE when missing). */
+int cli_read_file(const cli *c, const char *path, size_t max, uint8_t **out, size_t *len);
+/* Write a file atomically (temp + fsync + rename), mode 0644. */
+int cli_write_file(const cli *c, const char *path, const void *data, size_t len);
+
+/* Parse a non-negative decimal integer; 0 or -1. */
+int cli_parse_u64(const char *s, uint64_t *out);
+
+/* Passphrases: from --passphrase-file (first line) or /dev/tty with echo
+ * off. confirm: ask twice. Returns 0 and a malloc'd NUL-terminated string
+ * (wipe with cli_passphrase_free), or an exit code after printing. */
+int cli_passphrase(const cli *c, const char *file, const char *prompt, int confirm, char **out);
+void cli_passphrase_free(char *p);
+
+/* Load a secret key file, asking for a passphrase only if it is encrypted. */
+int cli_load_key(const cli *c, const char *path, const char *passphrase_file, ledger_key **out);
+
+/* Open the ledger in c->dir. */
+int cli_open_ledger(const cli *c, unsigned flags, ledger_log **out);
+
+/* Help text lookup and printing. */
+int cli_help(const char *cmd);
+void cli_print_help(const char *cmd);
+
+/* Lowercase hex of n bytes into out (2n + 1). */
+void cli_hex(char *out, const uint8_t *b, size_t n);
+/* Standard base64 into out (4 * ceil(n/3) + 1). */
+void cli_b64(char *out, const uint8_t *b, size_t n);
+/* Write s as a JSON string literal (escaped). */
+#include <stdio.h>
+void cli_json_str(FILE *f, const char *s);
+/* Format Unix milliseconds as RFC 3339 UTC. */
+void cli_time(char out[32], uint64_t ms);
+
+int cmd_init(cli *c, int argc, char **argv);
+int cmd_key(cli *c, int argc, char **argv);
+int cmd_sign(cli *c, int argc, char **argv);
+int cmd_submit(cli *c, int argc, char **argv);
+int cmd_show(cli *c, int argc, char **argv);
+int cmd_log(cli *c, int argc, char **argv);
+int cmd_checkpoint(cli *c, int argc, char **argv);
+int cmd_prove(cli *c, int argc, char **argv);
+int cmd_verify(cli *c, int argc, char **argv);
+int cmd_verify_receipt(cli *c, int argc, char **argv);
+
+#endif

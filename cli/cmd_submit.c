@@ -1,0 +1,164 @@
+/*
+ * cmd_submit.c - attrledger submit: append a batch of records.
+ *
+ * Every file is parsed (and signed with --key) before the ledger is
+ * touched; the library then appends the whole batch in one transaction or
+ * nothing. A bad file is reported with its name and nothing is written.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+enum { O_KEY = 1, O_OUTDIR, O_LOGPASS };
+
+static const cli_opt opts[] = {
+    {"key", 'k', 1, O_KEY},
+    {"out-dir", 0, 1, O_OUTDIR},
+    {"log-passphrase-file", 0, 1, O_LOGPASS},
+    {NULL, 0, 0, 0},
+};
+
+#define MAX_INPUT (4u << 20)
+#define MAX_BATCH 100000
+
+typedef struct {
+    const char *key;
+    const char *out_dir;
+    const char *log_pass;
+} submit_args;
+
+static int
+on_opt(void *ctx, int id, const char *arg)
+{
+    submit_args *a = ctx;
+
+    if (id == O_KEY)
+        a->key = arg;
+    else if (id == O_OUTDIR)
+        a->out_dir = arg;
+    else if (id == O_LOGPASS)
+        a->log_pass = arg;
+    return 0;
+}
+
+static int
+write_outputs(const cli *c, const char *dir, const ledger_receipt *r)
+{
+    char path[4096];
+    int rc;
+
+    snprintf(path, sizeof path, "%s/entry-%llu.tlog-proof", dir, (unsigned long long)r->index);
+    if ((rc = cli_write_file(c, path, r->receipt.data, r->receipt.len)) != 0)
+        return rc;
+    snprintf(path, sizeof path, "%s/entry-%llu.leaf", dir, (unsigned long long)r->index);
+    return cli_write_file(c, path, r->leaf.data, r->leaf.len);
+}
+
+int
+cmd_submit(cli *c, int argc, char **argv)
+{
+    submit_args a = {0};
+    ledger_envelope **envs = NULL;
+    ledger_receipt *rcpts = NULL;
+    ledger_key *member = NULL, *logkey = NULL;
+    ledger_log *log = NULL;
+    ledger_buf json = LEDGER_BUF_INIT;
+    char **pos = NULL, key_path[4096];
+    int npos = 0, rc, n_new = 0;
+
+    if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    if (npos == 0) {
+        rc = cli_usage(c, "usage: attrledger submit -C DIR FILE... [--key KEY]");
+        goto done;
+    }
+    if (npos > MAX_BATCH) {
+        rc = cli_usage(c, "at most %d files per batch", MAX_BATCH);
+        goto done;
+    }
+    if ((rc = cli_need_dir(c)) != 0)
+        goto done;
+    envs = calloc((size_t)npos, sizeof *envs);
+    rcpts = calloc((size_t)npos, sizeof *rcpts);
+    if (envs == NULL || rcpts == NULL) {
+        rc = cli_error(c, EXIT_OPERATIONAL, "out of memory");
+        goto done;
+    }
+    if (a.key != NULL && (rc = cli_load_key(c, a.key, c->passphrase_file, &member)) != 0)
+        goto done;
+    for (int i = 0; i < npos; i++) {
+        uint8_t *text = NULL;
+        size_t len = 0;
+
+        if ((rc = cli_read_file(c, pos[i], MAX_INPUT, &text, &len)) != 0)
+            goto done;
+        rc = ledger_envelope_parse(&envs[i], (const char *)text, len);
+        free(text);
+        if (rc < 0) {
+            rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
+            goto done;
+        }
+        if (member != NULL) {
+            rc = ledger_envelope_sign(envs[i], member);
+            if (rc < 0 && rc != LEDGER_EEXISTS) {
+                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i],
+                               ledger_error_last()->message);
+                goto done;
+            }
+        }
+        if (ledger_envelope_signature_count(envs[i]) == 0) {
+            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)",
+                           pos[i]);
+            goto done;
+        }
+    }
+    if ((rc = cli_open_ledger(c, 0, &log)) != 0)
+        goto done;
+    snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
+    if ((rc = cli_load_key(c, key_path, a.log_pass, &logkey)) != 0)
+        goto done;
+    if ((rc = ledger_log_set_signer(log, logkey)) < 0) {
+        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        goto done;
+    }
+    if ((rc = ledger_log_submit(rcpts, log, envs, (size_t)npos)) < 0) {
+        rc = cli_fail(c, rc);
+        goto done;
+    }
+    for (int i = 0; i < npos; i++) {
+        n_new += !rcpts[i].existed;
+        if (a.out_dir != NULL && (rc = write_outputs(c, a.out_dir, &rcpts[i])) != 0)
+            goto done;
+    }
+    if (c->json) {
+        if ((rc = ledger_receipts_to_json(&json, rcpts, (size_t)npos)) < 0) {
+            rc = cli_fail(c, rc);
+            goto done;
+        }
+        fwrite(json.data, 1, json.len, stdout);
+    } else {
+        for (int i = 0; i < npos; i++)
+            fwrite(rcpts[i].receipt.data, 1, rcpts[i].receipt.len, stdout);
+    }
+    for (int i = 0; i < npos; i++)
+        cli_info(c, "%s entry %llu: %s", rcpts[i].existed ? "existing" : "appended",
+                 (unsigned long long)rcpts[i].index, rcpts[i].record_id);
+    cli_info(c, "%d new, %d already present", n_new, npos - n_new);
+    rc = EXIT_OK;
+done:
+    if (rcpts != NULL)
+        ledger_receipts_dispose(rcpts, (size_t)npos);
+    if (envs != NULL)
+        for (int i = 0; i < npos; i++)
+            ledger_envelope_free(envs[i]);
+    free(envs);
+    free(rcpts);
+    ledger_buf_dispose(&json);
+    ledger_log_free(log);
+    ledger_key_free(member);
+    ledger_key_free(logkey);
+    free(pos);
+    return rc;
+}

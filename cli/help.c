@@ -1,0 +1,212 @@
+/*
+ * help.c - help text for `attrledger help [CMD]` and `CMD --help`.
+ *
+ * Each entry: a one-line summary for the command list, then the full text
+ * with usage, options, exit codes where they differ, and an example.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+typedef struct {
+    const char *name;
+    const char *summary;
+    const char *text;
+} help_entry;
+
+static const help_entry entries[] = {
+    {"init", "create a ledger: store, log key, genesis entry",
+     "usage: attrledger init DIR --origin ORIGIN [--admin KEYFILE.pub]... [--no-passphrase]\n"
+     "\n"
+     "Create a new ledger in DIR (created if missing; must not hold a ledger).\n"
+     "Writes DIR/log.key (the log's secret signing key, mode 0600, encrypted\n"
+     "with a passphrase unless --no-passphrase) and DIR/log.vkey (one line: the\n"
+     "C2SP verifier key whose name is ORIGIN; publish it). Appends the genesis\n"
+     "entry (index 0): a LedgerPolicy signed by the log key that registers each\n"
+     "--admin key as an ADMIN participant whose id is the key's name.\n"
+     "\n"
+     "options:\n"
+     "  --origin ORIGIN        checkpoint origin and log key name, e.g.\n"
+     "                         ledger.example.org/attribution (no spaces or '+')\n"
+     "  --admin FILE.pub       an admin's public key file (repeatable)\n"
+     "  --no-passphrase        store the log key unencrypted (tests, demos)\n"
+     "  --passphrase-file F    read the new passphrase from the first line of F\n"
+     "\n"
+     "example:\n"
+     "  attrledger key generate --name p:admin --out admin.key\n"
+     "  attrledger init ./ledger --origin ledger.example.org/attribution \\\n"
+     "      --admin admin.key.pub\n"},
+    {"key", "generate keys and show public keys",
+     "usage: attrledger key generate --name NAME --out FILE [--no-passphrase] [--force]\n"
+     "       attrledger key show FILE.pub [--json]\n"
+     "\n"
+     "generate: create an Ed25519 key. FILE is the secret key (mode 0600, sealed\n"
+     "with XChaCha20-Poly1305 under an Argon2id key from your passphrase);\n"
+     "FILE.pub is the public key as one C2SP verifier-key line. NAME is your\n"
+     "participant id (e.g. p:cert-ua). Existing files are never replaced\n"
+     "without --force.\n"
+     "\n"
+     "show: print the key's name, its key id (hex SHA-256 of the public key,\n"
+     "the id that record signatures carry) and the verifier key line. --json\n"
+     "prints {name, key_id, public_key, vkey}.\n"
+     "\n"
+     "example:\n"
+     "  attrledger key generate --name p:cert-ua --out cert-ua.key\n"
+     "  attrledger key show cert-ua.key.pub\n"},
+    {"sign", "sign a JSON record into an envelope",
+     "usage: attrledger sign RECORD.json --key KEY [--key KEY2]... [-o OUT]\n"
+     "\n"
+     "Encode a JSON record (proto3 JSON, see docs/FORMATS.md) to canonical\n"
+     "protobuf and sign it with each key (Ed25519 over \"attrledger/v1/record\\n\"\n"
+     "|| record bytes). Writes the signed envelope {record, signatures} as JSON\n"
+     "to OUT or stdout. RECORD.json may also be an envelope: the new signatures\n"
+     "are added (co-signing). Members sign on their own machines; only the\n"
+     "envelope travels to the ledger.\n"
+     "\n"
+     "example:\n"
+     "  attrledger sign claim.json --key cert-ua.key -o claim.signed.json\n"},
+    {"submit", "append signed records (one batch, one checkpoint)",
+     "usage: attrledger submit -C DIR FILE... [--key KEY] [--out-dir D] [--json]\n"
+     "\n"
+     "Append records to the ledger. Each FILE is a signed envelope, or a JSON\n"
+     "record signed on the fly with --key. All FILEs form one batch: one\n"
+     "transaction and one new signed checkpoint; if any record is rejected,\n"
+     "nothing is written. Resubmitting an identical record returns its\n"
+     "existing entry. Prints one receipt per record (C2SP tlog-proof text; each\n"
+     "starts with the line c2sp.org/tlog-proof@v1). --json prints\n"
+     "{checkpoint, entries: [{index, record_id, leaf_hash, existed, receipt}]}.\n"
+     "\n"
+     "options:\n"
+     "  --key KEY              sign records with this key before submitting\n"
+     "  --out-dir D            also write D/entry-N.tlog-proof and D/entry-N.leaf\n"
+     "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
+     "\n"
+     "exit: 1 when a record is rejected (bad signature, unknown key, policy)\n"
+     "\n"
+     "example:\n"
+     "  attrledger submit -C ./ledger claim.signed.json incident.signed.json\n"},
+    {"show", "show one entry",
+     "usage: attrledger show -C DIR INDEX|RECORD_ID [--json] [--leaf-out FILE]\n"
+     "\n"
+     "Decode an entry. --json prints {index, integrated_time, leaf (base64 of the\n"
+     "exact leaf bytes), leaf_hash, record_digest, record (proto3 JSON),\n"
+     "signatures}. --leaf-out writes the raw leaf bytes (for verify-receipt).\n"
+     "\n"
+     "example:\n"
+     "  attrledger show -C ./ledger clm:wannacry-uk --json\n"},
+    {"log", "list entries",
+     "usage: attrledger log -C DIR [--type T] [--author ID] [--from N] [--json]\n"
+     "\n"
+     "One line per entry: index, integrated time, type, record_id, author.\n"
+     "--json prints one JSON object per line. T is a body name such as\n"
+     "attribution_claim, incident_report, participant, panel_vote.\n"
+     "\n"
+     "example:\n"
+     "  attrledger log -C ./ledger --type attribution_claim\n"},
+    {"checkpoint", "print a signed checkpoint",
+     "usage: attrledger checkpoint -C DIR [--size N]\n"
+     "\n"
+     "Print the latest signed checkpoint (C2SP signed note), or the one signed\n"
+     "when the tree had N entries. Keep a copy: `verify --checkpoint` uses it to\n"
+     "prove the ledger was not rolled back or forked since.\n"
+     "\n"
+     "example:\n"
+     "  attrledger checkpoint -C ./ledger > checkpoint-today.txt\n"},
+    {"prove", "inclusion and consistency proofs",
+     "usage: attrledger prove inclusion -C DIR INDEX|RECORD_ID [--size N] [--json]\n"
+     "       attrledger prove consistency -C DIR OLD [NEW] [--json]\n"
+     "\n"
+     "inclusion: the RFC 9162 audit path of an entry in the tree of N entries\n"
+     "(default: the current size). consistency: the RFC 9162 proof that the\n"
+     "tree of OLD entries is a prefix of the tree of NEW entries (default: the\n"
+     "current size). Proofs are checked before they are printed. --json:\n"
+     "inclusion {tree_size, leaf_index, leaf_hash, root, hashes};\n"
+     "consistency {old_size, new_size, old_root, new_root, hashes}.\n"
+     "\n"
+     "example:\n"
+     "  attrledger prove inclusion -C ./ledger clm:notpetya-uk --json\n"
+     "  attrledger prove consistency -C ./ledger 5 12\n"},
+    {"verify", "audit the whole ledger",
+     "usage: attrledger verify -C DIR [--checkpoint FILE] [--vkey FILE]\n"
+     "\n"
+     "Check everything: every entry's encoding, index and time, every signature\n"
+     "and policy rule (replaying the key registry from genesis), every stored\n"
+     "Merkle hash and checkpoint, and every index table. The trusted log key is\n"
+     "DIR/log.vkey unless --vkey names another copy (use your own copy: a\n"
+     "forger can replace files in DIR). --checkpoint FILE checks that the\n"
+     "ledger still contains the tree that an older (or newer) saved checkpoint\n"
+     "names, which catches rollbacks and forks.\n"
+     "\n"
+     "exit: 0 intact; 1 damaged or forged (stderr names the first bad index and\n"
+     "what is wrong); 3 cannot read the ledger\n"
+     "\n"
+     "example:\n"
+     "  attrledger verify -C ./ledger --vkey log.vkey --checkpoint checkpoint-today.txt\n"},
+    {"verify-receipt", "check a receipt offline",
+     "usage: attrledger verify-receipt --vkey FILE RECEIPT --leaf LEAF_FILE [--json]\n"
+     "\n"
+     "Check a tlog-proof receipt without the ledger: the checkpoint is signed by\n"
+     "the log key in FILE, and the leaf (its exact bytes, e.g. from\n"
+     "`submit --out-dir` or `show --leaf-out`) is included at the receipt's index.\n"
+     "\n"
+     "exit: 0 valid; 1 invalid signature or proof\n"
+     "\n"
+     "example:\n"
+     "  attrledger verify-receipt --vkey log.vkey entry-7.tlog-proof --leaf entry-7.leaf\n"},
+    {NULL, NULL, NULL},
+};
+
+static const char global_help[] =
+    "global options (before or after the command):\n"
+    "  -C, --ledger DIR       ledger directory (default: $ATTRLEDGER_DIR)\n"
+    "  --json                 machine-readable output (one JSON object)\n"
+    "  -q, --quiet            no progress messages on stderr\n"
+    "  --passphrase-file F    read passphrases from the first line of F\n"
+    "  -h, --help             help for the command\n"
+    "  --version              print the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 verification failed or record rejected, 2 usage error,\n"
+    "3 operational error (I/O, corrupt store, wrong passphrase)\n";
+
+void
+cli_print_help(const char *cmd)
+{
+    if (cmd != NULL) {
+        for (const help_entry *e = entries; e->name != NULL; e++) {
+            if (strcmp(e->name, cmd) == 0) {
+                fputs(e->text, stdout);
+                fputs("\n", stdout);
+                fputs(global_help, stdout);
+                return;
+            }
+        }
+    }
+    fputs("usage: attrledger [global options] <command> [options] [args]\n"
+          "\n"
+          "Attribution Ledger: an append-only, signed ledger of cyber-incident\n"
+          "attribution records with an RFC 6962 transparency log.\n"
+          "\n"
+          "commands:\n",
+          stdout);
+    for (const help_entry *e = entries; e->name != NULL; e++)
+        printf("  %-16s %s\n", e->name, e->summary);
+    printf("  %-16s %s\n\n", "help CMD", "help for one command");
+    fputs(global_help, stdout);
+}
+
+int
+cli_help(const char *cmd)
+{
+    if (cmd != NULL) {
+        for (const help_entry *e = entries; e->name != NULL; e++)
+            if (strcmp(e->name, cmd) == 0) {
+                cli_print_help(cmd);
+                return EXIT_OK;
+            }
+        fprintf(stderr, "attrledger: help: unknown command \"%s\"\n", cmd);
+        return EXIT_USAGE;
+    }
+    cli_print_help(NULL);
+    return EXIT_OK;
+}

@@ -1,0 +1,267 @@
+/*
+ * output.c - messages, exit codes, files and formatting for the CLI.
+ *
+ * stdout carries results only; everything else goes to stderr as
+ * "attrledger: <command>: <message>", with the library's message unchanged.
+ * Exit codes are mapped in one place (cli_fail).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static void
+vmsg(const cli *c, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "attrledger: %s%s", c->cmd ? c->cmd : "", c->cmd ? ": " : "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int
+cli_error(const cli *c, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg(c, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int
+cli_usage(const cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg(c, fmt, ap);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+void
+cli_info(const cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (c->quiet)
+        return;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int
+cli_fail_code(const cli *c, int exit_code)
+{
+    const ledger_error *e = ledger_error_last();
+
+    return cli_error(c, exit_code, "%s", e->message[0] ? e->message : ledger_strerror(e->code));
+}
+
+int
+cli_fail(const cli *c, int rc)
+{
+    switch (rc) {
+    case LEDGER_EBADSIG:
+    case LEDGER_EPROOF:
+    case LEDGER_EPOLICY:
+        return cli_fail_code(c, EXIT_NEGATIVE);
+    default:
+        break;
+    }
+    return cli_fail_code(c, EXIT_OPERATIONAL);
+}
+
+int
+cli_need_dir(const cli *c)
+{
+    if (c->dir == NULL || *c->dir == '\0')
+        return cli_usage(c, "no ledger directory: use -C DIR or set ATTRLEDGER_DIR");
+    return 0;
+}
+
+int
+cli_open_ledger(const cli *c, unsigned flags, ledger_log **out)
+{
+    int rc;
+
+    if ((rc = cli_need_dir(c)) != 0)
+        return rc;
+    if ((rc = ledger_log_open(out, c->dir, flags)) < 0)
+        return cli_fail(c, rc);
+    return 0;
+}
+
+int
+cli_read_file(const cli *c, const char *path, size_t max, uint8_t **out, size_t *len_out)
+{
+    FILE *f;
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
+    int is_stdin = strcmp(path, "-") == 0;
+    struct stat st;
+
+    if (!is_stdin) {
+        if (stat(path, &st) != 0)
+            return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(errno));
+        if (!S_ISREG(st.st_mode))
+            return cli_error(c, EXIT_OPERATIONAL, "%s: not a regular file", path);
+        if ((uint64_t)st.st_size > max)
+            return cli_error(c, EXIT_OPERATIONAL, "%s: file is %lld bytes, max %zu", path,
+                             (long long)st.st_size, max);
+    }
+    f = is_stdin ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(errno));
+    for (;;) {
+        if (cap - len < 4096 + 1) {
+            size_t ncap = cap ? cap * 2 : 8192;
+            uint8_t *nb = realloc(buf, ncap);
+            if (nb == NULL) {
+                free(buf);
+                if (!is_stdin)
+                    fclose(f);
+                return cli_error(c, EXIT_OPERATIONAL, "out of memory");
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + len, 1, 4096, f);
+        len += got;
+        if (len > max) {
+            free(buf);
+            if (!is_stdin)
+                fclose(f);
+            return cli_error(c, EXIT_OPERATIONAL, "%s: input is larger than %zu bytes", path,
+                             max);
+        }
+        if (got < 4096)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        if (!is_stdin)
+            fclose(f);
+        return cli_error(c, EXIT_OPERATIONAL, "%s: read error", path);
+    }
+    if (!is_stdin)
+        fclose(f);
+    buf[len] = '\0';
+    *out = buf;
+    *len_out = len;
+    return 0;
+}
+
+int
+cli_write_file(const cli *c, const char *path, const void *data, size_t len)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    int fd;
+
+    if (tmp == NULL)
+        return cli_error(c, EXIT_OPERATIONAL, "out of memory");
+    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644);
+    const uint8_t *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            free(tmp);
+            return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(e));
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        free(tmp);
+        return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(e));
+    }
+    free(tmp);
+    return 0;
+}
+
+void
+cli_hex(char *out, const uint8_t *b, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[b[i] >> 4];
+        out[2 * i + 1] = digits[b[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void
+cli_b64(char *out, const uint8_t *b, size_t n)
+{
+    ledger_b64_encode(out, b, n);
+}
+
+void
+cli_time(char out[32], uint64_t ms)
+{
+    time_t s = (time_t)(ms / 1000);
+    struct tm tm;
+
+    gmtime_r(&s, &tm);
+    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000));
+}
+
+void
+cli_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case '\n':
+            fputs("\\n", f);
+            break;
+        case '\t':
+            fputs("\\t", f);
+            break;
+        case '\r':
+            fputs("\\r", f);
+            break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}

@@ -1,0 +1,193 @@
+/*
+ * ledger.h - the ledger handle: create, open, submit, read, prove, verify.
+ *
+ * A ledger lives in a directory: the LMDB store (data.mdb, lock.mdb), the
+ * log signing key (log.key) and its verifier key (log.vkey). Entry 0 is the
+ * genesis LedgerPolicy signed by the log key. Every submission (one record
+ * or a batch) is one LMDB write transaction that appends the entries, their
+ * Merkle hashes, the index rows and a newly signed checkpoint, or nothing.
+ *
+ * Threading: a ledger_log handle is used by one thread at a time. Several
+ * processes may open the same ledger; LMDB serialises writers (a submit
+ * waits for the lock) and readers never block.
+ */
+#ifndef ATTRLEDGER_LEDGER_H
+#define ATTRLEDGER_LEDGER_H
+
+#include "buf.h"
+#include "checkpoint.h"
+#include "common.h"
+#include "key.h"
+#include "proof.h"
+#include "record.h"
+
+typedef struct ledger_log ledger_log;
+
+typedef struct {
+    unsigned version;           /**< LEDGER_INIT_OPTIONS_VERSION */
+    const char *origin;         /**< checkpoint origin = log key name */
+    const ledger_key *log_key;  /**< signs genesis and checkpoints */
+    const ledger_vkey *admins;  /**< initial ADMIN participants (id = key name) */
+    size_t n_admins;
+} ledger_init_options;
+
+#define LEDGER_INIT_OPTIONS_VERSION 1
+#define LEDGER_INIT_OPTIONS_INIT {LEDGER_INIT_OPTIONS_VERSION, NULL, NULL, NULL, 0}
+
+/**
+ * Create a ledger in an existing empty directory: the store, the genesis
+ * entry (index 0) and its signed checkpoint. Key files are the caller's job.
+ *
+ * @param[out] out  the open ledger (read-write); free with ledger_log_free()
+ * @return 0, LEDGER_EINVAL (origin is not the log key's name, bad options),
+ *         LEDGER_EEXISTS (a ledger is already there), LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_create(ledger_log **out, const char *dir,
+                                 const ledger_init_options *opts);
+
+#define LEDGER_OPEN_READONLY 0x1u
+
+/**
+ * Open an existing ledger.
+ *
+ * @return 0, LEDGER_ENOTFOUND (no ledger in dir), LEDGER_ECORRUPT,
+ *         LEDGER_EVERSION, LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_open(ledger_log **out, const char *dir, unsigned flags);
+
+/** Close a ledger. Accepts NULL. */
+LEDGER_API void ledger_log_free(ledger_log *log);
+
+/**
+ * Give the handle the log signing key (needed to submit). The key is
+ * borrowed and must outlive the handle's use; its public key must match the
+ * genesis entry's log key.
+ *
+ * @return 0, LEDGER_EBADSIG (not this ledger's log key).
+ */
+LEDGER_API int ledger_log_set_signer(ledger_log *log, const ledger_key *log_key);
+
+typedef struct {
+    char origin[LEDGER_NAME_MAX + 1];
+    uint64_t size;                 /**< number of entries */
+    uint8_t root[LEDGER_HASH_SIZE];
+    uint8_t log_public_key[LEDGER_PUBKEY_SIZE];
+} ledger_log_info;
+
+/** Origin, size and root as committed. @return 0, LEDGER_ECORRUPT, LEDGER_EIO. */
+LEDGER_API int ledger_log_get_info(ledger_log_info *out, ledger_log *log);
+
+/**
+ * The signed checkpoint note for tree `size` (0 = the latest), as stored.
+ *
+ * @return 0, LEDGER_ENOTFOUND (no checkpoint was signed at that size).
+ */
+LEDGER_API int ledger_log_checkpoint(ledger_buf *out, ledger_log *log, uint64_t size);
+
+/** Leaf bytes of entry `index`. @return 0, LEDGER_ENOTFOUND, LEDGER_EIO. */
+LEDGER_API int ledger_log_entry(ledger_buf *out, ledger_log *log, uint64_t index);
+
+/** Entry index of a record_id. @return 0, LEDGER_ENOTFOUND. */
+LEDGER_API int ledger_log_lookup(uint64_t *index_out, ledger_log *log, const char *record_id);
+
+/** One result of a submission. */
+typedef struct {
+    uint64_t index;
+    int existed;                          /**< 1: identical record was already there */
+    char record_id[LEDGER_ID_MAX + 1];
+    uint8_t leaf_hash[LEDGER_HASH_SIZE];
+    ledger_buf leaf;                      /**< exact leaf bytes */
+    ledger_buf receipt;                   /**< C2SP tlog-proof text */
+} ledger_receipt;
+
+/**
+ * Submit signed envelopes as one batch: validate each record, check every
+ * signature and the ledger's policy, then append all of them with their
+ * hashes, index rows and one newly signed checkpoint in a single write
+ * transaction. If any record is rejected nothing is written. A record
+ * identical to one already in the ledger returns its existing entry
+ * (idempotent); a different record reusing a record_id is rejected.
+ *
+ * @param[out] receipts_out  array of n receipts, filled on success; release
+ *                           with ledger_receipts_dispose()
+ * @return 0, LEDGER_EFORMAT, LEDGER_EBADSIG, LEDGER_EPOLICY, LEDGER_EEXISTS
+ *         (record_id reused), LEDGER_EREADONLY, LEDGER_EINVAL (no signer),
+ *         LEDGER_EFULL, LEDGER_EBUSY, LEDGER_EIO, LEDGER_ENOMEM. The message
+ *         names the record (batch position and record_id).
+ */
+LEDGER_API int ledger_log_submit(ledger_receipt *receipts_out, ledger_log *log,
+                                 ledger_envelope *const *envs, size_t n);
+
+/** Release the buffers of n receipts. */
+LEDGER_API void ledger_receipts_dispose(ledger_receipt *receipts, size_t n);
+
+/**
+ * JSON of a submission: {"checkpoint": note, "entries": [{"index",
+ * "record_id", "leaf_hash", "existed", "receipt"}]}. NUL-terminated.
+ */
+LEDGER_API int ledger_receipts_to_json(ledger_buf *out, const ledger_receipt *receipts,
+                                       size_t n);
+
+/**
+ * Inclusion proof of entry `index` in the tree of `size` entries (0 = the
+ * current size), with that tree's root.
+ *
+ * @return 0, LEDGER_EINVAL (index >= size or size > current), LEDGER_ECORRUPT.
+ */
+LEDGER_API int ledger_log_prove_inclusion(ledger_inclusion_proof *out, ledger_log *log,
+                                          uint64_t index, uint64_t size);
+
+/**
+ * Consistency proof between tree sizes old_size and new_size (0 = current).
+ *
+ * @return 0, LEDGER_EINVAL (old_size > new_size or new_size > current), LEDGER_ECORRUPT.
+ */
+LEDGER_API int ledger_log_prove_consistency(ledger_consistency_proof *out, ledger_log *log,
+                                            uint64_t old_size, uint64_t new_size);
+
+/**
+ * Visit entries from `start` in index order. The leaf pointer is valid
+ * only during the callback. The callback returns 0 to go on, 1 to stop, or
+ * a negative code that is returned.
+ */
+typedef int (*ledger_entry_fn)(void *payload, uint64_t index, const uint8_t *leaf, size_t len);
+LEDGER_API int ledger_log_scan(ledger_log *log, uint64_t start, ledger_entry_fn fn,
+                               void *payload);
+
+typedef struct {
+    unsigned version;              /**< LEDGER_VERIFY_OPTIONS_VERSION */
+    const ledger_vkey *log_key;    /**< trusted log key (required) */
+    const uint8_t *checkpoint;     /**< optional checkpoint kept outside the ledger */
+    size_t checkpoint_len;
+    unsigned threads;              /**< signature-check threads; 0 = all cores */
+} ledger_verify_options;
+
+#define LEDGER_VERIFY_OPTIONS_VERSION 1
+#define LEDGER_VERIFY_OPTIONS_INIT {LEDGER_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, 0}
+
+typedef struct {
+    uint64_t entries;       /**< entries checked */
+    uint64_t signatures;    /**< signatures checked */
+    uint64_t checkpoints;   /**< stored checkpoints checked */
+    uint8_t root[LEDGER_HASH_SIZE];
+    int bad_index_valid;    /**< 1 when bad_index names the first bad entry */
+    uint64_t bad_index;
+} ledger_verify_report;
+
+/**
+ * The full audit (DESIGN.md section 6): stream every entry, check its
+ * encoding, index and time order, every signature and policy rule by
+ * replaying the registry from genesis, recompute the tree and compare every
+ * stored hash and checkpoint (signature, root, consistency), and compare
+ * the derived indexes with the stored ones. With opts->checkpoint, also
+ * check that the ledger is consistent with that checkpoint (catches a
+ * rollback or a fork).
+ *
+ * @return 0 (intact), LEDGER_ECORRUPT (damage; the message names the first
+ *         bad index and record_id and what is wrong), LEDGER_EBADSIG,
+ *         LEDGER_EPROOF, LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_NODISCARD LEDGER_API int ledger_log_verify(ledger_verify_report *out, ledger_log *log,
+                                                  const ledger_verify_options *opts);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * ledger_int.h (internal) - the ledger handle and shared state helpers used
+ * by ledger.c (submit, reads, proofs) and verify.c (the full audit).
+ */
+#ifndef LG_LEDGER_INT_H
+#define LG_LEDGER_INT_H
+
+#include "attrledger/ledger.h"
+#include "policy.h"
+#include "store.h"
+
+struct ledger_log {
+    lg_store *store;
+    const ledger_key *signer; /* borrowed; NULL until ledger_log_set_signer */
+    char origin[LEDGER_NAME_MAX + 1];
+    uint8_t log_pk[32];
+};
+
+/* The committed tree state kept in `meta`. */
+typedef struct {
+    uint64_t size;
+    lg_hash root;
+    uint64_t time; /* integrated_time of the last entry, Unix ms */
+} lg_meta;
+
+int lg_meta_state(lg_txn *t, lg_meta *m);
+
+/* Policy state backed by the store, inside transaction t. */
+void lg_store_policy_state(lg_policy_state *st, lg_txn *t);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * policy.h (internal) - who may append what. Pure: state in, verdict out.
+ *
+ * The same code runs when `submit` appends a record and when `verify`
+ * replays the ledger from genesis, so a rule is enforced identically in
+ * both places. State is reached through callbacks: store-backed at submit
+ * time, in-memory during verify.
+ *
+ * Checking a record is two phases:
+ *   1. lg_policy_check: resolve the public key of every signature (the
+ *      registry, the record's own new keys for a Participant record, the log
+ *      key for genesis) and check authorisation: registered and unrevoked
+ *      keys, the author signed, the author's roles allow the record type,
+ *      proof of possession for new keys. The caller then verifies the
+ *      signatures (possibly in parallel) with the returned keys.
+ *   2. lg_policy_apply: record the state changes (new keys, participant
+ *      rows, revocations) once the entry is accepted.
+ */
+#ifndef LG_POLICY_H
+#define LG_POLICY_H
+
+#include <stdint.h>
+
+#include "codec.h"
+
+typedef struct {
+    /* 0, LEDGER_ENOTFOUND, or another negative code. */
+    int (*get_key)(void *payload, const uint8_t key_id[32], lg_key_row *out);
+    int (*get_participant)(void *payload, const char *participant_id, lg_participant_row *out);
+    int (*put_key)(void *payload, const uint8_t key_id[32], const lg_key_row *row);
+    int (*put_participant)(void *payload, const char *participant_id,
+                           const lg_participant_row *row);
+    void *payload;
+} lg_policy_state;
+
+typedef struct {
+    size_t n;
+    uint8_t pk[LG_MAX_SIGS][32]; /* public key for signature i */
+} lg_sig_keys;
+
+/*
+ * Phase 1. `index` is the entry's position. For index 0 the record must be
+ * the genesis LedgerPolicy signed by its own log_public_key. Returns 0, or
+ * LEDGER_EPOLICY with a one-line message naming the record and the rule.
+ */
+int lg_policy_check(lg_sig_keys *keys_out, const lg_policy_state *st, const lg_record *r,
+                    const lg_sig *sigs, size_t n_sigs, uint64_t index);
+
+/* Phase 2: apply the accepted record's effects to the state. */
+int lg_policy_apply(const lg_policy_state *st, const lg_record *r, const lg_sig *sigs,
+                    size_t n_sigs, uint64_t index);
+
+/* Role bits needed to author a record type (any one of them suffices). */
+unsigned lg_policy_roles_for(lg_record_type t, int provenance);
+
+#endif

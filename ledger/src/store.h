@@ -1,0 +1,111 @@
+/*
+ * store.h (internal) - the LMDB schema; store.c is the only user of lmdb.h.
+ *
+ * One LMDB environment per ledger directory (DIR/data.mdb, DIR/lock.mdb)
+ * with these named databases (DESIGN.md section 5):
+ *
+ *   entries      u64 BE index -> leaf bytes (serialized LogEntry), appended
+ *   hashes       u64 BE dense stored-hash index -> 32 bytes, appended
+ *   records      record_id -> u64 BE index of the entry
+ *   digests      SHA-256(record bytes) -> u64 BE index
+ *   keys         key_id (32 bytes) -> KeyRow (protobuf)
+ *   participants participant_id -> ParticipantRow (protobuf)
+ *   refs         u64 BE target index -> u64 BE referencing index (DUPSORT)
+ *   checkpoints  u64 BE tree size -> signed checkpoint note
+ *   meta         name -> value ("origin", "format", "size", "root")
+ *
+ * A write transaction is the unit of atomicity: one submission appends its
+ * entries, hashes, index rows and checkpoint, or nothing. Values returned by
+ * lg_store_get are copies; pointers passed to scan callbacks are valid only
+ * during the callback (LMDB's lifetime rule).
+ */
+#ifndef LG_STORE_H
+#define LG_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attrledger/buf.h"
+#include "merkle.h"
+
+typedef enum {
+    LG_DB_ENTRIES,
+    LG_DB_HASHES,
+    LG_DB_RECORDS,
+    LG_DB_DIGESTS,
+    LG_DB_KEYS,
+    LG_DB_PARTICIPANTS,
+    LG_DB_REFS,
+    LG_DB_CHECKPOINTS,
+    LG_DB_META,
+    LG_DB__COUNT
+} lg_db;
+
+/* Name of a database ("entries"), for messages. */
+const char *lg_db_name(lg_db db);
+
+typedef struct lg_store lg_store;
+typedef struct lg_txn lg_txn;
+
+#define LG_STORE_CREATE 0x1u /* create the environment (directory must exist) */
+#define LG_STORE_RDONLY 0x2u
+
+/* Open the store in `dir`. LEDGER_ENOTFOUND when there is no ledger there
+ * (and not LG_STORE_CREATE), LEDGER_EIO, LEDGER_ECORRUPT, LEDGER_EVERSION. */
+int lg_store_open(lg_store **out, const char *dir, unsigned flags);
+void lg_store_close(lg_store *s);
+
+/* Begin a transaction. A write transaction waits for the single writer
+ * lock (LMDB serialises writers across processes). */
+int lg_txn_begin(lg_txn **out, lg_store *s, int write);
+/* Commit (durably: the environment never uses MDB_NOSYNC) and free. */
+int lg_txn_commit(lg_txn *t);
+/* Abort and free. Accepts NULL. */
+void lg_txn_abort(lg_txn *t);
+
+/* Grow the map after LEDGER_EFULL (no transaction may be open in this
+ * process). LEDGER_EFULL when the configured maximum is reached. */
+int lg_store_grow(lg_store *s);
+/* Map size in bytes now. */
+uint64_t lg_store_map_size(const lg_store *s);
+
+#define LG_PUT_APPEND 0x1u      /* key sorts after every existing key */
+#define LG_PUT_NOOVERWRITE 0x2u /* LEDGER_EEXISTS if the key exists */
+
+int lg_store_get(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *out);
+int lg_store_put(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val, size_t vlen,
+                 unsigned flags);
+int lg_store_del(lg_txn *t, lg_db db, const void *key, size_t klen);
+
+/* Number of rows in a database. */
+int lg_store_count(uint64_t *out, lg_txn *t, lg_db db);
+
+/*
+ * Visit rows in key order starting at `start` (NULL: the first row); for
+ * DUPSORT databases every duplicate. With `only_key`, visit only the
+ * duplicates of that exact key. The callback returns 0 to go on, 1 to stop,
+ * or a negative ledger_err that is returned.
+ */
+typedef int (*lg_scan_fn)(void *payload, const uint8_t *key, size_t klen, const uint8_t *val,
+                          size_t vlen);
+int lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
+                  lg_scan_fn fn, void *payload);
+
+/* Last row of a database (copies). LEDGER_ENOTFOUND when empty. */
+int lg_store_last(lg_txn *t, lg_db db, ledger_buf *key_out, ledger_buf *val_out);
+
+/* First row whose key is >= key (copies). LEDGER_ENOTFOUND when none. */
+int lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *key_out,
+                  ledger_buf *val_out);
+
+/* u64 big-endian keys. */
+void lg_u64_be(uint8_t out[8], uint64_t v);
+uint64_t lg_be_u64(const uint8_t in[8]);
+
+/* lg_hash_reader over the hashes database; payload is an lg_txn. */
+int lg_store_hash_reader(void *txn, uint64_t stored_index, lg_hash out);
+
+/* Convenience for u64 values (entries index columns). */
+int lg_store_get_u64(lg_txn *t, lg_db db, const void *key, size_t klen, uint64_t *out);
+
+#endif

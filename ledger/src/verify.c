@@ -1,0 +1,601 @@
+/*
+ * verify.c - the full audit of a ledger (DESIGN.md section 6).
+ *
+ * Method: one read transaction (a consistent snapshot) and one pass over
+ * the entries in index order. For entry i:
+ *   - the key is i (no gaps), the leaf decodes canonically, its index field
+ *     is i, its integrated_time does not go backwards;
+ *   - the record decodes canonically and passes policy.c against a registry
+ *     replayed in memory from genesis (so each entry is judged by the state
+ *     at its own time); genesis must carry the trusted log key;
+ *   - its signatures verify (batched, checked on all cores);
+ *   - the recomputed Merkle hashes equal the stored ones, and every stored
+ *     checkpoint is signed by the log key and names the recomputed root at
+ *     its size (all checkpoints are then consistent with each other, being
+ *     roots of prefixes of one tree);
+ *   - the records/digests index rows point back at i.
+ * At the end: row counts of every table, the meta state, the stored key
+ * registry and participant rows equal the replayed ones, and the latest
+ * checkpoint is at the tree size. With an outside checkpoint, the ledger
+ * must contain a tree of that size with that root (a rollback or fork fails).
+ *
+ * Memory: the compact range (O(log n)), the registry, and one batch of
+ * pending signature checks. The first failure stops the audit and is
+ * reported with its entry index and record_id.
+ */
+#include "attrledger/ledger.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "codec.h"
+#include "crypto.h"
+#include "error.h"
+#include "ledger_int.h"
+#include "map.h"
+#include "merkle.h"
+#include "note.h"
+#include "policy.h"
+#include "store.h"
+
+#define BATCH 512
+#define MAX_THREADS 64
+
+typedef struct {
+    uint64_t index;
+    char record_id[LEDGER_ID_MAX + 1];
+    uint8_t *record; /* copy */
+    size_t record_len;
+    size_t n_sigs;
+    lg_sig sigs[LG_MAX_SIGS];
+    uint8_t pk[LG_MAX_SIGS][32];
+    int bad_sig; /* set by workers: index+1 of the first bad signature */
+} sig_job;
+
+typedef struct {
+    sig_job *jobs;
+    size_t n;
+    size_t next; /* work-stealing counter */
+    pthread_mutex_t lock;
+} sig_batch;
+
+typedef struct {
+    ledger_log *log;
+    lg_txn *t;
+    const ledger_verify_options *opts;
+    ledger_verify_report *report;
+    lg_map keys;         /* key_id -> lg_key_row */
+    lg_map participants; /* participant_id -> lg_participant_row */
+    lg_policy_state st;
+    lg_merkle_range range;
+    uint64_t expect;     /* next index */
+    uint64_t last_time;
+    uint64_t n_records;
+    uint64_t next_cp;    /* size of the next stored checkpoint, 0 = none left */
+    ledger_buf next_cp_note;
+    ledger_checkpoint outside; /* the --checkpoint, when given */
+    int have_outside;
+    int outside_seen;
+    sig_batch batch;
+    unsigned threads;
+} vstate;
+
+/* ---- in-memory registry ---- */
+
+static int
+mem_get_key(void *p, const uint8_t id[32], lg_key_row *out)
+{
+    lg_key_row *row = lg_map_get(&((vstate *)p)->keys, id, 32);
+
+    if (row == NULL)
+        return LEDGER_ENOTFOUND;
+    *out = *row;
+    return 0;
+}
+
+static int
+mem_get_participant(void *p, const char *id, lg_participant_row *out)
+{
+    lg_participant_row *row = lg_map_get(&((vstate *)p)->participants, id, strlen(id));
+
+    if (row == NULL)
+        return LEDGER_ENOTFOUND;
+    *out = *row;
+    return 0;
+}
+
+static int
+mem_put_key(void *p, const uint8_t id[32], const lg_key_row *row)
+{
+    return lg_map_put(&((vstate *)p)->keys, id, 32, row);
+}
+
+static int
+mem_put_participant(void *p, const char *id, const lg_participant_row *row)
+{
+    return lg_map_put(&((vstate *)p)->participants, id, strlen(id), row);
+}
+
+/* ---- signature batches ---- */
+
+static void *
+sig_worker(void *arg)
+{
+    sig_batch *b = arg;
+
+    for (;;) {
+        size_t i;
+
+        pthread_mutex_lock(&b->lock);
+        i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->n)
+            return NULL;
+        sig_job *j = &b->jobs[i];
+        for (size_t k = 0; k < j->n_sigs; k++) {
+            if (lg_record_verify(j->sigs[k].sig, j->record, j->record_len, j->pk[k]) != 0) {
+                j->bad_sig = (int)k + 1;
+                break;
+            }
+        }
+    }
+}
+
+/* Check every pending signature; report the lowest bad entry. */
+static int
+flush_batch(vstate *v)
+{
+    sig_batch *b = &v->batch;
+    pthread_t tids[MAX_THREADS];
+    unsigned n_threads = v->threads, started = 0;
+    int rc = 0;
+
+    if (b->n == 0)
+        return 0;
+    b->next = 0;
+    if (n_threads > 1 && b->n > 8) {
+        for (unsigned i = 0; i + 1 < n_threads; i++) {
+            if (pthread_create(&tids[started], NULL, sig_worker, b) != 0)
+                break;
+            started++;
+        }
+    }
+    sig_worker(b);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    for (size_t i = 0; i < b->n; i++) {
+        sig_job *j = &b->jobs[i];
+        v->report->signatures += j->n_sigs;
+        if (j->bad_sig && rc == 0) {
+            v->report->bad_index_valid = 1;
+            v->report->bad_index = j->index;
+            rc = lg_error_set(LEDGER_ECORRUPT,
+                              "entry %llu (%s): signature %d does not verify",
+                              (unsigned long long)j->index, j->record_id, j->bad_sig - 1);
+        }
+        lg_free(j->record);
+        j->record = NULL;
+    }
+    b->n = 0;
+    return rc;
+}
+
+/* Report damage at entry i, but first settle pending signatures: an earlier
+ * bad signature is the first failure. */
+static int
+fail_at(vstate *v, uint64_t index, int code)
+{
+    char msg[sizeof ledger_error_last()->message];
+    int rc;
+
+    memcpy(msg, ledger_error_last()->message, sizeof msg);
+    if ((rc = flush_batch(v)) < 0)
+        return rc;
+    v->report->bad_index_valid = 1;
+    v->report->bad_index = index;
+    if (code == LEDGER_ENOMEM || code == LEDGER_EIO)
+        return lg_error_set(code, "%s", msg);
+    return lg_error_set(LEDGER_ECORRUPT, "%s", msg);
+}
+
+/* ---- checkpoints ---- */
+
+static int
+load_next_checkpoint(vstate *v, uint64_t after)
+{
+    ledger_buf key = LEDGER_BUF_INIT;
+    uint8_t k[8];
+    int rc;
+
+    ledger_buf_dispose(&v->next_cp_note);
+    v->next_cp = 0;
+    lg_u64_be(k, after + 1);
+    rc = lg_store_seek(v->t, LG_DB_CHECKPOINTS, k, 8, &key, &v->next_cp_note);
+    if (rc == LEDGER_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    if (key.len != 8) {
+        ledger_buf_dispose(&key);
+        return lg_error_set(LEDGER_ECORRUPT, "checkpoints table has a malformed key");
+    }
+    v->next_cp = lg_be_u64(key.data);
+    ledger_buf_dispose(&key);
+    return 0;
+}
+
+static int
+check_checkpoint(vstate *v, uint64_t size, const lg_hash root)
+{
+    ledger_checkpoint cp;
+    int rc;
+
+    rc = ledger_checkpoint_verify(&cp, v->next_cp_note.data, v->next_cp_note.len,
+                                  v->opts->log_key);
+    if (rc < 0)
+        return lg_error_prefix(LEDGER_ECORRUPT, "stored checkpoint %llu",
+                               (unsigned long long)size);
+    if (cp.size != size)
+        return lg_error_set(LEDGER_ECORRUPT, "stored checkpoint %llu names size %llu",
+                            (unsigned long long)size, (unsigned long long)cp.size);
+    if (memcmp(cp.root, root, 32) != 0)
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "stored checkpoint %llu: root does not match the entries "
+                            "(signed history was changed)",
+                            (unsigned long long)size);
+    v->report->checkpoints++;
+    return load_next_checkpoint(v, size);
+}
+
+/* ---- per entry ---- */
+
+static int
+check_index_row(vstate *v, lg_db db, const void *key, size_t klen, uint64_t index,
+                const char *what)
+{
+    uint64_t stored;
+    int rc = lg_store_get_u64(v->t, db, key, klen, &stored);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "%s index row is missing", what);
+    if (rc < 0)
+        return rc;
+    if (stored != index)
+        return lg_error_set(LEDGER_ECORRUPT, "%s index row points to entry %llu", what,
+                            (unsigned long long)stored);
+    return 0;
+}
+
+static int
+check_hashes(vstate *v, uint64_t index, const uint8_t *leaf, size_t len)
+{
+    lg_hash leaf_hash, fresh[64], stored;
+    uint64_t first = lg_merkle_stored_count(index);
+    int n, rc;
+
+    lg_merkle_leaf_hash(leaf_hash, leaf, len);
+    lg_merkle_range_append(&v->range, leaf_hash, fresh, &n);
+    for (int k = 0; k < n; k++) {
+        if ((rc = lg_store_hash_reader(v->t, first + (uint64_t)k, stored)) < 0)
+            return rc;
+        if (memcmp(stored, fresh[k], 32) != 0)
+            return lg_error_set(LEDGER_ECORRUPT, "stored hash %llu does not match the entries",
+                                (unsigned long long)(first + (uint64_t)k));
+    }
+    return 0;
+}
+
+static int
+check_entry(vstate *v, uint64_t index, const uint8_t *leaf, size_t len, char *rid_out)
+{
+    lg_entry *e = NULL;
+    lg_record *r = NULL;
+    lg_sig_keys keys;
+    uint8_t digest[32];
+    int rc;
+
+    if ((rc = lg_entry_decode(&e, leaf, len)) < 0)
+        goto done;
+    if (e->index != index) {
+        rc = lg_error_set(LEDGER_ECORRUPT, "leaf says it is entry %llu",
+                          (unsigned long long)e->index);
+        goto done;
+    }
+    if (e->integrated_time < v->last_time) {
+        rc = lg_error_set(LEDGER_ECORRUPT, "integrated_time goes backwards (%llu < %llu)",
+                          (unsigned long long)e->integrated_time,
+                          (unsigned long long)v->last_time);
+        goto done;
+    }
+    v->last_time = e->integrated_time;
+    if ((rc = lg_record_decode(&r, e->record, e->record_len)) < 0)
+        goto done;
+    snprintf(rid_out, LEDGER_ID_MAX + 1, "%s", lg_record_id(r));
+    if (index == 0) {
+        lg_policy_info pol;
+        if ((rc = lg_record_policy(&pol, r)) == 0 &&
+            (memcmp(pol.log_public_key, v->opts->log_key->public_key, 32) != 0 ||
+             strcmp(pol.origin, v->log->origin) != 0))
+            rc = lg_error_set(LEDGER_ECORRUPT,
+                              "genesis names another log key or origin than the trusted one");
+        if (rc < 0)
+            goto done;
+    }
+    if ((rc = lg_policy_check(&keys, &v->st, r, e->sigs, e->n_sigs, index)) < 0 ||
+        (rc = lg_policy_apply(&v->st, r, e->sigs, e->n_sigs, index)) < 0)
+        goto done;
+    lg_sha256(digest, e->record, e->record_len);
+    if ((rc = check_index_row(v, LG_DB_RECORDS, lg_record_id(r), strlen(lg_record_id(r)), index,
+                              "record_id")) < 0 ||
+        (rc = check_index_row(v, LG_DB_DIGESTS, digest, 32, index, "record digest")) < 0)
+        goto done;
+    if ((rc = check_hashes(v, index, leaf, len)) < 0)
+        goto done;
+
+    /* Queue the signatures; the record bytes move into the job. */
+    sig_job *j = &v->batch.jobs[v->batch.n];
+    memset(j, 0, sizeof *j);
+    j->index = index;
+    snprintf(j->record_id, sizeof j->record_id, "%s", lg_record_id(r));
+    j->record = e->record;
+    j->record_len = e->record_len;
+    e->record = NULL;
+    j->n_sigs = e->n_sigs;
+    memcpy(j->sigs, e->sigs, e->n_sigs * sizeof e->sigs[0]);
+    memcpy(j->pk, keys.pk, sizeof j->pk);
+    v->batch.n++;
+    v->n_records++;
+    if (v->batch.n == BATCH)
+        rc = flush_batch(v);
+done:
+    lg_record_free(r);
+    lg_entry_free(e);
+    return rc;
+}
+
+static int
+visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t len)
+{
+    vstate *v = p;
+    char rid[LEDGER_ID_MAX + 1] = "?";
+    uint64_t index;
+    lg_hash root;
+    int rc;
+
+    if (klen != 8)
+        return lg_error_set(LEDGER_ECORRUPT, "entries table has a malformed key");
+    index = lg_be_u64(key);
+    if (index != v->expect) {
+        lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing (next stored entry is %llu)",
+                     (unsigned long long)v->expect, (unsigned long long)index);
+        return fail_at(v, v->expect, LEDGER_ECORRUPT);
+    }
+    if ((rc = check_entry(v, index, leaf, len, rid)) < 0) {
+        if (rc == LEDGER_ENOMEM)
+            return rc;
+        lg_error_prefix(rc, "entry %llu (%s)", (unsigned long long)index, rid);
+        return fail_at(v, index, rc);
+    }
+    v->expect++;
+    v->report->entries++;
+    lg_merkle_range_root(&v->range, root);
+    if (v->next_cp == v->expect) {
+        if ((rc = check_checkpoint(v, v->expect, root)) < 0)
+            return fail_at(v, index, rc);
+    }
+    if (v->have_outside && v->outside.size == v->expect) {
+        v->outside_seen = 1;
+        if (memcmp(v->outside.root, root, 32) != 0) {
+            lg_error_set(LEDGER_ECORRUPT,
+                         "the ledger's tree of size %llu has another root than the given "
+                         "checkpoint: the ledger was forked or rewritten",
+                         (unsigned long long)v->expect);
+            return fail_at(v, index, LEDGER_ECORRUPT);
+        }
+    }
+    return 0;
+}
+
+/* ---- final cross-checks ---- */
+
+static int
+compare_key_row(void *p, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
+{
+    vstate *v = p;
+    lg_key_row stored, *mem;
+    int rc;
+
+    if (klen != 32)
+        return lg_error_set(LEDGER_ECORRUPT, "keys table has a malformed key");
+    if ((rc = lg_key_row_decode(&stored, val, vlen)) < 0)
+        return lg_error_set(LEDGER_ECORRUPT, "keys table: %s", ledger_error_last()->message);
+    mem = lg_map_get(&v->keys, key, 32);
+    if (mem == NULL || memcmp(mem->public_key, stored.public_key, 32) != 0 ||
+        strcmp(mem->participant_id, stored.participant_id) != 0 ||
+        mem->added_at != stored.added_at || mem->revoked_at != stored.revoked_at)
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "keys table row for %s does not match the entries (key registry "
+                            "was edited)",
+                            stored.participant_id);
+    return 0;
+}
+
+static int
+compare_participant_row(void *p, const uint8_t *key, size_t klen, const uint8_t *val,
+                        size_t vlen)
+{
+    vstate *v = p;
+    lg_participant_row stored, *mem;
+    int rc;
+
+    if ((rc = lg_participant_row_decode(&stored, val, vlen)) < 0)
+        return lg_error_set(LEDGER_ECORRUPT, "participants table: %s",
+                            ledger_error_last()->message);
+    mem = lg_map_get(&v->participants, key, klen);
+    if (mem == NULL || mem->latest_index != stored.latest_index || mem->roles != stored.roles)
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "participants table row %.*s does not match the entries",
+                            (int)(klen > 100 ? 100 : klen), (const char *)key);
+    return 0;
+}
+
+static int
+expect_count(vstate *v, lg_db db, uint64_t want)
+{
+    uint64_t n;
+    int rc = lg_store_count(&n, v->t, db);
+
+    if (rc < 0)
+        return rc;
+    if (n != want)
+        return lg_error_set(LEDGER_ECORRUPT, "%s table has %llu rows, the entries imply %llu",
+                            lg_db_name(db), (unsigned long long)n, (unsigned long long)want);
+    return 0;
+}
+
+static int
+final_checks(vstate *v)
+{
+    lg_meta m;
+    lg_hash root;
+    ledger_buf last = LEDGER_BUF_INIT;
+    int rc;
+
+    if ((rc = lg_meta_state(v->t, &m)) < 0)
+        return rc;
+    if (v->expect == 0)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger has no entries (genesis is missing)");
+    lg_merkle_range_root(&v->range, root);
+    memcpy(v->report->root, root, 32);
+    if (m.size != v->expect)
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "ledger metadata says %llu entries, the entries table has %llu",
+                            (unsigned long long)m.size, (unsigned long long)v->expect);
+    if (memcmp(m.root, root, 32) != 0)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata root does not match the entries");
+    if (m.time != v->last_time)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata time does not match the last entry");
+    if (v->next_cp != 0)
+        return lg_error_set(LEDGER_ECORRUPT, "stored checkpoint %llu is beyond the tree size %llu",
+                            (unsigned long long)v->next_cp, (unsigned long long)v->expect);
+    rc = lg_store_last(v->t, LG_DB_CHECKPOINTS, &last, NULL);
+    if (rc == LEDGER_ENOTFOUND || (rc == 0 && (last.len != 8 || lg_be_u64(last.data) != m.size))) {
+        ledger_buf_dispose(&last);
+        return lg_error_set(LEDGER_ECORRUPT, "no stored checkpoint at the tree size %llu",
+                            (unsigned long long)m.size);
+    }
+    ledger_buf_dispose(&last);
+    if (rc < 0)
+        return rc;
+    if ((rc = expect_count(v, LG_DB_HASHES, lg_merkle_stored_count(m.size))) < 0 ||
+        (rc = expect_count(v, LG_DB_RECORDS, v->n_records)) < 0 ||
+        (rc = expect_count(v, LG_DB_DIGESTS, v->n_records)) < 0 ||
+        (rc = expect_count(v, LG_DB_KEYS, v->keys.count)) < 0 ||
+        (rc = expect_count(v, LG_DB_PARTICIPANTS, v->participants.count)) < 0)
+        return rc;
+    if ((rc = lg_store_scan(v->t, LG_DB_KEYS, NULL, 0, 0, compare_key_row, v)) < 0 ||
+        (rc = lg_store_scan(v->t, LG_DB_PARTICIPANTS, NULL, 0, 0, compare_participant_row, v)) <
+            0)
+        return rc;
+    if (v->have_outside && !v->outside_seen) {
+        if (v->outside.size > m.size)
+            return lg_error_set(LEDGER_ECORRUPT,
+                                "the given checkpoint is for %llu entries but the ledger has "
+                                "only %llu: the ledger was rolled back",
+                                (unsigned long long)v->outside.size, (unsigned long long)m.size);
+        if (v->outside.size == 0) {
+            lg_hash empty;
+            lg_merkle_empty_root(empty);
+            if (memcmp(empty, v->outside.root, 32) != 0)
+                return lg_error_set(LEDGER_ECORRUPT, "the given checkpoint of size 0 has a "
+                                    "non-empty root");
+        }
+    }
+    return 0;
+}
+
+static unsigned
+default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (n < 1)
+        return 1;
+    return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+int
+ledger_log_verify(ledger_verify_report *report, ledger_log *log,
+                  const ledger_verify_options *opts)
+{
+    vstate v;
+    int rc;
+
+    if (report == NULL || log == NULL || opts == NULL || opts->log_key == NULL)
+        return lg_error_set(LEDGER_EINVAL, "verify: missing argument");
+    memset(report, 0, sizeof *report);
+    memset(&v, 0, sizeof v);
+    if (opts->log_key->type != LEDGER_SIGTYPE_ED25519 ||
+        strcmp(opts->log_key->name, log->origin) != 0)
+        return lg_error_set(LEDGER_EBADSIG, "trusted key %s is not a log key for origin %s",
+                            opts->log_key->name, log->origin);
+    if (memcmp(opts->log_key->public_key, log->log_pk, 32) != 0)
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "the ledger's log key does not match the trusted log key");
+    v.log = log;
+    v.opts = opts;
+    v.report = report;
+    v.threads = opts->threads ? opts->threads : default_threads();
+    if (v.threads > MAX_THREADS)
+        v.threads = MAX_THREADS;
+    lg_map_init(&v.keys, sizeof(lg_key_row));
+    lg_map_init(&v.participants, sizeof(lg_participant_row));
+    v.st.get_key = mem_get_key;
+    v.st.get_participant = mem_get_participant;
+    v.st.put_key = mem_put_key;
+    v.st.put_participant = mem_put_participant;
+    v.st.payload = &v;
+    lg_merkle_range_init(&v.range);
+    pthread_mutex_init(&v.batch.lock, NULL);
+    v.batch.jobs = lg_calloc(BATCH, sizeof *v.batch.jobs);
+    if (v.batch.jobs == NULL) {
+        rc = lg_error_nomem();
+        goto done;
+    }
+    if (opts->checkpoint != NULL) {
+        rc = ledger_checkpoint_verify(&v.outside, opts->checkpoint, opts->checkpoint_len,
+                                      opts->log_key);
+        if (rc < 0) {
+            rc = lg_error_prefix(rc, "given checkpoint");
+            goto done;
+        }
+        v.have_outside = 1;
+    }
+    if ((rc = lg_txn_begin(&v.t, log->store, 0)) < 0)
+        goto done;
+    if ((rc = load_next_checkpoint(&v, 0)) < 0)
+        goto done;
+    rc = lg_store_scan(v.t, LG_DB_ENTRIES, NULL, 0, 0, visit_entry, &v);
+    if (rc < 0)
+        goto done;
+    if ((rc = flush_batch(&v)) < 0)
+        goto done;
+    rc = final_checks(&v);
+    if (rc < 0 && rc != LEDGER_ENOMEM && rc != LEDGER_EIO)
+        rc = LEDGER_ECORRUPT == ledger_error_last()->code ? rc : lg_error_prefix(LEDGER_ECORRUPT, "ledger");
+done:
+    if (v.batch.jobs != NULL) {
+        for (size_t i = 0; i < v.batch.n; i++)
+            lg_free(v.batch.jobs[i].record);
+        lg_free(v.batch.jobs);
+    }
+    pthread_mutex_destroy(&v.batch.lock);
+    ledger_buf_dispose(&v.next_cp_note);
+    lg_txn_abort(v.t);
+    lg_map_free(&v.keys);
+    lg_map_free(&v.participants);
+    return rc;
+}
