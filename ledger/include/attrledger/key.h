@@ -80,7 +80,9 @@ LEDGER_API void ledger_key_vkey(ledger_vkey *out, const ledger_key *key, uint8_t
  * @param[in] passphrase passphrase bytes, or NULL to write an unencrypted key
  * @param[in] pass_len   length of passphrase
  * @param[in] flags      0 or LEDGER_KEY_FORCE
- * @return 0, LEDGER_EEXISTS (file exists), LEDGER_EIO, LEDGER_ENOMEM.
+ * @return 0, LEDGER_EEXISTS (file exists), LEDGER_EIO (including a symbolic
+ *         link at path, which is never written through or replaced),
+ *         LEDGER_EINVAL (unknown flags), LEDGER_ENOMEM.
  */
 LEDGER_API int ledger_key_save(const ledger_key *key, const char *path,
                                const char *passphrase, size_t pass_len, unsigned flags);
@@ -88,7 +90,9 @@ LEDGER_API int ledger_key_save(const ledger_key *key, const char *path,
 /**
  * Read a secret key file.
  *
- * Refuses files readable by group or others (LEDGER_EIO with a message).
+ * Refuses files that are not regular files or grant any access to group or
+ * others (LEDGER_EIO with a message telling the user to chmod 600). The
+ * key's name is the name stored in the file.
  *
  * @param[out] out        the key; free with ledger_key_free()
  * @param[in]  passphrase passphrase bytes (ignored for unencrypted files; may be NULL)
@@ -100,8 +104,10 @@ LEDGER_API int ledger_key_load(ledger_key **out, const char *path,
 
 /**
  * Tell whether a key file needs a passphrase, without decrypting it.
+ * The same file checks as ledger_key_load() apply.
  *
- * @return 0, LEDGER_ENOTFOUND, LEDGER_EIO, LEDGER_EFORMAT.
+ * @param[out] encrypted_out  1 when a passphrase is needed, 0 when not
+ * @return 0, LEDGER_ENOTFOUND, LEDGER_EIO, LEDGER_EFORMAT, LEDGER_EVERSION.
  */
 LEDGER_API int ledger_key_file_encrypted(int *encrypted_out, const char *path);
 
