@@ -230,9 +230,14 @@ cli_time(char out[32], uint64_t ms)
     time_t s = (time_t)(ms / 1000);
     struct tm tm;
 
-    gmtime_r(&s, &tm);
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ms % 1000));
+    char date[24];
+    size_t n;
+
+    if (gmtime_r(&s, &tm) == NULL || (n = strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
+        snprintf(out, 32, "?");
+        return;
+    }
+    snprintf(out, 32, "%.19s.%03uZ", date, (unsigned)(ms % 1000));
 }
 
 void

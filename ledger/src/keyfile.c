@@ -439,12 +439,12 @@ write_all(int fd, const char *data, size_t len)
 /* Create `path` (never following or replacing anything), write, fsync.
  * Removes the file on failure. */
 static int
-create_and_write(const char *path, const char *data, size_t len, int *exists_out)
+create_and_write(const char *path, const char *data, size_t len, mode_t mode, int *exists_out)
 {
     int fd, err;
 
     *exists_out = 0;
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
     if (fd < 0) {
         if (errno == EEXIST) {
             *exists_out = 1;
@@ -452,8 +452,8 @@ create_and_write(const char *path, const char *data, size_t len, int *exists_out
         }
         return sys_error(LEDGER_EIO, "cannot create", path, errno);
     }
-    /* open() applied the umask; make the mode exactly 0600 either way. */
-    if (fchmod(fd, 0600) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    /* open() applied the umask; make the mode exact either way. */
+    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
         err = errno;
         close(fd);
         unlink(path);
@@ -501,7 +501,7 @@ refuse_link(const char *path)
 }
 
 static int
-write_key_file(const char *path, const char *data, size_t len, int force)
+write_key_file(const char *path, const char *data, size_t len, mode_t mode, int force)
 {
     const char *slash = strrchr(path, '/');
     size_t path_len = strlen(path);
@@ -520,7 +520,7 @@ write_key_file(const char *path, const char *data, size_t len, int force)
     }
 
     if (!force) {
-        rc = create_and_write(path, data, len, &exists);
+        rc = create_and_write(path, data, len, mode, &exists);
         if (exists) {
             if ((rc = refuse_link(path)) == 0)
                 rc = lg_error_set(LEDGER_EEXISTS, "%s exists; use --force to replace it", path);
@@ -548,7 +548,7 @@ write_key_file(const char *path, const char *data, size_t len, int force)
                 *p++ = hex[r[i] & 15];
             }
             *p = '\0';
-            rc = create_and_write(tmp, data, len, &exists);
+            rc = create_and_write(tmp, data, len, mode, &exists);
             if (!exists || attempt == 8)
                 break;
         }
@@ -645,7 +645,7 @@ ledger_key_save(const ledger_key *key, const char *path, const char *passphrase,
         lg_error_prefix(rc, "key file %s", path);
         goto done;
     }
-    rc = write_key_file(path, text, text_len, (flags & LEDGER_KEY_FORCE) != 0);
+    rc = write_key_file(path, text, text_len, 0600, (flags & LEDGER_KEY_FORCE) != 0);
 done:
     lg_memzero(text, sizeof text);
     return rc;
@@ -691,4 +691,58 @@ ledger_key_file_encrypted(int *encrypted_out, const char *path)
 done:
     lg_memzero(buf, sizeof buf);
     return rc;
+}
+
+/* ---- public key files (FILE.pub): one C2SP verifier-key line ---- */
+
+#define LG_VKEY_FILE_MAX 1024
+
+int
+ledger_vkey_save(const ledger_vkey *vkey, const char *path, unsigned flags)
+{
+    ledger_buf text = LEDGER_BUF_INIT;
+    char *line = NULL;
+    int rc;
+
+    if (vkey == NULL || path == NULL || (flags & ~LEDGER_KEY_FORCE) != 0)
+        return lg_error_set(LEDGER_EINVAL, "vkey save: bad argument");
+    if ((rc = ledger_vkey_format(&text, vkey)) < 0)
+        return rc;
+    line = lg_malloc(text.len + 2);
+    if (line == NULL) {
+        ledger_buf_dispose(&text);
+        return lg_error_nomem();
+    }
+    memcpy(line, text.data, text.len);
+    line[text.len] = '\n';
+    rc = write_key_file(path, line, text.len + 1, 0644, (flags & LEDGER_KEY_FORCE) != 0);
+    lg_free(line);
+    ledger_buf_dispose(&text);
+    return rc;
+}
+
+int
+ledger_vkey_load(ledger_vkey *out, const char *path)
+{
+    char buf[LG_VKEY_FILE_MAX + 1];
+    size_t len = 0;
+    FILE *f;
+    int rc;
+
+    if (out == NULL || path == NULL)
+        return lg_error_set(LEDGER_EINVAL, "vkey load: bad argument");
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return errno == ENOENT ? lg_error_set(LEDGER_ENOTFOUND, "%s: no such file", path)
+                               : sys_error(LEDGER_EIO, "cannot open", path, errno);
+    len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    if (len > LG_VKEY_FILE_MAX)
+        return lg_error_set(LEDGER_EFORMAT, "%s: a verifier key file is one short line", path);
+    /* One line; the trailing newline is optional. */
+    if (len > 0 && buf[len - 1] == '\n')
+        len--;
+    if ((rc = ledger_vkey_parse(out, buf, len)) < 0)
+        return lg_error_prefix(rc, "%s", path);
+    return 0;
 }

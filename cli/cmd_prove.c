@@ -1,0 +1,145 @@
+/*
+ * cmd_prove.c - attrledger prove inclusion / consistency.
+ *
+ * Proofs come from the stored hashes (O(log n) reads) and are verified
+ * before printing, so a damaged store cannot produce a proof that fails
+ * for the person who receives it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+int cli_resolve_entry(const cli *c, ledger_log *log, const char *arg, uint64_t *index);
+
+enum { O_SIZE = 1 };
+
+static const cli_opt opts[] = {
+    {"size", 0, 1, O_SIZE},
+    {NULL, 0, 0, 0},
+};
+
+typedef struct {
+    uint64_t size;
+    int bad;
+} prove_args;
+
+static int
+on_opt(void *ctx, int id, const char *arg)
+{
+    prove_args *a = ctx;
+
+    if (id == O_SIZE && cli_parse_u64(arg, &a->size) != 0)
+        a->bad = 1;
+    return 0;
+}
+
+static void
+print_hashes(const uint8_t (*h)[LEDGER_HASH_SIZE], size_t n)
+{
+    char b[LEDGER_B64_LEN(32) + 1];
+
+    for (size_t i = 0; i < n; i++) {
+        cli_b64(b, h[i], 32);
+        printf("%s\n", b);
+    }
+}
+
+static int
+prove_inclusion(cli *c, ledger_log *log, const char *arg, uint64_t size)
+{
+    ledger_inclusion_proof p;
+    ledger_buf json = LEDGER_BUF_INIT;
+    char b[LEDGER_B64_LEN(32) + 1];
+    uint64_t index;
+    int rc;
+
+    if ((rc = cli_resolve_entry(c, log, arg, &index)) != 0)
+        return rc;
+    if ((rc = ledger_log_prove_inclusion(&p, log, index, size)) < 0)
+        return cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
+    if ((rc = ledger_proof_verify_inclusion(&p)) < 0)
+        return cli_error(c, EXIT_OPERATIONAL, "the store produced a bad proof: %s",
+                         ledger_error_last()->message);
+    if (c->json) {
+        if ((rc = ledger_inclusion_proof_to_json(&json, &p)) < 0)
+            return cli_fail(c, rc);
+        fwrite(json.data, 1, json.len, stdout);
+        ledger_buf_dispose(&json);
+        return EXIT_OK;
+    }
+    printf("leaf_index %llu\ntree_size %llu\n", (unsigned long long)p.leaf_index,
+           (unsigned long long)p.tree_size);
+    cli_b64(b, p.leaf_hash, 32);
+    printf("leaf_hash %s\n", b);
+    cli_b64(b, p.root, 32);
+    printf("root %s\n", b);
+    print_hashes((const uint8_t(*)[32])p.hashes, p.n_hashes);
+    return EXIT_OK;
+}
+
+static int
+prove_consistency(cli *c, ledger_log *log, char **pos, int npos)
+{
+    ledger_consistency_proof p;
+    ledger_buf json = LEDGER_BUF_INIT;
+    char b[LEDGER_B64_LEN(32) + 1];
+    uint64_t old_size, new_size = 0;
+    int rc;
+
+    if (cli_parse_u64(pos[0], &old_size) != 0 || (npos == 2 && cli_parse_u64(pos[1], &new_size) != 0))
+        return cli_usage(c, "OLD and NEW must be tree sizes (non-negative integers)");
+    if (npos == 2 && new_size == 0)
+        return cli_usage(c, "NEW must be at least 1");
+    if ((rc = ledger_log_prove_consistency(&p, log, old_size, new_size)) < 0)
+        return cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
+    if ((rc = ledger_proof_verify_consistency(&p)) < 0)
+        return cli_error(c, EXIT_OPERATIONAL, "the store produced a bad proof: %s",
+                         ledger_error_last()->message);
+    if (c->json) {
+        if ((rc = ledger_consistency_proof_to_json(&json, &p)) < 0)
+            return cli_fail(c, rc);
+        fwrite(json.data, 1, json.len, stdout);
+        ledger_buf_dispose(&json);
+        return EXIT_OK;
+    }
+    printf("old_size %llu\nnew_size %llu\n", (unsigned long long)p.old_size,
+           (unsigned long long)p.new_size);
+    cli_b64(b, p.old_root, 32);
+    printf("old_root %s\n", b);
+    cli_b64(b, p.new_root, 32);
+    printf("new_root %s\n", b);
+    print_hashes((const uint8_t(*)[32])p.hashes, p.n_hashes);
+    return EXIT_OK;
+}
+
+int
+cmd_prove(cli *c, int argc, char **argv)
+{
+    prove_args a = {0};
+    ledger_log *log = NULL;
+    char **pos = NULL;
+    int npos = 0, rc;
+
+    if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    if (a.bad) {
+        rc = cli_usage(c, "--size must be a tree size");
+        goto done;
+    }
+    if (npos == 2 && strcmp(pos[0], "inclusion") == 0) {
+        if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) == 0)
+            rc = prove_inclusion(c, log, pos[1], a.size);
+    } else if ((npos == 2 || npos == 3) && strcmp(pos[0], "consistency") == 0) {
+        if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) == 0)
+            rc = prove_consistency(c, log, pos + 1, npos - 1);
+    } else {
+        rc = cli_usage(c, "usage: attrledger prove inclusion -C DIR INDEX|RECORD_ID [--size N] | "
+                          "prove consistency -C DIR OLD [NEW]");
+    }
+done:
+    ledger_log_free(log);
+    free(pos);
+    return rc;
+}
