@@ -114,7 +114,8 @@ LEDGER_API int ledger_key_file_encrypted(int *encrypted_out, const char *path);
 /**
  * Format a verifier key string (`name+hex8+base64`), NUL-terminated.
  *
- * @return 0, LEDGER_ENOMEM.
+ * @return 0, LEDGER_EINVAL (invalid name, unsupported type, or note_id not
+ *         matching name, type and key), LEDGER_ENOMEM.
  */
 LEDGER_API int ledger_vkey_format(ledger_buf *out, const ledger_vkey *vkey);
 
@@ -122,8 +123,11 @@ LEDGER_API int ledger_vkey_format(ledger_buf *out, const ledger_vkey *vkey);
  * Parse a verifier key string. Surrounding whitespace is not accepted,
  * except one trailing newline.
  *
+ * Accepted types: LEDGER_SIGTYPE_ED25519 and LEDGER_SIGTYPE_COSIGNATURE,
+ * each with a 32-byte Ed25519 key; the key ID is recomputed and checked.
+ *
  * @return 0, LEDGER_EFORMAT (bad name, bad hex, key ID mismatch, unknown
- *         type, wrong key length).
+ *         type, wrong key length), LEDGER_EINVAL (NULL argument).
  */
 LEDGER_NODISCARD LEDGER_API int ledger_vkey_parse(ledger_vkey *out, const char *text, size_t len);
 
