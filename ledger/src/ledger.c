@@ -6,10 +6,12 @@
 
 #include "alloc.h"
 #include "crypto.h"
+#include "json.h"
 
 int
 ledger_init(void)
 {
+    lg_json_init();
     return lg_crypto_init();
 }
 
