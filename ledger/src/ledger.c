@@ -336,9 +336,12 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
     if ((rc = lg_policy_check(&keys, st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
         return rc;
     for (size_t i = 0; i < env->n_sigs; i++) {
-        if (lg_record_verify(env->sigs[i].sig, env->record, env->record_len, keys.pk[i]) != 0)
+        rc = lg_record_verify(env->sigs[i].sig, env->record, env->record_len, keys.pk[i]);
+        if (rc == LEDGER_EBADSIG)
             return lg_error_set(LEDGER_EBADSIG, "record %s: signature %zu does not verify", rid,
                                 i);
+        if (rc < 0)
+            return rc;
     }
 
     time_ms = now_ms();

@@ -53,6 +53,7 @@ typedef struct {
     lg_sig sigs[LG_MAX_SIGS];
     uint8_t pk[LG_MAX_SIGS][32];
     int bad_sig; /* set by workers: index+1 of the first bad signature */
+    int failed;  /* set by workers: an error code that is not a verdict */
 } sig_job;
 
 typedef struct {
@@ -136,8 +137,13 @@ sig_worker(void *arg)
             return NULL;
         sig_job *j = &b->jobs[i];
         for (size_t k = 0; k < j->n_sigs; k++) {
-            if (lg_record_verify(j->sigs[k].sig, j->record, j->record_len, j->pk[k]) != 0) {
+            int rc = lg_record_verify(j->sigs[k].sig, j->record, j->record_len, j->pk[k]);
+            if (rc == LEDGER_EBADSIG) {
                 j->bad_sig = (int)k + 1;
+                break;
+            }
+            if (rc < 0) {
+                j->failed = rc; /* out of memory: not a verdict on the entry */
                 break;
             }
         }
@@ -169,6 +175,9 @@ flush_batch(vstate *v)
     for (size_t i = 0; i < b->n; i++) {
         sig_job *j = &b->jobs[i];
         v->report->signatures += j->n_sigs;
+        if (j->failed && rc == 0)
+            rc = j->failed == LEDGER_ENOMEM ? lg_error_nomem()
+                                            : lg_error_set(j->failed, "signature check failed");
         if (j->bad_sig && rc == 0) {
             v->report->bad_index_valid = 1;
             v->report->bad_index = j->index;
@@ -235,6 +244,8 @@ check_checkpoint(vstate *v, uint64_t size, const lg_hash root)
 
     rc = ledger_checkpoint_verify(&cp, v->next_cp_note.data, v->next_cp_note.len,
                                   v->opts->log_key);
+    if (rc == LEDGER_ENOMEM)
+        return rc;
     if (rc < 0)
         return lg_error_prefix(LEDGER_ECORRUPT, "stored checkpoint %llu",
                                (unsigned long long)size);
@@ -411,7 +422,7 @@ compare_key_row(void *p, const uint8_t *key, size_t klen, const uint8_t *val, si
     if (klen != 32)
         return lg_error_set(LEDGER_ECORRUPT, "keys table has a malformed key");
     if ((rc = lg_key_row_decode(&stored, val, vlen)) < 0)
-        return lg_error_set(LEDGER_ECORRUPT, "keys table: %s", ledger_error_last()->message);
+        return rc;
     mem = lg_map_get(&v->keys, key, 32);
     if (mem == NULL || memcmp(mem->public_key, stored.public_key, 32) != 0 ||
         strcmp(mem->participant_id, stored.participant_id) != 0 ||
@@ -432,8 +443,7 @@ compare_participant_row(void *p, const uint8_t *key, size_t klen, const uint8_t 
     int rc;
 
     if ((rc = lg_participant_row_decode(&stored, val, vlen)) < 0)
-        return lg_error_set(LEDGER_ECORRUPT, "participants table: %s",
-                            ledger_error_last()->message);
+        return rc;
     mem = lg_map_get(&v->participants, key, klen);
     if (mem == NULL || mem->latest_index != stored.latest_index || mem->roles != stored.roles)
         return lg_error_set(LEDGER_ECORRUPT,

@@ -6,6 +6,7 @@
 set -euo pipefail
 
 AL=${1:?usage: test_NAME.sh PATH/TO/attrledger}
+AL=$(cd "$(dirname "$AL")" && pwd)/$(basename "$AL")
 SRC=${ATTRLEDGER_SOURCE_DIR:?}
 TAMPER=${ATTRLEDGER_TAMPER:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/attrledger-cli-XXXXXX")
