@@ -78,6 +78,7 @@ main(int argc, char **argv)
         mdb_stat(txn, dbi, &st);
         printf("%zu\n", st.ms_entries);
         mdb_txn_abort(txn);
+        mdb_env_close(env);
         return 0;
     }
     if (argc < 5)
@@ -89,6 +90,7 @@ main(int argc, char **argv)
             return die("get", rc);
         fwrite(v.mv_data, 1, v.mv_size, stdout);
         mdb_txn_abort(txn);
+        mdb_env_close(env);
         return 0;
     }
     if (strcmp(argv[2], "del") == 0) {
