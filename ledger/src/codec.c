@@ -1,7 +1,9 @@
 /*
  * codec.c - protobuf-c decoding with limits, canonical form and field checks.
  *
- * The only file (besides generated code) that includes *.pb-c.h. Rules:
+ * The codec module (codec.c for the wire, codec_record.c for reading record
+ * fields) is the only code besides the generated files that includes
+ * *.pb-c.h. Rules:
  *
  *   - Limits first: a leaf or record longer than 65,535 bytes is rejected
  *     before protobuf-c sees it; at most LG_MAX_SIGS signatures.
@@ -19,9 +21,8 @@
 
 #include <string.h>
 
-#include "attrledger/v1/ledger.pb-c.h"
-
 #include "alloc.h"
+#include "codec_int.h"
 #include "error.h"
 #include "json.h"
 
@@ -31,10 +32,6 @@ typedef Attrledger__V1__SignedRecord SignedRecord;
 typedef Attrledger__V1__Signature Signature;
 
 #define PBA ((ProtobufCAllocator *)lg_alloc_protobuf())
-
-struct lg_record {
-    Record *msg;
-};
 
 static const char *const type_names[LG_REC__COUNT] = {
     "none",     "ledger_policy",     "participant", "key_revocation",
@@ -875,4 +872,43 @@ lg_participant_row_decode(lg_participant_row *out, const uint8_t *b, size_t len)
     out->roles = roles_mask(m->roles, m->n_roles);
     attrledger__v1__participant_row__free_unpacked(m, PBA);
     return 0;
+}
+
+int
+lg_record_row_encode(ledger_buf *out, const lg_record_row *row)
+{
+    Attrledger__V1__RecordRow m = ATTRLEDGER__V1__RECORD_ROW__INIT;
+
+    m.index = row->index;
+    m.type = (uint32_t)row->type + 9; /* body field number */
+    m.author = (char *)row->author;
+    m.superseded_by = row->superseded_by;
+    m.retracted_by = row->retracted_by;
+    return pack_alloc(out, &m.base);
+}
+
+int
+lg_record_row_decode(lg_record_row *out, const uint8_t *b, size_t len)
+{
+    long failures = lg_alloc_failures();
+    Attrledger__V1__RecordRow *m = attrledger__v1__record_row__unpack(PBA, len, b);
+    int rc = 0;
+
+    if (m == NULL)
+        return lg_alloc_failures() != failures
+                   ? lg_error_nomem()
+                   : lg_error_set(LEDGER_ECORRUPT, "record index row is not valid protobuf");
+    memset(out, 0, sizeof *out);
+    if (m->type < 10 || m->type >= 10 + LG_REC__COUNT - 1 ||
+        strlen(m->author) >= sizeof out->author) {
+        rc = lg_error_set(LEDGER_ECORRUPT, "record index row is malformed");
+    } else {
+        out->index = m->index;
+        out->type = (lg_record_type)(m->type - 9);
+        memcpy(out->author, m->author, strlen(m->author) + 1);
+        out->superseded_by = m->superseded_by;
+        out->retracted_by = m->retracted_by;
+    }
+    attrledger__v1__record_row__free_unpacked(m, PBA);
+    return rc;
 }

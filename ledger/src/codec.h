@@ -154,6 +154,63 @@ typedef struct {
 int lg_genesis_encode(ledger_buf *out, const char *origin, const uint8_t log_pk[32],
                       const lg_admin_spec *admins, size_t n_admins, int64_t created_unix);
 
+/* ---- record fields for policy and views (codec_record.c) ---- */
+
+/* Bit of a record type in a type mask. */
+#define LG_T(t) (1u << (t))
+/* A reference names a participant id, not a record_id. */
+#define LG_REF_PARTICIPANT (1u << 30)
+/* The referenced participant must hold the PANELIST role. */
+#define LG_REF_PANELIST (1u << 29)
+
+typedef struct {
+    char field[96];   /* e.g. "attribution_claim.incident_refs[2]" */
+    const char *id;   /* borrowed from the record */
+    unsigned types;   /* LG_T() mask of allowed target types, or LG_REF_* */
+} lg_ref;
+
+#define LG_MAX_REFS 512
+/* Every reference of the record (not supersedes, which the caller checks).
+ * LEDGER_EFORMAT when there are more than `cap`. */
+int lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *r);
+
+typedef struct {
+    char field[96];
+    int has_stix;
+    uint32_t stix;
+    int scale;        /* LikelihoodScale value; 0 when no likelihood */
+    const char *term; /* "" when none */
+    uint32_t range_min, range_max;
+} lg_confidence;
+
+#define LG_MAX_CONFIDENCES 64
+/* Every ConfidenceAssessment / Likelihood in the record. */
+int lg_record_confidences(lg_confidence *out, size_t cap, size_t *n_out, const lg_record *r);
+
+/* AttributionClaim: the claimant (participant id), "" if not a claim. */
+const char *lg_record_claimant(const lg_record *r);
+
+/* Retraction target record_id, or NULL. */
+const char *lg_record_retraction_target(const lg_record *r);
+
+typedef struct {
+    uint32_t panel_size;
+    uint32_t approvals_required;
+    int recusal_policy; /* RecusalPolicy value */
+    uint32_t min_regions, min_sectors; /* strictest group constraint */
+    int present;
+} lg_rule;
+
+/* The decision rule of a LedgerPolicy or Finding (present = 0 if none). */
+int lg_record_rule(lg_rule *out, const lg_record *r);
+
+/* Finding: panel members (borrowed). */
+int lg_record_panel(const char *const **members, size_t *n, const lg_record *r);
+
+/* PanelVote: finding_ref, 32-byte digest and Vote value. */
+int lg_record_vote(const char **finding_ref, const uint8_t **digest, int *vote,
+                   const lg_record *r);
+
 /* ---- derived index rows (store's `keys` and `participants` databases) ---- */
 
 typedef struct {
@@ -169,6 +226,17 @@ typedef struct {
     uint64_t latest_index;
     unsigned roles;
 } lg_participant_row;
+
+/* records table row (stored type is our lg_record_type value). */
+typedef struct {
+    uint64_t index;
+    lg_record_type type;
+    char author[LEDGER_ID_MAX + 1];
+    uint64_t superseded_by; /* 0 = latest version */
+    uint64_t retracted_by;  /* 0 = not retracted */
+} lg_record_row;
+int lg_record_row_encode(ledger_buf *out, const lg_record_row *row);
+int lg_record_row_decode(lg_record_row *out, const uint8_t *b, size_t len);
 int lg_participant_row_encode(ledger_buf *out, const lg_participant_row *row);
 int lg_participant_row_decode(lg_participant_row *out, const uint8_t *b, size_t len);
 

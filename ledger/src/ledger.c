@@ -181,13 +181,112 @@ st_put_participant(void *p, const char *id, const lg_participant_row *row)
     return rc;
 }
 
+static int
+st_get_record(void *p, const char *rid, lg_record_row *out)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc = lg_store_get(p, LG_DB_RECORDS, rid, strlen(rid), &b);
+
+    if (rc < 0)
+        return rc;
+    rc = lg_record_row_decode(out, b.data, b.len);
+    ledger_buf_dispose(&b);
+    return rc;
+}
+
+int
+lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32])
+{
+    ledger_buf leaf = LEDGER_BUF_INIT;
+    lg_entry *e = NULL;
+    uint8_t key[8];
+    int rc;
+
+    *out = NULL;
+    lg_u64_be(key, index);
+    rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &leaf);
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing", (unsigned long long)index);
+    if (rc < 0)
+        return rc;
+    if ((rc = lg_entry_decode(&e, leaf.data, leaf.len)) == 0) {
+        lg_sha256(digest, e->record, e->record_len);
+        rc = lg_record_decode(out, e->record, e->record_len);
+    }
+    if (rc < 0 && rc != LEDGER_ENOMEM)
+        rc = lg_error_prefix(LEDGER_ECORRUPT, "entry %llu", (unsigned long long)index);
+    lg_entry_free(e);
+    ledger_buf_dispose(&leaf);
+    return rc;
+}
+
+static int
+st_load_record(void *p, uint64_t index, lg_record **out, uint8_t digest[32])
+{
+    return lg_load_record(p, index, out, digest);
+}
+
+static int
+put_row(lg_txn *t, const char *rid, const lg_record_row *row, unsigned flags)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc = lg_record_row_encode(&b, row);
+
+    if (rc == 0)
+        rc = lg_store_put(t, LG_DB_RECORDS, rid, strlen(rid), b.data, b.len, flags);
+    ledger_buf_dispose(&b);
+    return rc;
+}
+
+static int
+st_put_record(void *p, const char *rid, const lg_record_row *row, const uint8_t digest[32])
+{
+    uint8_t key[8];
+    int rc;
+
+    lg_u64_be(key, row->index);
+    if ((rc = put_row(p, rid, row, LG_PUT_NOOVERWRITE)) < 0)
+        return rc;
+    return lg_store_put(p, LG_DB_DIGESTS, digest, 32, key, 8, LG_PUT_NOOVERWRITE);
+}
+
+static int
+st_mark_record(void *p, const char *rid, int which, uint64_t by)
+{
+    lg_record_row row;
+    int rc = st_get_record(p, rid, &row);
+
+    if (rc < 0)
+        return rc;
+    if (which == 0)
+        row.superseded_by = by;
+    else
+        row.retracted_by = by;
+    return put_row(p, rid, &row, 0);
+}
+
+static int
+st_add_ref(void *p, uint64_t target, uint64_t from)
+{
+    uint8_t k[8], v[8];
+
+    lg_u64_be(k, target);
+    lg_u64_be(v, from);
+    return lg_store_put(p, LG_DB_REFS, k, 8, v, 8, 0);
+}
+
 void
 lg_store_policy_state(lg_policy_state *st, lg_txn *t)
 {
     st->get_key = st_get_key;
     st->get_participant = st_get_participant;
+    st->get_record = st_get_record;
+    st->load_record = st_load_record;
     st->put_key = st_put_key;
     st->put_participant = st_put_participant;
+    st->put_record = st_put_record;
+    st->mark_record = st_mark_record;
+    st->add_ref = st_add_ref;
     st->payload = t;
 }
 
@@ -308,6 +407,7 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
     uint8_t digest[32], key[8];
     ledger_buf leaf = LEDGER_BUF_INIT;
     lg_sig_keys keys;
+    lg_record_row prev;
     lg_hash leaf_hash, new_hashes[64];
     uint64_t existing, time_ms, first;
     int n_new, rc;
@@ -324,12 +424,12 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
     }
     if (rc != LEDGER_ENOTFOUND)
         return rc;
-    rc = lg_store_get_u64(t, LG_DB_RECORDS, rid, strlen(rid), &existing);
+    rc = st_get_record(t, rid, &prev);
     if (rc == 0)
         return lg_error_set(LEDGER_EEXISTS,
                             "record %zu (%s): record_id already used by entry %llu with "
                             "different content",
-                            pos, rid, (unsigned long long)existing);
+                            pos, rid, (unsigned long long)prev.index);
     if (rc != LEDGER_ENOTFOUND)
         return rc;
 
@@ -361,11 +461,7 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
         if ((rc = lg_store_put(t, LG_DB_HASHES, key, 8, new_hashes[i], 32, LG_PUT_APPEND)) < 0)
             goto done;
     }
-    lg_u64_be(key, m->size);
-    if ((rc = lg_store_put(t, LG_DB_RECORDS, rid, strlen(rid), key, 8, LG_PUT_NOOVERWRITE)) < 0 ||
-        (rc = lg_store_put(t, LG_DB_DIGESTS, digest, 32, key, 8, LG_PUT_NOOVERWRITE)) < 0)
-        goto done;
-    if ((rc = lg_policy_apply(st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
+    if ((rc = lg_policy_apply(st, it->rec, digest, m->size)) < 0)
         goto done;
     rcpt->index = m->size;
     m->size++;
@@ -696,7 +792,12 @@ ledger_log_lookup(uint64_t *index_out, ledger_log *log, const char *record_id)
 
     if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
         return rc;
-    rc = lg_store_get_u64(t, LG_DB_RECORDS, record_id, strlen(record_id), index_out);
+    {
+        lg_record_row row;
+        rc = st_get_record(t, record_id, &row);
+        if (rc == 0)
+            *index_out = row.index;
+    }
     lg_txn_abort(t);
     if (rc == LEDGER_ENOTFOUND)
         return lg_error_set(LEDGER_ENOTFOUND, "no record with record_id %.100s", record_id);

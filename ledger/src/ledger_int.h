@@ -25,6 +25,9 @@ typedef struct {
 
 int lg_meta_state(lg_txn *t, lg_meta *m);
 
+/* Decode the record of stored entry `index`; digest = SHA-256(record). */
+int lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32]);
+
 /* Policy state backed by the store, inside transaction t. */
 void lg_store_policy_state(lg_policy_state *st, lg_txn *t);
 

@@ -340,6 +340,22 @@ lg_store_del(lg_txn *t, lg_db db, const void *key, size_t klen)
 }
 
 int
+lg_store_has_dup(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val, size_t vlen)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+    int rc;
+
+    if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
+        return mdb_error(rc, db_names[db]);
+    rc = mdb_cursor_get(c, &k, &v, MDB_GET_BOTH);
+    mdb_cursor_close(c);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    return rc == 0 ? 1 : mdb_error(rc, db_names[db]);
+}
+
+int
 lg_store_count(uint64_t *out, lg_txn *t, lg_db db)
 {
     MDB_stat st;

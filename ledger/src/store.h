@@ -77,6 +77,10 @@ int lg_store_put(lg_txn *t, lg_db db, const void *key, size_t klen, const void *
                  unsigned flags);
 int lg_store_del(lg_txn *t, lg_db db, const void *key, size_t klen);
 
+/* Does the DUPSORT row (key, val) exist? 1, 0, or a negative code. */
+int lg_store_has_dup(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val,
+                     size_t vlen);
+
 /* Number of rows in a database. */
 int lg_store_count(uint64_t *out, lg_txn *t, lg_db db);
 

@@ -75,6 +75,10 @@ typedef struct {
     uint64_t expect;     /* next index */
     uint64_t last_time;
     uint64_t n_records;
+    uint64_t marks_expected; /* nonzero superseded_by/retracted_by fields stored */
+    uint64_t marks_seen;     /* supersede/retract events replayed */
+    uint64_t refs_seen;      /* refs rows replayed */
+    uint64_t now;            /* index of the entry being replayed */
     uint64_t next_cp;    /* size of the next stored checkpoint, 0 = none left */
     ledger_buf next_cp_note;
     ledger_checkpoint outside; /* the --checkpoint, when given */
@@ -119,6 +123,112 @@ mem_put_participant(void *p, const char *id, const lg_participant_row *row)
 {
     return lg_map_put(&((vstate *)p)->participants, id, strlen(id), row);
 }
+
+/* ---- stored record index, checked while it is replayed ---- */
+
+static int
+stored_row(vstate *v, const char *rid, lg_record_row *out)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc = lg_store_get(v->t, LG_DB_RECORDS, rid, strlen(rid), &b);
+
+    if (rc < 0)
+        return rc;
+    rc = lg_record_row_decode(out, b.data, b.len);
+    ledger_buf_dispose(&b);
+    return rc;
+}
+
+/* Lookups trust rows of earlier entries: each was checked when its own
+ * entry was replayed (and a row forged later is caught at the end by the
+ * counts). A row pointing at or past the current entry is damage. */
+static int
+chk_get_record(void *p, const char *rid, lg_record_row *out)
+{
+    vstate *v = p;
+    int rc = stored_row(v, rid, out);
+
+    if (rc == 0 && out->index >= v->now)
+        return LEDGER_ENOTFOUND;
+    return rc;
+}
+
+static int
+chk_load_record(void *p, uint64_t index, lg_record **out, uint8_t digest[32])
+{
+    return lg_load_record(((vstate *)p)->t, index, out, digest);
+}
+
+static int
+chk_put_record(void *p, const char *rid, const lg_record_row *row, const uint8_t digest[32])
+{
+    vstate *v = p;
+    lg_record_row s;
+    uint64_t at;
+    int rc = stored_row(v, rid, &s);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "record_id index row is missing");
+    if (rc < 0)
+        return rc;
+    if (s.index != row->index)
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "record_id index row points to entry %llu (record_id used twice?)",
+                            (unsigned long long)s.index);
+    if (s.type != row->type || strcmp(s.author, row->author) != 0)
+        return lg_error_set(LEDGER_ECORRUPT, "record_id index row has another type or author");
+    if ((s.superseded_by != 0 && s.superseded_by <= row->index) ||
+        (s.retracted_by != 0 && s.retracted_by <= row->index))
+        return lg_error_set(LEDGER_ECORRUPT, "record_id index row has an impossible status");
+    v->marks_expected += (s.superseded_by != 0) + (s.retracted_by != 0);
+    rc = lg_store_get_u64(v->t, LG_DB_DIGESTS, digest, 32, &at);
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "record digest index row is missing");
+    if (rc < 0)
+        return rc;
+    if (at != row->index)
+        return lg_error_set(LEDGER_ECORRUPT, "record digest index row points to entry %llu",
+                            (unsigned long long)at);
+    v->n_records++;
+    return 0;
+}
+
+static int
+chk_mark_record(void *p, const char *rid, int which, uint64_t by)
+{
+    vstate *v = p;
+    lg_record_row s;
+    int rc = stored_row(v, rid, &s);
+
+    if (rc < 0)
+        return rc == LEDGER_ENOTFOUND ? lg_error_set(LEDGER_ECORRUPT, "%s has no index row", rid)
+                                      : rc;
+    if ((which == 0 ? s.superseded_by : s.retracted_by) != by)
+        return lg_error_set(LEDGER_ECORRUPT, "index row of %.100s does not record it as %s here",
+                            rid, which == 0 ? "superseded" : "retracted");
+    v->marks_seen++;
+    return 0;
+}
+
+static int
+chk_add_ref(void *p, uint64_t target, uint64_t from)
+{
+    vstate *v = p;
+    uint8_t k[8], val[8];
+    int rc;
+
+    lg_u64_be(k, target);
+    lg_u64_be(val, from);
+    rc = lg_store_has_dup(v->t, LG_DB_REFS, k, 8, val, 8);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return lg_error_set(LEDGER_ECORRUPT, "refs index row %llu -> %llu is missing",
+                            (unsigned long long)target, (unsigned long long)from);
+    v->refs_seen++;
+    return 0;
+}
+
 
 /* ---- signature batches ---- */
 
@@ -264,23 +374,6 @@ check_checkpoint(vstate *v, uint64_t size, const lg_hash root)
 /* ---- per entry ---- */
 
 static int
-check_index_row(vstate *v, lg_db db, const void *key, size_t klen, uint64_t index,
-                const char *what)
-{
-    uint64_t stored;
-    int rc = lg_store_get_u64(v->t, db, key, klen, &stored);
-
-    if (rc == LEDGER_ENOTFOUND)
-        return lg_error_set(LEDGER_ECORRUPT, "%s index row is missing", what);
-    if (rc < 0)
-        return rc;
-    if (stored != index)
-        return lg_error_set(LEDGER_ECORRUPT, "%s index row points to entry %llu", what,
-                            (unsigned long long)stored);
-    return 0;
-}
-
-static int
 check_hashes(vstate *v, uint64_t index, const uint8_t *leaf, size_t len)
 {
     lg_hash leaf_hash, fresh[64], stored;
@@ -335,13 +428,10 @@ check_entry(vstate *v, uint64_t index, const uint8_t *leaf, size_t len, char *ri
         if (rc < 0)
             goto done;
     }
-    if ((rc = lg_policy_check(&keys, &v->st, r, e->sigs, e->n_sigs, index)) < 0 ||
-        (rc = lg_policy_apply(&v->st, r, e->sigs, e->n_sigs, index)) < 0)
-        goto done;
+    v->now = index;
     lg_sha256(digest, e->record, e->record_len);
-    if ((rc = check_index_row(v, LG_DB_RECORDS, lg_record_id(r), strlen(lg_record_id(r)), index,
-                              "record_id")) < 0 ||
-        (rc = check_index_row(v, LG_DB_DIGESTS, digest, 32, index, "record digest")) < 0)
+    if ((rc = lg_policy_check(&keys, &v->st, r, e->sigs, e->n_sigs, index)) < 0 ||
+        (rc = lg_policy_apply(&v->st, r, digest, index)) < 0)
         goto done;
     if ((rc = check_hashes(v, index, leaf, len)) < 0)
         goto done;
@@ -358,7 +448,6 @@ check_entry(vstate *v, uint64_t index, const uint8_t *leaf, size_t len, char *ri
     memcpy(j->sigs, e->sigs, e->n_sigs * sizeof e->sigs[0]);
     memcpy(j->pk, keys.pk, sizeof j->pk);
     v->batch.n++;
-    v->n_records++;
     if (v->batch.n == BATCH)
         rc = flush_batch(v);
 done:
@@ -504,8 +593,15 @@ final_checks(vstate *v)
         (rc = expect_count(v, LG_DB_RECORDS, v->n_records)) < 0 ||
         (rc = expect_count(v, LG_DB_DIGESTS, v->n_records)) < 0 ||
         (rc = expect_count(v, LG_DB_KEYS, v->keys.count)) < 0 ||
-        (rc = expect_count(v, LG_DB_PARTICIPANTS, v->participants.count)) < 0)
+        (rc = expect_count(v, LG_DB_PARTICIPANTS, v->participants.count)) < 0 ||
+        (rc = expect_count(v, LG_DB_REFS, v->refs_seen)) < 0)
         return rc;
+    if (v->marks_expected != v->marks_seen)
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "records table marks %llu records superseded or retracted, the "
+                            "entries %llu",
+                            (unsigned long long)v->marks_expected,
+                            (unsigned long long)v->marks_seen);
     if ((rc = lg_store_scan(v->t, LG_DB_KEYS, NULL, 0, 0, compare_key_row, v)) < 0 ||
         (rc = lg_store_scan(v->t, LG_DB_PARTICIPANTS, NULL, 0, 0, compare_participant_row, v)) <
             0)
@@ -567,6 +663,11 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
     v.st.get_participant = mem_get_participant;
     v.st.put_key = mem_put_key;
     v.st.put_participant = mem_put_participant;
+    v.st.get_record = chk_get_record;
+    v.st.load_record = chk_load_record;
+    v.st.put_record = chk_put_record;
+    v.st.mark_record = chk_mark_record;
+    v.st.add_ref = chk_add_ref;
     v.st.payload = &v;
     lg_merkle_range_init(&v.range);
     pthread_mutex_init(&v.batch.lock, NULL);

@@ -87,6 +87,21 @@ incident_json() {
 JSON
 }
 
+actor_json() {
+  cat >"$3" <<JSON
+{"header": {"record_id": "$1", "author": "$2", "created": "2014-01-01T00:00:00Z",
+  "provenance": "PROVENANCE_FIRST_PARTY", "tlp": "TLP_CLEAR"},
+ "actor": {"actor_id": "$1", "name": "Actor $1", "actor_kind": "ACTOR_KIND_INTRUSION_SET"}}
+JSON
+}
+
+# seed AUTHOR: submit act:test and inc:test, signed by AUTHOR (a MEMBER).
+seed() {
+  actor_json act:test "$1" "$T/seed-actor.json"
+  incident_json inc:test "$1" "$T/seed-inc.json"
+  "$AL" -q submit --key "$(keyof "$1")" "$T/seed-actor.json" "$T/seed-inc.json" >/dev/null
+}
+
 claim_json() {
   cat >"$3" <<JSON
 {"header": {"record_id": "$1", "author": "$2", "created": "2017-12-19T00:00:00Z",

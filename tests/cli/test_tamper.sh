@@ -5,6 +5,8 @@
 [ -n "$TAMPER" ] || fail "ATTRLEDGER_TAMPER is not set"
 new_ledger
 member p:cert MEMBER
+actor_json act:test p:cert "$T/act.json"
+"$AL" -q submit --key "$(keyof p:cert)" "$T/act.json" >/dev/null
 incident_json inc:test p:cert "$T/inc.json"
 "$AL" -q sign "$T/inc.json" --key "$(keyof p:cert)" -o "$T/inc.signed.json"
 for i in 1 2 3; do
@@ -17,17 +19,17 @@ cp -a "$T/ledger" "$T/older"
 "$AL" -q submit "$T/c2.signed.json" "$T/c3.signed.json" >/dev/null
 "$AL" checkpoint >"$T/cp-final"
 al 0 verify
-out_has "ok: 6 entries"
+out_has "ok: 7 entries"
 cp -a "$T/ledger" "$T/pristine"
 restore() { rm -rf "$T/ledger"; cp -a "$T/pristine" "$T/ledger"; }
 
-# A flipped byte in entry 4 (clm:2): the leaf no longer matches.
-len=$("$TAMPER" "$T/ledger" get entries 4 | wc -c)
+# A flipped byte in entry 5 (clm:2): the leaf no longer matches.
+len=$("$TAMPER" "$T/ledger" get entries 5 | wc -c)
 for pos in 0 7 $((len / 2)) $((len - 1)); do
-  "$TAMPER" "$T/ledger" flip entries 4 "$pos"
+  "$TAMPER" "$T/ledger" flip entries 5 "$pos"
   al 1 verify
   err_one_line
-  err_has "entry 4"
+  err_has "entry 5"
   restore
 done
 
@@ -52,14 +54,14 @@ restore
 # An index row edited.
 "$TAMPER" "$T/ledger" del records s:clm:2
 al 1 verify
-err_has "entry 4 (clm:2)"
+err_has "entry 5 (clm:2)"
 err_has "record_id index row is missing"
 restore
 
 # A stored checkpoint edited (its signature breaks).
-"$TAMPER" "$T/ledger" flip checkpoints 4 5
+"$TAMPER" "$T/ledger" flip checkpoints 5 5
 al 1 verify
-err_has "stored checkpoint 4"
+err_has "stored checkpoint 5"
 restore
 
 # Rollback: the operator puts back an older copy of the store. It is
@@ -67,7 +69,7 @@ restore
 rm -rf "$T/ledger"
 cp -a "$T/older" "$T/ledger"
 al 0 verify
-out_has "ok: 4 entries"
+out_has "ok: 5 entries"
 al 1 verify --checkpoint "$T/cp-final"
 err_has "rolled back"
 # The older checkpoint is consistent with the full ledger.

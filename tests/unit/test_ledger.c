@@ -70,7 +70,7 @@ claim_json(const char *id, const char *author, const char *statement)
     snprintf(buf, sizeof buf,
              "{\"header\": {\"record_id\": \"%s\", \"author\": \"%s\","
              " \"provenance\": \"PROVENANCE_FIRST_PARTY\", \"tlp\": \"TLP_CLEAR\"},"
-             " \"attribution_claim\": {\"claimant\": \"%s\", \"attributed_to\": \"act:x\","
+             " \"attribution_claim\": {\"claimant\": \"%s\","
              " \"statement\": \"%s\", \"confidence\": {\"stix_value\": 0}}}",
              id, author, author, statement);
     return buf;
