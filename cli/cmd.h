@@ -108,5 +108,9 @@ int cmd_checkpoint(cli *c, int argc, char **argv);
 int cmd_prove(cli *c, int argc, char **argv);
 int cmd_verify(cli *c, int argc, char **argv);
 int cmd_verify_receipt(cli *c, int argc, char **argv);
+int cmd_incident(cli *c, int argc, char **argv);
+int cmd_actor(cli *c, int argc, char **argv);
+int cmd_participant(cli *c, int argc, char **argv);
+int cmd_stats(cli *c, int argc, char **argv);
 
 #endif

@@ -154,6 +154,50 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger verify-receipt --vkey log.vkey entry-7.tlog-proof --leaf entry-7.leaf\n"},
+    {"incident", "the case file of one incident",
+     "usage: attrledger incident -C DIR KEY [--json]\n"
+     "\n"
+     "Everything the ledger holds on one incident (KEY: the record_id of any\n"
+     "version of its report, or its incident_key): the latest report and its\n"
+     "revisions; every attribution claim with claimant, actor, state, level,\n"
+     "confidence words and STIX value, channel, evidence disclosure and status\n"
+     "(ACTIVE, SUPERSEDED, RETRACTED); the opinions on each claim (endorsements,\n"
+     "disputes, denials by the accused); the body's findings with their vote\n"
+     "tally and whether they are published. Each line starts with its entry\n"
+     "index, so it can be proved with `attrledger prove inclusion INDEX`.\n"
+     "--json prints the same as one object (see docs/VIEWS.md).\n"
+     "\n"
+     "example:\n"
+     "  attrledger incident -C ./ledger inc:wannacry-2017\n"},
+    {"actor", "who attributed what to an actor",
+     "usage: attrledger actor -C DIR ID [--json]\n"
+     "\n"
+     "An actor by record_id, name or alias (case-insensitive; a leading word such\n"
+     "as \"Lazarus\" names \"Lazarus Group\"): its chain\n"
+     "cluster -> organ -> state, and every claim and finding attributing an\n"
+     "incident to it (as the actor or as the state behind it), by whom, with\n"
+     "what confidence.\n"
+     "\n"
+     "example:\n"
+     "  attrledger actor -C ./ledger \"Voodoo Bear\"\n"
+     "  attrledger actor -C ./ledger lazarus --json\n"},
+    {"participant", "a member's keys, roles and records",
+     "usage: attrledger participant -C DIR ID [--json]\n"
+     "\n"
+     "A participant's registration, roles, keys (active or revoked, with the\n"
+     "entries that added and revoked them) and every record it authored.\n"
+     "\n"
+     "example:\n"
+     "  attrledger participant -C ./ledger p:uk-gov\n"},
+    {"stats", "counts and open questions",
+     "usage: attrledger stats -C DIR [--json]\n"
+     "\n"
+     "Records by type, superseded and retracted records, incidents with and\n"
+     "without a finding, contested claims (disputed or denied), findings\n"
+     "published.\n"
+     "\n"
+     "example:\n"
+     "  attrledger stats -C ./ledger\n"},
     {NULL, NULL, NULL},
 };
 

@@ -28,6 +28,10 @@ static const command commands[] = {
     {"prove", cmd_prove},
     {"verify", cmd_verify},
     {"verify-receipt", cmd_verify_receipt},
+    {"incident", cmd_incident},
+    {"actor", cmd_actor},
+    {"participant", cmd_participant},
+    {"stats", cmd_stats},
     {NULL, NULL},
 };
 

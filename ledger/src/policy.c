@@ -370,8 +370,8 @@ check_claim(const lg_record *r)
 }
 
 /* The ledger's decision rule: that of the latest ledger_policy. */
-static int
-ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
+int
+lg_policy_ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
 {
     lg_record_row row;
     lg_record *pol = NULL;
@@ -401,6 +401,17 @@ ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
     return rc;
 }
 
+int
+lg_policy_finding_rule(lg_rule *out, const lg_policy_state *st, const lg_record *finding,
+                       uint64_t now)
+{
+    int rc = lg_record_rule(out, finding);
+
+    if (rc == 0 && !out->present)
+        rc = lg_policy_ledger_rule(out, st, now);
+    return rc;
+}
+
 static int
 check_finding(const lg_policy_state *st, const lg_record *r, uint64_t now)
 {
@@ -420,10 +431,9 @@ check_finding(const lg_policy_state *st, const lg_record *r, uint64_t now)
                 return lg_error_set(LEDGER_EPOLICY,
                                     "record %s: panelist %s is named twice in panel_members",
                                     rid, members[i]);
-    if ((rc = ledger_rule(&base, st, now)) < 0 || (rc = lg_record_rule(&own, r)) < 0)
+    if ((rc = lg_policy_ledger_rule(&base, st, now)) < 0 ||
+        (rc = lg_policy_finding_rule(&own, st, r, now)) < 0)
         return rc;
-    if (!own.present)
-        own = base;
     if (own.approvals_required == 0 || own.approvals_required > own.panel_size)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: decision rule needs 1 to panel_size approvals, not %u of %u",

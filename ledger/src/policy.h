@@ -68,6 +68,12 @@ int lg_policy_check(lg_sig_keys *keys_out, const lg_policy_state *st, const lg_r
 int lg_policy_apply(const lg_policy_state *st, const lg_record *r, const uint8_t digest[32],
                     uint64_t index);
 
+/* The ledger's decision rule as of entry `now` (the latest ledger_policy). */
+int lg_policy_ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now);
+/* A finding's own rule, or the ledger's when it names none. */
+int lg_policy_finding_rule(lg_rule *out, const lg_policy_state *st, const lg_record *finding,
+                           uint64_t now);
+
 /* Role bits needed to author a record type (any one of them suffices). */
 unsigned lg_policy_roles_for(lg_record_type t, int provenance);
 

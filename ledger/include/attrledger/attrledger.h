@@ -16,5 +16,6 @@
 #include "ledger.h"
 #include "proof.h"
 #include "record.h"
+#include "view.h"
 
 #endif
