@@ -28,6 +28,16 @@ int lg_meta_state(lg_txn *t, lg_meta *m);
 /* Decode the record of stored entry `index`; digest = SHA-256(record). */
 int lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32]);
 
+/*
+ * TEST TOOL, not part of the API: append records exactly as submit does
+ * (entries, hashes, index rows, a signed checkpoint) but WITHOUT the policy
+ * and signature checks, the way an insider holding the log key could forge
+ * the store. Tests use it to show that `verify` rejects every forbidden
+ * entry. Never called by the library or the CLI.
+ */
+int lg_ledger_forge(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const *envs,
+                    size_t n);
+
 /* Policy state backed by the store, inside transaction t. */
 void lg_store_policy_state(lg_policy_state *st, lg_txn *t);
 
