@@ -131,8 +131,8 @@ meta_put_state(lg_txn *t, const lg_meta *m)
 
 /* ---- the store-backed policy state ---- */
 
-static int
-st_get_key(void *p, const uint8_t key_id[32], lg_key_row *out)
+int
+lg_row_key(lg_txn *p, const uint8_t key_id[32], lg_key_row *out)
 {
     ledger_buf b = LEDGER_BUF_INIT;
     int rc = lg_store_get(p, LG_DB_KEYS, key_id, 32, &b);
@@ -144,8 +144,8 @@ st_get_key(void *p, const uint8_t key_id[32], lg_key_row *out)
     return rc;
 }
 
-static int
-st_get_participant(void *p, const char *id, lg_participant_row *out)
+int
+lg_row_participant(lg_txn *p, const char *id, lg_participant_row *out)
 {
     ledger_buf b = LEDGER_BUF_INIT;
     int rc = lg_store_get(p, LG_DB_PARTICIPANTS, id, strlen(id), &b);
@@ -181,8 +181,8 @@ st_put_participant(void *p, const char *id, const lg_participant_row *row)
     return rc;
 }
 
-static int
-st_get_record(void *p, const char *rid, lg_record_row *out)
+int
+lg_row_record(lg_txn *p, const char *rid, lg_record_row *out)
 {
     ledger_buf b = LEDGER_BUF_INIT;
     int rc = lg_store_get(p, LG_DB_RECORDS, rid, strlen(rid), &b);
@@ -192,6 +192,24 @@ st_get_record(void *p, const char *rid, lg_record_row *out)
     rc = lg_record_row_decode(out, b.data, b.len);
     ledger_buf_dispose(&b);
     return rc;
+}
+
+static int
+st_get_key(void *p, const uint8_t key_id[32], lg_key_row *out)
+{
+    return lg_row_key(p, key_id, out);
+}
+
+static int
+st_get_participant(void *p, const char *id, lg_participant_row *out)
+{
+    return lg_row_participant(p, id, out);
+}
+
+static int
+st_get_record(void *p, const char *rid, lg_record_row *out)
+{
+    return lg_row_record(p, rid, out);
 }
 
 int

@@ -25,6 +25,11 @@ typedef struct {
 
 int lg_meta_state(lg_txn *t, lg_meta *m);
 
+/* Index rows by key: 0, LEDGER_ENOTFOUND (no message), or an error. */
+int lg_row_key(lg_txn *t, const uint8_t key_id[32], lg_key_row *out);
+int lg_row_participant(lg_txn *t, const char *participant_id, lg_participant_row *out);
+int lg_row_record(lg_txn *t, const char *record_id, lg_record_row *out);
+
 /* Decode the record of stored entry `index`; digest = SHA-256(record). */
 int lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32]);
 

@@ -129,14 +129,7 @@ mem_put_participant(void *p, const char *id, const lg_participant_row *row)
 static int
 stored_row(vstate *v, const char *rid, lg_record_row *out)
 {
-    ledger_buf b = LEDGER_BUF_INIT;
-    int rc = lg_store_get(v->t, LG_DB_RECORDS, rid, strlen(rid), &b);
-
-    if (rc < 0)
-        return rc;
-    rc = lg_record_row_decode(out, b.data, b.len);
-    ledger_buf_dispose(&b);
-    return rc;
+    return lg_row_record(v->t, rid, out);
 }
 
 /* Lookups trust rows of earlier entries: each was checked when its own

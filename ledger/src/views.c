@@ -365,18 +365,13 @@ vote_value(const char *name)
 static int
 profile_of(vctx *c, seat *s)
 {
-    ledger_buf b = LEDGER_BUF_INIT;
     lg_participant_row pr;
     ventry e;
     int rc;
 
-    rc = lg_store_get(c->t, LG_DB_PARTICIPANTS, s->panelist, strlen(s->panelist), &b);
+    rc = lg_row_participant(c->t, s->panelist, &pr);
     if (rc == LEDGER_ENOTFOUND)
         return 0;
-    if (rc < 0)
-        return rc;
-    rc = lg_participant_row_decode(&pr, b.data, b.len);
-    ledger_buf_dispose(&b);
     if (rc < 0 || (rc = load(c, pr.latest_index, &e)) < 0)
         return rc;
     json_t *prof = json_object_get(body(&e), "panel_profile");
@@ -1006,7 +1001,6 @@ static int
 participant_json(json_t **out, vctx *c, const char *id)
 {
     json_t *o = json_object(), *keys = json_array(), *recs = json_array(), *roles = json_array();
-    ledger_buf b = LEDGER_BUF_INIT;
     lg_participant_row pr;
     pscan s = {c, id, NULL};
     ventry e;
@@ -1017,12 +1011,12 @@ participant_json(json_t **out, vctx *c, const char *id)
         rc = lg_error_nomem();
         goto done;
     }
-    rc = lg_store_get(c->t, LG_DB_PARTICIPANTS, id, strlen(id), &b);
+    rc = lg_row_participant(c->t, id, &pr);
     if (rc == LEDGER_ENOTFOUND) {
         rc = lg_error_set(LEDGER_ENOTFOUND, "no participant %.100s", id);
         goto done;
     }
-    if (rc < 0 || (rc = lg_participant_row_decode(&pr, b.data, b.len)) < 0)
+    if (rc < 0)
         goto done;
     for (unsigned bit = 1; bit < 32; bit++) {
         const char *name = lg_role_name(bit);
@@ -1071,7 +1065,6 @@ participant_json(json_t **out, vctx *c, const char *id)
     rc = set(o, "records", recs);
     recs = NULL;
 done:
-    ledger_buf_dispose(&b);
     json_decref(keys);
     json_decref(recs);
     json_decref(roles);
