@@ -17,8 +17,8 @@
  *        BODY           finding
  *        PANELIST       panel_vote
  *     A key_revocation may also be signed by the revoked key's owner itself,
- *     and a retraction by the role that authorises its target's type (a
- *     BODY retracts its finding).
+ *     and a retraction by a role that authorises its target's type (a
+ *     BODY retracts its finding, a CURATOR its transcription).
  *   - A participant id is registered once; a new version must name the
  *     previous one in header.supersedes. A key belongs to one participant.
  *   - References (incident_refs, attributed_to, evidence_refs, target_refs,
@@ -662,14 +662,16 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
     need = lg_policy_roles_for(type, lg_record_provenance(r));
     if (type == LG_REC_RETRACTION) {
         /* Authors retract their own records (checked in check_retraction):
-         * the role that allows writing the target also allows taking it
-         * back, so a BODY without MEMBER can retract its finding. */
+         * a role that allows writing the target's type also allows taking
+         * it back, so a BODY without MEMBER can retract its finding and a
+         * CURATOR its transcription. */
         const char *target = lg_record_retraction_target(r);
         lg_record_row trow;
 
         rc = target && *target ? st->get_record(st->payload, target, &trow) : LEDGER_ENOTFOUND;
         if (rc == 0 && trow.index < index)
-            need |= lg_policy_roles_for(trow.type, lg_record_provenance(r));
+            need |= lg_policy_roles_for(trow.type, LG_PROVENANCE_FIRST_PARTY) |
+                    lg_policy_roles_for(trow.type, LG_PROVENANCE_TRANSCRIBED);
         else if (rc < 0 && rc != LEDGER_ENOTFOUND)
             return rc;
     }

@@ -439,8 +439,15 @@ rules_retraction_only_by_author_and_once(void **state)
     rf_rejected(f, LEDGER_EPOLICY, rule, rf_retraction("ret:a2", P_M1, "clm:a"), K(P_M1), NULL);
     rf_rejected(f, LEDGER_EPOLICY, "a retraction cannot be retracted",
                 rf_retraction("ret:ret", P_M1, "ret:a"), K(P_M1), NULL);
-    /* The body retracts its own finding: BODY is the role that wrote it. */
+    /* The body retracts its own finding: BODY is the role that wrote it;
+     * the curator its own transcription. */
     rf_ok(f, rf_retraction("ret:fnd", P_BODY, "fnd:a"), K(P_BODY), NULL);
+    rf_ok(f, rf_claim("clm:tr", P_CUR, NULL, 1, "p:m2", NULL), K(P_CUR), NULL);
+    rf_ok(f, rf_retraction("ret:tr", P_CUR, "clm:tr"), K(P_CUR), NULL);
+    /* But a role for the target's type is still needed. */
+    rf_rejected(f, LEDGER_EPOLICY,
+                "author p:pan1 lacks the MEMBER or CURATOR role needed for retraction",
+                rf_retraction("ret:pan", P_PAN1, "clm:a"), K(P_PAN1), NULL);
     rf_forged(f, rule, rf_retraction("ret:a2", P_M1, "clm:a"), K(P_M1), NULL);
     {
         rf_ledger *g = rf_new(1);
