@@ -369,6 +369,136 @@ rules_references_resolve_to_records_of_the_right_type(void **state)
         K(P_M1), NULL);
 }
 
+/* Every reference field of codec_record.c, with a target of the right
+ * type (accepted) and of a wrong type (rejected, naming the field). */
+typedef struct {
+    int author;
+    const char *body; /* printf: the record's body, one %s for the reference */
+    const char *good, *bad;
+    const char *rule;
+} ref_case;
+
+#define CLAIM_WITH(extra)                                                                          \
+    "\"attribution_claim\": {\"claimant\": \"p:m1\", \"incident_refs\": [\"inc:a\"],"              \
+    " \"attributed_to\": \"act:a\", " extra "}"
+#define FINDING_WITH(extra)                                                                        \
+    "\"finding\": {\"incident_refs\": [\"inc:a\"], \"panel_members\": [" RF_PANEL "], " extra "}"
+
+static const ref_case ref_cases[] = {
+    {P_M1, "\"actor\": {\"actor_id\": \"x\", \"parent_actor\": \"%s\"}", "act:a", "inc:a",
+     "actor.parent_actor names inc:a, a incident_report, but must name a actor"},
+    {P_M1, "\"actor\": {\"actor_id\": \"x\", \"related_actors\": [\"%s\"]}", "act:a", "inc:a",
+     "actor.related_actors[0] names inc:a, a incident_report"},
+    {P_M1, "\"incident_report\": {\"incident_key\": \"k\", \"related_incidents\": [\"%s\"]}",
+     "inc:a", "act:a", "incident_report.related_incidents[0] names act:a, a actor"},
+    {P_M1, "\"incident_report\": {\"incident_key\": \"k\", \"evidence_refs\": [\"%s\"]}", "ev:a",
+     "act:a", "incident_report.evidence_refs[0] names act:a, a actor, but must name a evidence"},
+    {P_M1,
+     "\"incident_report\": {\"incident_key\": \"k\", \"victims\": [{\"identity_ref\": \"%s\"}]}",
+     "p:m2", "act:a",
+     "incident_report.victims.identity_ref[0] names act:a, which is not a registered participant"},
+    {P_M1, "\"evidence\": {\"incident_refs\": [\"%s\"]}", "inc:a", "act:a",
+     "evidence.incident_refs[0] names act:a, a actor, but must name a incident_report"},
+    {P_M1,
+     "\"evidence\": {\"incident_refs\": [\"inc:a\"], \"hypothesis_relevance\": [{\"actor_ref\": "
+     "\"%s\"}]}",
+     "act:a", "inc:a", "evidence.hypothesis_relevance.actor_ref[0] names inc:a"},
+    {P_CUR,
+     "\"attribution_claim\": {\"claimant\": \"%s\", \"incident_refs\": [\"inc:a\"],"
+     " \"attributed_to\": \"act:a\"}",
+     "p:m2", "act:a", "attribution_claim.claimant names act:a, which is not a registered"},
+    {P_M1, CLAIM_WITH("\"state_nexus\": \"%s\""), "act:b", "inc:a",
+     "attribution_claim.state_nexus names inc:a, a incident_report, but must name a actor"},
+    {P_M1, CLAIM_WITH("\"host_state\": \"%s\""), "act:b", "inc:a",
+     "attribution_claim.host_state names inc:a"},
+    {P_M1, CLAIM_WITH("\"false_flag_claimed\": {\"impersonated_actor\": \"%s\"}"), "act:b", "inc:a",
+     "attribution_claim.false_flag_claimed.impersonated_actor names inc:a"},
+    {P_M1, CLAIM_WITH("\"evidence_refs\": [\"%s\"]"), "ev:a", "act:a",
+     "attribution_claim.evidence_refs[0] names act:a, a actor, but must name a evidence"},
+    {P_M1, CLAIM_WITH("\"methodology\": {\"alternative_hypotheses\": [{\"actor_ref\": \"%s\"}]}"),
+     "act:b", "inc:a", "attribution_claim.methodology.alternative_hypotheses.actor_ref[0] names"},
+    {P_M1, CLAIM_WITH("\"related_claims\": [{\"claim_ref\": \"%s\"}]"), "clm:a", "act:a",
+     "attribution_claim.related_claims.claim_ref[0] names act:a, a actor, but must name a "
+     "attribution_claim"},
+    {P_M2, "\"opinion\": {\"target_refs\": [\"%s\"]}", "clm:a", "act:a",
+     "opinion.target_refs[0] names act:a, a actor, but must name a incident_report or evidence "
+     "or attribution_claim or opinion or finding"},
+    {P_M2, "\"opinion\": {\"target_refs\": [\"clm:a\"], \"alternative_attribution\": \"%s\"}",
+     "act:b", "inc:a", "opinion.alternative_attribution names inc:a"},
+    {P_M2, "\"opinion\": {\"target_refs\": [\"clm:a\"], \"evidence_refs\": [\"%s\"]}", "ev:a",
+     "clm:a", "opinion.evidence_refs[0] names clm:a, a attribution_claim"},
+    {P_M1, "\"retraction\": {\"target_ref\": \"%s\"}", NULL, "reg:p:m1",
+     "retraction.target_ref names reg:p:m1, a participant, but must name"},
+    {P_M1, "\"retraction\": {\"target_ref\": \"act:a\", \"replacement_ref\": \"%s\"}", NULL,
+     "reg:p:m1", "retraction.replacement_ref names reg:p:m1, a participant"},
+    {P_M1, "\"retraction\": {\"target_ref\": \"act:a\", \"evidence_refs\": [\"%s\"]}", NULL,
+     "act:b", "retraction.evidence_refs[0] names act:b, a actor"},
+    {P_BODY, "\"finding\": {\"incident_refs\": [\"%s\"], \"panel_members\": [" RF_PANEL "]}",
+     "inc:a", "act:a",
+     "finding.incident_refs[0] names act:a, a actor, but must name a incident_report"},
+    {P_BODY, FINDING_WITH("\"conclusions\": [{\"attributed_to\": \"%s\"}]"), "act:a", "inc:a",
+     "finding.conclusions.attributed_to[0] names inc:a"},
+    {P_BODY,
+     FINDING_WITH("\"conclusions\": [{\"attributed_to\": \"act:a\", \"via_actor\": \"%s\"}]"),
+     "act:b", "inc:a", "finding.conclusions.via_actor[0] names inc:a"},
+    {P_BODY, FINDING_WITH("\"false_flag_findings\": [{\"impersonated_actor\": \"%s\"}]"), "act:b",
+     "inc:a", "finding.false_flag_findings.impersonated_actor[0] names inc:a"},
+    {P_BODY, FINDING_WITH("\"claims_assessed\": [{\"claim_ref\": \"%s\"}]"), "clm:a", "ev:a",
+     "finding.claims_assessed.claim_ref[0] names ev:a, a evidence, but must name a "
+     "attribution_claim"},
+    {P_BODY, FINDING_WITH("\"opinions_considered\": [\"%s\"]"), NULL, "clm:a",
+     "finding.opinions_considered[0] names clm:a, a attribution_claim, but must name a opinion"},
+    {P_BODY, FINDING_WITH("\"evidence_relied_upon\": [\"%s\"]"), "ev:a", "clm:a",
+     "finding.evidence_relied_upon[0] names clm:a"},
+    {P_BODY, FINDING_WITH("\"evidence_discounted\": [{\"evidence_ref\": \"%s\"}]"), "ev:a", "clm:a",
+     "finding.evidence_discounted.evidence_ref[0] names clm:a"},
+    {P_BODY, FINDING_WITH("\"retractions_noted\": [\"%s\"]"), NULL, "clm:a",
+     "finding.retractions_noted[0] names clm:a, a attribution_claim, but must name a retraction"},
+    {P_BODY, FINDING_WITH("\"alternative_hypotheses\": [{\"actor_ref\": \"%s\"}]"), "act:b",
+     "inc:a", "finding.alternative_hypotheses.actor_ref[0] names inc:a"},
+    {P_BODY, FINDING_WITH("\"right_of_reply\": {\"invited\": [\"%s\"]}"), "p:m2", "act:a",
+     "finding.right_of_reply.invited[0] names act:a, which is not a registered participant"},
+    {P_BODY, FINDING_WITH("\"right_of_reply\": {\"responses\": [\"%s\"]}"), NULL, "clm:a",
+     "finding.right_of_reply.responses[0] names clm:a, a attribution_claim, but must name a "
+     "opinion"},
+    {P_BODY, FINDING_WITH("\"dissent\": [{\"panelist\": \"%s\"}]"), "p:pan2", "p:m1",
+     "finding.dissent.panelist[0] names p:m1, who is not a PANELIST"},
+    {P_BODY, FINDING_WITH("\"recusals\": [{\"panelist\": \"%s\"}]"), "p:pan3", "p:m1",
+     "finding.recusals.panelist[0] names p:m1, who is not a PANELIST"},
+    {P_PAN1,
+     "\"panel_vote\": {\"finding_ref\": \"%s\", \"finding_digest\": {\"alg\": "
+     "\"DIGEST_ALG_SHA256\", \"value\": \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"},"
+     " \"vote\": \"VOTE_APPROVE\"}",
+     NULL, "clm:a",
+     "panel_vote.finding_ref names clm:a, a attribution_claim, but must name a "
+     "finding"},
+};
+
+static void
+rules_every_reference_field_is_typed(void **state)
+{
+    rf_ledger *f = *state;
+
+    for (size_t i = 0; i < sizeof ref_cases / sizeof ref_cases[0]; i++) {
+        const ref_case *c = &ref_cases[i];
+        char rid[32];
+
+        if (c->good != NULL) {
+            snprintf(rid, sizeof rid, "ok:%zu", i);
+            rf_ok(f,
+                  rf_json("{%s, %s}", rf_hdr(rid, c->author, NULL, c->author == P_CUR),
+                          rf_json(c->body, c->good)),
+                  f->key[c->author], NULL);
+        }
+        snprintf(rid, sizeof rid, "bad:%zu", i);
+        rf_rejected(f, LEDGER_EPOLICY, c->rule,
+                    rf_json("{%s, %s}", rf_hdr(rid, c->author, NULL, c->author == P_CUR),
+                            rf_json(c->body, c->bad)),
+                    f->key[c->author], NULL);
+    }
+    rf_verify_ok(f);
+}
+
 static void
 rules_forged_reference_to_a_missing_record_fails_verify(void **state)
 {
@@ -755,6 +885,32 @@ rules_same_record_twice_returns_the_existing_entry(void **state)
                 rf_claim("clm:dup", P_M1, NULL, 0, "p:m1",
                          "\"incident_refs\": [\"inc:a\"], \"attributed_to\": \"act:b\""),
                 K(P_M1), NULL);
+    /* Within one batch too: the second copy is the first's entry, and a
+     * conflicting copy fails the whole batch. */
+    {
+        ledger_envelope *envs[2];
+        ledger_receipt r[2];
+        const char *j2 = rf_claim("clm:dup2", P_M1, NULL, 0, "p:m1", NULL);
+
+        envs[0] = rf_env(j2, K(P_M1), NULL);
+        envs[1] = rf_env(j2, K(P_M1), NULL);
+        TU_OK(ledger_log_submit(r, f->log, envs, 2));
+        assert_int_equal(r[0].existed, 0);
+        assert_int_equal(r[1].existed, 1);
+        assert_int_equal(r[1].index, r[0].index);
+        ledger_receipts_dispose(r, 2);
+        ledger_envelope_free(envs[0]);
+        ledger_envelope_free(envs[1]);
+        size = rf_size(f);
+        envs[0] = rf_env(rf_claim("clm:dup3", P_M1, NULL, 0, "p:m1", NULL), K(P_M1), NULL);
+        envs[1] = rf_env(rf_claim("clm:dup3", P_M2, NULL, 0, "p:m2", NULL), K(P_M2), NULL);
+        TU_CHECK(ledger_log_submit(r, f->log, envs, 2), LEDGER_EEXISTS);
+        assert_non_null(strstr(ledger_error_last()->message, "record 1 (clm:dup3): record_id "
+                                                             "already used by entry"));
+        assert_int_equal(rf_size(f), size);
+        ledger_envelope_free(envs[0]);
+        ledger_envelope_free(envs[1]);
+    }
     /* The forging hook appends like submit, so it cannot reuse a record_id
      * either: a duplicate can only be made by editing the store, which
      * test_ledger's store-edit tests cover. */
@@ -1111,6 +1267,7 @@ main(void)
         T(rules_roles_gate_record_types),
         T(rules_ledger_policy_update_keeps_identity),
         T(rules_references_resolve_to_records_of_the_right_type),
+        T(rules_every_reference_field_is_typed),
         T(rules_forged_reference_to_a_missing_record_fails_verify),
         T(rules_supersede_only_own_latest_unretracted),
         T(rules_retraction_only_by_author_and_once),
