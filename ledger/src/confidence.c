@@ -53,11 +53,16 @@ static const term_range table[] = {
     {LG_SCALE_PHIA, "almost certain", 95, 100},
     {LG_SCALE_PHIA, "almost certainly", 95, 100},
     {LG_SCALE_WEP, "impossible", 0, 0},
+    /* STIX names two words per row: "Highly Unlikely/Almost Certainly Not". */
     {LG_SCALE_WEP, "highly unlikely", 1, 19},
+    {LG_SCALE_WEP, "almost certainly not", 1, 19},
     {LG_SCALE_WEP, "unlikely", 20, 39},
+    {LG_SCALE_WEP, "probably not", 20, 39},
     {LG_SCALE_WEP, "even chance", 40, 59},
     {LG_SCALE_WEP, "likely", 60, 79},
+    {LG_SCALE_WEP, "probable", 60, 79},
     {LG_SCALE_WEP, "highly likely", 80, 99},
+    {LG_SCALE_WEP, "almost certain", 80, 99},
     {LG_SCALE_WEP, "certain", 100, 100},
     {LG_SCALE_NONE_LOW_MED_HIGH, "none", 0, 0},
     {LG_SCALE_NONE_LOW_MED_HIGH, "low", 1, 29},
@@ -116,12 +121,17 @@ lg_confidence_range(int scale, const char *term, uint32_t *min, uint32_t *max)
         if (term_equal(term, never_a_number[i]))
             return -1;
     if (scale == LG_SCALE_ZERO_TEN) {
-        /* "0".."10": n maps to 10n, the range of values that round to it. */
+        /* "0".."10": n maps to 10n, the range of values that round to it.
+         * Surrounding spaces are ignored, as for the word scales. */
         char *end;
         long n;
+        while (*term == ' ')
+            term++;
         if (*term < '0' || *term > '9')
             return 0;
         n = strtol(term, &end, 10);
+        while (*end == ' ')
+            end++;
         if (*end != '\0' || n < 0 || n > 10)
             return 0;
         *min = n == 0 ? 0 : (uint32_t)(10 * n - 5);

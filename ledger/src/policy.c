@@ -16,7 +16,9 @@
  *        CURATOR        the same types when provenance is TRANSCRIBED
  *        BODY           finding
  *        PANELIST       panel_vote
- *     A key_revocation may also be signed by the revoked key's owner itself.
+ *     A key_revocation may also be signed by the revoked key's owner itself,
+ *     and a retraction by a role that authorises its target's type (a
+ *     BODY retracts its finding, a CURATOR its transcription).
  *   - A participant id is registered once; a new version must name the
  *     previous one in header.supersedes. A key belongs to one participant.
  *   - References (incident_refs, attributed_to, evidence_refs, target_refs,
@@ -32,7 +34,7 @@
  *     (confidence.c).
  *   - A Finding names its panel (PANELIST participants, as many as its
  *     rule's panel_size) and a decision rule no weaker than the ledger's
- *     (approvals, approval ratio, group constraints).
+ *     (approvals, approval ratio, group constraints, recusal policy).
  *   - A PanelVote names the exact SHA-256 digest of the latest, unretracted
  *     version of a finding, and its author sits on that finding's panel.
  *
@@ -49,6 +51,9 @@
 #include "confidence.h"
 #include "crypto.h"
 #include "error.h"
+
+/* RecusalPolicy values of ledger.proto (0 = unspecified reduces the panel). */
+enum { LG_RECUSAL_REDUCES_PANEL = 1, LG_RECUSAL_COUNTS_AS_ABSTAIN = 2 };
 
 static void
 hex8(char out[9], const uint8_t *id)
@@ -443,15 +448,27 @@ check_finding(const lg_policy_state *st, const lg_record *r, uint64_t now)
                             "record %s: panel_members names %zu panelists, the decision rule says "
                             "%u",
                             rid, n, own.panel_size);
-    /* Stricter only: as many approvals, as large a share, as diverse. */
+    /* Stricter only: as many approvals, as large a share, as diverse, and
+     * recusals counted no more leniently. */
     if (own.approvals_required < base.approvals_required ||
         (uint64_t)own.approvals_required * base.panel_size <
-            (uint64_t)base.approvals_required * own.panel_size ||
-        own.min_regions < base.min_regions || own.min_sectors < base.min_sectors)
+            (uint64_t)base.approvals_required * own.panel_size)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: decision rule %u of %u is weaker than the ledger's %u of %u",
                             rid, own.approvals_required, own.panel_size, base.approvals_required,
                             base.panel_size);
+    if (own.min_regions < base.min_regions || own.min_sectors < base.min_sectors)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: decision rule's group constraints (%u regions, %u sectors) "
+                            "are weaker than the ledger's (%u regions, %u sectors)",
+                            rid, own.min_regions, own.min_sectors, base.min_regions,
+                            base.min_sectors);
+    if (base.recusal_policy == LG_RECUSAL_COUNTS_AS_ABSTAIN &&
+        own.recusal_policy != LG_RECUSAL_COUNTS_AS_ABSTAIN)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: recusal policy REDUCES_PANEL is weaker than the ledger's "
+                            "COUNTS_AS_ABSTAIN",
+                            rid);
     return 0;
 }
 
@@ -643,6 +660,21 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
                             "record %s: no signature by an active key of its author %s",
                             lg_record_id(r), author);
     need = lg_policy_roles_for(type, lg_record_provenance(r));
+    if (type == LG_REC_RETRACTION) {
+        /* Authors retract their own records (checked in check_retraction):
+         * a role that allows writing the target's type also allows taking
+         * it back, so a BODY without MEMBER can retract its finding and a
+         * CURATOR its transcription. */
+        const char *target = lg_record_retraction_target(r);
+        lg_record_row trow;
+
+        rc = target && *target ? st->get_record(st->payload, target, &trow) : LEDGER_ENOTFOUND;
+        if (rc == 0 && trow.index < index)
+            need |= lg_policy_roles_for(trow.type, LG_PROVENANCE_FIRST_PARTY) |
+                    lg_policy_roles_for(trow.type, LG_PROVENANCE_TRANSCRIBED);
+        else if (rc < 0 && rc != LEDGER_ENOTFOUND)
+            return rc;
+    }
     if (type == LG_REC_KEY_REVOCATION) {
         const char *pid;
         const uint8_t *kid;
@@ -704,6 +736,30 @@ register_participant(const lg_policy_state *st, const lg_participant_info *p, ui
     return 0;
 }
 
+/*
+ * Mark `rid` superseded (which = 0) or retracted (1) by entry `index`.
+ * An accepted record never names a missing, already superseded or already
+ * retracted target; a forged one may (lg_ledger_forge appends without the
+ * check). Such a target keeps its first mark and a dangling reference gets
+ * no row, so the index stays what the valid entries imply and verify,
+ * replaying the check, names the forged entry rather than the earlier
+ * valid one whose mark would otherwise have been overwritten.
+ */
+static int
+mark(const lg_policy_state *st, const char *rid, int which, uint64_t index)
+{
+    lg_record_row row;
+    int rc = st->get_record(st->payload, rid, &row);
+
+    if (rc == LEDGER_ENOTFOUND || (rc == 0 && row.index >= index))
+        return 0;
+    if (rc < 0)
+        return rc;
+    if ((which == 0 ? superseded(&row, index) : retracted(&row, index)) != 0)
+        return 0;
+    return st->mark_record(st->payload, rid, which, index);
+}
+
 /* Index rows: the record itself, the record it supersedes or retracts,
  * and one refs row per referenced record (duplicates collapse). */
 static int
@@ -723,10 +779,10 @@ apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[3
     if ((rc = st->put_record(st->payload, lg_record_id(r), &row, digest)) < 0)
         return rc;
     if (*lg_record_supersedes(r) != '\0' &&
-        (rc = st->mark_record(st->payload, lg_record_supersedes(r), 0, index)) < 0)
+        (rc = mark(st, lg_record_supersedes(r), 0, index)) < 0)
         return rc;
     target = lg_record_retraction_target(r);
-    if (target != NULL && (rc = st->mark_record(st->payload, target, 1, index)) < 0)
+    if (target != NULL && *target != '\0' && (rc = mark(st, target, 1, index)) < 0)
         return rc;
     if ((rc = lg_record_refs(refs, LG_MAX_REFS, &n, r)) < 0)
         return rc;
@@ -740,8 +796,10 @@ apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[3
             seen |= strcmp(refs[j].id, refs[i].id) == 0;
         if (seen)
             continue;
-        if ((rc = st->get_record(st->payload, refs[i].id, &t)) < 0 ||
-            (rc = st->add_ref(st->payload, t.index, index)) < 0)
+        rc = st->get_record(st->payload, refs[i].id, &t);
+        if (rc == LEDGER_ENOTFOUND || (rc == 0 && t.index >= index))
+            continue; /* a forged entry's dangling reference (see mark) */
+        if (rc < 0 || (rc = st->add_ref(st->payload, t.index, index)) < 0)
             return rc;
     }
     return 0;

@@ -93,23 +93,30 @@ status_line(sb *s, const json_t *o)
 static void
 confidence(sb *s, const json_t *c)
 {
-    const json_t *lk = json_object_get(c, "likelihood");
-    const json_t *stix = json_object_get(c, "stix_value");
+    const json_t *lk, *stix;
+    const char *sep = "";
 
     if (c == NULL) {
         sb_printf(s, "none stated");
         return;
     }
-    if (lk != NULL)
+    lk = json_object_get(c, "likelihood");
+    stix = json_object_get(c, "stix_value");
+    if (lk != NULL) {
         sb_printf(s, "\"%s\" (%s)", str(lk, "term"),
                   bare(str(lk, "scale"), "LIKELIHOOD_SCALE_"));
-    if (json_object_get(c, "analytic_confidence"))
-        sb_printf(s, "%sanalytic confidence %s", lk ? ", " : "",
+        sep = ", ";
+    }
+    if (json_object_get(c, "analytic_confidence")) {
+        sb_printf(s, "%sanalytic confidence %s", sep,
                   bare(str(c, "analytic_confidence"), "ANALYTIC_CONFIDENCE_"));
+        sep = ", ";
+    }
+    /* A bare number (no words) starts the phrase: no leading comma. */
     if (stix != NULL)
-        sb_printf(s, ", STIX %lld", (long long)json_integer_value(stix));
+        sb_printf(s, "%sSTIX %lld", sep, (long long)json_integer_value(stix));
     else
-        sb_printf(s, ", no STIX value");
+        sb_printf(s, "%sno STIX value", sep);
 }
 
 static void

@@ -225,6 +225,44 @@ sort_idx(idx_list *l)
         qsort(l->v, l->n, sizeof l->v[0], cmp_u64);
 }
 
+/* The row of the version after *r (its superseding record), into *r.
+ * Returns 1 when there is one, 0 at the latest version, or a code. */
+static int
+next_version(vctx *c, lg_record_row *r, char *id_out, size_t cap)
+{
+    char next[LEDGER_ID_MAX + 1];
+    ventry e;
+    int rc;
+
+    if (r->superseded_by == 0)
+        return 0;
+    if ((rc = load(c, r->superseded_by, &e)) < 0)
+        return rc;
+    snprintf(next, sizeof next, "%s", jstr(json_object_get(e.json, "header"), "record_id"));
+    ventry_free(&e);
+    if ((rc = row_of(c, next, r)) < 0)
+        return rc;
+    if (id_out != NULL)
+        snprintf(id_out, cap, "%s", next);
+    return 1;
+}
+
+/* The latest version's row of the chain through `rid`. */
+static int
+latest_row(vctx *c, const char *rid, lg_record_row *out)
+{
+    int rc = row_of(c, rid, out);
+
+    for (int hops = 0; rc == 0; hops++) {
+        if (hops > 100000)
+            return lg_error_set(LEDGER_ECORRUPT, "version chain of %.100s does not end", rid);
+        if ((rc = next_version(c, out, NULL, 0)) == 0)
+            return 0;
+        rc = rc > 0 ? 0 : rc;
+    }
+    return rc;
+}
+
 /* Name of a referenced actor or participant (its latest record), or "". */
 static int
 name_of(vctx *c, const char *rid, char *out, size_t cap)
@@ -236,15 +274,7 @@ name_of(vctx *c, const char *rid, char *out, size_t cap)
     out[0] = '\0';
     if (rid == NULL || *rid == '\0' || row_of(c, rid, &r) != 0)
         return 0;
-    for (int hops = 0; r.superseded_by && hops < 1000; hops++) {
-        if ((rc = load(c, r.superseded_by, &e)) < 0)
-            return rc;
-        snprintf(out, cap, "%s", jstr(json_object_get(e.json, "header"), "record_id"));
-        ventry_free(&e);
-        if (row_of(c, out, &r) != 0)
-            break;
-    }
-    if ((rc = load(c, r.index, &e)) < 0)
+    if ((rc = latest_row(c, rid, &r)) < 0 || (rc = load(c, r.index, &e)) < 0)
         return rc;
     snprintf(out, cap, "%s", jstr(body(&e), "name"));
     ventry_free(&e);
@@ -267,17 +297,21 @@ set_named(vctx *c, json_t *o, const char *key, const char *rid)
 
 /* ---- opinions, claims ---- */
 
+/* Opinions on any of the n target entries (e.g. every version of an
+ * incident report), in entry order. */
 static int
-opinions_on(json_t **out, vctx *c, uint64_t target)
+opinions_on(json_t **out, vctx *c, const uint64_t *targets, size_t n_targets)
 {
     idx_list refs = {0};
     json_t *arr = json_array();
-    int rc;
+    int rc = 0;
 
     *out = arr;
     if (arr == NULL)
         return lg_error_nomem();
-    if ((rc = refs_of(c, target, &refs)) < 0)
+    for (size_t t = 0; t < n_targets && rc == 0; t++)
+        rc = refs_of(c, targets[t], &refs);
+    if (rc < 0)
         goto done;
     sort_idx(&refs);
     for (size_t i = 0; i < refs.n && rc == 0; i++) {
@@ -334,7 +368,7 @@ claim_item(json_t **out, vctx *c, const ventry *e)
         (rc = set_copy(o, "supersedes",
                        json_object_get(json_object_get(e->json, "header"), "supersedes"))) < 0)
         goto done;
-    if ((rc = opinions_on(&ops, c, e->index)) < 0)
+    if ((rc = opinions_on(&ops, c, &e->index, 1)) < 0)
         goto done;
     rc = set(o, "opinions", ops);
     ops = NULL;
@@ -490,12 +524,13 @@ finding_item(json_t **out, vctx *c, const ventry *e)
             goto done;
     }
     count_votes(&t, seats, n, &rule);
-    tj = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "approve", (json_int_t)t.approve,
+    tj = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s}", "approve", (json_int_t)t.approve,
                    "reject", (json_int_t)t.reject, "abstain", (json_int_t)t.abstain, "recuse",
                    (json_int_t)t.recuse, "panel_size", (json_int_t)rule.panel_size,
                    "approvals_required", (json_int_t)rule.approvals_required, "counted_panel",
                    (json_int_t)t.n, "approvals_needed", (json_int_t)t.need, "min_regions",
-                   (json_int_t)rule.min_regions, "recusal_policy",
+                   (json_int_t)rule.min_regions, "min_sectors", (json_int_t)rule.min_sectors,
+                   "recusal_policy",
                    rule.recusal_policy == 2 ? "COUNTS_AS_ABSTAIN" : "REDUCES_PANEL");
     if ((rc = set(o, "tally", tj)) < 0)
         goto done;
@@ -586,7 +621,7 @@ incident_json(json_t **out, vctx *c, const char *key)
 {
     json_t *o = json_object(), *versions = json_array(), *claims = json_array(),
            *findings = json_array(), *evidence = json_array(), *opinions = NULL;
-    idx_list refs = {0};
+    idx_list refs = {0}, vers = {0};
     lg_record_row r;
     key_search ks = {c, key, ""};
     char root_id[LEDGER_ID_MAX + 1];
@@ -630,7 +665,8 @@ incident_json(json_t **out, vctx *c, const char *key)
             (rc = set_copy(vi, "name", json_object_get(b, "name"))) == 0 &&
             (rc = json_array_append_new(versions, vi) == 0 ? 0 : lg_error_nomem()) == 0) {
             vi = NULL;
-            rc = refs_of(c, e.index, &refs);
+            if ((rc = refs_of(c, e.index, &refs)) == 0)
+                rc = idx_push(&vers, e.index);
         }
         json_decref(vi);
         latest = e.index;
@@ -693,7 +729,8 @@ incident_json(json_t **out, vctx *c, const char *key)
         if (rc < 0)
             goto done;
     }
-    if ((rc = opinions_on(&opinions, c, r.index)) < 0)
+    /* Opinions on the incident itself, whichever version they name. */
+    if ((rc = opinions_on(&opinions, c, vers.v, vers.n)) < 0)
         goto done;
     if ((rc = set(o, "claims", claims)) < 0)
         goto done;
@@ -708,6 +745,7 @@ incident_json(json_t **out, vctx *c, const char *key)
     opinions = NULL;
 done:
     lg_free(refs.v);
+    lg_free(vers.v);
     json_decref(versions);
     json_decref(claims);
     json_decref(findings);
@@ -777,8 +815,44 @@ find_actor(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
     return 0;
 }
 
+/* Is s one of the actor's version ids? */
 static int
-attribution_item(json_t **out, vctx *c, const ventry *e, const char *actor)
+is_actor(json_t *ids, const char *s)
+{
+    size_t i;
+    json_t *x;
+
+    if (*s == '\0')
+        return 0;
+    json_array_foreach(ids, i, x)
+    {
+        if (strcmp(json_string_value(x), s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does a claim or finding attribute something to the actor? A record that
+ * only mentions it (impersonated in a false flag, an alternative
+ * hypothesis, a host state) is no attribution. */
+static int
+attributes_to(const ventry *e, json_t *ids)
+{
+    json_t *b = body(e), *x;
+    size_t i;
+
+    if (e->type == LG_REC_ATTRIBUTION_CLAIM)
+        return is_actor(ids, jstr(b, "attributed_to")) || is_actor(ids, jstr(b, "state_nexus"));
+    json_array_foreach(json_object_get(b, "conclusions"), i, x)
+    {
+        if (is_actor(ids, jstr(x, "attributed_to")) || is_actor(ids, jstr(x, "via_actor")))
+            return 1;
+    }
+    return 0;
+}
+
+static int
+attribution_item(json_t **out, vctx *c, const ventry *e, json_t *ids)
 {
     json_t *b = body(e), *o = NULL, *incs;
     size_t i;
@@ -793,8 +867,8 @@ attribution_item(json_t **out, vctx *c, const ventry *e, const char *actor)
     if ((rc = set(o, "type", json_string(lg_record_type_name(e->type)))) < 0)
         return rc;
     if (e->type == LG_REC_ATTRIBUTION_CLAIM) {
-        const char *role = strcmp(jstr(b, "attributed_to"), actor) == 0 ? "attributed_to"
-                                                                          : "state_nexus";
+        const char *role = is_actor(ids, jstr(b, "attributed_to")) ? "attributed_to"
+                                                                     : "state_nexus";
         if ((rc = set(o, "as", json_string(role))) < 0 ||
             (rc = set(o, "claimant", json_string(jstr(b, "claimant")))) < 0 ||
             (rc = set_copy(o, "level", json_object_get(b, "level"))) < 0 ||
@@ -807,8 +881,7 @@ attribution_item(json_t **out, vctx *c, const ventry *e, const char *actor)
             return lg_error_nomem();
         json_array_foreach(json_object_get(b, "conclusions"), i, x)
         {
-            if ((strcmp(jstr(x, "attributed_to"), actor) == 0 ||
-                 strcmp(jstr(x, "via_actor"), actor) == 0) &&
+            if ((is_actor(ids, jstr(x, "attributed_to")) || is_actor(ids, jstr(x, "via_actor"))) &&
                 json_array_append_new(concl, json_deep_copy(x)) != 0)
                 return lg_error_nomem();
         }
@@ -832,14 +905,14 @@ attribution_item(json_t **out, vctx *c, const ventry *e, const char *actor)
 static int
 actor_json(json_t **out, vctx *c, const char *id)
 {
-    json_t *o = json_object(), *chain = json_array(), *attr = json_array();
+    json_t *o = json_object(), *chain = json_array(), *attr = json_array(), *ids = json_array();
     idx_list refs = {0};
     lg_record_row r;
     char cur[LEDGER_ID_MAX + 1], root_id[LEDGER_ID_MAX + 1];
     int rc;
 
     *out = o;
-    if (o == NULL || chain == NULL || attr == NULL) {
+    if (o == NULL || chain == NULL || attr == NULL || ids == NULL) {
         rc = lg_error_nomem();
         goto done;
     }
@@ -863,18 +936,17 @@ actor_json(json_t **out, vctx *c, const char *id)
     if ((rc = chain_root(c, cur, &r, root_id, sizeof root_id)) < 0)
         goto done;
     /* References may name any version; collect them all, then the latest. */
+    snprintf(cur, sizeof cur, "%s", root_id);
     for (;;) {
-        ventry e;
-        if ((rc = refs_of(c, r.index, &refs)) < 0)
+        if (json_array_append_new(ids, json_string(cur)) != 0) {
+            rc = lg_error_nomem();
             goto done;
-        if (r.superseded_by == 0)
+        }
+        if ((rc = refs_of(c, r.index, &refs)) < 0 ||
+            (rc = next_version(c, &r, cur, sizeof cur)) < 0)
+            goto done;
+        if (rc == 0)
             break;
-        if ((rc = load(c, r.superseded_by, &e)) < 0)
-            goto done;
-        snprintf(cur, sizeof cur, "%s", jstr(json_object_get(e.json, "header"), "record_id"));
-        ventry_free(&e);
-        if ((rc = row_of(c, cur, &r)) < 0)
-            goto done;
     }
     {
         ventry e;
@@ -886,7 +958,8 @@ actor_json(json_t **out, vctx *c, const char *id)
             (rc = lg_json_set_u64(o, "latest_index", r.index)) < 0)
             goto done;
     }
-    /* The chain cluster -> organ -> state, following parent_actor. */
+    /* The chain cluster -> organ -> state, following parent_actor of the
+     * latest version of each link. */
     {
         char link[LEDGER_ID_MAX + 1];
         snprintf(link, sizeof link, "%s", root_id);
@@ -894,7 +967,8 @@ actor_json(json_t **out, vctx *c, const char *id)
             lg_record_row lr;
             ventry e;
             json_t *li;
-            if (row_of(c, link, &lr) != 0 || (rc = load(c, lr.index, &e)) < 0)
+            if (row_of(c, link, &lr) != 0 || (rc = latest_row(c, link, &lr)) < 0 ||
+                (rc = load(c, lr.index, &e)) < 0)
                 break;
             li = json_pack("{s:s,s:s,s:s}", "record_id", link, "name", jstr(body(&e), "name"),
                            "actor_kind", jstr(body(&e), "actor_kind"));
@@ -917,8 +991,9 @@ actor_json(json_t **out, vctx *c, const char *id)
         json_t *it = NULL;
         if ((rc = load(c, refs.v[i], &e)) < 0)
             goto done;
-        if (e.type == LG_REC_ATTRIBUTION_CLAIM || e.type == LG_REC_FINDING) {
-            rc = attribution_item(&it, c, &e, root_id);
+        if ((e.type == LG_REC_ATTRIBUTION_CLAIM || e.type == LG_REC_FINDING) &&
+            attributes_to(&e, ids)) {
+            rc = attribution_item(&it, c, &e, ids);
             if (it != NULL && json_array_append_new(attr, it) != 0 && rc == 0)
                 rc = lg_error_nomem();
         }
@@ -932,6 +1007,7 @@ done:
     lg_free(refs.v);
     json_decref(chain);
     json_decref(attr);
+    json_decref(ids);
     return rc;
 }
 
@@ -1124,9 +1200,17 @@ stats_visit(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
         int root = *jstr(json_object_get(e.json, "header"), "supersedes") == '\0';
         ventry_free(&e);
         if (root) {
+            /* A finding may name any version of the report. */
+            lg_record_row vr = r;
             s->incidents++;
-            if ((rc = has_type_ref(s->c, r.index, LG_REC_FINDING, NULL, NULL, &yes)) < 0)
-                return rc;
+            for (int hops = 0;; hops++) {
+                if ((rc = has_type_ref(s->c, vr.index, LG_REC_FINDING, NULL, NULL, &yes)) < 0)
+                    return rc;
+                if (yes || hops > 100000 || (rc = next_version(s->c, &vr, NULL, 0)) == 0)
+                    break;
+                if (rc < 0)
+                    return rc;
+            }
             s->with_finding += yes;
         }
     } else if (r.type == LG_REC_ATTRIBUTION_CLAIM) {
@@ -1196,6 +1280,25 @@ build_stats(json_t **out, vctx *c, const char *arg)
     return stats_json(out, c);
 }
 
+/* The JSON form, ending with a newline like the text (view.h). */
+static int
+dump_line(ledger_buf *out, const json_t *o)
+{
+    uint8_t *grown;
+    int rc = lg_json_dump(out, o, 1);
+
+    if (rc < 0)
+        return rc;
+    if ((grown = lg_realloc(out->data, out->len + 2)) == NULL) {
+        ledger_buf_dispose(out);
+        return lg_error_nomem();
+    }
+    grown[out->len++] = '\n';
+    grown[out->len] = '\0';
+    out->data = grown;
+    return 0;
+}
+
 static int
 run_view(ledger_buf *out, ledger_log *log, const char *arg, int json, build_fn fn,
          lg_view_kind kind)
@@ -1217,7 +1320,7 @@ run_view(ledger_buf *out, ledger_log *log, const char *arg, int json, build_fn f
     lg_store_policy_state(&c.st, c.t);
     if ((rc = fn(&o, &c, arg)) < 0)
         goto done;
-    rc = json ? lg_json_dump(out, o, 1) : lg_view_text(out, o, kind);
+    rc = json ? dump_line(out, o) : lg_view_text(out, o, kind);
 done:
     json_decref(o);
     lg_txn_abort(c.t);

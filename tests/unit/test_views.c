@@ -1,0 +1,539 @@
+/*
+ * test_views.c - the case files derived from the entries (views.c,
+ * view_text.c): incident, actor, participant and stats, in JSON (parsed
+ * with jansson) and text.
+ *
+ * The cast and base records are described in tests/support/rulefix.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "attrledger/attrledger.h"
+#include "rulefix.h"
+#include "testutil.h"
+
+#define K(p) (f->key[(p)])
+
+static int
+setup(void **state)
+{
+    *state = rf_new(1);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    rf_free(*state);
+    return 0;
+}
+
+typedef int (*view_fn)(ledger_buf *out, ledger_log *log, const char *arg, int json);
+
+static int
+stats_view(ledger_buf *out, ledger_log *log, const char *arg, int json)
+{
+    (void)arg;
+    return ledger_view_stats(out, log, json);
+}
+
+/* A view as parsed JSON (a new reference). */
+static json_t *
+view_json(rf_ledger *f, view_fn fn, const char *arg)
+{
+    ledger_buf out = LEDGER_BUF_INIT;
+    json_error_t jerr;
+    json_t *v;
+
+    TU_OK(fn(&out, f->log, arg, 1));
+    assert_true(out.len > 0 && out.data[out.len - 1] == '\n');
+    v = json_loadb((const char *)out.data, out.len, 0, &jerr);
+    if (v == NULL)
+        fail_msg("view of %s is not JSON: %s", arg ? arg : "stats", jerr.text);
+    ledger_buf_dispose(&out);
+    return v;
+}
+
+/* A view as text (malloc'd, NUL-terminated). */
+static char *
+view_text(rf_ledger *f, view_fn fn, const char *arg)
+{
+    ledger_buf out = LEDGER_BUF_INIT;
+    char *s;
+
+    TU_OK(fn(&out, f->log, arg, 0));
+    assert_true(out.len > 0 && out.data[out.len - 1] == '\n');
+    s = strndup((const char *)out.data, out.len);
+    assert_non_null(s);
+    ledger_buf_dispose(&out);
+    return s;
+}
+
+static void
+assert_has(const char *text, const char *want)
+{
+    if (strstr(text, want) == NULL)
+        fail_msg("text lacks \"%s\":\n%s", want, text);
+}
+
+/* The item of array `key` of `v` whose record_id is `rid`, or NULL. */
+static json_t *
+item(json_t *v, const char *key, const char *rid)
+{
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(json_object_get(v, key), i, x)
+    {
+        if (strcmp(json_string_value(json_object_get(x, "record_id")), rid) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+static json_t *
+must_item(json_t *v, const char *key, const char *rid)
+{
+    json_t *x = item(v, key, rid);
+
+    if (x == NULL)
+        fail_msg("%s has no %s", key, rid);
+    return x;
+}
+
+static const char *
+s_of(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+
+    return s ? s : "";
+}
+
+static long long
+i_of(json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static void
+vote4(rf_ledger *f, const char *fid)
+{
+    for (int p = P_PAN1; p <= P_PAN4; p++) {
+        char rid[64];
+        snprintf(rid, sizeof rid, "vote:%s:%d", fid, p);
+        rf_ok(f, rf_vote_on(f, rid, p, fid, "VOTE_APPROVE"), f->key[p], NULL);
+    }
+}
+
+/* ---- incident ---- */
+
+static void
+views_incident_case_file(void **state)
+{
+    rf_ledger *f = *state;
+    uint64_t v2, ret, deny;
+    json_t *v, *x, *ops;
+
+    v2 = rf_ok(f, rf_incident("inc:a@v2", P_M1, "inc:a"), K(P_M1), NULL);
+    rf_ok(f, rf_claim("clm:a@v2", P_M1, "clm:a", 0, "p:m1", NULL), K(P_M1), NULL);
+    rf_ok(f,
+          rf_claim("clm:b", P_M2, NULL, 0, "p:m2",
+                   "\"incident_refs\": [\"inc:a@v2\"], \"attributed_to\": \"act:b\","
+                   " \"channel\": \"CHANNEL_VENDOR_REPORT\""),
+          K(P_M2), NULL);
+    rf_ok(f, rf_claim("clm:c", P_CUR, NULL, 1, "p:m2", NULL), K(P_CUR), NULL);
+    ret = rf_ok(f, rf_retraction("ret:c", P_CUR, "clm:c"), K(P_CUR), NULL);
+    deny = rf_ok(f, rf_opinion("op:deny", P_M2, "clm:a@v2", "DENIAL", 1), K(P_M2), NULL);
+    rf_ok(f, rf_opinion("op:endorse", P_M2, "clm:a@v2", "ENDORSEMENT", 0), K(P_M2), NULL);
+
+    v = view_json(f, ledger_view_incident, "inc:a");
+    assert_string_equal(s_of(v, "record_id"), "inc:a");
+    assert_int_equal(i_of(v, "latest_index"), v2);
+    assert_string_equal(s_of(json_object_get(v, "incident"), "name"), "Incident inc:a@v2");
+    /* Versions, oldest first, with their status. */
+    assert_int_equal(json_array_size(json_object_get(v, "versions")), 2);
+    x = json_array_get(json_object_get(v, "versions"), 0);
+    assert_string_equal(s_of(x, "record_id"), "inc:a");
+    assert_string_equal(s_of(x, "status"), "SUPERSEDED");
+    assert_int_equal(i_of(x, "superseded_by"), v2);
+    x = json_array_get(json_object_get(v, "versions"), 1);
+    assert_string_equal(s_of(x, "status"), "ACTIVE");
+    /* Claims on any version, each with its status. */
+    assert_int_equal(json_array_size(json_object_get(v, "claims")), 4);
+    x = must_item(v, "claims", "clm:a");
+    assert_string_equal(s_of(x, "status"), "SUPERSEDED");
+    assert_int_equal(i_of(x, "index"), rf_index(f, "clm:a"));
+    assert_string_equal(s_of(x, "claimant"), "p:m1");
+    assert_string_equal(s_of(x, "attributed_to"), "act:a");
+    assert_string_equal(s_of(x, "attributed_to_name"), "Actor act:a");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(x, "confidence"), "stix_value")), 85);
+    assert_string_equal(
+        s_of(json_object_get(json_object_get(x, "confidence"), "likelihood"), "term"),
+        "highly likely");
+    x = must_item(v, "claims", "clm:a@v2");
+    assert_string_equal(s_of(x, "status"), "ACTIVE");
+    assert_string_equal(s_of(x, "supersedes"), "clm:a");
+    ops = json_object_get(x, "opinions");
+    assert_int_equal(json_array_size(ops), 2);
+    assert_string_equal(s_of(json_array_get(ops, 0), "record_id"), "op:deny");
+    assert_int_equal(i_of(json_array_get(ops, 0), "index"), deny);
+    assert_string_equal(s_of(json_array_get(ops, 0), "kind"), "OPINION_KIND_DENIAL");
+    assert_true(json_is_true(json_object_get(json_array_get(ops, 0), "is_accused_party")));
+    assert_false(json_is_true(json_object_get(json_array_get(ops, 1), "is_accused_party")));
+    x = must_item(v, "claims", "clm:b");
+    assert_string_equal(s_of(x, "channel"), "CHANNEL_VENDOR_REPORT");
+    x = must_item(v, "claims", "clm:c");
+    assert_string_equal(s_of(x, "status"), "RETRACTED");
+    assert_int_equal(i_of(x, "retracted_by"), ret);
+    assert_string_equal(s_of(x, "provenance"), "PROVENANCE_TRANSCRIBED");
+    assert_string_equal(s_of(x, "author"), "p:cur");
+    assert_string_equal(s_of(x, "claimant"), "p:m2");
+    must_item(v, "evidence", "ev:a");
+    x = must_item(v, "findings", "fnd:a");
+    assert_false(json_is_true(json_object_get(x, "published")));
+    json_decref(v);
+
+    /* Any version's record_id, or the incident_key, names the same case. */
+    v = view_json(f, ledger_view_incident, "inc:a@v2");
+    assert_string_equal(s_of(v, "record_id"), "inc:a");
+    json_decref(v);
+    rf_ok(f,
+          rf_json("{%s, \"incident_report\": {\"incident_key\": \"key:k\", \"name\": \"K\"}}",
+                  rf_hdr("rep:k", P_M1, NULL, 0)),
+          K(P_M1), NULL);
+    v = view_json(f, ledger_view_incident, "key:k");
+    assert_string_equal(s_of(v, "record_id"), "rep:k");
+    json_decref(v);
+    {
+        ledger_buf out = LEDGER_BUF_INIT;
+        TU_CHECK(ledger_view_incident(&out, f->log, "inc:nope", 1), LEDGER_ENOTFOUND);
+        assert_non_null(strstr(ledger_error_last()->message, "no incident inc:nope"));
+        TU_CHECK(ledger_view_incident(&out, f->log, "act:a", 0), LEDGER_ENOTFOUND);
+        assert_non_null(strstr(ledger_error_last()->message, "not an incident report"));
+    }
+}
+
+static void
+views_incident_opinions_on_any_report_version(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v, *ops;
+
+    rf_ok(f, rf_opinion("op:v1", P_M2, "inc:a", "DISPUTE", 0), K(P_M2), NULL);
+    rf_ok(f, rf_incident("inc:a@v2", P_M1, "inc:a"), K(P_M1), NULL);
+    rf_ok(f, rf_opinion("op:v2", P_M2, "inc:a@v2", "COMMENT", 0), K(P_M2), NULL);
+    v = view_json(f, ledger_view_incident, "inc:a");
+    ops = json_object_get(v, "opinions");
+    assert_int_equal(json_array_size(ops), 2);
+    assert_string_equal(s_of(json_array_get(ops, 0), "record_id"), "op:v1");
+    assert_string_equal(s_of(json_array_get(ops, 1), "record_id"), "op:v2");
+    json_decref(v);
+}
+
+static void
+views_incident_text_lines(void **state)
+{
+    rf_ledger *f = *state;
+    char *t, want[128];
+    uint64_t ret;
+
+    rf_ok(f, rf_opinion("op:deny", P_M2, "clm:a", "DENIAL", 1), K(P_M2), NULL);
+    rf_ok(f,
+          rf_claim("clm:bare", P_M2, NULL, 0, "p:m2",
+                   "\"incident_refs\": [\"inc:a\"], \"attributed_to\": \"act:b\","
+                   " \"confidence\": {\"stix_value\": 70}"),
+          K(P_M2), NULL);
+    rf_ok(f, rf_finding("fnd:b", P_BODY, NULL, "inc:a", RF_PANEL, NULL), K(P_BODY), NULL);
+    vote4(f, "fnd:a");
+    t = view_text(f, ledger_view_incident, "inc:a");
+    assert_has(t, "INCIDENT inc:a: Incident inc:a\n");
+    assert_has(t, "ATTRIBUTION CLAIMS (2)\n");
+    assert_has(t, "      p:m1 says: act:a (Actor act:a)\n");
+    assert_has(t, "      confidence: \"highly likely\" (PHIA), STIX 85\n");
+    /* A bare number reads as such, without a dangling comma. */
+    assert_has(t, "      confidence: STIX 70\n");
+    assert_has(t, "p:m2 DENIAL (DISAGREE) [accused party]: ACTIVE\n");
+    snprintf(want, sizeof want, "PUBLISHED (quorum reached at entry %llu)\n",
+             (unsigned long long)rf_index(f, "vote:fnd:a:8"));
+    assert_has(t, want);
+    assert_has(t, "votes: 4 approve, 0 reject, 0 abstain, 0 recuse; rule 4 of 5 (REDUCES_PANEL),"
+                  " counted panel 5, approvals needed 4\n");
+    assert_has(t, "NOT PUBLISHED (quorum not reached)\n");
+    free(t);
+    ret = rf_ok(f, rf_retraction("ret:fnd", P_BODY, "fnd:a"), K(P_BODY), NULL);
+    t = view_text(f, ledger_view_incident, "inc:a");
+    snprintf(want, sizeof want, "NOT PUBLISHED (reached quorum at entry %llu, then retracted)\n",
+             (unsigned long long)rf_index(f, "vote:fnd:a:8"));
+    assert_has(t, want);
+    snprintf(want, sizeof want, "RETRACTED (retracted at entry %llu)", (unsigned long long)ret);
+    assert_has(t, want);
+    free(t);
+}
+
+static void
+views_finding_tally_names_the_rule(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v, *tl;
+
+    rf_ok(f,
+          rf_finding("fnd:g", P_BODY, NULL, "inc:a", RF_PANEL,
+                     "\"panel_size\": 5, \"approvals_required\": 5, \"group_constraints\":"
+                     " [{\"min_distinct_regions_among_approvers\": 2,"
+                     " \"min_distinct_sectors_among_approvers\": 3}],"
+                     " \"recusal_policy\": \"RECUSAL_POLICY_COUNTS_AS_ABSTAIN\""),
+          K(P_BODY), NULL);
+    v = view_json(f, ledger_view_incident, "inc:a");
+    tl = json_object_get(must_item(v, "findings", "fnd:g"), "tally");
+    assert_int_equal(i_of(tl, "panel_size"), 5);
+    assert_int_equal(i_of(tl, "approvals_required"), 5);
+    assert_int_equal(i_of(tl, "min_regions"), 2);
+    assert_int_equal(i_of(tl, "min_sectors"), 3);
+    assert_string_equal(s_of(tl, "recusal_policy"), "COUNTS_AS_ABSTAIN");
+    /* A finding without its own rule shows the ledger's. */
+    tl = json_object_get(must_item(v, "findings", "fnd:a"), "tally");
+    assert_int_equal(i_of(tl, "approvals_required"), 4);
+    assert_int_equal(i_of(tl, "min_sectors"), 0);
+    assert_string_equal(s_of(tl, "recusal_policy"), "REDUCES_PANEL");
+    json_decref(v);
+}
+
+/* ---- actor ---- */
+
+static const char *
+actor_with_parent(const char *rid, const char *sup, const char *name, const char *kind,
+                  const char *parent)
+{
+    return rf_json("{%s, \"actor\": {\"actor_id\": \"%s\", \"name\": \"%s\","
+                   " \"actor_kind\": \"ACTOR_KIND_%s\"%s%s%s}}",
+                   rf_hdr(rid, P_M1, sup, 0), rid, name, kind,
+                   parent ? ", \"parent_actor\": \"" : "", parent ? parent : "",
+                   parent ? "\"" : "");
+}
+
+static void
+views_actor_lists_only_attributions(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v, *x;
+
+    /* A claim that names act:b only as the impersonated party of a false
+     * flag, and as an alternative hypothesis. */
+    rf_ok(f,
+          rf_claim("clm:ff", P_M2, NULL, 0, "p:m2",
+                   "\"incident_refs\": [\"inc:a\"], \"attributed_to\": \"act:a\","
+                   " \"false_flag_claimed\": {\"impersonated_actor\": \"act:b\"},"
+                   " \"methodology\": {\"alternative_hypotheses\": [{\"actor_ref\": \"act:b\"}]}"),
+          K(P_M2), NULL);
+    rf_ok(f,
+          rf_claim("clm:nexus", P_M2, NULL, 0, "p:m2",
+                   "\"incident_refs\": [\"inc:a\"], \"attributed_to\": \"act:a\","
+                   " \"state_nexus\": \"act:b\""),
+          K(P_M2), NULL);
+    v = view_json(f, ledger_view_actor, "act:b");
+    assert_null(item(v, "attributions", "clm:ff"));
+    x = must_item(v, "attributions", "clm:nexus");
+    assert_string_equal(s_of(x, "as"), "state_nexus");
+    assert_string_equal(s_of(x, "claimant"), "p:m2");
+    assert_int_equal(json_array_size(json_object_get(v, "attributions")), 1);
+    json_decref(v);
+    v = view_json(f, ledger_view_actor, "act:a");
+    assert_string_equal(s_of(must_item(v, "attributions", "clm:ff"), "as"), "attributed_to");
+    assert_string_equal(s_of(must_item(v, "attributions", "clm:a"), "as"), "attributed_to");
+    x = must_item(v, "attributions", "fnd:a");
+    assert_string_equal(s_of(x, "type"), "finding");
+    assert_int_equal(json_array_size(json_object_get(x, "conclusions")), 1);
+    assert_string_equal(s_of(json_array_get(json_object_get(x, "incidents"), 0), "record_id"),
+                        "inc:a");
+    assert_string_equal(s_of(json_array_get(json_object_get(x, "incidents"), 0), "record_id_name"),
+                        "Incident inc:a");
+    json_decref(v);
+}
+
+static void
+views_actor_chain_and_names_follow_latest_versions(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v, *chain;
+    char *t;
+
+    rf_ok(f, actor_with_parent("act:s1", NULL, "State One", "STATE", NULL), K(P_M1), NULL);
+    rf_ok(f, actor_with_parent("act:s2", NULL, "State Two", "STATE", NULL), K(P_M1), NULL);
+    rf_ok(f, actor_with_parent("act:org", NULL, "Organ", "STATE_ORGAN", "act:s1"), K(P_M1), NULL);
+    rf_ok(f, actor_with_parent("act:grp", NULL, "Group", "INTRUSION_SET", "act:org"), K(P_M1),
+          NULL);
+    /* The organ is re-attributed to state two, and renamed. */
+    rf_ok(f, actor_with_parent("act:org@v2", "act:org", "Organ Renamed", "STATE_ORGAN", "act:s2"),
+          K(P_M1), NULL);
+    /* A claim naming the latest version of the group. */
+    rf_ok(f,
+          rf_claim("clm:grp", P_M2, NULL, 0, "p:m2",
+                   "\"incident_refs\": [\"inc:a\"], \"attributed_to\": \"act:org@v2\""),
+          K(P_M2), NULL);
+    v = view_json(f, ledger_view_actor, "act:grp");
+    chain = json_object_get(v, "chain");
+    assert_int_equal(json_array_size(chain), 3);
+    assert_string_equal(s_of(json_array_get(chain, 0), "name"), "Group");
+    assert_string_equal(s_of(json_array_get(chain, 1), "name"), "Organ Renamed");
+    assert_string_equal(s_of(json_array_get(chain, 2), "record_id"), "act:s2");
+    assert_string_equal(s_of(json_array_get(chain, 2), "name"), "State Two");
+    json_decref(v);
+    /* Looking up the organ by any version, or by name, gives the latest. */
+    v = view_json(f, ledger_view_actor, "organ renamed");
+    assert_string_equal(s_of(v, "record_id"), "act:org");
+    assert_string_equal(s_of(json_object_get(v, "actor"), "name"), "Organ Renamed");
+    assert_string_equal(s_of(must_item(v, "attributions", "clm:grp"), "as"), "attributed_to");
+    json_decref(v);
+    t = view_text(f, ledger_view_actor, "act:grp");
+    assert_has(t, "  chain: Group (INTRUSION_SET) -> Organ Renamed (STATE_ORGAN) -> State Two "
+                  "(STATE)\n");
+    free(t);
+    {
+        ledger_buf out = LEDGER_BUF_INIT;
+        TU_CHECK(ledger_view_actor(&out, f->log, "nobody", 1), LEDGER_ENOTFOUND);
+        assert_non_null(strstr(ledger_error_last()->message, "no actor named nobody"));
+    }
+}
+
+/* ---- participant ---- */
+
+static void
+views_participant_keys_roles_and_records(void **state)
+{
+    rf_ledger *f = *state;
+    ledger_key *k2 = NULL;
+    uint8_t seed[32];
+    uint64_t rev;
+    json_t *v, *keys, *recs, *x;
+    size_t i;
+    int active = 0, revoked = 0;
+    char *t;
+
+    memset(seed, 0x55, 32);
+    TU_OK(ledger_key_from_seed(&k2, "p:m1", seed));
+    rf_ok(f,
+          rf_participant("reg:p:m1@v2", P_ADMIN, "reg:p:m1", "p:m1",
+                         "\"PARTICIPANT_ROLE_MEMBER\", \"PARTICIPANT_ROLE_CURATOR\"", K(P_M1), k2,
+                         NULL),
+          K(P_ADMIN), k2);
+    rev = rf_ok(f, rf_revocation("rev:m1", P_M1, "p:m1", K(P_M1)), k2, NULL);
+    v = view_json(f, ledger_view_participant, "p:m1");
+    assert_string_equal(s_of(json_object_get(v, "participant"), "participant_id"), "p:m1");
+    assert_int_equal(i_of(v, "latest_index"), rf_index(f, "reg:p:m1@v2"));
+    assert_int_equal(json_array_size(json_object_get(v, "roles")), 2);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(v, "roles"), 0)),
+                        "MEMBER");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(v, "roles"), 1)),
+                        "CURATOR");
+    keys = json_object_get(v, "keys");
+    assert_int_equal(json_array_size(keys), 2);
+    json_array_foreach(keys, i, x)
+    {
+        if (strcmp(s_of(x, "status"), "REVOKED") == 0) {
+            revoked++;
+            assert_int_equal(i_of(x, "revoked_at"), rev);
+            assert_int_equal(i_of(x, "added_at"), rf_index(f, "reg:p:m1"));
+        } else {
+            active++;
+            assert_null(json_object_get(x, "revoked_at"));
+        }
+    }
+    assert_int_equal(active, 1);
+    assert_int_equal(revoked, 1);
+    /* Records authored by p:m1, in entry order. */
+    recs = json_object_get(v, "records");
+    assert_true(json_array_size(recs) >= 6);
+    for (i = 1; i < json_array_size(recs); i++)
+        assert_true(i_of(json_array_get(recs, i - 1), "index") <
+                    i_of(json_array_get(recs, i), "index"));
+    assert_string_equal(s_of(json_array_get(recs, 0), "record_id"), "act:a");
+    assert_string_equal(s_of(json_array_get(recs, 0), "type"), "actor");
+    json_decref(v);
+    t = view_text(f, ledger_view_participant, "p:m1");
+    assert_has(t, "  roles: MEMBER, CURATOR\n");
+    assert_has(t, "REVOKED at entry");
+    free(t);
+    {
+        ledger_buf out = LEDGER_BUF_INIT;
+        TU_CHECK(ledger_view_participant(&out, f->log, "p:nobody", 1), LEDGER_ENOTFOUND);
+    }
+    ledger_key_free(k2);
+}
+
+/* ---- stats ---- */
+
+static void
+views_stats_counts(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v, *types;
+
+    rf_ok(f, rf_opinion("op:dispute", P_M2, "clm:a", "DISPUTE", 0), K(P_M2), NULL);
+    rf_ok(f, rf_opinion("op:endorse", P_M2, "clm:a", "ENDORSEMENT", 0), K(P_M2), NULL);
+    rf_ok(f, rf_claim("clm:b", P_M2, NULL, 0, "p:m2", NULL), K(P_M2), NULL);
+    rf_ok(f, rf_opinion("op:b", P_M1, "clm:b", "ENDORSEMENT", 0), K(P_M1), NULL);
+    rf_ok(f, rf_incident("inc:bare", P_M1, NULL), K(P_M1), NULL);
+    rf_ok(f, rf_claim("clm:a@v2", P_M1, "clm:a", 0, "p:m1", NULL), K(P_M1), NULL);
+    rf_ok(f, rf_retraction("ret:b", P_M2, "clm:b"), K(P_M2), NULL);
+    vote4(f, "fnd:a");
+    v = view_json(f, stats_view, NULL);
+    assert_int_equal(i_of(v, "entries"), rf_size(f));
+    types = json_object_get(v, "records_by_type");
+    assert_int_equal(i_of(types, "ledger_policy"), 1);
+    assert_int_equal(i_of(types, "participant"), P__COUNT - 1);
+    assert_int_equal(i_of(types, "attribution_claim"), 3);
+    assert_int_equal(i_of(types, "panel_vote"), 4);
+    assert_int_equal(i_of(v, "superseded"), 1);
+    assert_int_equal(i_of(v, "retracted"), 1);
+    assert_int_equal(i_of(v, "incidents"), 2);
+    assert_int_equal(i_of(v, "incidents_with_finding"), 1);
+    assert_int_equal(i_of(v, "incidents_without_finding"), 1);
+    assert_int_equal(i_of(v, "claims"), 3);
+    assert_int_equal(i_of(v, "claims_contested"), 1);
+    assert_int_equal(i_of(v, "findings"), 1);
+    assert_int_equal(i_of(v, "findings_published"), 1);
+    json_decref(v);
+}
+
+static void
+views_stats_counts_findings_on_any_incident_version(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v;
+    char *t;
+
+    rf_ok(f, rf_incident("inc:b", P_M1, NULL), K(P_M1), NULL);
+    rf_ok(f, rf_incident("inc:b@v2", P_M1, "inc:b"), K(P_M1), NULL);
+    rf_ok(f, rf_finding("fnd:b", P_BODY, NULL, "inc:b@v2", RF_PANEL, NULL), K(P_BODY), NULL);
+    v = view_json(f, stats_view, NULL);
+    assert_int_equal(i_of(v, "incidents"), 2);
+    assert_int_equal(i_of(v, "incidents_with_finding"), 2);
+    assert_int_equal(i_of(v, "incidents_without_finding"), 0);
+    json_decref(v);
+    t = view_text(f, stats_view, NULL);
+    assert_has(t, "incidents                 2 (2 with a finding, 0 without)\n");
+    free(t);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(views_incident_case_file),
+        T(views_incident_opinions_on_any_report_version),
+        T(views_incident_text_lines),
+        T(views_finding_tally_names_the_rule),
+        T(views_actor_lists_only_attributions),
+        T(views_actor_chain_and_names_follow_latest_versions),
+        T(views_participant_keys_roles_and_records),
+        T(views_stats_counts),
+        T(views_stats_counts_findings_on_any_incident_version),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
