@@ -108,5 +108,7 @@ int cmd_checkpoint(cli *c, int argc, char **argv);
 int cmd_prove(cli *c, int argc, char **argv);
 int cmd_verify(cli *c, int argc, char **argv);
 int cmd_verify_receipt(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
+int cmd_audit(cli *c, int argc, char **argv);
 
 #endif

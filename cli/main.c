@@ -28,6 +28,8 @@ static const command commands[] = {
     {"prove", cmd_prove},
     {"verify", cmd_verify},
     {"verify-receipt", cmd_verify_receipt},
+    {"export", cmd_export},
+    {"audit", cmd_audit},
     {NULL, NULL},
 };
 

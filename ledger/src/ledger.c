@@ -53,6 +53,20 @@ ledger_init(void)
     return rc;
 }
 
+int
+ledger_buf_alloc(ledger_buf *out, size_t len)
+{
+    if (out == NULL || len == SIZE_MAX)
+        return lg_error_set(LEDGER_EINVAL, "buffer: bad argument");
+    out->data = lg_malloc(len + 1);
+    out->len = 0;
+    if (out->data == NULL)
+        return lg_error_nomem();
+    out->data[len] = '\0';
+    out->len = len;
+    return 0;
+}
+
 void
 ledger_buf_dispose(ledger_buf *buf)
 {

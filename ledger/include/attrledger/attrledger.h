@@ -8,10 +8,12 @@
 #ifndef ATTRLEDGER_H
 #define ATTRLEDGER_H
 
+#include "audit.h"
 #include "buf.h"
 #include "checkpoint.h"
 #include "common.h"
 #include "error.h"
+#include "export.h"
 #include "key.h"
 #include "ledger.h"
 #include "proof.h"
