@@ -18,5 +18,6 @@
 #include "ledger.h"
 #include "proof.h"
 #include "record.h"
+#include "witness.h"
 
 #endif
