@@ -110,5 +110,7 @@ int cmd_verify(cli *c, int argc, char **argv);
 int cmd_verify_receipt(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_audit(cli *c, int argc, char **argv);
+int cmd_witness(cli *c, int argc, char **argv);
+int cmd_cosign(cli *c, int argc, char **argv);
 
 #endif

@@ -105,16 +105,21 @@ static const help_entry entries[] = {
      "example:\n"
      "  attrledger log -C ./ledger --type attribution_claim\n"},
     {"checkpoint", "print a signed checkpoint",
-     "usage: attrledger checkpoint -C DIR [--size N]\n"
+     "usage: attrledger checkpoint -C DIR [--size N] [--with-cosignatures]\n"
      "\n"
      "Print the latest signed checkpoint (C2SP signed note), or the one signed\n"
      "when the tree had N entries. Keep a copy: `verify --checkpoint` uses it to\n"
-     "prove the ledger was not rolled back or forked since.\n"
+     "prove the ledger was not rolled back or forked since. With\n"
+     "--with-cosignatures, the witness cosignatures stored by `cosign add` are\n"
+     "appended as extra signature lines (verifiers that do not know a witness\n"
+     "ignore its line).\n"
      "\n"
      "example:\n"
-     "  attrledger checkpoint -C ./ledger > checkpoint-today.txt\n"},
+     "  attrledger checkpoint -C ./ledger > checkpoint-today.txt\n"
+     "  attrledger checkpoint -C ./ledger --with-cosignatures\n"},
     {"prove", "inclusion and consistency proofs",
      "usage: attrledger prove inclusion -C DIR INDEX|RECORD_ID [--size N] [--json]\n"
+     "                  [--receipt [--with-cosignatures]]\n"
      "       attrledger prove consistency -C DIR OLD [NEW] [--json]\n"
      "\n"
      "inclusion: the RFC 9162 audit path of an entry in the tree of N entries\n"
@@ -123,9 +128,13 @@ static const help_entry entries[] = {
      "current size). Proofs are checked before they are printed. --json:\n"
      "inclusion {tree_size, leaf_index, leaf_hash, root, hashes};\n"
      "consistency {old_size, new_size, old_root, new_root, hashes}.\n"
+     "--receipt prints a C2SP tlog-proof receipt instead (for verify-receipt);\n"
+     "--with-cosignatures puts the stored witness cosignatures in its checkpoint.\n"
+     "The JSON of a consistency proof is what `witness cosign --proof` takes.\n"
      "\n"
      "example:\n"
      "  attrledger prove inclusion -C ./ledger clm:notpetya-uk --json\n"
+     "  attrledger prove inclusion -C ./ledger 7 --receipt --with-cosignatures > r.tlog-proof\n"
      "  attrledger prove consistency -C ./ledger 5 12\n"},
     {"verify", "audit the whole ledger",
      "usage: attrledger verify -C DIR [--checkpoint FILE] [--vkey FILE]\n"
@@ -144,16 +153,25 @@ static const help_entry entries[] = {
      "example:\n"
      "  attrledger verify -C ./ledger --vkey log.vkey --checkpoint checkpoint-today.txt\n"},
     {"verify-receipt", "check a receipt offline",
-     "usage: attrledger verify-receipt --vkey FILE RECEIPT --leaf LEAF_FILE [--json]\n"
+     "usage: attrledger verify-receipt (--vkey FILE | --policy FILE) RECEIPT\n"
+     "                                --leaf LEAF_FILE [--json]\n"
      "\n"
      "Check a tlog-proof receipt without the ledger: the checkpoint is signed by\n"
      "the log key in FILE, and the leaf (its exact bytes, e.g. from\n"
      "`submit --out-dir` or `show --leaf-out`) is included at the receipt's index.\n"
+     "Witness cosignatures in the receipt's checkpoint are ignored with --vkey.\n"
+     "With --policy, FILE is a C2SP tlog-policy:\n"
+     "  log <vkey> [url]                       the log's key\n"
+     "  witness <name> <vkey> [url]            a witness key (from witness init)\n"
+     "  group <name> <k|all|any> <member>...   k of these witnesses/groups\n"
+     "  quorum <name|none>                     what must be satisfied\n"
+     "and the checkpoint must also carry valid cosignatures meeting the quorum.\n"
      "\n"
-     "exit: 0 valid; 1 invalid signature or proof\n"
+     "exit: 0 valid; 1 invalid signature or proof, or quorum not met\n"
      "\n"
      "example:\n"
-     "  attrledger verify-receipt --vkey log.vkey entry-7.tlog-proof --leaf entry-7.leaf\n"},
+     "  attrledger verify-receipt --vkey log.vkey entry-7.tlog-proof --leaf entry-7.leaf\n"
+     "  attrledger verify-receipt --policy trust.policy r.tlog-proof --leaf entry-7.leaf\n"},
     {"export", "export audit trails, tiles, STIX 2.1, CSV, Graphviz",
      "usage: attrledger export -C DIR [--format F] [--since I] [--until J]\n"
      "                        [--incident KEY] [--size N] [-o OUT]\n"
@@ -207,6 +225,47 @@ static const help_entry entries[] = {
      "example:\n"
      "  attrledger audit --vkey log.vkey wannacry.jsonl\n"
      "  attrledger audit --vkey log.vkey --tiles ./mirror --from-checkpoint cp-old.txt\n"},
+    {"witness", "be a witness: cosign checkpoints that are consistent",
+     "usage: attrledger witness init --name NAME --out KEY [--no-passphrase] [--force]\n"
+     "       attrledger witness cosign --key KEY --state STATE --log-vkey LOG.vkey...\n"
+     "                                 CHECKPOINT [--proof CONSISTENCY]\n"
+     "\n"
+     "A witness (C2SP tlog-witness) cosigns a log's checkpoint only if the log\n"
+     "signed it and it is consistent with the last checkpoint the witness\n"
+     "cosigned for that origin, so no log can show two histories to people who\n"
+     "check cosignatures.\n"
+     "\n"
+     "init: create the witness key (KEY, sealed like `key generate`) and KEY.pub,\n"
+     "its cosignature/v1 verifier key (type 0x04) for verifiers' policies.\n"
+     "\n"
+     "cosign: check the log signature (--log-vkey, one per log followed) and the\n"
+     "consistency proof from the size kept in STATE for that origin (the JSON of\n"
+     "`attrledger prove consistency --json`, or a tlog-witness add-checkpoint\n"
+     "body \"old N\" + hashes [+ blank line + checkpoint]); refuses a rollback\n"
+     "(smaller tree), a fork (same size, other root) and a bad proof; updates\n"
+     "STATE atomically, then prints the cosignature line (cosignature/v1, with a\n"
+     "timestamp). The first checkpoint of an origin needs no proof.\n"
+     "\n"
+     "exit: 1 refused (rollback, fork, bad proof or signature, unknown log)\n"
+     "\n"
+     "example:\n"
+     "  attrledger witness init --name witness.example.org/w1 --out w1.key\n"
+     "  attrledger -C ./ledger prove consistency 40 57 --json > p.json\n"
+     "  attrledger witness cosign --key w1.key --state w1.state --log-vkey log.vkey \\\n"
+     "      checkpoint-57.txt --proof p.json > cosig.txt\n"},
+    {"cosign", "store witness cosignatures with the ledger",
+     "usage: attrledger cosign add -C DIR --witness W.vkey [--witness W2.vkey]... [--size N] FILE\n"
+     "\n"
+     "Verify cosignature lines (as printed by `witness cosign`), or a whole\n"
+     "cosigned checkpoint, against the checkpoint this ledger signed at that size\n"
+     "(the latest unless --size N or the note says otherwise) with the given\n"
+     "witness keys, and store them. `checkpoint --with-cosignatures` and\n"
+     "`prove inclusion --receipt --with-cosignatures` then include them.\n"
+     "\n"
+     "exit: 1 a line does not verify or is by another witness\n"
+     "\n"
+     "example:\n"
+     "  attrledger cosign add -C ./ledger --witness w1.key.pub cosig.txt\n"},
     {NULL, NULL, NULL},
 };
 

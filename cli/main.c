@@ -30,6 +30,8 @@ static const command commands[] = {
     {"verify-receipt", cmd_verify_receipt},
     {"export", cmd_export},
     {"audit", cmd_audit},
+    {"witness", cmd_witness},
+    {"cosign", cmd_cosign},
     {NULL, NULL},
 };
 
