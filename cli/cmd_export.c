@@ -166,8 +166,12 @@ summary(const cli *c, const char *format, const ledger_export_report *r, const c
     }
 }
 
+typedef int (*export_fn)(ledger_export_report *, ledger_log *, const ledger_export_options *,
+                         ledger_write_fn, void *);
+
+/* Formats that stream through a writer: audit, stix, csv, dot. */
 static int
-export_audit(cli *c, ledger_log *log, export_args *a)
+export_stream(cli *c, ledger_log *log, export_args *a, export_fn fn)
 {
     ledger_export_report rep;
     out_file o;
@@ -175,7 +179,7 @@ export_audit(cli *c, ledger_log *log, export_args *a)
 
     if ((rc = out_open(c, &o, a->out)) != 0)
         return rc;
-    rc = ledger_export_audit(&rep, log, &a->o, out_write, &o);
+    rc = fn(&rep, log, &a->o, out_write, &o);
     if (rc < 0) {
         int code = export_failed(c, &o, rc);
         out_close(c, &o, 0);
@@ -183,12 +187,18 @@ export_audit(cli *c, ledger_log *log, export_args *a)
     }
     if ((rc = out_close(c, &o, 1)) != EXIT_OK)
         return rc;
-    cli_info(c,
-             "exported %llu entries (%llu selected, %llu for checking and reference) "
-             "against checkpoint size %llu",
-             (unsigned long long)(rep.selected + rep.context), (unsigned long long)rep.selected,
-             (unsigned long long)rep.context, (unsigned long long)rep.tree_size);
-    summary(c, "audit", &rep, a->out);
+    if (fn == ledger_export_audit)
+        cli_info(c,
+                 "exported %llu entries (%llu selected, %llu for checking and reference) "
+                 "against checkpoint size %llu",
+                 (unsigned long long)(rep.selected + rep.context), (unsigned long long)rep.selected,
+                 (unsigned long long)rep.context, (unsigned long long)rep.tree_size);
+    else
+        cli_info(
+            c, "exported %llu %s for %llu entries (tree size %llu)",
+            (unsigned long long)rep.objects, fn == ledger_export_stix ? "STIX objects" : "rows",
+            (unsigned long long)(rep.selected + rep.context), (unsigned long long)rep.tree_size);
+    summary(c, a->format, &rep, a->out);
     return EXIT_OK;
 }
 
@@ -244,11 +254,13 @@ cmd_export(cli *c, int argc, char **argv)
     if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0)
         goto done;
     if (strcmp(a.format, "audit") == 0)
-        rc = export_audit(c, log, &a);
+        rc = export_stream(c, log, &a, ledger_export_audit);
+    else if (strcmp(a.format, "stix") == 0)
+        rc = export_stream(c, log, &a, ledger_export_stix);
     else if (strcmp(a.format, "tiles") == 0)
         rc = export_tiles(c, log, &a);
     else
-        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles)", a.format);
+        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, stix)", a.format);
 done:
     ledger_log_free(log);
     free(pos);

@@ -30,6 +30,7 @@
 #include "codec.h"
 #include "crypto.h"
 #include "error.h"
+#include "export_int.h"
 #include "fsutil.h"
 #include "ledger_int.h"
 #include "merkle.h"
@@ -127,7 +128,7 @@ fail:
 /* ---- audit trail ---- */
 
 typedef struct {
-    lg_selection sel;
+    lg_selection *sel;
     uint64_t size;
 } index_ctx;
 
@@ -146,8 +147,9 @@ index_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     index = lg_be_u64(key);
     if (index >= c->size)
         return 1;
-    if (index != c->sel.n)
-        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing", (unsigned long long)c->sel.n);
+    if (index != c->sel->n)
+        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
+                            (unsigned long long)c->sel->n);
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
         (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
         (rc = lg_record_to_json(&js, r)) < 0) {
@@ -155,7 +157,7 @@ index_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
             rc = lg_error_prefix(LEDGER_ECORRUPT, "entry %llu", (unsigned long long)index);
         goto done;
     }
-    rc = lg_sel_add(&c->sel, index, r, js);
+    rc = lg_sel_add(c->sel, index, r, js);
 done:
     json_decref(js);
     lg_record_free(r);
@@ -163,20 +165,18 @@ done:
     return rc;
 }
 
-/* Decode every entry of the snapshot's tree into a selection index. */
-static int
-build_index(index_ctx *c, const snapshot *s)
+int
+lg_export_index(lg_selection *sel, lg_txn *t, uint64_t size)
 {
+    index_ctx c = {sel, size};
     int rc;
 
-    lg_sel_init(&c->sel);
-    c->size = s->cp.size;
-    if ((rc = lg_store_scan(s->t, LG_DB_ENTRIES, NULL, 0, 0, index_entry, c)) < 0)
+    if ((rc = lg_store_scan(t, LG_DB_ENTRIES, NULL, 0, 0, index_entry, &c)) < 0)
         return rc;
-    if (c->sel.n != c->size)
+    if (sel->n != size)
         return lg_error_set(LEDGER_ECORRUPT,
-                            "ledger has %zu entries below the checkpoint size %llu", c->sel.n,
-                            (unsigned long long)c->size);
+                            "ledger has %zu entries below the checkpoint size %llu", sel->n,
+                            (unsigned long long)size);
     return 0;
 }
 
@@ -262,7 +262,7 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
     ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
     ledger_export_report rep;
     snapshot s;
-    index_ctx ic;
+    lg_selection sel;
     write_ctx wc;
     json_t *header = NULL;
     uint64_t since, until;
@@ -275,17 +275,17 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
     if ((rc = check_options(opts)) < 0)
         return rc;
     memset(&rep, 0, sizeof rep);
-    lg_sel_init(&ic.sel);
+    lg_sel_init(&sel);
     if ((rc = snapshot_open(&s, log, opts->tree_size)) < 0)
         return rc;
     if ((rc = resolve_range(&since, &until, opts, s.cp.size)) < 0 ||
-        (rc = build_index(&ic, &s)) < 0 ||
-        (rc = lg_sel_compute(&ic.sel, since, until, opts->incident)) < 0)
+        (rc = lg_export_index(&sel, s.t, s.cp.size)) < 0 ||
+        (rc = lg_sel_compute(&sel, since, until, opts->incident)) < 0)
         goto done;
-    for (size_t i = 0; i < ic.sel.n; i++) {
-        if (ic.sel.v[i].mark == LG_SEL_SELECTED)
+    for (size_t i = 0; i < sel.n; i++) {
+        if (sel.v[i].mark == LG_SEL_SELECTED)
             rep.selected++;
-        else if (ic.sel.v[i].mark != LG_SEL_NONE)
+        else if (sel.v[i].mark != LG_SEL_NONE)
             rep.context++;
     }
     if (rep.selected == 0 && opts->incident != NULL) {
@@ -298,8 +298,8 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
          * can hold the header to it (see audit.c). */
         int first = 1;
 
-        for (size_t i = 0; i < ic.sel.n; i++) {
-            if (ic.sel.v[i].mark != LG_SEL_SELECTED)
+        for (size_t i = 0; i < sel.n; i++) {
+            if (sel.v[i].mark != LG_SEL_SELECTED)
                 continue;
             if (first)
                 since = i;
@@ -314,7 +314,7 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
         (rc = emit(w, payload, header)) < 0)
         goto done;
     wc.s = &s;
-    wc.sel = &ic.sel;
+    wc.sel = &sel;
     wc.w = w;
     wc.payload = payload;
     if ((rc = lg_store_scan(s.t, LG_DB_ENTRIES, NULL, 0, 0, write_entry, &wc)) < 0)
@@ -324,7 +324,7 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
     rc = 0;
 done:
     json_decref(header);
-    lg_sel_free(&ic.sel);
+    lg_sel_free(&sel);
     snapshot_close(&s);
     return rc;
 }

@@ -80,6 +80,34 @@ LEDGER_API int ledger_export_audit(ledger_export_report *out, ledger_log *log,
                                    const ledger_export_options *opts, ledger_write_fn write,
                                    void *payload);
 
+/**
+ * Write a STIX 2.1 bundle of the selection (docs/FORMATS.md section 12;
+ * reference mapping: domain-model.md section 2.11): identities for
+ * participants and states (with locations), threat-actor or intrusion-set
+ * for actors, incident with the OASIS Incident Core extension, grouping +
+ * note for evidence, relationship attributed-to (with confidence) for
+ * claims and for the body's conclusions, opinion for opinions and the
+ * body's claim assessments, report for findings (published when the panel
+ * votes met the decision rule), revoked versions and a note for
+ * retractions, and our extension definition carrying ledger properties
+ * (entry index, leaf hash, record id, provenance, the claimant's own
+ * confidence words). Panel votes and key revocations are not exported.
+ *
+ * Ids are deterministic UUIDv5 values, so two exports of the same ledger
+ * and selection are byte-identical. created_by_ref is always the
+ * identity of the participant who signed the record; a transcribed claim
+ * names the quoted claimant only in the extension. Every *_ref names an
+ * object in the bundle (references that resolve to nothing are dropped).
+ *
+ * @param[out] out  counts (objects = STIX objects); optional
+ * @return 0, LEDGER_EINVAL, LEDGER_ENOTFOUND (no checkpoint of that size,
+ *         nothing touches the incident), LEDGER_ECORRUPT, LEDGER_EIO,
+ *         LEDGER_ENOMEM, or the writer's code.
+ */
+LEDGER_API int ledger_export_stix(ledger_export_report *out, ledger_log *log,
+                                  const ledger_export_options *opts, ledger_write_fn write,
+                                  void *payload);
+
 /** Counts of a tiles export. */
 typedef struct {
     uint64_t tree_size;
