@@ -96,6 +96,34 @@ rm "$T/tiles/tile/entries/000.p/7"
 al 1 audit --vkey "$VK" --tiles "$T/tiles"
 err_has "tile/entries/000.p/7 is missing"
 
+# STIX 2.1: a bundle, byte-identical on re-export, every ref inside it.
+al 0 export --format stix -o "$T/b1.json"
+err_has "STIX objects"
+al 0 export --format stix -o "$T/b2.json"
+same_file "$T/b1.json" "$T/b2.json"
+python3 - "$T/b1.json" <<'EOF' || fail "STIX bundle check"
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["type"] == "bundle"
+ids = {o["id"] for o in b["objects"]}
+types = {o["type"] for o in b["objects"]}
+assert {"identity", "incident", "marking-definition", "extension-definition"} <= types, types
+def walk(v, k=None):
+    if isinstance(v, dict):
+        for kk, vv in v.items():
+            walk(vv, kk)
+    elif k and k.endswith("_refs"):
+        assert all(x in ids for x in v), (k, v)
+    elif k and k.endswith("_ref") and "--" in str(v):
+        assert v in ids, (k, v)
+for o in b["objects"]:
+    assert o["spec_version"] == "2.1"
+    walk(o)
+EOF
+al 0 export --format stix --incident inc:test
+out_has '"type": "incident"'
+grep -q 'Incident inc:other' "$T/out" && fail "stix incident selection leaks the other incident"
+
 # Usage and operational errors.
 al 2 export --format nonsense
 err_one_line
