@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -194,10 +195,13 @@ export_stream(cli *c, ledger_log *log, export_args *a, export_fn fn)
                  (unsigned long long)(rep.selected + rep.context), (unsigned long long)rep.selected,
                  (unsigned long long)rep.context, (unsigned long long)rep.tree_size);
     else
-        cli_info(
-            c, "exported %llu %s for %llu entries (tree size %llu)",
-            (unsigned long long)rep.objects, fn == ledger_export_stix ? "STIX objects" : "rows",
-            (unsigned long long)(rep.selected + rep.context), (unsigned long long)rep.tree_size);
+        cli_info(c, "exported %llu %s for %llu entries (tree size %llu)",
+                 (unsigned long long)rep.objects,
+                 fn == ledger_export_stix  ? "STIX objects"
+                 : fn == ledger_export_dot ? "graph edges"
+                                           : "rows",
+                 (unsigned long long)(rep.selected + rep.context),
+                 (unsigned long long)rep.tree_size);
     summary(c, a->format, &rep, a->out);
     return EXIT_OK;
 }
@@ -224,6 +228,61 @@ export_tiles(cli *c, ledger_log *log, export_args *a)
                (unsigned long long)rep.tree_size, (unsigned long long)rep.written,
                (unsigned long long)rep.unchanged);
     }
+    return EXIT_OK;
+}
+
+/*
+ * svg: the DOT graph rendered by Graphviz's `dot`, run directly (no
+ * shell) on a temporary file; refused with a clear message when `dot` is
+ * not installed.
+ */
+static int
+export_svg(cli *c, ledger_log *log, export_args *a)
+{
+    char tmp[] = "/tmp/attrledger-dot-XXXXXX";
+    ledger_export_report rep;
+    out_file o;
+    int fd, status = 0, rc;
+    pid_t pid;
+
+    if (a->out == NULL || strcmp(a->out, "-") == 0)
+        return cli_usage(c, "--format svg needs -o FILE");
+    if ((fd = mkstemp(tmp)) < 0)
+        return cli_error(c, EXIT_OPERATIONAL, "temporary file: %s", strerror(errno));
+    memset(&o, 0, sizeof o);
+    o.f = fdopen(fd, "wb");
+    o.path = tmp;
+    if (o.f == NULL) {
+        close(fd);
+        unlink(tmp);
+        return cli_error(c, EXIT_OPERATIONAL, "temporary file: %s", strerror(errno));
+    }
+    rc = ledger_export_dot(&rep, log, &a->o, out_write, &o);
+    if (fclose(o.f) != 0 && rc == 0)
+        rc = LEDGER_EIO;
+    if (rc < 0) {
+        unlink(tmp);
+        return export_failed(c, &o, rc);
+    }
+    pid = fork();
+    if (pid == 0) {
+        execlp("dot", "dot", "-Tsvg", "-o", a->out, tmp, (char *)NULL);
+        _exit(127);
+    }
+    if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+        unlink(tmp);
+        return cli_error(c, EXIT_OPERATIONAL, "cannot run dot: %s", strerror(errno));
+    }
+    unlink(tmp);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return cli_error(c, EXIT_OPERATIONAL,
+                         "the dot program (Graphviz) is not installed; use --format dot, or "
+                         "install graphviz");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return cli_error(c, EXIT_OPERATIONAL, "dot failed (exit %d)",
+                         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    cli_info(c, "exported %llu graph edges to %s", (unsigned long long)rep.objects, a->out);
+    summary(c, "svg", &rep, a->out);
     return EXIT_OK;
 }
 
@@ -257,10 +316,16 @@ cmd_export(cli *c, int argc, char **argv)
         rc = export_stream(c, log, &a, ledger_export_audit);
     else if (strcmp(a.format, "stix") == 0)
         rc = export_stream(c, log, &a, ledger_export_stix);
+    else if (strcmp(a.format, "csv") == 0)
+        rc = export_stream(c, log, &a, ledger_export_csv);
+    else if (strcmp(a.format, "dot") == 0)
+        rc = export_stream(c, log, &a, ledger_export_dot);
+    else if (strcmp(a.format, "svg") == 0)
+        rc = export_svg(c, log, &a);
     else if (strcmp(a.format, "tiles") == 0)
         rc = export_tiles(c, log, &a);
     else
-        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, stix)", a.format);
+        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, stix, csv, dot, svg)", a.format);
 done:
     ledger_log_free(log);
     free(pos);

@@ -124,6 +124,23 @@ al 0 export --format stix --incident inc:test
 out_has '"type": "incident"'
 grep -q 'Incident inc:other' "$T/out" && fail "stix incident selection leaks the other incident"
 
+# CSV and Graphviz.
+al 0 export --format csv -o "$T/claims.csv"
+head -1 "$T/claims.csv" | grep -q '^index,record_id,status,disputed,' || fail "csv header"
+[ "$(wc -l <"$T/claims.csv")" = 3 ] || fail "csv should have a header and two claims"
+grep -q ',clm:one,active,no,inc:test,' "$T/claims.csv" || fail "csv row of clm:one"
+al 0 export --format dot --incident inc:test
+out_has 'digraph attribution {'
+out_has '"inc:test" [shape=box'
+if command -v dot >/dev/null; then
+  al 0 export --format svg -o "$T/g.svg"
+  grep -q '<svg' "$T/g.svg" || fail "svg output"
+else
+  al 3 export --format svg -o "$T/g.svg"
+  err_has "dot program (Graphviz) is not installed"
+fi
+al 2 export --format svg
+
 # Usage and operational errors.
 al 2 export --format nonsense
 err_one_line

@@ -108,6 +108,39 @@ LEDGER_API int ledger_export_stix(ledger_export_report *out, ledger_log *log,
                                   const ledger_export_options *opts, ledger_write_fn write,
                                   void *payload);
 
+/**
+ * Write one CSV row per selected attribution claim (RFC 4180, CRLF line
+ * ends, a header row; docs/FORMATS.md section 13): index, record_id,
+ * status (active, superseded, retracted), disputed (yes when an opinion of
+ * kind DISPUTE or DENIAL or a disagreeing stance targets it), incidents and
+ * their names, claimant and name, author, provenance, assertion type,
+ * attributed_to and name, state_nexus, level, target_scope, confidence
+ * (STIX 0-100), the claimant's likelihood scale and term, analytic
+ * confidence, channel, evidence disclosure, claimed_at, statement,
+ * leaf_hash. A value starting with = + - @ TAB or CR gets a leading ' so
+ * spreadsheets treat it as text. objects = rows written.
+ *
+ * @return as ledger_export_stix().
+ */
+LEDGER_API int ledger_export_csv(ledger_export_report *out, ledger_log *log,
+                                 const ledger_export_options *opts, ledger_write_fn write,
+                                 void *payload);
+
+/**
+ * Write the attribution graph in Graphviz DOT: incidents (boxes) and
+ * actors (ellipses; states as double octagons) of the selection; an edge
+ * incident -> actor per claim, labelled with the claimant's name and STIX
+ * confidence (dashed when disputed, dotted and grey when retracted), the
+ * claim's state nexus as actor -> state, actors' organisation chains
+ * (dotted, "part of"), and the body's conclusions in bold blue. Names are
+ * escaped so no record can inject DOT syntax. objects = edges written.
+ *
+ * @return as ledger_export_stix().
+ */
+LEDGER_API int ledger_export_dot(ledger_export_report *out, ledger_log *log,
+                                 const ledger_export_options *opts, ledger_write_fn write,
+                                 void *payload);
+
 /** Counts of a tiles export. */
 typedef struct {
     uint64_t tree_size;
