@@ -137,9 +137,13 @@ ts_format(char out[32], int64_t ms)
     unsigned m, d;
 
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 32, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)y, m, d,
+    /* Formatted in a buffer wide enough for any value, then cut to the
+     * 24 characters a real timestamp takes. */
+    char buf[96];
+    snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", (long long)y, m, d,
              (unsigned)(rem / 3600000), (unsigned)(rem / 60000 % 60), (unsigned)(rem / 1000 % 60),
              (unsigned)(rem % 1000));
+    snprintf(out, 32, "%.31s", buf);
 }
 
 /* ---- small JSON helpers ---- */
