@@ -112,5 +112,9 @@ int cmd_incident(cli *c, int argc, char **argv);
 int cmd_actor(cli *c, int argc, char **argv);
 int cmd_participant(cli *c, int argc, char **argv);
 int cmd_stats(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
+int cmd_audit(cli *c, int argc, char **argv);
+int cmd_witness(cli *c, int argc, char **argv);
+int cmd_cosign(cli *c, int argc, char **argv);
 
 #endif

@@ -6,16 +6,18 @@
 
 #include "cmd.h"
 
-enum { O_SIZE = 1 };
+enum { O_SIZE = 1, O_COSIGNED };
 
 static const cli_opt opts[] = {
     {"size", 0, 1, O_SIZE},
+    {"with-cosignatures", 0, 0, O_COSIGNED},
     {NULL, 0, 0, 0},
 };
 
 typedef struct {
     uint64_t size;
     int bad;
+    int cosigned;
 } cp_args;
 
 static int
@@ -25,6 +27,8 @@ on_opt(void *ctx, int id, const char *arg)
 
     if (id == O_SIZE && (cli_parse_u64(arg, &a->size) != 0 || a->size == 0))
         a->bad = 1;
+    if (id == O_COSIGNED)
+        a->cosigned = 1;
     return 0;
 }
 
@@ -40,12 +44,15 @@ cmd_checkpoint(cli *c, int argc, char **argv)
     if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
     if (npos != 0 || a.bad) {
-        rc = cli_usage(c, "usage: attrledger checkpoint -C DIR [--size N] (N >= 1)");
+        rc = cli_usage(c, "usage: attrledger checkpoint -C DIR [--size N] [--with-cosignatures] "
+                          "(N >= 1)");
         goto done;
     }
     if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0)
         goto done;
-    if ((rc = ledger_log_checkpoint(&note, log, a.size)) < 0) {
+    rc = a.cosigned ? ledger_log_checkpoint_cosigned(&note, log, a.size)
+                    : ledger_log_checkpoint(&note, log, a.size);
+    if (rc < 0) {
         rc = cli_fail_code(c, EXIT_OPERATIONAL);
         goto done;
     }

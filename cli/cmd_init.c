@@ -15,12 +15,14 @@
 
 #include "cmd.h"
 
-enum { O_ORIGIN = 1, O_ADMIN, O_NOPASS };
+enum { O_ORIGIN = 1, O_ADMIN, O_NOPASS, O_PANEL, O_APPROVALS };
 
 static const cli_opt opts[] = {
     {"origin", 0, 1, O_ORIGIN},
     {"admin", 0, 1, O_ADMIN},
     {"no-passphrase", 0, 0, O_NOPASS},
+    {"panel-size", 0, 1, O_PANEL},
+    {"approvals", 0, 1, O_APPROVALS},
     {NULL, 0, 0, 0},
 };
 
@@ -32,6 +34,8 @@ typedef struct {
     int n_admins;
     int too_many;
     int no_pass;
+    uint64_t panel_size, approvals;
+    int bad_number;
 } init_args;
 
 static int
@@ -51,6 +55,14 @@ on_opt(void *ctx, int id, const char *arg)
         break;
     case O_NOPASS:
         a->no_pass = 1;
+        break;
+    case O_PANEL:
+        if (cli_parse_u64(arg, &a->panel_size) != 0 || a->panel_size == 0 || a->panel_size > 1000)
+            a->bad_number = 1;
+        break;
+    case O_APPROVALS:
+        if (cli_parse_u64(arg, &a->approvals) != 0 || a->approvals == 0 || a->approvals > 1000)
+            a->bad_number = 1;
         break;
     default:
         break;
@@ -85,6 +97,10 @@ cmd_init(cli *c, int argc, char **argv)
     }
     if (a.origin == NULL) {
         rc = cli_usage(c, "missing --origin ORIGIN (e.g. ledger.example.org/attribution)");
+        goto done;
+    }
+    if (a.bad_number || (a.approvals > (a.panel_size ? a.panel_size : 5))) {
+        rc = cli_usage(c, "--panel-size N and --approvals K need 1 <= K <= N <= 1000");
         goto done;
     }
     if (a.too_many) {
@@ -149,6 +165,8 @@ cmd_init(cli *c, int argc, char **argv)
         o.log_key = key;
         o.admins = admins;
         o.n_admins = (size_t)a.n_admins;
+        o.panel_size = (uint32_t)a.panel_size;
+        o.approvals_required = (uint32_t)a.approvals;
         if ((rc = ledger_log_create(&log, dir, &o)) < 0) {
             rc = cli_fail(c, rc);
             goto done;

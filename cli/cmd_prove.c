@@ -13,16 +13,20 @@
 
 int cli_resolve_entry(const cli *c, ledger_log *log, const char *arg, uint64_t *index);
 
-enum { O_SIZE = 1 };
+enum { O_SIZE = 1, O_RECEIPT, O_COSIGNED };
 
 static const cli_opt opts[] = {
     {"size", 0, 1, O_SIZE},
+    {"receipt", 0, 0, O_RECEIPT},
+    {"with-cosignatures", 0, 0, O_COSIGNED},
     {NULL, 0, 0, 0},
 };
 
 typedef struct {
     uint64_t size;
     int bad;
+    int receipt;
+    int cosigned;
 } prove_args;
 
 static int
@@ -32,6 +36,10 @@ on_opt(void *ctx, int id, const char *arg)
 
     if (id == O_SIZE && cli_parse_u64(arg, &a->size) != 0)
         a->bad = 1;
+    if (id == O_RECEIPT)
+        a->receipt = 1;
+    if (id == O_COSIGNED)
+        a->cosigned = a->receipt = 1;
     return 0;
 }
 
@@ -76,6 +84,29 @@ prove_inclusion(cli *c, ledger_log *log, const char *arg, uint64_t size)
     cli_b64(b, p.root, 32);
     printf("root %s\n", b);
     print_hashes((const uint8_t(*)[32])p.hashes, p.n_hashes);
+    return EXIT_OK;
+}
+
+/* A tlog-proof receipt (optionally with stored cosignatures). */
+static int
+prove_receipt(cli *c, ledger_log *log, const char *arg, const prove_args *a)
+{
+    ledger_buf r = LEDGER_BUF_INIT;
+    uint64_t index;
+    int rc;
+
+    if ((rc = cli_resolve_entry(c, log, arg, &index)) != 0)
+        return rc;
+    if ((rc = ledger_log_receipt(&r, log, index, a->size, a->cosigned)) < 0)
+        return cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
+    if (c->json) {
+        printf("{\"index\": %llu, \"receipt\": ", (unsigned long long)index);
+        cli_json_str(stdout, (const char *)r.data);
+        printf("}\n");
+    } else {
+        fwrite(r.data, 1, r.len, stdout);
+    }
+    ledger_buf_dispose(&r);
     return EXIT_OK;
 }
 
@@ -130,13 +161,14 @@ cmd_prove(cli *c, int argc, char **argv)
     }
     if (npos == 2 && strcmp(pos[0], "inclusion") == 0) {
         if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) == 0)
-            rc = prove_inclusion(c, log, pos[1], a.size);
-    } else if ((npos == 2 || npos == 3) && strcmp(pos[0], "consistency") == 0) {
+            rc = a.receipt ? prove_receipt(c, log, pos[1], &a)
+                           : prove_inclusion(c, log, pos[1], a.size);
+    } else if ((npos == 2 || npos == 3) && strcmp(pos[0], "consistency") == 0 && !a.receipt) {
         if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) == 0)
             rc = prove_consistency(c, log, pos + 1, npos - 1);
     } else {
-        rc = cli_usage(c, "usage: attrledger prove inclusion -C DIR INDEX|RECORD_ID [--size N] | "
-                          "prove consistency -C DIR OLD [NEW]");
+        rc = cli_usage(c, "usage: attrledger prove inclusion -C DIR INDEX|RECORD_ID [--size N] "
+                          "[--receipt [--with-cosignatures]] | prove consistency -C DIR OLD [NEW]");
     }
 done:
     ledger_log_free(log);

@@ -8,21 +8,20 @@
 
 #include "cmd.h"
 
-enum { O_CHECKPOINT = 1, O_VKEY, O_LEAF };
+enum { O_CHECKPOINT = 1, O_VKEY, O_LEAF, O_POLICY };
 
 #define MAX_NOTE (1u << 20)
 
 static const cli_opt opts[] = {
-    {"checkpoint", 0, 1, O_CHECKPOINT},
-    {"vkey", 0, 1, O_VKEY},
-    {"leaf", 0, 1, O_LEAF},
-    {NULL, 0, 0, 0},
+    {"checkpoint", 0, 1, O_CHECKPOINT}, {"vkey", 0, 1, O_VKEY}, {"leaf", 0, 1, O_LEAF},
+    {"policy", 0, 1, O_POLICY},         {NULL, 0, 0, 0},
 };
 
 typedef struct {
     const char *checkpoint;
     const char *vkey;
     const char *leaf;
+    const char *policy;
 } verify_args;
 
 static int
@@ -36,6 +35,8 @@ on_opt(void *ctx, int id, const char *arg)
         a->vkey = arg;
     else if (id == O_LEAF)
         a->leaf = arg;
+    else if (id == O_POLICY)
+        a->policy = arg;
     return 0;
 }
 
@@ -54,7 +55,7 @@ cmd_verify(cli *c, int argc, char **argv)
 
     if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
-    if (npos != 0 || a.leaf != NULL) {
+    if (npos != 0 || a.leaf != NULL || a.policy != NULL) {
         rc = cli_usage(c, "usage: attrledger verify -C DIR [--checkpoint FILE] [--vkey FILE]");
         goto done;
     }
@@ -101,6 +102,61 @@ done:
     return rc;
 }
 
+/* verify-receipt --policy: log key, witnesses and quorum from a tlog-policy file. */
+static int
+verify_receipt_policy(cli *c, const verify_args *a, const uint8_t *receipt, size_t receipt_len,
+                      const uint8_t *leaf, size_t leaf_len)
+{
+    ledger_tlog_policy *p = NULL;
+    ledger_receipt_info info;
+    ledger_policy_report rep;
+    uint8_t *text = NULL;
+    size_t len = 0;
+    char b[LEDGER_B64_LEN(32) + 1];
+    int rc;
+
+    if ((rc = cli_read_file(c, a->policy, 64u << 10, &text, &len)) != 0)
+        return rc;
+    rc = ledger_tlog_policy_parse(&p, (const char *)text, len);
+    free(text);
+    if (rc < 0)
+        return cli_fail_code(c, EXIT_OPERATIONAL);
+    rc = ledger_receipt_verify_policy(&info, &rep, receipt, receipt_len, leaf, leaf_len, p);
+    if (rc < 0) {
+        rc = cli_fail_code(c, (rc == LEDGER_ENOMEM || rc == LEDGER_EIO) ? EXIT_OPERATIONAL
+                                                                        : EXIT_NEGATIVE);
+        goto done;
+    }
+    cli_b64(b, info.checkpoint.root, 32);
+    if (c->json) {
+        printf("{\"valid\": true, \"index\": %llu, \"origin\": ", (unsigned long long)info.index);
+        cli_json_str(stdout, info.checkpoint.origin);
+        printf(", \"tree_size\": %llu, \"root\": \"%s\", \"cosigned_by\": [",
+               (unsigned long long)info.checkpoint.size, b);
+        for (size_t i = 0, k = 0; i < ledger_tlog_policy_witnesses(p); i++) {
+            if (!(rep.cosigned[i / 64] >> (i % 64) & 1))
+                continue;
+            printf("%s", k++ ? ", " : "");
+            cli_json_str(stdout, ledger_tlog_policy_witness(p, i)->name);
+        }
+        printf("]}\n");
+    } else {
+        printf("ok: entry %llu is included in %s at tree size %llu (root %s)\n",
+               (unsigned long long)info.index, info.checkpoint.origin,
+               (unsigned long long)info.checkpoint.size, b);
+        printf("    witness quorum met: %zu of %zu policy witnesses cosigned", rep.n_cosigned,
+               ledger_tlog_policy_witnesses(p));
+        for (size_t i = 0, k = 0; i < ledger_tlog_policy_witnesses(p); i++)
+            if (rep.cosigned[i / 64] >> (i % 64) & 1)
+                printf("%s%s", k++ ? ", " : " (", ledger_tlog_policy_witness(p, i)->name);
+        printf("%s\n", rep.n_cosigned ? ")" : "");
+    }
+    rc = EXIT_OK;
+done:
+    ledger_tlog_policy_free(p);
+    return rc;
+}
+
 int
 cmd_verify_receipt(cli *c, int argc, char **argv)
 {
@@ -114,17 +170,23 @@ cmd_verify_receipt(cli *c, int argc, char **argv)
 
     if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
-    if (npos != 1 || a.vkey == NULL || a.leaf == NULL || a.checkpoint != NULL) {
-        rc = cli_usage(c, "usage: attrledger verify-receipt --vkey FILE RECEIPT --leaf LEAF_FILE");
+    if (npos != 1 || (a.vkey == NULL) == (a.policy == NULL) || a.leaf == NULL ||
+        a.checkpoint != NULL) {
+        rc = cli_usage(c, "usage: attrledger verify-receipt (--vkey FILE | --policy FILE) RECEIPT "
+                          "--leaf LEAF_FILE");
         goto done;
     }
-    if (ledger_vkey_load(&vk, a.vkey) < 0) {
+    if (a.vkey != NULL && ledger_vkey_load(&vk, a.vkey) < 0) {
         rc = cli_fail_code(c, EXIT_OPERATIONAL);
         goto done;
     }
     if ((rc = cli_read_file(c, pos[0], MAX_NOTE, &receipt, &receipt_len)) != 0 ||
         (rc = cli_read_file(c, a.leaf, LEDGER_MAX_LEAF, &leaf, &leaf_len)) != 0)
         goto done;
+    if (a.policy != NULL) {
+        rc = verify_receipt_policy(c, &a, receipt, receipt_len, leaf, leaf_len);
+        goto done;
+    }
     rc = ledger_receipt_verify(&info, receipt, receipt_len, leaf, leaf_len, &vk);
     if (rc < 0) {
         rc = cli_fail_code(c, (rc == LEDGER_ENOMEM || rc == LEDGER_EIO) ? EXIT_OPERATIONAL

@@ -32,6 +32,10 @@ static const command commands[] = {
     {"actor", cmd_actor},
     {"participant", cmd_participant},
     {"stats", cmd_stats},
+    {"export", cmd_export},
+    {"audit", cmd_audit},
+    {"witness", cmd_witness},
+    {"cosign", cmd_cosign},
     {NULL, NULL},
 };
 

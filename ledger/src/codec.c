@@ -750,7 +750,8 @@ lg_record_policy(lg_policy_info *out, const lg_record *r)
 
 int
 lg_genesis_encode(ledger_buf *out, const char *origin, const uint8_t log_pk[32],
-                  const lg_admin_spec *admins, size_t n_admins, int64_t created_unix)
+                  const lg_admin_spec *admins, size_t n_admins, uint32_t panel_size,
+                  uint32_t approvals_required, int64_t created_unix)
 {
     Record rec = ATTRLEDGER__V1__RECORD__INIT;
     Attrledger__V1__RecordHeader hdr = ATTRLEDGER__V1__RECORD_HEADER__INIT;
@@ -789,8 +790,11 @@ lg_genesis_encode(ledger_buf *out, const char *origin, const uint8_t log_pk[32],
     hdr.tlp = ATTRLEDGER__V1__TLP__TLP_CLEAR;
     hdr.schema_version = (char *)"attrledger/v1";
     /* Default decision rule (reference/domain-model.md 3.4): 4 of 5. */
-    rule.panel_size = 5;
-    rule.approvals_required = 4;
+    rule.panel_size = panel_size ? panel_size : 5;
+    rule.approvals_required = approvals_required ? approvals_required : (panel_size ? panel_size : 4);
+    if (rule.approvals_required > rule.panel_size || rule.panel_size > 1000)
+        return lg_error_set(LEDGER_EINVAL, "decision rule %u of %u is impossible",
+                            rule.approvals_required, rule.panel_size);
     rule.recusal_policy = ATTRLEDGER__V1__RECUSAL_POLICY__RECUSAL_POLICY_REDUCES_PANEL;
     pol.origin = (char *)origin;
     pol.log_public_key.data = (uint8_t *)log_pk;

@@ -152,7 +152,8 @@ typedef struct {
     const uint8_t *public_key; /* 32 bytes */
 } lg_admin_spec;
 int lg_genesis_encode(ledger_buf *out, const char *origin, const uint8_t log_pk[32],
-                      const lg_admin_spec *admins, size_t n_admins, int64_t created_unix);
+                      const lg_admin_spec *admins, size_t n_admins, uint32_t panel_size,
+                      uint32_t approvals_required, int64_t created_unix);
 
 /* ---- record fields for policy and views (codec_record.c) ---- */
 

@@ -53,6 +53,20 @@ ledger_init(void)
     return rc;
 }
 
+int
+ledger_buf_alloc(ledger_buf *out, size_t len)
+{
+    if (out == NULL || len == SIZE_MAX)
+        return lg_error_set(LEDGER_EINVAL, "buffer: bad argument");
+    out->data = lg_malloc(len + 1);
+    out->len = 0;
+    if (out->data == NULL)
+        return lg_error_nomem();
+    out->data[len] = '\0';
+    out->len = len;
+    return 0;
+}
+
 void
 ledger_buf_dispose(ledger_buf *buf)
 {
@@ -306,6 +320,7 @@ lg_store_policy_state(lg_policy_state *st, lg_txn *t)
     st->mark_record = st_mark_record;
     st->add_ref = st_add_ref;
     st->payload = t;
+    st->partial = 0;
 }
 
 /* ---- open / create ---- */
@@ -723,6 +738,7 @@ ledger_log_create(ledger_log **out, const char *dir, const ledger_init_options *
         goto done;
 
     if ((rc = lg_genesis_encode(&genesis, log->origin, pk, admins, opts->n_admins,
+                                opts->panel_size, opts->approvals_required,
                                 (int64_t)(now_ms() / 1000))) < 0)
         goto done;
     env = lg_calloc(1, sizeof *env);

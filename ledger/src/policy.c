@@ -195,17 +195,23 @@ check_participant_record(const lg_policy_state *st, const lg_record *r,
 }
 
 
+/* Returned by find_record when checking an excerpt that lacks the target. */
+#define NOT_IN_EXCERPT 1
+
 /* The record row of a reference, as of entry `now`; LEDGER_EPOLICY if it
- * does not exist (yet). */
+ * does not exist (yet), NOT_IN_EXCERPT when st->partial and it is absent. */
 static int
 find_record(lg_record_row *row, const lg_policy_state *st, const char *rid, uint64_t now,
             const char *self, const char *field)
 {
     int rc = st->get_record(st->payload, rid, row);
 
-    if (rc == LEDGER_ENOTFOUND || (rc == 0 && row->index >= now))
+    if (rc == LEDGER_ENOTFOUND || (rc == 0 && row->index >= now)) {
+        if (st->partial && rc == LEDGER_ENOTFOUND)
+            return NOT_IN_EXCERPT;
         return lg_error_set(LEDGER_EPOLICY, "record %s: %s names %.100s, which is not in the ledger",
                             self, field, rid);
+    }
     return rc;
 }
 
@@ -264,6 +270,8 @@ check_refs(const lg_policy_state *st, const lg_record *r, uint64_t now)
             char want[160];
             if ((rc = find_record(&row, st, ref->id, now, lg_record_id(r), ref->field)) < 0)
                 return rc;
+            if (rc == NOT_IN_EXCERPT)
+                continue;
             if (!(ref->types & LG_T(row.type))) {
                 types_text(want, sizeof want, ref->types);
                 return lg_error_set(LEDGER_EPOLICY,
@@ -286,8 +294,8 @@ check_supersedes(const lg_policy_state *st, const lg_record *r, uint64_t now)
 
     if (*target == '\0')
         return 0;
-    if ((rc = find_record(&row, st, target, now, rid, "header.supersedes")) < 0)
-        return rc;
+    if ((rc = find_record(&row, st, target, now, rid, "header.supersedes")) != 0)
+        return rc < 0 ? rc : 0;
     if (row.type != type)
         return lg_error_set(LEDGER_EPOLICY, "record %s (%s) cannot supersede %s, a %s", rid,
                             lg_record_type_name(type), target, lg_record_type_name(row.type));
@@ -334,8 +342,8 @@ check_retraction(const lg_policy_state *st, const lg_record *r, uint64_t now)
 
     if (target == NULL || *target == '\0')
         return lg_error_set(LEDGER_EPOLICY, "record %s: retraction.target_ref is missing", rid);
-    if ((rc = find_record(&row, st, target, now, rid, "retraction.target_ref")) < 0)
-        return rc;
+    if ((rc = find_record(&row, st, target, now, rid, "retraction.target_ref")) != 0)
+        return rc < 0 ? rc : 0;
     if (strcmp(row.author, lg_record_author(r)) != 0)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: only %s, the author of %s, may retract it", rid,
@@ -488,8 +496,8 @@ check_vote(const lg_policy_state *st, const lg_record *r, uint64_t now)
         return rc;
     if (vote <= 0 || vote > 4)
         return lg_error_set(LEDGER_EPOLICY, "record %s: panel_vote.vote is not set", rid);
-    if ((rc = find_record(&row, st, finding_ref, now, rid, "panel_vote.finding_ref")) < 0)
-        return rc;
+    if ((rc = find_record(&row, st, finding_ref, now, rid, "panel_vote.finding_ref")) != 0)
+        return rc < 0 ? rc : 0;
     if (retracted(&row, now))
         return lg_error_set(LEDGER_EPOLICY, "record %s: finding %s was retracted", rid,
                             finding_ref);
@@ -533,9 +541,9 @@ check_policy_update(const lg_policy_state *st, const lg_record *r, uint64_t now)
                             "record %s: a new ledger_policy must supersede the current one",
                             lg_record_id(r));
     if ((rc = lg_record_policy(&mine, r)) < 0 ||
-        (rc = find_record(&row, st, "genesis", now, lg_record_id(r), "genesis")) < 0 ||
+        (rc = find_record(&row, st, "genesis", now, lg_record_id(r), "genesis")) != 0 ||
         (rc = st->load_record(st->payload, row.index, &g, d)) < 0)
-        return rc;
+        return rc < 0 ? rc : 0;
     rc = lg_record_policy(&gen, g);
     if (rc == 0 && (strcmp(mine.origin, gen.origin) != 0 ||
                     memcmp(mine.log_public_key, gen.log_public_key, 32) != 0 || mine.n_admins != 0))

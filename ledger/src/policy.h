@@ -48,6 +48,11 @@ typedef struct {
     /* refs: target entry -> referencing entry. */
     int (*add_ref)(void *payload, uint64_t target, uint64_t from);
     void *payload;
+    /* Set when checking an excerpt (an audit trail of one incident): a
+     * record that is not in the excerpt cannot be checked offline, so a
+     * reference to it (or a revision, retraction or vote of it) is skipped
+     * instead of rejected. Every other rule still applies. */
+    int partial;
 } lg_policy_state;
 
 typedef struct {

@@ -209,7 +209,7 @@ lg_json_set_u64(json_t *obj, const char *key, uint64_t v)
 }
 
 int
-ledger_entry_to_json(ledger_buf *out, const uint8_t *leaf, size_t len, int pretty)
+lg_entry_json(json_t **out, const uint8_t *leaf, size_t len)
 {
     lg_entry *e = NULL;
     lg_record *r = NULL;
@@ -217,6 +217,7 @@ ledger_entry_to_json(ledger_buf *out, const uint8_t *leaf, size_t len, int prett
     uint8_t h[32];
     int rc;
 
+    *out = NULL;
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0)
         return rc;
     if ((rc = lg_record_decode(&r, e->record, e->record_len)) < 0)
@@ -256,12 +257,26 @@ ledger_entry_to_json(ledger_buf *out, const uint8_t *leaf, size_t len, int prett
         rc = lg_error_nomem();
         goto done;
     }
-    rc = lg_json_dump(out, obj, pretty);
+    *out = obj;
+    obj = NULL;
 done:
     json_decref(sigs);
     json_decref(rec);
     json_decref(obj);
     lg_record_free(r);
     lg_entry_free(e);
+    return rc;
+}
+
+int
+ledger_entry_to_json(ledger_buf *out, const uint8_t *leaf, size_t len, int pretty)
+{
+    json_t *obj = NULL;
+    int rc;
+
+    if ((rc = lg_entry_json(&obj, leaf, len)) < 0)
+        return rc;
+    rc = lg_json_dump(out, obj, pretty);
+    json_decref(obj);
     return rc;
 }

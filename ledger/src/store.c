@@ -36,6 +36,7 @@
 struct lg_store {
     MDB_env *env;
     MDB_dbi dbi[LG_DB__COUNT];
+    int absent[LG_DB__COUNT]; /* optional table missing from an older read-only store */
     uint64_t map_size;
     uint64_t map_max;
     int rdonly;
@@ -49,9 +50,17 @@ struct lg_txn {
 };
 
 static const char *const db_names[LG_DB__COUNT] = {
-    "entries", "hashes", "records", "digests", "keys",
-    "participants", "refs", "checkpoints", "meta",
+    "entries",      "hashes", "records",     "digests", "keys",
+    "participants", "refs",   "checkpoints", "meta",    "cosignatures",
 };
+
+/* Tables added after format 1 was first written: a store opened read-only
+ * may lack them, which reads as empty. Opened read-write, they are created. */
+static int
+optional_db(int i)
+{
+    return i == LG_DB_COSIGNATURES;
+}
 
 const char *
 lg_db_name(lg_db db)
@@ -166,6 +175,10 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
         if (i == LG_DB_REFS)
             dflags |= MDB_DUPSORT | MDB_DUPFIXED;
         if ((rc = mdb_dbi_open(txn, db_names[i], dflags, &s->dbi[i])) != 0) {
+            if (rc == MDB_NOTFOUND && s->rdonly && optional_db(i)) {
+                s->absent[i] = 1;
+                continue;
+            }
             rc = rc == MDB_NOTFOUND
                      ? lg_error_set(LEDGER_ECORRUPT, "%s: database \"%s\" is missing", dir,
                                     db_names[i])
@@ -276,8 +289,11 @@ int
 lg_store_get(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *out)
 {
     MDB_val k = {klen, (void *)key}, v;
-    int rc = mdb_get(t->txn, t->s->dbi[db], &k, &v);
+    int rc;
 
+    if (t->s->absent[db])
+        return LEDGER_ENOTFOUND;
+    rc = mdb_get(t->txn, t->s->dbi[db], &k, &v);
     if (rc == MDB_NOTFOUND)
         return LEDGER_ENOTFOUND; /* no message: callers decide if it is an error */
     if (rc != 0)
@@ -359,8 +375,13 @@ int
 lg_store_count(uint64_t *out, lg_txn *t, lg_db db)
 {
     MDB_stat st;
-    int rc = mdb_stat(t->txn, t->s->dbi[db], &st);
+    int rc;
 
+    if (t->s->absent[db]) {
+        *out = 0;
+        return 0;
+    }
+    rc = mdb_stat(t->txn, t->s->dbi[db], &st);
     if (rc != 0)
         return mdb_error(rc, db_names[db]);
     *out = st.ms_entries;
@@ -376,6 +397,8 @@ lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
     MDB_cursor_op op, next;
     int rc;
 
+    if (t->s->absent[db])
+        return 0;
     if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
         return mdb_error(rc, db_names[db]);
     if (only_key) {
@@ -419,6 +442,8 @@ lg_store_last(lg_txn *t, lg_db db, ledger_buf *key_out, ledger_buf *val_out)
     MDB_val k, v;
     int rc;
 
+    if (t->s->absent[db])
+        return LEDGER_ENOTFOUND;
     if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
         return mdb_error(rc, db_names[db]);
     rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
@@ -447,6 +472,8 @@ lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *key
     MDB_val k = {klen, (void *)key}, v;
     int rc;
 
+    if (t->s->absent[db])
+        return LEDGER_ENOTFOUND;
     if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
         return mdb_error(rc, db_names[db]);
     rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);

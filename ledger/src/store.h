@@ -13,6 +13,10 @@
  *   refs         u64 BE target index -> u64 BE referencing index (DUPSORT)
  *   checkpoints  u64 BE tree size -> signed checkpoint note
  *   meta         name -> value ("origin", "format", "size", "root")
+ *   cosignatures u64 BE tree size || u32 BE note key ID || witness name ->
+ *                one verified witness cosignature line of that checkpoint
+ *                (outside the tree: not derived, not signed by the log;
+ *                anyone re-verifies it with the witness's key)
  *
  * A write transaction is the unit of atomicity: one submission appends its
  * entries, hashes, index rows and checkpoint, or nothing. Values returned by
@@ -38,6 +42,7 @@ typedef enum {
     LG_DB_REFS,
     LG_DB_CHECKPOINTS,
     LG_DB_META,
+    LG_DB_COSIGNATURES,
     LG_DB__COUNT
 } lg_db;
 

@@ -102,12 +102,17 @@ seed() {
   "$AL" -q submit --key "$(keyof "$1")" "$T/seed-actor.json" "$T/seed-inc.json" >/dev/null
 }
 
+# claim_json ID AUTHOR FILE: a claim on inc:test. It names the actor
+# $CLAIM_ACTOR (default act:test, which must exist: see seed); set
+# CLAIM_ACTOR= to name none.
 claim_json() {
+  local actor=${CLAIM_ACTOR-act:test} at=""
+  [ -n "$actor" ] && at="\"attributed_to\": \"$actor\","
   cat >"$3" <<JSON
 {"header": {"record_id": "$1", "author": "$2", "created": "2017-12-19T00:00:00Z",
   "provenance": "PROVENANCE_FIRST_PARTY", "tlp": "TLP_CLEAR"},
  "attribution_claim": {"claimant": "$2", "incident_refs": ["inc:test"],
-  "attributed_to": "act:test", "assertion_type": "ASSERTION_TYPE_ATTRIBUTION",
+  $at "assertion_type": "ASSERTION_TYPE_ATTRIBUTION",
   "level": "ATTRIBUTION_LEVEL_STRATEGIC",
   "confidence": {"stix_value": 85, "likelihood": {"scale": "LIKELIHOOD_SCALE_PHIA",
    "term": "highly likely", "range_min": 80, "range_max": 90}},

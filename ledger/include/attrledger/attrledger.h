@@ -8,14 +8,17 @@
 #ifndef ATTRLEDGER_H
 #define ATTRLEDGER_H
 
+#include "audit.h"
 #include "buf.h"
 #include "checkpoint.h"
 #include "common.h"
 #include "error.h"
+#include "export.h"
 #include "key.h"
 #include "ledger.h"
 #include "proof.h"
 #include "record.h"
 #include "view.h"
+#include "witness.h"
 
 #endif

@@ -18,6 +18,15 @@ typedef struct {
 
 #define LEDGER_BUF_INIT {NULL, 0}
 
+/**
+ * Allocate `len` bytes (plus a NUL byte after them, not counted in len)
+ * with the library's allocator, for callbacks that hand data to the library
+ * (ledger_fetch_fn). The contents are uninitialised except the NUL.
+ *
+ * @return 0, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_buf_alloc(ledger_buf *out, size_t len);
+
 /** Release a buffer's memory and reset it to empty. Accepts NULL. */
 LEDGER_API void ledger_buf_dispose(ledger_buf *buf);
 

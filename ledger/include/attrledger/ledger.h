@@ -29,10 +29,12 @@ typedef struct {
     const ledger_key *log_key;  /**< signs genesis and checkpoints */
     const ledger_vkey *admins;  /**< initial ADMIN participants (id = key name) */
     size_t n_admins;
+    uint32_t panel_size;         /**< findings' default panel size; 0 = 5 */
+    uint32_t approvals_required; /**< approvals needed of panel_size; 0 = 4 (with 5) */
 } ledger_init_options;
 
 #define LEDGER_INIT_OPTIONS_VERSION 1
-#define LEDGER_INIT_OPTIONS_INIT {LEDGER_INIT_OPTIONS_VERSION, NULL, NULL, NULL, 0}
+#define LEDGER_INIT_OPTIONS_INIT {LEDGER_INIT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, 0}
 
 /**
  * Create a ledger in an existing empty directory: the store, the genesis

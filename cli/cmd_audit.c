@@ -1,0 +1,255 @@
+/*
+ * cmd_audit.c - attrledger audit: offline verification of an exported
+ * audit trail (JSON Lines) or tiles directory, with only the log's
+ * verifier key. No ledger directory is needed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+
+enum { O_VKEY = 1, O_TILES, O_FROM };
+
+#define MAX_NOTE (1u << 20)
+
+static const cli_opt opts[] = {
+    {"vkey", 0, 1, O_VKEY},
+    {"tiles", 0, 1, O_TILES},
+    {"from-checkpoint", 0, 1, O_FROM},
+    {NULL, 0, 0, 0},
+};
+
+typedef struct {
+    const char *vkey;
+    const char *tiles;
+    const char *from;
+} audit_args;
+
+static int
+on_opt(void *ctx, int id, const char *arg)
+{
+    audit_args *a = ctx;
+
+    if (id == O_VKEY)
+        a->vkey = arg;
+    else if (id == O_TILES)
+        a->tiles = arg;
+    else if (id == O_FROM)
+        a->from = arg;
+    return 0;
+}
+
+/* Verification failures exit 1; trouble reading or memory exits 3. */
+static int
+audit_failed(const cli *c, int rc)
+{
+    return cli_fail_code(c, (rc == LEDGER_EIO || rc == LEDGER_ENOMEM || rc == LEDGER_EINVAL)
+                                ? EXIT_OPERATIONAL
+                                : EXIT_NEGATIVE);
+}
+
+static void
+print_report(const cli *c, const char *what, const ledger_audit_report *r)
+{
+    char root[LEDGER_B64_LEN(32) + 1];
+
+    cli_b64(root, r->checkpoint.root, 32);
+    if (c->json) {
+        printf("{\"valid\": true, \"kind\": \"%s\", \"origin\": ", what);
+        cli_json_str(stdout, r->checkpoint.origin);
+        printf(", \"tree_size\": %llu, \"root\": \"%s\", \"entries\": %llu, \"signatures\": %llu, "
+               "\"complete\": %s",
+               (unsigned long long)r->checkpoint.size, root, (unsigned long long)r->entries,
+               (unsigned long long)r->signatures, r->complete ? "true" : "false");
+        if (strcmp(what, "trail") == 0) {
+            printf(", \"selected\": %llu, \"context\": %llu, \"incident\": ",
+                   (unsigned long long)r->selected, (unsigned long long)r->context);
+            if (r->incident[0])
+                cli_json_str(stdout, r->incident);
+            else
+                printf("null");
+        } else {
+            printf(", \"tiles\": %llu, \"consistent_with_old\": %s", (unsigned long long)r->tiles,
+                   r->consistent_with_old ? "true" : "false");
+        }
+        printf("}\n");
+        return;
+    }
+    if (strcmp(what, "trail") == 0) {
+        printf("ok: audit trail of %s verified against tree size %llu (root %s)\n",
+               r->checkpoint.origin, (unsigned long long)r->checkpoint.size, root);
+        printf("    %llu entries (%llu selected%s%s, %llu for checking and reference), %llu "
+               "signatures%s\n",
+               (unsigned long long)r->entries, (unsigned long long)r->selected,
+               r->incident[0] ? " for incident " : "", r->incident, (unsigned long long)r->context,
+               (unsigned long long)r->signatures,
+               r->complete ? "; complete: every entry of the log" : "");
+    } else {
+        printf("ok: tiles of %s verified: %llu entries, %llu signatures, %llu tiles, root %s\n",
+               r->checkpoint.origin, (unsigned long long)r->entries,
+               (unsigned long long)r->signatures, (unsigned long long)r->tiles, root);
+        if (r->consistent_with_old)
+            printf("    the older checkpoint is a prefix of this tree: the log only grew\n");
+    }
+}
+
+/* ---- trails ---- */
+
+/*
+ * Feed the trail to the auditor line by line. Lines longer than
+ * LEDGER_AUDIT_MAX_LINE are refused before they are fully buffered.
+ */
+static int
+audit_trail(cli *c, const char *path, const ledger_vkey *vk)
+{
+    ledger_audit *a = NULL;
+    ledger_audit_report rep;
+    FILE *f;
+    uint8_t *line = NULL;
+    size_t len = 0, cap = 0;
+    int rc = 0, ch, is_stdin = strcmp(path, "-") == 0;
+
+    f = is_stdin ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(errno));
+    if ((rc = ledger_audit_new(&a, vk)) < 0) {
+        rc = cli_fail(c, rc);
+        goto done;
+    }
+    for (unsigned long long lineno = 1;;) {
+        ch = getc(f);
+        if (ch != EOF) {
+            if (len == cap) {
+                size_t ncap = cap ? cap * 2 : 65536;
+                uint8_t *nl;
+
+                if (cap > LEDGER_AUDIT_MAX_LINE) {
+                    rc = cli_error(c, EXIT_NEGATIVE, "line %llu: longer than %u bytes", lineno,
+                                   LEDGER_AUDIT_MAX_LINE);
+                    goto done;
+                }
+                if ((nl = realloc(line, ncap)) == NULL) {
+                    rc = cli_error(c, EXIT_OPERATIONAL, "out of memory");
+                    goto done;
+                }
+                line = nl;
+                cap = ncap;
+            }
+            line[len++] = (uint8_t)ch;
+            if (ch != '\n')
+                continue;
+        }
+        if (len > 0 && (rc = ledger_audit_line(a, line, len)) < 0) {
+            rc = audit_failed(c, rc);
+            goto done;
+        }
+        len = 0;
+        lineno++;
+        if (ch == EOF)
+            break;
+    }
+    if (ferror(f)) {
+        rc = cli_error(c, EXIT_OPERATIONAL, "%s: read error", path);
+        goto done;
+    }
+    if ((rc = ledger_audit_finish(&rep, a)) < 0) {
+        rc = audit_failed(c, rc);
+        goto done;
+    }
+    print_report(c, "trail", &rep);
+    rc = EXIT_OK;
+done:
+    ledger_audit_free(a);
+    free(line);
+    if (!is_stdin)
+        fclose(f);
+    return rc;
+}
+
+/* ---- tiles ---- */
+
+static int
+fetch_file(void *payload, const char *rel, size_t max, ledger_buf *out)
+{
+    const char *dir = payload;
+    char path[4096];
+    struct stat st;
+    FILE *f;
+    size_t got;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path)
+        return LEDGER_EIO;
+    if (stat(path, &st) != 0)
+        return errno == ENOENT ? LEDGER_ENOTFOUND : LEDGER_EIO;
+    if (!S_ISREG(st.st_mode))
+        return LEDGER_EIO;
+    if ((uint64_t)st.st_size > max)
+        return LEDGER_EFORMAT;
+    if (ledger_buf_alloc(out, (size_t)st.st_size) < 0)
+        return LEDGER_ENOMEM;
+    if ((f = fopen(path, "rb")) == NULL) {
+        ledger_buf_dispose(out);
+        return LEDGER_EIO;
+    }
+    got = fread(out->data, 1, out->len, f);
+    if (got != out->len || getc(f) != EOF) {
+        fclose(f);
+        ledger_buf_dispose(out);
+        return LEDGER_EIO;
+    }
+    fclose(f);
+    return 0;
+}
+
+static int
+audit_tiles(cli *c, const char *dir, const char *from, const ledger_vkey *vk)
+{
+    ledger_audit_report rep;
+    uint8_t *old = NULL;
+    size_t old_len = 0;
+    int rc;
+
+    if (strstr(dir, "://") != NULL)
+        return cli_usage(c, "--tiles takes a directory; fetching over HTTP is not supported "
+                            "(mirror the tiles first, e.g. with wget -r)");
+    if (from != NULL && (rc = cli_read_file(c, from, MAX_NOTE, &old, &old_len)) != 0)
+        return rc;
+    rc = ledger_audit_tiles(&rep, fetch_file, (void *)dir, vk, old, old_len);
+    free(old);
+    if (rc < 0)
+        return audit_failed(c, rc);
+    print_report(c, "tiles", &rep);
+    return EXIT_OK;
+}
+
+int
+cmd_audit(cli *c, int argc, char **argv)
+{
+    audit_args a = {0};
+    ledger_vkey vk;
+    char **pos = NULL;
+    int npos = 0, rc;
+
+    if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    if (a.vkey == NULL || (a.tiles == NULL && npos != 1) || (a.tiles != NULL && npos != 0) ||
+        (a.from != NULL && a.tiles == NULL)) {
+        rc = cli_usage(c, "usage: attrledger audit --vkey LOG.vkey TRAIL.jsonl | "
+                          "audit --vkey LOG.vkey --tiles DIR [--from-checkpoint OLD]");
+        goto done;
+    }
+    if (ledger_vkey_load(&vk, a.vkey) < 0) {
+        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        goto done;
+    }
+    if (a.tiles != NULL)
+        rc = audit_tiles(c, a.tiles, a.from, &vk);
+    else
+        rc = audit_trail(c, pos[0], &vk);
+done:
+    free(pos);
+    return rc;
+}

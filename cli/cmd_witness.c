@@ -1,0 +1,279 @@
+/*
+ * cmd_witness.c - attrledger witness init / witness cosign (a file-based
+ * C2SP tlog-witness) and attrledger cosign add (store verified witness
+ * cosignatures with a ledger).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#define MAX_NOTE (1u << 20)
+#define MAX_REQUEST (MAX_NOTE + (1u << 16))
+#define MAX_KEYS 16
+
+enum {
+    O_NAME = 1,
+    O_OUT,
+    O_NOPASS,
+    O_FORCE,
+    O_KEY,
+    O_STATE,
+    O_LOGVKEY,
+    O_PROOF,
+    O_WITNESS,
+    O_SIZE
+};
+
+static const cli_opt opts[] = {
+    {"name", 0, 1, O_NAME},        {"out", 'o', 1, O_OUT},   {"no-passphrase", 0, 0, O_NOPASS},
+    {"force", 0, 0, O_FORCE},      {"key", 0, 1, O_KEY},     {"state", 0, 1, O_STATE},
+    {"log-vkey", 0, 1, O_LOGVKEY}, {"proof", 0, 1, O_PROOF}, {"witness", 0, 1, O_WITNESS},
+    {"size", 0, 1, O_SIZE},        {NULL, 0, 0, 0},
+};
+
+typedef struct {
+    const char *name, *out, *key, *state, *proof;
+    int no_pass, force, bad, too_many;
+    const char *vkeys[MAX_KEYS];
+    size_t n_vkeys;
+    uint64_t size;
+} witness_args;
+
+static int
+on_opt(void *ctx, int id, const char *arg)
+{
+    witness_args *a = ctx;
+
+    switch (id) {
+    case O_NAME:
+        a->name = arg;
+        break;
+    case O_OUT:
+        a->out = arg;
+        break;
+    case O_NOPASS:
+        a->no_pass = 1;
+        break;
+    case O_FORCE:
+        a->force = 1;
+        break;
+    case O_KEY:
+        a->key = arg;
+        break;
+    case O_STATE:
+        a->state = arg;
+        break;
+    case O_PROOF:
+        a->proof = arg;
+        break;
+    case O_LOGVKEY:
+    case O_WITNESS:
+        if (a->n_vkeys == MAX_KEYS)
+            a->too_many = 1;
+        else
+            a->vkeys[a->n_vkeys++] = arg;
+        break;
+    case O_SIZE:
+        if (cli_parse_u64(arg, &a->size) != 0 || a->size == 0)
+            a->bad = 1;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Load the verifier keys named by --log-vkey / --witness, of one type. */
+static int
+load_vkeys(const cli *c, const witness_args *a, uint8_t type, ledger_vkey *out)
+{
+    for (size_t i = 0; i < a->n_vkeys; i++) {
+        if (ledger_vkey_load(&out[i], a->vkeys[i]) < 0)
+            return cli_fail_code(c, EXIT_OPERATIONAL);
+        if (out[i].type != type)
+            return cli_usage(c, "%s is a %s key, want a %s key", a->vkeys[i],
+                             out[i].type == LEDGER_SIGTYPE_COSIGNATURE ? "witness" : "log",
+                             type == LEDGER_SIGTYPE_COSIGNATURE ? "witness (type 0x04)"
+                                                                : "log (Ed25519)");
+    }
+    return 0;
+}
+
+static int
+witness_init(cli *c, const witness_args *a)
+{
+    ledger_key *key = NULL;
+    ledger_vkey vk;
+    ledger_buf text = LEDGER_BUF_INIT;
+    char *pass = NULL, *pub = NULL;
+    int rc;
+
+    if (a->name == NULL || a->out == NULL)
+        return cli_usage(c, "usage: attrledger witness init --name NAME --out KEY");
+    if ((rc = ledger_key_generate(&key, a->name)) < 0)
+        return cli_fail_code(c, EXIT_USAGE);
+    if ((pub = malloc(strlen(a->out) + 5)) == NULL) {
+        rc = cli_error(c, EXIT_OPERATIONAL, "out of memory");
+        goto done;
+    }
+    sprintf(pub, "%s.pub", a->out);
+    if (!a->no_pass && (rc = cli_passphrase(c, c->passphrase_file,
+                                            "New passphrase for the witness key: ", 1, &pass)) != 0)
+        goto done;
+    if ((rc = ledger_key_save(key, a->out, pass, pass ? strlen(pass) : 0,
+                              a->force ? LEDGER_KEY_FORCE : 0)) < 0) {
+        rc = cli_fail(c, rc);
+        goto done;
+    }
+    /* The public half as a cosignature/v1 verifier key (type 0x04). */
+    ledger_key_vkey(&vk, key, LEDGER_SIGTYPE_COSIGNATURE);
+    if ((rc = ledger_vkey_save(&vk, pub, a->force ? LEDGER_KEY_FORCE : 0)) < 0 ||
+        (rc = ledger_vkey_format(&text, &vk)) < 0) {
+        rc = cli_fail(c, rc);
+        goto done;
+    }
+    if (a->no_pass)
+        fprintf(stderr, "attrledger: witness: warning: %s is NOT encrypted (--no-passphrase)\n",
+                a->out);
+    cli_info(c, "wrote %s (secret, keep it) and %s (the witness vkey: give it to verifiers)",
+             a->out, pub);
+    if (c->json) {
+        printf("{\"name\": ");
+        cli_json_str(stdout, vk.name);
+        printf(", \"vkey\": ");
+        cli_json_str(stdout, (const char *)text.data);
+        printf("}\n");
+    } else {
+        printf("%s\n", (const char *)text.data);
+    }
+    rc = EXIT_OK;
+done:
+    ledger_buf_dispose(&text);
+    cli_passphrase_free(pass);
+    free(pub);
+    ledger_key_free(key);
+    return rc;
+}
+
+static int
+witness_cosign(cli *c, const witness_args *a, char **pos, int npos)
+{
+    ledger_witness_options o = LEDGER_WITNESS_OPTIONS_INIT;
+    ledger_witness_result res;
+    ledger_vkey logs[MAX_KEYS];
+    ledger_key *key = NULL;
+    ledger_buf line = LEDGER_BUF_INIT;
+    uint8_t *cp = NULL, *proof = NULL;
+    size_t cp_len = 0, proof_len = 0;
+    int rc;
+
+    if (a->key == NULL || a->state == NULL || a->n_vkeys == 0 || npos > 1 ||
+        (npos == 0 && a->proof == NULL))
+        return cli_usage(c, "usage: attrledger witness cosign --key KEY --state STATE "
+                            "--log-vkey LOG.vkey CHECKPOINT [--proof CONSISTENCY]");
+    if ((rc = load_vkeys(c, a, LEDGER_SIGTYPE_ED25519, logs)) != 0)
+        return rc;
+    if ((npos == 1 && (rc = cli_read_file(c, pos[0], MAX_NOTE, &cp, &cp_len)) != 0) ||
+        (a->proof != NULL &&
+         (rc = cli_read_file(c, a->proof, MAX_REQUEST, &proof, &proof_len)) != 0))
+        goto done;
+    if ((rc = cli_load_key(c, a->key, c->passphrase_file, &key)) != 0)
+        goto done;
+    o.witness_key = key;
+    o.log_keys = logs;
+    o.n_log_keys = a->n_vkeys;
+    o.state_path = a->state;
+    rc = ledger_witness_cosign(&line, &res, &o, cp, cp_len, proof, proof_len);
+    if (rc < 0) {
+        rc = cli_fail_code(c, rc == LEDGER_EPROOF || rc == LEDGER_EBADSIG || rc == LEDGER_ENOTFOUND
+                                  ? EXIT_NEGATIVE
+                              : rc == LEDGER_EINVAL ? EXIT_USAGE
+                                                    : EXIT_OPERATIONAL);
+        goto done;
+    }
+    cli_info(c, "cosigned %s at size %llu (previously %llu)", res.origin,
+             (unsigned long long)res.size, (unsigned long long)res.old_size);
+    if (c->json) {
+        printf("{\"cosignature\": ");
+        cli_json_str(stdout, (const char *)line.data);
+        printf(", \"origin\": ");
+        cli_json_str(stdout, res.origin);
+        printf(", \"size\": %llu, \"old_size\": %llu, \"timestamp\": %llu}\n",
+               (unsigned long long)res.size, (unsigned long long)res.old_size,
+               (unsigned long long)res.timestamp);
+    } else {
+        fwrite(line.data, 1, line.len, stdout);
+    }
+    rc = EXIT_OK;
+done:
+    ledger_buf_dispose(&line);
+    ledger_key_free(key);
+    free(cp);
+    free(proof);
+    return rc;
+}
+
+int
+cmd_witness(cli *c, int argc, char **argv)
+{
+    witness_args a;
+    char **pos = NULL;
+    int npos = 0, rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    if (a.too_many)
+        rc = cli_usage(c, "at most %d keys", MAX_KEYS);
+    else if (npos == 1 && strcmp(pos[0], "init") == 0)
+        rc = witness_init(c, &a);
+    else if (npos >= 1 && strcmp(pos[0], "cosign") == 0)
+        rc = witness_cosign(c, &a, pos + 1, npos - 1);
+    else
+        rc = cli_usage(c, "usage: attrledger witness init --name NAME --out KEY | "
+                          "witness cosign --key KEY --state STATE --log-vkey LOG.vkey CHECKPOINT "
+                          "[--proof CONSISTENCY]");
+    free(pos);
+    return rc;
+}
+
+int
+cmd_cosign(cli *c, int argc, char **argv)
+{
+    witness_args a;
+    ledger_vkey w[MAX_KEYS];
+    ledger_log *log = NULL;
+    uint8_t *text = NULL;
+    size_t len = 0, added = 0;
+    char **pos = NULL;
+    int npos = 0, rc;
+
+    memset(&a, 0, sizeof a);
+    if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
+        return rc < 0 ? EXIT_OK : rc;
+    if (npos != 2 || strcmp(pos[0], "add") != 0 || a.n_vkeys == 0 || a.bad || a.too_many) {
+        rc = cli_usage(c, "usage: attrledger cosign add -C DIR --witness W.vkey [--size N] FILE");
+        goto done;
+    }
+    if ((rc = load_vkeys(c, &a, LEDGER_SIGTYPE_COSIGNATURE, w)) != 0 ||
+        (rc = cli_read_file(c, pos[1], MAX_NOTE, &text, &len)) != 0 ||
+        (rc = cli_open_ledger(c, 0, &log)) != 0)
+        goto done;
+    if ((rc = ledger_log_add_cosignatures(&added, log, a.size, text, len, w, a.n_vkeys)) < 0) {
+        rc = cli_fail_code(c, rc == LEDGER_EBADSIG  ? EXIT_NEGATIVE
+                              : rc == LEDGER_EINVAL ? EXIT_USAGE
+                                                    : EXIT_OPERATIONAL);
+        goto done;
+    }
+    cli_info(c, "stored %zu cosignature%s", added, added == 1 ? "" : "s");
+    if (c->json)
+        printf("{\"stored\": %zu}\n", added);
+    rc = EXIT_OK;
+done:
+    ledger_log_free(log);
+    free(text);
+    free(pos);
+    return rc;
+}

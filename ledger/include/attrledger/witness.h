@@ -1,0 +1,207 @@
+/*
+ * witness.h - witnesses, cosignatures and trust policies.
+ *
+ * A witness (C2SP tlog-witness v1.0.0) checks that a log never shows two
+ * different histories: it remembers, per log origin, the last checkpoint
+ * it cosigned, and cosigns a new checkpoint only if the log signed it and a
+ * consistency proof shows the old tree is a prefix of the new one. Its
+ * cosignature is a C2SP tlog-cosignature v1.0.1 line (cosignature/v1,
+ * signature type 0x04): "— <witness name> base64(key ID || 8-byte big-endian
+ * timestamp || Ed25519 signature)" over "cosignature/v1\ntime <t>\n" and the
+ * checkpoint body. Verifiers ignore signatures they do not know, so
+ * cosignatures travel inside the checkpoint note, next to the log's own.
+ *
+ * A trust policy (C2SP tlog-policy, as in Sigsum and Rekor) says which logs
+ * and witnesses a verifier trusts and how many cosignatures it needs:
+ *
+ *   log <vkey> [url]                      the log's key (type 0x01)
+ *   witness <name> <vkey> [url]           a witness's key (type 0x04)
+ *   group <name> <k|all|any> <member>...  k of the members (witnesses or
+ *                                         groups defined above)
+ *   quorum <name|none>                    the witness or group that must
+ *                                         be satisfied
+ *
+ * '#' starts a comment; blank lines are ignored.
+ */
+#ifndef ATTRLEDGER_WITNESS_H
+#define ATTRLEDGER_WITNESS_H
+
+#include "buf.h"
+#include "checkpoint.h"
+#include "common.h"
+#include "key.h"
+#include "ledger.h"
+
+/* ---- the witness ---- */
+
+/** Most log origins one witness state file tracks. */
+#define LEDGER_WITNESS_MAX_LOGS 1024
+
+typedef struct {
+    unsigned version;              /**< LEDGER_WITNESS_OPTIONS_VERSION */
+    const ledger_key *witness_key; /**< the cosigner; its name is the witness name */
+    const ledger_vkey *log_keys;   /**< logs this witness follows (Ed25519 vkeys) */
+    size_t n_log_keys;
+    const char *state_path; /**< state file: last cosigned checkpoint per origin */
+    uint64_t timestamp;     /**< cosignature time, Unix seconds; 0 = now */
+} ledger_witness_options;
+
+#define LEDGER_WITNESS_OPTIONS_VERSION 1
+#define LEDGER_WITNESS_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        LEDGER_WITNESS_OPTIONS_VERSION, NULL, NULL, 0, NULL, 0                                     \
+    }
+
+/** What a witness just cosigned. */
+typedef struct {
+    char origin[LEDGER_NAME_MAX + 1];
+    uint64_t old_size;  /**< the size it had cosigned before (0 on first contact) */
+    uint64_t size;      /**< the size it cosigned now */
+    uint64_t timestamp; /**< the cosignature's time */
+} ledger_witness_result;
+
+/**
+ * Cosign a checkpoint as a witness (the logic of tlog-witness
+ * add-checkpoint): the note must carry a valid signature by the trusted
+ * key whose name is its origin; a size-0 checkpoint must have the empty
+ * root; the state file gives the last cosigned size S and root R for that
+ * origin (none: S = 0, first contact). Then:
+ *   - size < S is a rollback, refused;
+ *   - size == S with another root is a fork, refused (same root: cosigned
+ *     again, nothing changes);
+ *   - otherwise the proof must start at S and prove R a prefix of the new
+ *     root (none is needed from S = 0).
+ * The state file is updated (temp file, fsync, rename, under an exclusive
+ * lock on STATE.lock so two witnesses processes cannot race) before the
+ * cosignature is made.
+ *
+ * `proof` is optional and may be:
+ *   - a tlog-witness add-checkpoint body: "old N\n", up to 63 base64 hashes
+ *     one per line, a blank line and (optionally) the checkpoint itself, in
+ *     which case `checkpoint` may be NULL;
+ *   - the JSON of `attrledger prove consistency --json` ({old_size,
+ *     new_size, old_root, new_root, hashes}).
+ *
+ * @param[out] line_out  the cosignature line ("— name base64\n"), NUL-terminated
+ * @param[out] result    what was cosigned (optional)
+ * @return 0; LEDGER_EFORMAT (malformed note, proof or state file);
+ *         LEDGER_ENOTFOUND (no trusted log key for the origin); LEDGER_EBADSIG
+ *         (no valid log signature); LEDGER_EPROOF (rollback, fork, a proof
+ *         that does not verify, or a proof from another size than the
+ *         witness's; the message says which); LEDGER_EINVAL; LEDGER_EIO;
+ *         LEDGER_EBUSY; LEDGER_ENOMEM.
+ */
+LEDGER_NODISCARD LEDGER_API int ledger_witness_cosign(ledger_buf *line_out,
+                                                      ledger_witness_result *result,
+                                                      const ledger_witness_options *opts,
+                                                      const uint8_t *checkpoint, size_t cp_len,
+                                                      const uint8_t *proof, size_t proof_len);
+
+/**
+ * The state a witness keeps for one origin.
+ *
+ * @return 0, LEDGER_ENOTFOUND (never cosigned this origin, or no state file),
+ *         LEDGER_EFORMAT (damaged state file), LEDGER_EIO.
+ */
+LEDGER_API int ledger_witness_state_get(ledger_checkpoint *out, const char *state_path,
+                                        const char *origin);
+
+/* ---- cosignatures stored with a ledger ---- */
+
+/**
+ * Verify witness cosignature lines against the stored checkpoint of tree
+ * `size` (0 = the latest) and store them with the ledger. `text` is either
+ * cosignature lines ("— name base64\n"...) or a whole cosigned checkpoint
+ * note, whose body must then equal the stored checkpoint's (and whose size
+ * is used when `size` is 0). Every line must be a valid cosignature by one
+ * of `witnesses` (type 0x04 keys); other lines (the log's own signature in
+ * a whole note) are ignored. Storing the same witness again replaces its
+ * line.
+ *
+ * @param[out] added_out  cosignatures stored (optional)
+ * @return 0, LEDGER_EFORMAT, LEDGER_ENOTFOUND (no checkpoint of that size),
+ *         LEDGER_EBADSIG (a line does not verify, or none is by a given
+ *         witness), LEDGER_EREADONLY, LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_add_cosignatures(size_t *added_out, ledger_log *log, uint64_t size,
+                                           const uint8_t *text, size_t len,
+                                           const ledger_vkey *witnesses, size_t n_witnesses);
+
+/**
+ * The signed checkpoint of tree `size` (0 = latest) with every stored
+ * cosignature line appended.
+ *
+ * @return 0, LEDGER_ENOTFOUND, LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_checkpoint_cosigned(ledger_buf *out, ledger_log *log, uint64_t size);
+
+/**
+ * A C2SP tlog-proof receipt for entry `index` against the checkpoint of
+ * tree `size` (0 = latest; a checkpoint must have been signed at that
+ * size), including stored cosignatures when `cosigned` is non-zero.
+ *
+ * @return 0, LEDGER_EINVAL (index >= size), LEDGER_ENOTFOUND, LEDGER_ECORRUPT,
+ *         LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_receipt(ledger_buf *out, ledger_log *log, uint64_t index, uint64_t size,
+                                  int cosigned);
+
+/* ---- trust policies ---- */
+
+typedef struct ledger_tlog_policy ledger_tlog_policy;
+
+/** Most witnesses, and most groups, in one policy. */
+#define LEDGER_POLICY_MAX_WITNESSES 64
+#define LEDGER_POLICY_MAX_GROUPS 64
+
+/**
+ * Parse a C2SP tlog-policy file. Names are unique across witnesses and
+ * groups; a group's members must be defined above it (so there are no
+ * cycles); k is 1..members ("any" = 1, "all" = members); exactly one quorum
+ * line; at least one log line. Text is at most 64 KiB.
+ *
+ * @return 0, LEDGER_EFORMAT ("policy line N: ..."), LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_tlog_policy_parse(ledger_tlog_policy **out, const char *text, size_t len);
+
+/** Free a policy. Accepts NULL. */
+LEDGER_API void ledger_tlog_policy_free(ledger_tlog_policy *p);
+
+/** Number of witnesses, and witness i's key (NULL past the end). */
+LEDGER_API size_t ledger_tlog_policy_witnesses(const ledger_tlog_policy *p);
+LEDGER_API const ledger_vkey *ledger_tlog_policy_witness(const ledger_tlog_policy *p, size_t i);
+
+/** How a checkpoint fared against a policy. */
+typedef struct {
+    ledger_checkpoint checkpoint; /**< the verified checkpoint */
+    size_t n_cosigned;            /**< policy witnesses whose cosignature verified */
+    uint64_t cosigned[(LEDGER_POLICY_MAX_WITNESSES + 63) / 64]; /**< bit i: witness i verified */
+    uint64_t timestamps[LEDGER_POLICY_MAX_WITNESSES]; /**< cosigned time of witness i, or 0 */
+    int quorum_met;                                   /**< 1 (always, when 0 is returned) */
+} ledger_policy_report;
+
+/**
+ * Verify a checkpoint note under a policy: a valid signature by a policy
+ * log key whose name is the origin, every cosignature by a policy witness
+ * valid (a bad one rejects the note), and the quorum met.
+ *
+ * @return 0, LEDGER_EFORMAT, LEDGER_EBADSIG (no valid log signature, or a
+ *         witness line that fails), LEDGER_EPROOF (quorum not met: the
+ *         message says how many cosignatures verified), LEDGER_ENOMEM.
+ */
+LEDGER_NODISCARD LEDGER_API int ledger_checkpoint_verify_policy(ledger_policy_report *out,
+                                                                const uint8_t *note, size_t len,
+                                                                const ledger_tlog_policy *p);
+
+/**
+ * ledger_receipt_verify() with a policy instead of a single log key: the
+ * receipt's checkpoint must satisfy ledger_checkpoint_verify_policy().
+ *
+ * @return as ledger_receipt_verify() and ledger_checkpoint_verify_policy().
+ */
+LEDGER_NODISCARD LEDGER_API int
+ledger_receipt_verify_policy(ledger_receipt_info *out, ledger_policy_report *report,
+                             const uint8_t *receipt, size_t receipt_len, const uint8_t *leaf,
+                             size_t leaf_len, const ledger_tlog_policy *p);
+
+#endif

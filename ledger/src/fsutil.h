@@ -1,0 +1,35 @@
+/*
+ * fsutil.h (internal) - small POSIX file helpers for the modules that
+ * publish files (tiles export) or keep state (witness state files).
+ *
+ * Replacing a file is always: write a temporary file in the same directory
+ * (O_EXCL, mode given), fsync it, rename it over the target, fsync the
+ * directory. A reader (a web server, another process) sees the old file or
+ * the new one, never a mix, and a crash leaves one of the two.
+ */
+#ifndef LG_FSUTIL_H
+#define LG_FSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "attrledger/buf.h"
+
+/* mkdir -p for every directory in `path` up to its last '/' (the file's
+ * directory); with `whole`, also `path` itself. 0, LEDGER_EIO. */
+int lg_fs_mkdirs(const char *path, int whole);
+
+/* Atomically replace (or create) `path` with data. 0, LEDGER_EIO,
+ * LEDGER_ENOMEM. Refuses to replace a symbolic link. */
+int lg_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+
+/* Read a whole regular file of at most `max` bytes (NUL-terminated).
+ * 0, LEDGER_ENOTFOUND, LEDGER_EFORMAT (larger than max), LEDGER_EIO,
+ * LEDGER_ENOMEM. */
+int lg_fs_read(ledger_buf *out, const char *path, size_t max);
+
+/* 1 when `path` holds exactly these bytes (a regular file), else 0. */
+int lg_fs_same(const char *path, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,423 @@
+/*
+ * test_stix.c - the STIX 2.1 export: structure and meaning.
+ *
+ * On the world fixture (world.h): every object has the properties its
+ * type requires (STIX 2.1 and the Incident Core extension), ids are
+ * <type>--UUIDv5 and deterministic (two exports, and exports of two
+ * identical ledgers, are byte-identical), every *_ref points inside the
+ * bundle, a retraction yields a revoked version, a transcribed claim is
+ * created by the curator and never by the organisation it quotes, and a
+ * finding whose vote met its rule is a published report.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "attrledger/attrledger.h"
+#include "testutil.h"
+#include "uuid.h"
+#include "world.h"
+
+static void
+export_stix(tu_world *w, const char *incident, tu_sink *out, json_t **bundle)
+{
+    ledger_export_options o = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    json_error_t err;
+
+    o.incident = incident;
+    memset(out, 0, sizeof *out);
+    TU_OK(ledger_export_stix(&rep, w->log, &o, tu_sink_write, out));
+    assert_int_equal(rep.tree_size, TU_WORLD_SIZE);
+    if (bundle != NULL) {
+        *bundle = json_loadb((const char *)out->data, out->len, 0, &err);
+        if (*bundle == NULL)
+            fail_msg("bundle is not JSON: %s", err.text);
+    }
+}
+
+static const char *
+s(const json_t *o, const char *k)
+{
+    const json_t *v = json_object_get(o, k);
+
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static const json_t *
+ext(const json_t *o)
+{
+    const char *k;
+    json_t *v;
+
+    json_object_foreach(
+        (json_t *)json_object_get(o, "extensions"), k,
+        v) if (strncmp(k, "extension-definition--", 22) == 0 &&
+               strcmp(k, "extension-definition--ef765651-680c-498d-9894-99799f2fa126") !=
+                   0) return v;
+    return NULL;
+}
+
+/* All objects (latest versions last) whose extension names record_id. */
+static size_t
+by_record(const json_t *bundle, const char *record_id, const json_t **out, size_t cap)
+{
+    size_t i, n = 0;
+    json_t *o;
+
+    json_array_foreach(json_object_get(bundle, "objects"), i, o)
+    {
+        const json_t *e = ext(o);
+        if (e != NULL && s(e, "record_id") && strcmp(s(e, "record_id"), record_id) == 0 && n < cap)
+            out[n++] = o;
+    }
+    return n;
+}
+
+static const json_t *
+find_id(const json_t *bundle, const char *id)
+{
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(json_object_get(bundle, "objects"), i,
+                       o) if (strcmp(s(o, "id"), id) == 0) return o;
+    return NULL;
+}
+
+/* The identity of a participant (by our participant_id extension). */
+static const char *
+identity_of(const json_t *bundle, const char *pid)
+{
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(json_object_get(bundle, "objects"), i, o)
+    {
+        const json_t *e = ext(o);
+        if (strcmp(s(o, "type"), "identity") == 0 && e != NULL && s(e, "participant_id") &&
+            strcmp(s(e, "participant_id"), pid) == 0)
+            return s(o, "id");
+    }
+    return NULL;
+}
+
+static void
+check_id(const char *id, const char *type)
+{
+    size_t tl = strlen(type);
+    uint8_t u[16];
+
+    if (strncmp(id, type, tl) != 0 || strncmp(id + tl, "--", 2) != 0)
+        fail_msg("id %s does not start with %s--", id, type);
+    if (lg_uuid_parse(u, id + tl + 2) != 0)
+        fail_msg("id %s has no UUID", id);
+    /* TLP markings are the spec's fixed v4 ids; everything we mint is v5. */
+    if (strcmp(type, "marking-definition") != 0 &&
+        (id[tl + 2 + 14] != '5' || strchr("89ab", id[tl + 2 + 19]) == NULL))
+        fail_msg("id %s is not a UUIDv5", id);
+}
+
+static void
+require(const json_t *o, const char *const *props)
+{
+    for (size_t i = 0; props[i] != NULL; i++)
+        if (json_object_get(o, props[i]) == NULL)
+            fail_msg("%s %s lacks required property %s", s(o, "type"), s(o, "id"), props[i]);
+}
+
+static void
+check_refs(const json_t *bundle, const json_t *v, const char *key)
+{
+    size_t kl = key ? strlen(key) : 0, i;
+    const char *k;
+    json_t *x;
+
+    if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, k, x) check_refs(bundle, x, k);
+        return;
+    }
+    if (key == NULL)
+        return;
+    if (kl > 5 && strcmp(key + kl - 5, "_refs") == 0) {
+        assert_true(json_is_array(v));
+        assert_true(json_array_size(v) > 0);
+        json_array_foreach(v, i, x) if (find_id(bundle, json_string_value(x)) == NULL)
+            fail_msg("%s names %s, not in the bundle", key, json_string_value(x));
+    } else if (kl > 4 && strcmp(key + kl - 4, "_ref") == 0) {
+        if (find_id(bundle, json_string_value(v)) == NULL)
+            fail_msg("%s names %s, not in the bundle", key, json_string_value(v));
+    }
+}
+
+static void
+stix_objects_have_required_properties(void **state)
+{
+    static const char *const common[] = {"type", "spec_version", "id", NULL};
+    static const char *const sdo[] = {"created", "modified", NULL};
+    static const struct {
+        const char *type;
+        const char *props[6];
+    } rules[] = {
+        {"identity", {"name", NULL}},
+        {"threat-actor", {"name", NULL}},
+        {"intrusion-set", {"name", NULL}},
+        {"incident", {"name", NULL}},
+        {"location", {"country", NULL}},
+        {"relationship", {"relationship_type", "source_ref", "target_ref", NULL}},
+        {"opinion", {"opinion", "object_refs", NULL}},
+        {"note", {"content", "object_refs", NULL}},
+        {"grouping", {"context", "object_refs", NULL}},
+        {"report", {"name", "published", "object_refs", NULL}},
+        {"marking-definition", {"definition_type", "definition", "created", NULL}},
+        {"extension-definition",
+         {"created_by_ref", "name", "schema", "version", "extension_types", NULL}},
+    };
+    static const char *const opinions[] = {"strongly-disagree", "disagree", "neutral", "agree",
+                                           "strongly-agree"};
+    tu_world w;
+    tu_sink out;
+    json_t *b, *o;
+    size_t i, seen[sizeof rules / sizeof rules[0]] = {0};
+
+    (void)state;
+    tu_world_create(&w);
+    export_stix(&w, NULL, &out, &b);
+    assert_string_equal(s(b, "type"), "bundle");
+    check_id(s(b, "id"), "bundle");
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
+        const char *type = s(o, "type");
+        size_t r;
+
+        require(o, common);
+        assert_string_equal(s(o, "spec_version"), "2.1");
+        check_id(s(o, "id"), type);
+        for (r = 0; r < sizeof rules / sizeof rules[0]; r++)
+            if (strcmp(rules[r].type, type) == 0)
+                break;
+        if (r == sizeof rules / sizeof rules[0])
+            fail_msg("unexpected object type %s", type);
+        seen[r]++;
+        require(o, rules[r].props);
+        if (strcmp(type, "marking-definition") != 0)
+            require(o, sdo);
+        if (json_object_get(o, "modified") != NULL)
+            assert_true(strcmp(s(o, "modified"), s(o, "created")) >= 0);
+        if (strcmp(type, "opinion") == 0) {
+            int ok = 0;
+            for (size_t k = 0; k < 5; k++)
+                ok |= strcmp(s(o, "opinion"), opinions[k]) == 0;
+            assert_true(ok);
+        }
+        if (json_object_get(o, "confidence") != NULL) {
+            json_int_t cv = json_integer_value(json_object_get(o, "confidence"));
+            assert_true(cv >= 0 && cv <= 100);
+        }
+        if (strcmp(type, "incident") == 0) {
+            /* OASIS Incident Core: determination and investigation_status. */
+            const json_t *ic =
+                json_object_get(json_object_get(o, "extensions"),
+                                "extension-definition--ef765651-680c-498d-9894-99799f2fa126");
+            assert_non_null(ic);
+            assert_string_equal(s(ic, "extension_type"), "property-extension");
+            assert_non_null(s(ic, "determination"));
+            assert_non_null(s(ic, "investigation_status"));
+        }
+        if (strcmp(type, "extension-definition") != 0 && strcmp(type, "marking-definition") != 0 &&
+            strcmp(type, "location") != 0) {
+            const json_t *e = ext(o);
+            assert_non_null(e);
+            assert_true(json_is_integer(json_object_get(e, "entry_index")));
+            assert_non_null(s(e, "leaf_hash"));
+        }
+        check_refs(b, o, NULL);
+    }
+    /* Every kind the fixture implies is there. */
+    for (size_t r = 0; r < sizeof rules / sizeof rules[0]; r++)
+        if (seen[r] == 0)
+            fail_msg("no %s in the bundle", rules[r].type);
+    json_decref(b);
+    tu_sink_free(&out);
+    tu_world_free(&w);
+}
+
+static void
+stix_is_deterministic(void **state)
+{
+    tu_world a, b;
+    tu_sink x, y, z;
+
+    (void)state;
+    tu_world_create(&a);
+    tu_world_create(&b);
+    export_stix(&a, NULL, &x, NULL);
+    export_stix(&a, NULL, &y, NULL);
+    export_stix(&b, NULL, &z, NULL);
+    assert_int_equal(x.len, y.len);
+    assert_memory_equal(x.data, y.data, x.len);
+    /* Another directory, the same records and times: the same bytes. */
+    assert_int_equal(x.len, z.len);
+    assert_memory_equal(x.data, z.data, x.len);
+    tu_sink_free(&x);
+    tu_sink_free(&y);
+    tu_sink_free(&z);
+    tu_world_free(&a);
+    tu_world_free(&b);
+}
+
+static void
+stix_claims_and_retractions(void **state)
+{
+    tu_world w;
+    tu_sink out;
+    json_t *b;
+    const json_t *objs[16];
+    size_t n, revoked = 0;
+
+    (void)state;
+    tu_world_create(&w);
+    export_stix(&w, NULL, &out, &b);
+
+    /* The government's claim: attributed-to, incident -> intrusion-set,
+     * with its confidence, its own words in the extension, and a second
+     * SRO to the state it names. */
+    n = by_record(b, "clm:gov-one", objs, 16);
+    assert_int_equal(n, 2);
+    assert_string_equal(s(objs[0], "relationship_type"), "attributed-to");
+    assert_int_equal(json_integer_value(json_object_get(objs[0], "confidence")), 85);
+    assert_string_equal(s(objs[0], "created_by_ref"), identity_of(b, "p:gov"));
+    assert_string_equal(s(find_id(b, s(objs[0], "source_ref")), "type"), "incident");
+    assert_string_equal(s(find_id(b, s(objs[0], "target_ref")), "type"), "intrusion-set");
+    assert_string_equal(s(json_object_get(ext(objs[0]), "likelihood"), "term"), "highly likely");
+    assert_string_equal(s(find_id(b, s(objs[1], "target_ref")), "type"), "identity");
+    assert_string_equal(s(objs[0], "created"), "2017-12-19T00:00:00.000Z");
+
+    /* Retracted: the last version of the vendor's claim is revoked. */
+    n = by_record(b, "clm:vendor-one", objs, 16);
+    assert_true(n >= 2);
+    for (size_t i = 0; i < n; i++)
+        if (json_is_true(json_object_get(objs[i], "revoked"))) {
+            revoked++;
+            assert_string_equal(s(objs[i], "id"), s(objs[0], "id"));
+            assert_string_equal(s(objs[i], "created"), s(objs[0], "created"));
+            assert_true(strcmp(s(objs[i], "modified"), s(objs[0], "modified")) > 0);
+        }
+    assert_int_equal(revoked, 1);
+    n = by_record(b, "ret:vendor-one", objs, 16);
+    assert_int_equal(n, 1);
+    assert_string_equal(s(objs[0], "type"), "note");
+    assert_string_equal(s(objs[0], "content"), "Overlap was a shared library.");
+
+    /* Transcribed: created by the curator, never by the quoted party. */
+    n = by_record(b, "clm:quoted-one", objs, 16);
+    assert_int_equal(n, 1);
+    assert_string_equal(s(objs[0], "created_by_ref"), identity_of(b, "p:cur"));
+    assert_string_not_equal(s(objs[0], "created_by_ref"), identity_of(b, "p:quoted"));
+    assert_string_equal(s(ext(objs[0]), "provenance"), "transcribed");
+    assert_string_equal(s(ext(objs[0]), "claimant"), "p:quoted");
+    /* No object in the bundle is created by the quoted party at all. */
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(b, "objects"), i, o) if (s(o, "created_by_ref") != NULL)
+        assert_string_not_equal(s(o, "created_by_ref"), identity_of(b, "p:quoted"));
+
+    /* The endorsement is an opinion on the claim's relationships. */
+    n = by_record(b, "op:endorse", objs, 16);
+    assert_int_equal(n, 1);
+    assert_string_equal(s(objs[0], "opinion"), "agree");
+    assert_int_equal(json_array_size(json_object_get(objs[0], "object_refs")), 2);
+
+    /* The incident revision keeps the id and moves modified. */
+    n = by_record(b, "inc:one@v2", objs, 16);
+    assert_int_equal(n, 1);
+    const json_t *first[4];
+    assert_int_equal(by_record(b, "inc:one", first, 4), 1);
+    assert_string_equal(s(objs[0], "id"), s(first[0], "id"));
+    assert_string_equal(s(objs[0], "created"), s(first[0], "created"));
+    assert_string_equal(s(objs[0], "modified"), "2018-03-01T00:00:00.000Z");
+
+    /* The finding: published (1 of 1 approvals on its exact digest). */
+    n = by_record(b, "fnd:one", objs, 16);
+    const json_t *report = NULL;
+    for (i = 0; i < n; i++)
+        if (strcmp(s(objs[i], "type"), "report") == 0)
+            report = objs[i];
+    assert_non_null(report);
+    assert_true(json_is_true(json_object_get(ext(report), "published")));
+    assert_string_equal(s(report, "published"), "2018-10-02T00:00:00.000Z");
+    assert_string_equal(s(report, "created_by_ref"), identity_of(b, "p:body"));
+    /* Votes are not exported. */
+    assert_int_equal(by_record(b, "vote:one", objs, 16), 0);
+
+    json_decref(b);
+    tu_sink_free(&out);
+    tu_world_free(&w);
+}
+
+static void
+stix_one_incident(void **state)
+{
+    tu_world w;
+    tu_sink out;
+    json_t *b, *o;
+    const json_t *objs[4];
+    size_t i, incidents = 0;
+
+    (void)state;
+    tu_world_create(&w);
+    export_stix(&w, "inc:two", &out, &b);
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
+        if (strcmp(s(o, "type"), "incident") == 0) {
+            incidents++;
+            assert_string_equal(s(o, "name"), "Wiper Two");
+        }
+        check_refs(b, o, NULL);
+    }
+    assert_int_equal(incidents, 1);
+    assert_int_equal(by_record(b, "clm:vendor-two", objs, 4), 1);
+    assert_int_equal(by_record(b, "clm:gov-one", objs, 4), 0);
+    json_decref(b);
+    tu_sink_free(&out);
+    tu_world_free(&w);
+}
+
+static void
+uuid5_known_answers(void **state)
+{
+    /* RFC 4122 DNS namespace; Python's uuid.uuid5(NAMESPACE_DNS, "python.org"). */
+    static const uint8_t dns[16] = {0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1,
+                                    0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8};
+    char u[LG_UUID_STR];
+    uint8_t h[20];
+
+    (void)state;
+    lg_uuid5(u, dns, (const uint8_t *)"python.org", 10);
+    assert_string_equal(u, "886313e1-3b8a-5372-9b90-0c9aee199e5d");
+    /* FIPS 180 "abc" and the two-block message. */
+    lg_sha1(h, (const uint8_t *)"abc", 3);
+    uint8_t want[20];
+    tu_hex(want, 20, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    assert_memory_equal(h, want, 20);
+    lg_sha1(h, (const uint8_t *)"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
+    tu_hex(want, 20, "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    assert_memory_equal(h, want, 20);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(uuid5_known_answers),
+        cmocka_unit_test(stix_objects_have_required_properties),
+        cmocka_unit_test(stix_is_deterministic),
+        cmocka_unit_test(stix_claims_and_retractions),
+        cmocka_unit_test(stix_one_incident),
+    };
+
+    TU_OK(ledger_init());
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
