@@ -117,8 +117,8 @@ utf8_valid(const unsigned char *s, size_t len)
  * Walk a message: no unknown fields anywhere, every string valid UTF-8,
  * every enum value one the schema defines (proto3 enums are open, but an
  * undefined value has no meaning and no JSON form that reads back; like an
- * unknown field, it would be a hidden statement). Recursion depth is bounded by the schema (it has no recursive types),
- * not by the input.
+ * unknown field, it would be a hidden statement). Recursion depth is
+ * bounded by the schema (it has no recursive types), not by the input.
  */
 static int
 check_message(const ProtobufCMessage *m, const char *path)
