@@ -144,6 +144,11 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
         rc = mdb_error(rc, dir);
         goto fail;
     }
+    /* A process killed inside a read transaction leaves its reader slot
+     * taken while any other process keeps the environment open. Such slots
+     * pin old pages (the file only grows) and, once all are taken, every
+     * command fails with MDB_READERS_FULL. Free the slots of dead processes. */
+    mdb_reader_check(s->env, NULL);
     /* Keep the larger of the stored map size and our initial size. */
     mdb_env_info(s->env, &info);
     s->map_size = info.me_mapsize;
@@ -236,6 +241,8 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
     if (t == NULL)
         return lg_error_nomem();
     rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc == MDB_READERS_FULL && mdb_reader_check(s->env, NULL) == 0)
+        rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     if (rc == MDB_MAP_RESIZED) {
         /* Another process grew the map: adopt its size and retry. */
         MDB_envinfo info;
