@@ -72,14 +72,16 @@ for r in $(seq 1 "$ROUNDS"); do
     pids[k]=$!
     killed[k]=0
   done
-  # Kill 0 to 2 of them after a random delay (not an assertion: any
+  # Kill 1 to 3 of them, each after a random 0-59 ms (not an assertion: any
   # moment is a valid crash point, including after they finished).
-  nkill=$((RANDOM % 3))
-  for _ in $(seq 1 "$nkill"); do
-    sleep "0.0$((RANDOM % 10))"
-    k=$((RANDOM % PROCS))
-    kill -KILL "${pids[k]}" 2>/dev/null && killed[k]=1 || true
-  done
+  nkill=$((1 + RANDOM % 3))
+  {
+    for _ in $(seq 1 "$nkill"); do
+      sleep "0.0$((RANDOM % 6))$((RANDOM % 10))"
+      k=$((RANDOM % PROCS))
+      kill -KILL "${pids[k]}" && killed[k]=1 || true
+    done
+  } 2>/dev/null
   acked=0
   for k in $(seq 0 $((PROCS - 1))); do
     code=0
