@@ -12,10 +12,13 @@
  *   - Values handed to callers are copies; raw LMDB pointers never leave a
  *     transaction.
  *
- * Map size: the map starts at LG_MAP_INITIAL and doubles on demand up to the
- * maximum (ATTRLEDGER_MAP_MAX bytes from the environment, default 1 TiB);
- * the file grows only as pages are used. Another process that grew the map
- * is picked up through MDB_MAP_RESIZED.
+ * Map size: the map starts at LG_MAP_INITIAL (or the maximum, if lower)
+ * and doubles on demand up to the maximum (ATTRLEDGER_MAP_MAX bytes from
+ * the environment, at least 1 MiB, default 1 TiB); the file grows only as
+ * pages are used. Another process that grew the map is picked up through
+ * MDB_MAP_RESIZED. A submission that finds the map full is aborted (nothing
+ * written), the map is grown, and the batch is replayed; at the maximum it
+ * fails with LEDGER_EFULL.
  */
 #include "store.h"
 
@@ -115,6 +118,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     MDB_envinfo info;
     struct stat st;
     char path[4096];
+    uint64_t initial;
     int rc;
 
     *out = NULL;
@@ -149,15 +153,20 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
      * pin old pages (the file only grows) and, once all are taken, every
      * command fails with MDB_READERS_FULL. Free the slots of dead processes. */
     mdb_reader_check(s->env, NULL);
-    /* Keep the larger of the stored map size and our initial size. */
+    /* Keep the larger of the stored map size and our initial size, but
+     * never above the configured maximum (LMDB never sets the map below
+     * the pages in use, so a maximum below that just means "full"). */
     mdb_env_info(s->env, &info);
     s->map_size = info.me_mapsize;
-    if (s->map_size < LG_MAP_INITIAL && !s->rdonly) {
-        if ((rc = mdb_env_set_mapsize(s->env, LG_MAP_INITIAL)) != 0) {
+    initial = LG_MAP_INITIAL < s->map_max ? LG_MAP_INITIAL : s->map_max;
+    if (!s->rdonly && (s->map_size < initial || s->map_size > s->map_max)) {
+        if ((rc = mdb_env_set_mapsize(s->env, s->map_size < initial ? initial : s->map_max)) !=
+            0) {
             rc = mdb_error(rc, "set map size");
             goto fail;
         }
-        s->map_size = LG_MAP_INITIAL;
+        mdb_env_info(s->env, &info);
+        s->map_size = info.me_mapsize;
     }
     if (s->map_max < s->map_size)
         s->map_max = s->map_size;
