@@ -34,7 +34,6 @@ out_has "ok: 10 entries"
 cp -a "$T/ledger" "$T/pristine"
 restore() { rm -rf "$T/ledger"; cp -a "$T/pristine" "$T/ledger"; }
 caught() { # caught WHAT: verify exits 1 with one line containing WHAT
-  [ -n "${INSIDER_VERBOSE:-}" ] && echo "check: $1" >&2
   al 1 verify
   err_one_line
   err_has "$1"
