@@ -160,8 +160,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     s->map_size = info.me_mapsize;
     initial = LG_MAP_INITIAL < s->map_max ? LG_MAP_INITIAL : s->map_max;
     if (!s->rdonly && (s->map_size < initial || s->map_size > s->map_max)) {
-        if ((rc = mdb_env_set_mapsize(s->env, s->map_size < initial ? initial : s->map_max)) !=
-            0) {
+        if ((rc = mdb_env_set_mapsize(s->env, s->map_size < initial ? initial : s->map_max)) != 0) {
             rc = mdb_error(rc, "set map size");
             goto fail;
         }
