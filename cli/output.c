@@ -18,12 +18,19 @@
 
 #include "cmd.h"
 
+/* Messages quote file names and input, which may hold newlines or terminal
+ * escapes: print control characters as '?' so a message stays one line and
+ * cannot drive the terminal. */
 static void
 vmsg(const cli *c, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "attrledger: %s%s", c->cmd ? c->cmd : "", c->cmd ? ": " : "");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char buf[2048];
+
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    for (char *p = buf; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+    fprintf(stderr, "attrledger: %s%s%s\n", c->cmd ? c->cmd : "", c->cmd ? ": " : "", buf);
 }
 
 int

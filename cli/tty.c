@@ -95,6 +95,18 @@ prompt_tty(const cli *c, int fd, const char *prompt, char *buf)
     return 0;
 }
 
+/* Compare two passphrase buffers (PASS_MAX bytes each, zero-filled after
+ * the text) in full, so the time taken does not depend on the text. */
+static int
+secret_equal(const char *a, const char *b)
+{
+    volatile unsigned char diff = 0;
+
+    for (size_t i = 0; i < PASS_MAX; i++)
+        diff |= (unsigned char)(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 int
 cli_passphrase(const cli *c, const char *file, const char *prompt, int confirm, char **out)
 {
@@ -119,7 +131,7 @@ cli_passphrase(const cli *c, const char *file, const char *prompt, int confirm, 
     if (confirm) {
         if ((rc = prompt_tty(c, fd, "Repeat the passphrase: ", b)) != 0)
             goto done;
-        if (strcmp(a, b) != 0) {
+        if (!secret_equal(a, b)) {
             rc = cli_error(c, EXIT_USAGE, "the passphrases do not match");
             goto done;
         }

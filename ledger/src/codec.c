@@ -111,9 +111,11 @@ utf8_valid(const unsigned char *s, size_t len)
 }
 
 /*
- * Walk a message: no unknown fields anywhere, every string valid UTF-8.
- * Recursion depth is bounded by the schema (it has no recursive types),
- * not by the input.
+ * Walk a message: no unknown fields anywhere, every string valid UTF-8,
+ * every enum value one the schema defines (proto3 enums are open, but an
+ * undefined value has no meaning and no JSON form that reads back; like an
+ * unknown field, it would be a hidden statement). Recursion depth is
+ * bounded by the schema (it has no recursive types), not by the input.
  */
 static int
 check_message(const ProtobufCMessage *m, const char *path)
@@ -145,6 +147,11 @@ check_message(const ProtobufCMessage *m, const char *path)
                 if (s != NULL && !utf8_valid((const unsigned char *)s, strlen(s)))
                     return lg_error_set(LEDGER_EFORMAT, "%s%s%s: invalid UTF-8", path,
                                         *path ? "." : "", f->name);
+            } else if (f->type == PROTOBUF_C_TYPE_ENUM) {
+                int e = ((const int *)items)[k];
+                if (protobuf_c_enum_descriptor_get_value(f->descriptor, e) == NULL)
+                    return lg_error_set(LEDGER_EFORMAT, "%s%s%s: undefined enum value %d", path,
+                                        *path ? "." : "", f->name, e);
             } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
                 const ProtobufCMessage *sub = ((const ProtobufCMessage *const *)items)[k];
                 char sub_path[160];

@@ -12,10 +12,13 @@
  *   - Values handed to callers are copies; raw LMDB pointers never leave a
  *     transaction.
  *
- * Map size: the map starts at LG_MAP_INITIAL and doubles on demand up to the
- * maximum (ATTRLEDGER_MAP_MAX bytes from the environment, default 1 TiB);
- * the file grows only as pages are used. Another process that grew the map
- * is picked up through MDB_MAP_RESIZED.
+ * Map size: the map starts at LG_MAP_INITIAL (or the maximum, if lower)
+ * and doubles on demand up to the maximum (ATTRLEDGER_MAP_MAX bytes from
+ * the environment, at least 1 MiB, default 1 TiB); the file grows only as
+ * pages are used. Another process that grew the map is picked up through
+ * MDB_MAP_RESIZED. A submission that finds the map full is aborted (nothing
+ * written), the map is grown, and the batch is replayed; at the maximum it
+ * fails with LEDGER_EFULL.
  */
 #include "store.h"
 
@@ -124,6 +127,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     MDB_envinfo info;
     struct stat st;
     char path[4096];
+    uint64_t initial;
     int rc;
 
     *out = NULL;
@@ -153,15 +157,24 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
         rc = mdb_error(rc, dir);
         goto fail;
     }
-    /* Keep the larger of the stored map size and our initial size. */
+    /* A process killed inside a read transaction leaves its reader slot
+     * taken while any other process keeps the environment open. Such slots
+     * pin old pages (the file only grows) and, once all are taken, every
+     * command fails with MDB_READERS_FULL. Free the slots of dead processes. */
+    mdb_reader_check(s->env, NULL);
+    /* Keep the larger of the stored map size and our initial size, but
+     * never above the configured maximum (LMDB never sets the map below
+     * the pages in use, so a maximum below that just means "full"). */
     mdb_env_info(s->env, &info);
     s->map_size = info.me_mapsize;
-    if (s->map_size < LG_MAP_INITIAL && !s->rdonly) {
-        if ((rc = mdb_env_set_mapsize(s->env, LG_MAP_INITIAL)) != 0) {
+    initial = LG_MAP_INITIAL < s->map_max ? LG_MAP_INITIAL : s->map_max;
+    if (!s->rdonly && (s->map_size < initial || s->map_size > s->map_max)) {
+        if ((rc = mdb_env_set_mapsize(s->env, s->map_size < initial ? initial : s->map_max)) != 0) {
             rc = mdb_error(rc, "set map size");
             goto fail;
         }
-        s->map_size = LG_MAP_INITIAL;
+        mdb_env_info(s->env, &info);
+        s->map_size = info.me_mapsize;
     }
     if (s->map_max < s->map_size)
         s->map_max = s->map_size;
@@ -249,6 +262,8 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
     if (t == NULL)
         return lg_error_nomem();
     rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc == MDB_READERS_FULL && mdb_reader_check(s->env, NULL) == 0)
+        rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     if (rc == MDB_MAP_RESIZED) {
         /* Another process grew the map: adopt its size and retry. */
         MDB_envinfo info;

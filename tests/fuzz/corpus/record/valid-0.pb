@@ -1,0 +1,4 @@
+
+N
+act:dprkp:iab-registry€Ø’–(0:"sample:fictional-curator-signatureBenjD
+act:dprk%Democratic People's Republic of KoreaNorth Korea(2KP
