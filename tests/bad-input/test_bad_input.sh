@@ -13,6 +13,7 @@
 #   key-show/            attrledger key show FILE
 #   sign-keyfile/        attrledger sign GOOD.json --key FILE (copied, mode 0600)
 . "$(dirname "$0")/../cli/lib.sh"
+CLAIM_ACTOR= CLAIM_INCIDENT=  # claims here name no actor or incident records
 
 DIR=$(cd "$(dirname "$0")" && pwd)
 new_ledger

@@ -102,16 +102,17 @@ seed() {
   "$AL" -q submit --key "$(keyof "$1")" "$T/seed-actor.json" "$T/seed-inc.json" >/dev/null
 }
 
-# claim_json ID AUTHOR FILE: a claim on inc:test. It names the actor
-# $CLAIM_ACTOR (default act:test, which must exist: see seed); set
-# CLAIM_ACTOR= to name none.
+# claim_json ID AUTHOR FILE: a claim on incident $CLAIM_INCIDENT (default
+# inc:test) naming actor $CLAIM_ACTOR (default act:test); both must exist
+# (see seed). Set CLAIM_ACTOR= or CLAIM_INCIDENT= to name none.
 claim_json() {
-  local actor=${CLAIM_ACTOR-act:test} at=""
+  local actor=${CLAIM_ACTOR-act:test} inc=${CLAIM_INCIDENT-inc:test} at="" refs=""
   [ -n "$actor" ] && at="\"attributed_to\": \"$actor\","
+  [ -n "$inc" ] && refs="\"incident_refs\": [\"$inc\"],"
   cat >"$3" <<JSON
 {"header": {"record_id": "$1", "author": "$2", "created": "2017-12-19T00:00:00Z",
   "provenance": "PROVENANCE_FIRST_PARTY", "tlp": "TLP_CLEAR"},
- "attribution_claim": {"claimant": "$2", "incident_refs": ["inc:test"],
+ "attribution_claim": {"claimant": "$2", $refs
   $at "assertion_type": "ASSERTION_TYPE_ATTRIBUTION",
   "level": "ATTRIBUTION_LEVEL_STRATEGIC",
   "confidence": {"stix_value": 85, "likelihood": {"scale": "LIKELIHOOD_SCALE_PHIA",

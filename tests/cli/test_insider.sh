@@ -8,6 +8,7 @@
 # (tests/tools/tamper.c) edits the store directly with LMDB.
 # TAMPER_SEED replays the random positions.
 . "$(dirname "$0")/lib.sh"
+CLAIM_ACTOR=  # claims here name no actor record
 
 [ -n "$TAMPER" ] || fail "ATTRLEDGER_TAMPER is not set"
 SEED=${TAMPER_SEED:-$$}
@@ -127,7 +128,7 @@ restore
 
 # 6. Index rows: a record_id pointing to another entry, a missing digest
 # row, an extra row, an edited key registry row, an edited participant row.
-printf '\0\0\0\0\0\0\0\3' >"$T/idx3"
+tp get records s:clm:1 >"$T/idx3" # the row of entry 3
 tp put records s:clm:5 "$T/idx3"
 caught "entry 7 (clm:5): record_id index row points to entry 3"
 restore

@@ -4,6 +4,7 @@
 # passphrase), even when handed a secret key where something else belongs;
 # passphrases typed at a terminal must match twice.
 . "$(dirname "$0")/lib.sh"
+CLAIM_ACTOR= CLAIM_INCIDENT=  # claims here name no actor or incident records
 
 u64_at() { # u64_at FILE OFFSET: big-endian u64 from the key file's blob
   sed -n 2p "$1" | base64 -d | od -An -tu1 -j "$2" -N 8 |

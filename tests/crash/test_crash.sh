@@ -23,6 +23,7 @@
 # set). CRASH_ROUNDS and CRASH_SEED override the defaults; the seed is
 # printed so a failure can be replayed.
 . "$(dirname "$0")/../cli/lib.sh"
+CLAIM_ACTOR= CLAIM_INCIDENT=  # claims here name no actor or incident records
 
 ROUNDS=${CRASH_ROUNDS:-24}
 PROCS=4

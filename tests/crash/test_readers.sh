@@ -5,6 +5,7 @@
 # limit reached"; the store now frees the slots of dead processes when it
 # opens the environment or finds the table full.
 . "$(dirname "$0")/../cli/lib.sh"
+CLAIM_ACTOR= CLAIM_INCIDENT=  # claims here name no actor or incident records
 
 [ -n "$TAMPER" ] || fail "ATTRLEDGER_TAMPER is not set"
 new_ledger

@@ -16,7 +16,7 @@
  *
  * rollback SIZE cuts the ledger back to SIZE entries the way a careful
  * insider would: it deletes the later entries, their stored hashes, the
- * later checkpoints and the records/digests rows that point past SIZE,
+ * later checkpoints and the records/digests/refs rows that point past SIZE,
  * and rewrites meta (size, root from the stored checkpoint at SIZE, time
  * of entry SIZE-1). The result is internally consistent; only a
  * checkpoint kept outside the ledger shows the rollback. SIZE must be a
@@ -90,6 +90,44 @@ get_u64(const unsigned char *in)
     return v;
 }
 
+/* The entry index of a records-table value (RecordRow protobuf: field 1,
+ * a varint, absent when 0). */
+static uint64_t
+row_index(const unsigned char *p, size_t len)
+{
+    uint64_t v = 0;
+    int shift = 0;
+
+    if (len == 0 || p[0] != 0x08)
+        return 0;
+    for (size_t i = 1; i < len && shift < 64; i++, shift += 7) {
+        v |= (uint64_t)(p[i] & 0x7f) << shift;
+        if (!(p[i] & 0x80))
+            break;
+    }
+    return v;
+}
+
+/* Delete every records row whose entry index is >= from. (Supersede and
+ * retract marks set by later entries are not undone: the test ledgers
+ * that are rolled back have none.) */
+static int
+del_records_from(MDB_txn *txn, MDB_dbi dbi, uint64_t from)
+{
+    MDB_cursor *c;
+    MDB_val k, v;
+    int rc;
+
+    if ((rc = mdb_cursor_open(txn, dbi, &c)))
+        return rc;
+    for (rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+        if (row_index(v.mv_data, v.mv_size) >= from && (rc = mdb_cursor_del(c, 0)))
+            break;
+    mdb_cursor_close(c);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* Delete every row of dbi whose key (as u64 BE) is >= from, or, with
  * by_value, whose 8-byte value is >= from. */
 static int
@@ -140,9 +178,9 @@ leaf_time(const unsigned char *p, size_t len, uint64_t *out)
 static int
 rollback(MDB_env *env, MDB_txn *txn, uint64_t size)
 {
-    static const char *const dbs[] = {"entries", "hashes",      "records",
-                                      "digests", "checkpoints", "meta"};
-    MDB_dbi d[6];
+    static const char *const dbs[] = {"entries",     "hashes", "records", "digests",
+                                      "checkpoints", "meta",   "refs"};
+    MDB_dbi d[7];
     MDB_val k, v;
     unsigned char key[8], root[32], tm[8];
     char line[128];
@@ -151,8 +189,8 @@ rollback(MDB_env *env, MDB_txn *txn, uint64_t size)
     uint64_t t = 0, n = size, pop = 0;
     int rc;
 
-    for (int i = 0; i < 6; i++)
-        if ((rc = mdb_dbi_open(txn, dbs[i], 0, &d[i])))
+    for (int i = 0; i < 7; i++)
+        if ((rc = mdb_dbi_open(txn, dbs[i], i == 6 ? MDB_DUPSORT : 0, &d[i])))
             return die(dbs[i], rc);
     /* The root at SIZE, from the checkpoint signed at SIZE (line 3). */
     put_u64(key, size);
@@ -173,8 +211,8 @@ rollback(MDB_env *env, MDB_txn *txn, uint64_t size)
     for (; n; n &= n - 1)
         pop++;
     if ((rc = del_from(txn, d[0], size, 0)) || (rc = del_from(txn, d[1], 2 * size - pop, 0)) ||
-        (rc = del_from(txn, d[2], size, 1)) || (rc = del_from(txn, d[3], size, 1)) ||
-        (rc = del_from(txn, d[4], size + 1, 0)))
+        (rc = del_records_from(txn, d[2], size)) || (rc = del_from(txn, d[3], size, 1)) ||
+        (rc = del_from(txn, d[4], size + 1, 0)) || (rc = del_from(txn, d[6], size, 1)))
         return die("rollback: delete", rc);
     put_u64(key, size);
     put_u64(tm, t);

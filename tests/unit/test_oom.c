@@ -92,7 +92,7 @@ claim(const char *id)
     snprintf(buf, sizeof buf,
              "{\"header\": {\"record_id\": \"%s\", \"author\": \"p:member\","
              " \"provenance\": \"PROVENANCE_FIRST_PARTY\", \"tlp\": \"TLP_CLEAR\"},"
-             " \"attribution_claim\": {\"claimant\": \"p:member\", \"attributed_to\": \"act:x\","
+             " \"attribution_claim\": {\"claimant\": \"p:member\","
              " \"statement\": \"out of memory\", \"confidence\": {\"stix_value\": 50}}}",
              id);
     return buf;
