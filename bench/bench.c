@@ -25,10 +25,13 @@
  *   prove_*_lib/_cli   us per proof at random indexes: the library call, and
  *                      the whole `attrledger prove` process
  *   storage            bytes on disk per entry beyond the leaf bytes
- * Every figure is the median of --runs runs (verify: --verify-runs). Figures
- * at each size are printed as scale_<size>_<name>; the largest size's
- * figures are repeated without the prefix at the end, with the ratios
- * against the floor.
+ * Every figure is the median of --runs runs (verify: --verify-runs). The
+ * ratios (submit_batch_vs_floor, verify_full_vs_floor: percent of
+ * floor_append_allcores and floor_verify_allcores) are medians of per-run
+ * ratios against a short floor measurement taken right before each run, so
+ * that a machine whose load changes (other jobs) still compares like with
+ * like. Figures at each size are printed as scale_<size>_<name>; the largest
+ * size's figures are repeated without the prefix at the end.
  *
  * The page cache is warm (the ledger was just written); the figures are CPU
  * and fsync costs, not cold-disk reads. Progress goes to stderr.
@@ -210,35 +213,147 @@ dir_disk_bytes(const char *dir)
     return total;
 }
 
+/*
+ * The CLI runs are launched by a small spawner process forked at startup.
+ * Linux counts in a child's ru_maxrss the memory it had between fork() and
+ * exec(), i.e. a copy of the parent's: forked from this (large) process, the
+ * CLI's peak RSS would include ours. The spawner stays small.
+ */
+typedef struct {
+    int status;
+    double secs;
+    long maxrss_kib;
+} spawn_result;
+
+static int spawn_req = -1, spawn_resp = -1;
+
+static int
+read_full(int fd, void *buf, size_t len)
+{
+    uint8_t *p = buf;
+
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int
+write_full(int fd, const void *buf, size_t len)
+{
+    const uint8_t *p = buf;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void
+spawner(int req, int resp)
+{
+    for (;;) {
+        char *argv[16], buf[8192];
+        size_t used = 0;
+        int argc;
+        spawn_result r;
+        struct rusage ru;
+        double t0;
+        pid_t pid;
+
+        if (read_full(req, &argc, sizeof argc) < 0 || argc < 1 || argc > 15)
+            _exit(0);
+        for (int i = 0; i < argc; i++) {
+            size_t len;
+            if (read_full(req, &len, sizeof len) < 0 || len >= sizeof buf - used ||
+                read_full(req, buf + used, len) < 0)
+                _exit(1);
+            buf[used + len] = '\0';
+            argv[i] = buf + used;
+            used += len + 1;
+        }
+        argv[argc] = NULL;
+        t0 = now_s();
+        pid = fork();
+        if (pid == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            if (fd >= 0) {
+                dup2(fd, 1);
+                dup2(fd, 2);
+            }
+            execv(argv[0], argv);
+            _exit(127);
+        }
+        memset(&r, 0, sizeof r);
+        if (pid < 0 || wait4(pid, &r.status, 0, &ru) != pid)
+            r.status = -1;
+        r.secs = now_s() - t0;
+        r.maxrss_kib = ru.ru_maxrss;
+        if (write_full(resp, &r, sizeof r) < 0)
+            _exit(1);
+    }
+}
+
+static void
+start_spawner(void)
+{
+    int req[2], resp[2];
+    pid_t pid;
+
+    if (pipe(req) != 0 || pipe(resp) != 0)
+        fatal("pipe: %s", strerror(errno));
+    pid = fork();
+    if (pid < 0)
+        fatal("fork: %s", strerror(errno));
+    if (pid == 0) {
+        close(req[1]);
+        close(resp[0]);
+        spawner(req[0], resp[1]);
+        _exit(0);
+    }
+    close(req[0]);
+    close(resp[1]);
+    spawn_req = req[1];
+    spawn_resp = resp[0];
+}
+
 /* Run the CLI with stdout and stderr discarded; returns seconds, and the
  * child's peak RSS in KiB. Exits on a non-zero status. */
 static double
 run_cli(const config *cfg, char *const argv[], long *maxrss_kib)
 {
-    struct rusage ru;
-    double t0 = now_s(), t;
-    int status;
-    pid_t pid = fork();
+    spawn_result r;
+    int argc = 0;
 
-    if (pid < 0)
-        fatal("fork: %s", strerror(errno));
-    if (pid == 0) {
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execv(cfg->cli, argv);
-        _exit(127);
+    (void)cfg;
+    while (argv[argc] != NULL)
+        argc++;
+    if (write_full(spawn_req, &argc, sizeof argc) < 0)
+        fatal("spawner: %s", strerror(errno));
+    for (int i = 0; i < argc; i++) {
+        size_t len = strlen(argv[i]);
+        if (write_full(spawn_req, &len, sizeof len) < 0 || write_full(spawn_req, argv[i], len) < 0)
+            fatal("spawner: %s", strerror(errno));
     }
-    if (wait4(pid, &status, 0, &ru) != pid)
-        fatal("wait4: %s", strerror(errno));
-    t = now_s() - t0;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fatal("%s %s %s %s ... failed (status %d)", cfg->cli, argv[1], argv[2], argv[3], status);
+    if (read_full(spawn_resp, &r, sizeof r) < 0)
+        fatal("spawner died");
+    if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0)
+        fatal("%s %s %s %s ... failed (status %d)", argv[0], argv[1], argv[2], argv[3], r.status);
     if (maxrss_kib != NULL)
-        *maxrss_kib = ru.ru_maxrss;
-    return t;
+        *maxrss_kib = r.maxrss_kib;
+    return r.secs;
 }
 
 /* ---- the floor: libsodium and LMDB directly ---- */
@@ -271,7 +386,7 @@ verify_loop(void *arg)
 }
 
 static double
-floor_verify(unsigned threads, const uint8_t *msg, size_t len, const uint8_t *sig,
+floor_verify(unsigned threads, double duration, const uint8_t *msg, size_t len, const uint8_t *sig,
              const uint8_t *pk)
 {
     pthread_t tid[MAX_THREADS];
@@ -279,7 +394,7 @@ floor_verify(unsigned threads, const uint8_t *msg, size_t len, const uint8_t *si
     double total = 0;
 
     for (unsigned i = 0; i < threads; i++) {
-        jobs[i] = (verify_job){msg, len, sig, pk, 0.5, 0};
+        jobs[i] = (verify_job){msg, len, sig, pk, duration, 0};
         if (i > 0 && pthread_create(&tid[i], NULL, verify_loop, &jobs[i]) != 0)
             fatal("pthread_create failed");
     }
@@ -292,7 +407,7 @@ floor_verify(unsigned threads, const uint8_t *msg, size_t len, const uint8_t *si
 }
 
 static double
-floor_sha256(size_t len)
+floor_sha256(size_t len, double duration)
 {
     uint8_t buf[LEAF_TARGET + 1], out[32];
     uint64_t n = 0;
@@ -306,18 +421,17 @@ floor_sha256(size_t len)
         }
         n += 256;
         t = now_s() - t0;
-    } while (t < 0.3);
+    } while (t < duration);
     return (double)n / t;
 }
 
 static double
-floor_lmdb(const char *dir, uint64_t *next_key)
+floor_lmdb(const char *dir, uint64_t *next_key, int txns)
 {
     MDB_env *env;
     MDB_txn *txn;
     MDB_dbi dbi;
     uint8_t val[LEAF_TARGET], key[8];
-    const int txns = 20;
     double t0;
     int rc;
 
@@ -356,42 +470,67 @@ typedef struct {
     double append_allcores, verify_allcores_entry;
 } floors;
 
+/* What one floor measurement needs: a signed message of the record size and
+ * a directory for the LMDB environment. */
+static struct {
+    uint8_t pk[32], sig[64], *msg;
+    size_t len;
+    char dir[4400];
+    uint64_t next_key;
+} fl;
+
+static void
+derive(floors *f)
+{
+    f->verify_allcores_entry =
+        1.0 / (1.0 / f->verify_allcores + 1.0 / f->sha_leaf + 1.0 / f->sha_node);
+    f->append_allcores = 1.0 / (1.0 / f->verify_allcores + 1.0 / f->sha_leaf + 1.0 / f->sha_node +
+                                1.0 / f->lmdb_put);
+}
+
+/* A short floor measurement (about half a second), taken right before each
+ * timed run: the ratios compare a run with the floor under the same load. */
+static void
+floor_now(const config *cfg, floors *f)
+{
+    memset(f, 0, sizeof *f);
+    f->verify_allcores = floor_verify(cfg->threads, 0.25, fl.msg, fl.len, fl.sig, fl.pk);
+    f->sha_node = floor_sha256(65, 0.05);
+    f->sha_leaf = floor_sha256(LEAF_TARGET + 1, 0.05);
+    f->lmdb_put = floor_lmdb(fl.dir, &fl.next_key, 5);
+    derive(f);
+}
+
 static void
 measure_floor(const config *cfg, floors *f, size_t msg_len)
 {
     double v1[MAX_RUNS], vn[MAX_RUNS], sn[MAX_RUNS], sl[MAX_RUNS], lp[MAX_RUNS];
-    uint8_t pk[32], sk[64], sig[64], *msg = malloc(msg_len);
-    char dir[4200];
-    uint64_t next_key = 0;
+    uint8_t sk[64];
 
-    if (msg == NULL)
+    fl.len = msg_len;
+    if ((fl.msg = malloc(msg_len)) == NULL)
         fatal("out of memory");
-    randombytes_buf(msg, msg_len);
-    crypto_sign_keypair(pk, sk);
-    crypto_sign_detached(sig, NULL, msg, msg_len, sk);
-    snprintf(dir, sizeof dir, "%s/floor-lmdb", cfg->parent);
-    if (mkdir(dir, 0700) != 0)
-        fatal("%s: %s", dir, strerror(errno));
+    randombytes_buf(fl.msg, msg_len);
+    crypto_sign_keypair(fl.pk, sk);
+    crypto_sign_detached(fl.sig, NULL, fl.msg, msg_len, sk);
+    snprintf(fl.dir, sizeof fl.dir, "%s/floor-lmdb", cfg->parent);
+    if (mkdir(fl.dir, 0700) != 0)
+        fatal("%s: %s", fl.dir, strerror(errno));
     progress("floor: %d runs of each (ed25519 %zu-byte messages, %u threads)", cfg->runs, msg_len,
              cfg->threads);
     for (int r = 0; r < cfg->runs; r++) {
-        v1[r] = floor_verify(1, msg, msg_len, sig, pk);
-        vn[r] = floor_verify(cfg->threads, msg, msg_len, sig, pk);
-        sn[r] = floor_sha256(65);
-        sl[r] = floor_sha256(LEAF_TARGET + 1);
-        lp[r] = floor_lmdb(dir, &next_key);
+        v1[r] = floor_verify(1, 0.5, fl.msg, fl.len, fl.sig, fl.pk);
+        vn[r] = floor_verify(cfg->threads, 0.5, fl.msg, fl.len, fl.sig, fl.pk);
+        sn[r] = floor_sha256(65, 0.3);
+        sl[r] = floor_sha256(LEAF_TARGET + 1, 0.3);
+        lp[r] = floor_lmdb(fl.dir, &fl.next_key, 20);
     }
-    rmtree(dir);
-    free(msg);
     f->verify_1core = median(v1, cfg->runs);
     f->verify_allcores = median(vn, cfg->runs);
     f->sha_node = median(sn, cfg->runs);
     f->sha_leaf = median(sl, cfg->runs);
     f->lmdb_put = median(lp, cfg->runs);
-    f->verify_allcores_entry =
-        1.0 / (1.0 / f->verify_allcores + 1.0 / f->sha_leaf + 1.0 / f->sha_node);
-    f->append_allcores = 1.0 / (1.0 / f->verify_allcores + 1.0 / f->sha_leaf + 1.0 / f->sha_node +
-                                1.0 / f->lmdb_put);
+    derive(f);
     figure("floor_threads", cfg->threads, "threads");
     figure("floor_ed25519_verify_1core", f->verify_1core, "verify/s");
     figure("floor_ed25519_verify_allcores", f->verify_allcores, "verify/s");
@@ -732,22 +871,27 @@ typedef struct {
     uint64_t size;
     double submit_batch, submit_single, verify, rss, storage, leaf_mean;
     double incl_lib, incl_cli, cons_lib, cons_cli;
+    double submit_ratio, verify_ratio, verify_ed_ratio; /* % of the floor, per run */
 } scale_figures;
 
 static void
 measure_submit(const config *cfg, bench *b, int k_batches, int singles, scale_figures *out)
 {
-    double batch_rate[MAX_RUNS], single_rate[MAX_RUNS];
+    double batch_rate[MAX_RUNS], single_rate[MAX_RUNS], ratio[MAX_RUNS];
     uint64_t n_batch = (uint64_t)cfg->runs * (uint64_t)k_batches * BATCH;
     uint64_t n_single = (uint64_t)cfg->runs * (uint64_t)singles;
     ledger_envelope **envs = presign(cfg, b, n_batch + n_single), **e = envs;
 
     for (int r = 0; r < cfg->runs; r++) {
-        double t0 = now_s();
+        floors f;
+        double t0;
 
+        floor_now(cfg, &f);
+        t0 = now_s();
         for (int k = 0; k < k_batches; k++, e += BATCH)
             submit_or_die(b, e, BATCH);
         batch_rate[r] = (double)k_batches * BATCH / (now_s() - t0);
+        ratio[r] = 100.0 * batch_rate[r] / f.append_allcores;
     }
     for (int r = 0; r < cfg->runs; r++) {
         double t0 = now_s();
@@ -760,25 +904,33 @@ measure_submit(const config *cfg, bench *b, int k_batches, int singles, scale_fi
     free(envs);
     out->submit_batch = median(batch_rate, cfg->runs);
     out->submit_single = median(single_rate, cfg->runs);
+    out->submit_ratio = median(ratio, cfg->runs);
 }
 
 static void
 measure_verify(const config *cfg, bench *b, scale_figures *out)
 {
-    double rate[MAX_RUNS], rss[MAX_RUNS];
+    double rate[MAX_RUNS], rss[MAX_RUNS], ratio[MAX_RUNS], ratio_ed[MAX_RUNS];
     char *argv[] = {(char *)cfg->cli, "-C", b->dir, "verify", NULL};
 
     for (int r = 0; r < cfg->verify_runs; r++) {
         long maxrss = 0;
-        double t = run_cli(cfg, argv, &maxrss);
+        floors f;
+        double t;
 
+        floor_now(cfg, &f);
+        t = run_cli(cfg, argv, &maxrss);
         rate[r] = (double)out->size / t;
         rss[r] = (double)maxrss;
-        progress("verify %d/%d: %.2f s, %.0f entries/s, peak RSS %ld KiB", r + 1, cfg->verify_runs,
-                 t, rate[r], maxrss);
+        ratio[r] = 100.0 * rate[r] / f.verify_allcores_entry;
+        ratio_ed[r] = 100.0 * rate[r] / f.verify_allcores;
+        progress("verify %d/%d: %.2f s, %.0f entries/s (%.0f%% of the floor), peak RSS %ld KiB",
+                 r + 1, cfg->verify_runs, t, rate[r], ratio[r], maxrss);
     }
     out->verify = median(rate, cfg->verify_runs);
     out->rss = median(rss, cfg->verify_runs);
+    out->verify_ratio = median(ratio, cfg->verify_runs);
+    out->verify_ed_ratio = median(ratio_ed, cfg->verify_runs);
 }
 
 static void
@@ -848,8 +1000,11 @@ print_scale(const scale_figures *s, const char *prefix)
     FIG("entries", (double)s->size, "entries");
     FIG("leaf_bytes", s->leaf_mean, "bytes");
     FIG("submit_batch_1000", s->submit_batch, "records/s");
+    FIG("submit_batch_vs_floor", s->submit_ratio, "%");
     FIG("submit_batch_1", s->submit_single, "records/s");
     FIG("verify_full", s->verify, "entries/s");
+    FIG("verify_full_vs_floor", s->verify_ratio, "%");
+    FIG("verify_full_vs_ed25519_floor", s->verify_ed_ratio, "%");
     FIG("prove_inclusion_lib", s->incl_lib, "us");
     FIG("prove_inclusion_cli", s->incl_cli, "us");
     FIG("prove_consistency_lib", s->cons_lib, "us");
@@ -956,6 +1111,7 @@ main(int argc, char **argv)
     parse_args(&cfg, argc, argv);
     if (access(cfg.cli, X_OK) != 0)
         fatal("%s: not executable (use --cli PATH)", cfg.cli);
+    start_spawner(); /* first, while this process is small */
     snprintf(parent, sizeof parent, "%s/attrledger-bench-XXXXXX", cfg.parent);
     if (mkdtemp(parent) == NULL)
         fatal("mkdtemp %s: %s", parent, strerror(errno));
@@ -1000,9 +1156,6 @@ main(int argc, char **argv)
     /* The headline figures: the largest size, with the ratios. */
     const scale_figures *top = &s[cfg.n_sizes - 1];
     print_scale(top, "");
-    figure("submit_batch_vs_floor", 100.0 * top->submit_batch / f.append_allcores, "%");
-    figure("verify_full_vs_floor", 100.0 * top->verify / f.verify_allcores_entry, "%");
-    figure("verify_full_vs_ed25519_floor", 100.0 * top->verify / f.verify_allcores, "%");
     for (int i = 0; i + 1 < cfg.n_sizes; i++)
         if (cfg.sizes[i] >= 100000) {
             figure("peak_rss_verify_growth", 100.0 * (top->rss / s[i].rss - 1.0), "%");
@@ -1016,6 +1169,9 @@ main(int argc, char **argv)
     ledger_key_free(b.admin);
     for (int i = 0; i < N_MEMBERS; i++)
         ledger_key_free(b.member[i]);
+    free(fl.msg);
+    rmtree(fl.dir);
+    close(spawn_req); /* the spawner exits */
     if (cfg.keep)
         progress("kept %s", parent);
     else {
