@@ -6,6 +6,12 @@
  *   2. for each record: dedup by record digest (an identical record returns
  *      its existing entry), reject a reused record_id, check policy and
  *      resolve keys (policy.c), verify every signature (crypto.c);
+ *      in a batch of LG_PARALLEL_MIN or more, the signatures are checked on
+ *      all cores ahead of this loop (sigcheck.c) with the keys the registry
+ *      holds when the batch starts; the loop uses such an early verdict only
+ *      when policy.c resolved the same public key, and checks inline
+ *      otherwise, so the verdicts, their order and the messages are those of
+ *      checking one record after the other;
  *   3. append the leaf (MDB_APPEND), its new stored hashes (merkle.c compact
  *      range: O(log n) work per entry, no rereading of old leaves), the
  *      records/digests rows and the registry changes;
@@ -37,11 +43,15 @@
 #include "note.h"
 #include "policy.h"
 #include "record.h"
+#include "sigcheck.h"
 #include "store.h"
 
 #define LG_STORE_FORMAT "1"
 /* How often a submission retries after growing a full map. */
 #define LG_GROW_RETRIES 8
+/* Batches at least this large check signatures on all cores: starting a
+ * thread costs about as much as checking one signature. */
+#define LG_PARALLEL_MIN 4
 
 int
 ledger_init(void)
@@ -299,9 +309,25 @@ typedef struct {
     const lg_envelope *env;
 } batch_item;
 
+/*
+ * Verdict on signature i of a record with public key pk: the early one from
+ * the record's sigcheck job when it was computed with the same key, else
+ * checked now. Either way the verdict of lg_record_verify().
+ */
 static int
-append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
-           lg_meta *m, const batch_item *it, ledger_receipt *rcpt, size_t pos)
+sig_verdict(lg_sigcheck *q, const lg_envelope *env, size_t i, const uint8_t pk[32])
+{
+    const lg_sigjob *j = q != NULL ? lg_sigcheck_wait(q, 1) : NULL;
+
+    if (j != NULL && (j->check_mask & (1u << i)) != 0 && memcmp(j->pk[i], pk, 32) == 0 &&
+        (j->verdict[i] == 0 || j->verdict[i] == LEDGER_EBADSIG))
+        return j->verdict[i];
+    return lg_record_verify(env->sigs[i].sig, env->record, env->record_len, pk);
+}
+
+static int
+append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range, lg_meta *m,
+           const batch_item *it, lg_sigcheck *q, ledger_receipt *rcpt, size_t pos)
 {
     const lg_envelope *env = it->env;
     const char *rid = lg_record_id(it->rec);
@@ -336,7 +362,7 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
     if ((rc = lg_policy_check(&keys, st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
         return rc;
     for (size_t i = 0; i < env->n_sigs; i++) {
-        rc = lg_record_verify(env->sigs[i].sig, env->record, env->record_len, keys.pk[i]);
+        rc = sig_verdict(q, env, i, keys.pk[i]);
         if (rc == LEDGER_EBADSIG)
             return lg_error_set(LEDGER_EBADSIG, "record %s: signature %zu does not verify", rid,
                                 i);
@@ -433,6 +459,52 @@ make_receipt(lg_txn *t, ledger_receipt *r, uint64_t size, const ledger_buf *note
                              note->len);
 }
 
+/*
+ * Queue every record's signatures with the public keys the registry holds
+ * when the batch starts, so they are checked on all cores while the loop in
+ * submit_txn appends. These are only early verdicts (see sig_verdict): a key
+ * registered earlier in the same batch has none and is checked inline.
+ */
+static int
+start_sigchecks(lg_sigcheck **out, lg_txn *t, const batch_item *items, size_t n)
+{
+    lg_sigcheck *q = NULL;
+    unsigned threads = lg_sigcheck_default_threads();
+    int rc;
+
+    *out = NULL;
+    if (n < LG_PARALLEL_MIN || threads < 2)
+        return 0;
+    if ((rc = lg_sigcheck_new(&q, n, threads)) < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const lg_envelope *env = items[i].env;
+        lg_sigjob *j = lg_sigcheck_slot(q);
+
+        j->tag = i;
+        j->record = env->record;
+        j->record_len = env->record_len;
+        j->n_sigs = env->n_sigs;
+        memcpy(j->sigs, env->sigs, env->n_sigs * sizeof env->sigs[0]);
+        for (size_t k = 0; k < env->n_sigs; k++) {
+            lg_key_row row;
+
+            rc = st_get_key(t, env->sigs[k].key_id, &row);
+            if (rc == LEDGER_ENOTFOUND)
+                continue;
+            if (rc < 0) {
+                lg_sigcheck_free(q);
+                return rc;
+            }
+            memcpy(j->pk[k], row.public_key, 32);
+            j->check_mask |= 1u << k;
+        }
+        lg_sigcheck_push(q);
+    }
+    *out = q;
+    return 0;
+}
+
 /* One attempt of a batch in one write transaction. */
 static int
 submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *rcpts)
@@ -441,6 +513,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     lg_policy_state st;
     lg_merkle_range range;
     lg_meta m;
+    lg_sigcheck *q = NULL;
     ledger_buf note = LEDGER_BUF_INIT;
     uint64_t old_size;
     int rc;
@@ -453,9 +526,21 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     if ((rc = lg_merkle_range_load(&range, m.size, lg_store_hash_reader, t)) < 0)
         goto fail;
     lg_store_policy_state(&st, t);
-    for (size_t i = 0; i < n; i++)
-        if ((rc = append_one(t, &st, &range, &m, &items[i], &rcpts[i], i)) < 0)
+    if ((rc = start_sigchecks(&q, t, items, n)) < 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        rc = append_one(t, &st, &range, &m, &items[i], q, &rcpts[i], i);
+        if (q != NULL) {
+            /* Record i's job is the oldest: drop it (unchecked if the record
+             * never needed it: resubmitted or rejected before its check). */
+            lg_sigcheck_wait(q, 0);
+            lg_sigcheck_pop(q);
+        }
+        if (rc < 0)
             goto fail;
+    }
+    lg_sigcheck_free(q);
+    q = NULL;
     if (m.size != old_size) {
         lg_merkle_range_root(&range, m.root);
         if ((rc = meta_put_state(t, &m)) < 0 || (rc = sign_checkpoint(log, t, &m, &note)) < 0)
@@ -469,6 +554,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     ledger_buf_dispose(&note);
     return lg_txn_commit(t);
 fail:
+    lg_sigcheck_free(q);
     ledger_buf_dispose(&note);
     lg_txn_abort(t);
     ledger_receipts_dispose(rcpts, n);

@@ -1,7 +1,8 @@
 /*
- * test_sigcheck.c - the signature-check queue (sigcheck.c): results in
- * order whatever the thread count, unchecked signatures, dropped jobs. No
- * timing here.
+ * test_sigcheck.c - the signature-check queue (sigcheck.c) and submit,
+ * which uses it: a batch checks signatures on all cores and must still
+ * accept and reject exactly as checking one record after the other would,
+ * with the same messages. No timing here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +154,280 @@ sigcheck_free_drops_queued_jobs(void **state)
     ledger_key_free(key);
 }
 
+/* ---- submit: batches large enough to check signatures on all cores ---- */
+
+static const char ORIGIN[] = "test.example/sigcheck";
+
+typedef struct {
+    char *dir;
+    ledger_key *log_key, *admin, *member, *late;
+    ledger_log *log;
+    ledger_vkey log_vkey;
+} fixture;
+
+static ledger_envelope *
+parse(const char *json)
+{
+    ledger_envelope *env = NULL;
+
+    TU_OK(ledger_envelope_parse(&env, json, strlen(json)));
+    return env;
+}
+
+static ledger_envelope *
+claim(const char *id, const char *author, const ledger_key *k)
+{
+    char json[1024];
+    ledger_envelope *env;
+
+    snprintf(json, sizeof json,
+             "{\"header\": {\"record_id\": \"%s\", \"author\": \"%s\","
+             " \"provenance\": \"PROVENANCE_FIRST_PARTY\", \"tlp\": \"TLP_CLEAR\"},"
+             " \"attribution_claim\": {\"claimant\": \"%s\", \"attributed_to\": \"act:x\","
+             " \"statement\": \"%s\", \"confidence\": {\"stix_value\": 0}}}",
+             id, author, author, id);
+    env = parse(json);
+    TU_OK(ledger_envelope_sign(env, k));
+    return env;
+}
+
+static ledger_envelope *
+registration(const char *id, const ledger_key *admin, const ledger_key *k)
+{
+    char json[1024], b64[64];
+    uint8_t pk[32];
+    ledger_envelope *env;
+
+    ledger_key_public(pk, k);
+    ledger_b64_encode(b64, pk, 32);
+    snprintf(json, sizeof json,
+             "{\"header\": {\"record_id\": \"reg:%s\", \"author\": \"p:admin\","
+             " \"provenance\": \"PROVENANCE_FIRST_PARTY\"},"
+             " \"participant\": {\"participant_id\": \"%s\","
+             " \"roles\": [\"PARTICIPANT_ROLE_MEMBER\"],"
+             " \"public_keys\": [{\"alg\": \"SIGNATURE_ALG_ED25519\", \"public_key\": \"%s\"}]}}",
+             id, id, b64);
+    env = parse(json);
+    TU_OK(ledger_envelope_sign(env, admin));
+    TU_OK(ledger_envelope_sign(env, k));
+    return env;
+}
+
+/* The same envelope with one bit of its first signature flipped. */
+static ledger_envelope *
+corrupted(const ledger_envelope *env)
+{
+    ledger_buf json = LEDGER_BUF_INIT;
+    ledger_envelope *bad;
+    char *p;
+
+    TU_OK(ledger_envelope_to_json(&json, env, 0));
+    p = strstr((char *)json.data, "\"signature\"");
+    assert_non_null(p);
+    p = strchr(p + 11, '"');
+    assert_non_null(p);
+    p += 20; /* a base64 digit in the middle of the signature */
+    *p = *p == 'A' ? 'B' : 'A';
+    bad = parse((const char *)json.data);
+    ledger_buf_dispose(&json);
+    return bad;
+}
+
+static int
+setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    ledger_init_options o = LEDGER_INIT_OPTIONS_INIT;
+    ledger_vkey admin_vk;
+    ledger_envelope *env;
+    ledger_receipt r;
+    uint8_t seed[32];
+
+    assert_non_null(f);
+    TU_OK(ledger_init());
+    f->dir = tu_tempdir();
+    memset(seed, 0x11, 32);
+    TU_OK(ledger_key_from_seed(&f->log_key, ORIGIN, seed));
+    memset(seed, 0x22, 32);
+    TU_OK(ledger_key_from_seed(&f->admin, "p:admin", seed));
+    memset(seed, 0x33, 32);
+    TU_OK(ledger_key_from_seed(&f->member, "p:member", seed));
+    memset(seed, 0x44, 32);
+    TU_OK(ledger_key_from_seed(&f->late, "p:late", seed));
+    ledger_key_vkey(&admin_vk, f->admin, LEDGER_SIGTYPE_ED25519);
+    ledger_key_vkey(&f->log_vkey, f->log_key, LEDGER_SIGTYPE_ED25519);
+    o.origin = ORIGIN;
+    o.log_key = f->log_key;
+    o.admins = &admin_vk;
+    o.n_admins = 1;
+    TU_OK(ledger_log_create(&f->log, f->dir, &o));
+    env = registration("p:member", f->admin, f->member);
+    TU_OK(ledger_log_submit(&r, f->log, &env, 1));
+    ledger_receipts_dispose(&r, 1);
+    ledger_envelope_free(env);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    fixture *f = *state;
+
+    ledger_log_free(f->log);
+    ledger_key_free(f->log_key);
+    ledger_key_free(f->admin);
+    ledger_key_free(f->member);
+    ledger_key_free(f->late);
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static uint64_t
+size_of(fixture *f)
+{
+    ledger_log_info info;
+
+    TU_OK(ledger_log_get_info(&info, f->log));
+    return info.size;
+}
+
+static void
+free_all(ledger_envelope **envs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ledger_envelope_free(envs[i]);
+}
+
+#define N 8
+
+/* Submit envs; expect `code` and, when it fails, the message `msg`. */
+static void
+expect_submit(fixture *f, ledger_envelope **envs, size_t n, int code, const char *msg)
+{
+    ledger_receipt r[N];
+    uint64_t before = size_of(f);
+
+    TU_CHECK(ledger_log_submit(r, f->log, envs, n), code);
+    if (code == 0) {
+        ledger_receipts_dispose(r, n);
+        return;
+    }
+    assert_string_equal(ledger_error_last()->message, msg);
+    assert_int_equal(size_of(f), before); /* nothing written */
+}
+
+/* The message a batch of one (checked inline, no threads) gives for env. */
+static void
+serial_message(fixture *f, ledger_envelope *env, int code, char *out, size_t cap)
+{
+    ledger_receipt r;
+
+    TU_CHECK(ledger_log_submit(&r, f->log, &env, 1), code);
+    snprintf(out, cap, "%s", ledger_error_last()->message);
+}
+
+static void
+sigcheck_submit_rejects_like_serial(void **state)
+{
+    fixture *f = *state;
+    ledger_envelope *envs[N], *good;
+    ledger_key *stranger = NULL;
+    char id[32], want[256];
+
+    TU_OK(ledger_key_generate(&stranger, "p:stranger"));
+    for (int i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "clm:a%d", i);
+        envs[i] = claim(id, "p:member", f->member);
+    }
+    /* A bad signature in the middle of the batch. */
+    good = envs[5];
+    envs[5] = corrupted(good);
+    ledger_envelope_free(good);
+    serial_message(f, envs[5], LEDGER_EBADSIG, want, sizeof want);
+    assert_string_equal(want, "record clm:a5: signature 0 does not verify");
+    expect_submit(f, envs, N, LEDGER_EBADSIG, want);
+    /* A policy failure before it wins... */
+    ledger_envelope_free(envs[2]);
+    envs[2] = claim("clm:a2", "p:member", stranger);
+    serial_message(f, envs[2], LEDGER_EPOLICY, want, sizeof want);
+    assert_non_null(strstr(want, "record clm:a2: signature 0 is by unknown key"));
+    expect_submit(f, envs, N, LEDGER_EPOLICY, want);
+    /* ... and a bad signature before a policy failure wins. */
+    ledger_envelope_free(envs[6]);
+    envs[6] = claim("clm:a6", "p:member", stranger);
+    ledger_envelope_free(envs[5]);
+    envs[5] = claim("clm:a5", "p:member", f->member);
+    ledger_envelope_free(envs[2]);
+    good = claim("clm:a2", "p:member", f->member);
+    envs[2] = corrupted(good);
+    ledger_envelope_free(good);
+    expect_submit(f, envs, N, LEDGER_EBADSIG, "record clm:a2: signature 0 does not verify");
+    free_all(envs, N);
+    ledger_key_free(stranger);
+    assert_int_equal(size_of(f), 2);
+}
+
+static void
+sigcheck_submit_resubmission_skips_signatures(void **state)
+{
+    fixture *f = *state;
+    ledger_envelope *envs[N], *first;
+    ledger_receipt r[N];
+    char id[32];
+
+    first = claim("clm:x", "p:member", f->member);
+    expect_submit(f, &first, 1, 0, NULL);
+    /* The identical record again, now with a signature that does not
+     * verify: it is the existing entry, as a batch of one would say. */
+    envs[0] = corrupted(first);
+    for (int i = 1; i < N; i++) {
+        snprintf(id, sizeof id, "clm:b%d", i);
+        envs[i] = claim(id, "p:member", f->member);
+    }
+    TU_OK(ledger_log_submit(r, f->log, envs, N));
+    assert_int_equal(r[0].existed, 1);
+    assert_int_equal(r[0].index, 2);
+    for (int i = 1; i < N; i++)
+        assert_int_equal(r[i].index, 2 + i);
+    ledger_receipts_dispose(r, N);
+    free_all(envs, N);
+    ledger_envelope_free(first);
+    assert_int_equal(size_of(f), 3 + N - 1);
+}
+
+static void
+sigcheck_submit_key_registered_in_the_batch(void **state)
+{
+    fixture *f = *state;
+    ledger_envelope *envs[N], *good;
+    ledger_verify_options o = LEDGER_VERIFY_OPTIONS_INIT;
+    ledger_verify_report rep;
+    char id[32];
+
+    /* p:late's key is unknown when the batch starts: its records are
+     * checked inline, after its registration (entry 1 of the batch). */
+    envs[0] = claim("clm:c0", "p:member", f->member);
+    envs[1] = registration("p:late", f->admin, f->late);
+    for (int i = 2; i < N; i++) {
+        snprintf(id, sizeof id, "clm:c%d", i);
+        envs[i] = claim(id, "p:late", f->late);
+    }
+    good = envs[4];
+    envs[4] = corrupted(good);
+    expect_submit(f, envs, N, LEDGER_EBADSIG, "record clm:c4: signature 0 does not verify");
+    ledger_envelope_free(envs[4]);
+    envs[4] = good;
+    expect_submit(f, envs, N, 0, NULL);
+    free_all(envs, N);
+    assert_int_equal(size_of(f), 2 + N);
+    o.log_key = &f->log_vkey;
+    TU_OK(ledger_log_verify(&rep, f->log, &o));
+    assert_int_equal(rep.signatures, 2 + 2 + N); /* registrations carry two */
+}
+
 static int
 init(void **state)
 {
@@ -167,6 +442,11 @@ main(void)
         cmocka_unit_test(sigcheck_results_come_back_in_order),
         cmocka_unit_test(sigcheck_unchecked_signatures),
         cmocka_unit_test(sigcheck_free_drops_queued_jobs),
+        cmocka_unit_test_setup_teardown(sigcheck_submit_rejects_like_serial, setup, teardown),
+        cmocka_unit_test_setup_teardown(sigcheck_submit_resubmission_skips_signatures, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(sigcheck_submit_key_registered_in_the_batch, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, init, NULL);
 }
