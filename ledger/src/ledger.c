@@ -18,7 +18,10 @@
  *   4. sign a checkpoint for the new size and store it with the new size
  *      and root, in the same transaction, so the stored last checkpoint and
  *      the tree can never disagree, even across a crash;
- *   5. commit, then hand back receipts (tlog-proof) against that checkpoint.
+ *   5. hand back receipts (tlog-proof) against that checkpoint, built in the
+ *      same transaction from the leaves just appended and the stored hashes
+ *      (read through a per-batch memo: neighbours' proofs share most
+ *      hashes), then commit.
  * If anything fails, the transaction is aborted: nothing is written.
  *
  * integrated_time is the ledger's clock in Unix ms, forced non-decreasing.
@@ -52,6 +55,9 @@
 /* Batches at least this large check signatures on all cores: starting a
  * thread costs about as much as checking one signature. */
 #define LG_PARALLEL_MIN 4
+/* Stored hashes remembered while a batch's receipts are built (power of 2):
+ * a batch of consecutive leaves touches about two new hashes per leaf. */
+#define LG_MEMO_SLOTS 4096
 
 int
 ledger_init(void)
@@ -394,6 +400,11 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range, lg_meta
     if ((rc = lg_policy_apply(st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
         goto done;
     rcpt->index = m->size;
+    /* The receipt hands back the leaf and its hash: no need to read and hash
+     * it again. */
+    memcpy(rcpt->leaf_hash, leaf_hash, sizeof leaf_hash);
+    rcpt->leaf = leaf;
+    leaf = (ledger_buf)LEDGER_BUF_INIT;
     m->size++;
     m->time = time_ms;
 done:
@@ -438,23 +449,58 @@ latest_checkpoint(lg_txn *t, ledger_buf *out)
     return rc;
 }
 
+/* Stored-hash reads for one batch's receipts, remembered direct-mapped. */
+typedef struct {
+    lg_txn *t;
+    uint64_t key[LG_MEMO_SLOTS]; /* stored index + 1; 0 = empty */
+    lg_hash hash[LG_MEMO_SLOTS];
+} hash_memo;
+
 static int
-make_receipt(lg_txn *t, ledger_receipt *r, uint64_t size, const ledger_buf *note)
+memo_reader(void *payload, uint64_t stored_index, lg_hash out)
+{
+    hash_memo *mm = payload;
+    size_t slot = (size_t)(stored_index & (LG_MEMO_SLOTS - 1));
+    int rc;
+
+    if (mm->key[slot] == stored_index + 1) {
+        memcpy(out, mm->hash[slot], LG_HASH);
+        return 0;
+    }
+    if ((rc = lg_store_hash_reader(mm->t, stored_index, out)) < 0)
+        return rc;
+    mm->key[slot] = stored_index + 1;
+    memcpy(mm->hash[slot], out, LG_HASH);
+    return 0;
+}
+
+/* The receipt of r against `note` (the checkpoint at `size`). A new entry's
+ * leaf and leaf hash are already in r; an existing one's are read here.
+ * `note_checked`: the note already passed lg_note_parse() in this batch. */
+static int
+make_receipt(lg_txn *t, hash_memo *mm, ledger_receipt *r, uint64_t size, const ledger_buf *note,
+             int note_checked)
 {
     lg_hash proof[LG_PROOF_MAX_HASHES];
     uint8_t key[8];
     size_t n;
     int rc;
 
-    lg_u64_be(key, r->index);
-    if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &r->leaf)) < 0)
-        return rc == LEDGER_ENOTFOUND
-                   ? lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
-                                  (unsigned long long)r->index)
-                   : rc;
-    lg_merkle_leaf_hash(r->leaf_hash, r->leaf.data, r->leaf.len);
-    if ((rc = lg_merkle_prove_inclusion(proof, &n, r->index, size, lg_store_hash_reader, t)) < 0)
+    if (r->leaf.data == NULL) {
+        lg_u64_be(key, r->index);
+        if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &r->leaf)) < 0)
+            return rc == LEDGER_ENOTFOUND ? lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
+                                                         (unsigned long long)r->index)
+                                          : rc;
+        lg_merkle_leaf_hash(r->leaf_hash, r->leaf.data, r->leaf.len);
+    }
+    if ((rc = mm != NULL ? lg_merkle_prove_inclusion(proof, &n, r->index, size, memo_reader, mm)
+                         : lg_merkle_prove_inclusion(proof, &n, r->index, size,
+                                                     lg_store_hash_reader, t)) < 0)
         return rc;
+    if (note_checked)
+        return lg_receipt_format_checked(&r->receipt, r->index, (const lg_hash *)proof, n,
+                                         note->data, note->len);
     return lg_receipt_format(&r->receipt, r->index, (const lg_hash *)proof, n, note->data,
                              note->len);
 }
@@ -514,6 +560,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     lg_merkle_range range;
     lg_meta m;
     lg_sigcheck *q = NULL;
+    hash_memo *mm = NULL;
     ledger_buf note = LEDGER_BUF_INIT;
     uint64_t old_size;
     int rc;
@@ -548,13 +595,24 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     } else if ((rc = latest_checkpoint(t, &note)) < 0) {
         goto fail;
     }
-    for (size_t i = 0; i < n; i++)
-        if ((rc = make_receipt(t, &rcpts[i], m.size, &note)) < 0)
+    if (n > 1) {
+        if ((mm = lg_calloc(1, sizeof *mm)) == NULL) {
+            rc = lg_error_nomem();
             goto fail;
+        }
+        mm->t = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((rc = make_receipt(t, mm, &rcpts[i], m.size, &note, i > 0)) < 0)
+            goto fail;
+    lg_free(mm);
     ledger_buf_dispose(&note);
-    return lg_txn_commit(t);
+    if ((rc = lg_txn_commit(t)) < 0)
+        ledger_receipts_dispose(rcpts, n); /* nothing was written */
+    return rc;
 fail:
     lg_sigcheck_free(q);
+    lg_free(mm);
     ledger_buf_dispose(&note);
     lg_txn_abort(t);
     ledger_receipts_dispose(rcpts, n);
