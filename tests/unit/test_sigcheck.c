@@ -1,8 +1,9 @@
 /*
- * test_sigcheck.c - the signature-check queue (sigcheck.c) and submit,
- * which uses it: a batch checks signatures on all cores and must still
- * accept and reject exactly as checking one record after the other would,
- * with the same messages. No timing here.
+ * test_sigcheck.c - the signature-check queue (sigcheck.c) and the two
+ * places that use it: a submitted batch checks signatures on all cores and
+ * must still accept and reject exactly as checking one record after the
+ * other would, with the same messages; verify must report the first entry
+ * whose signature fails, whatever the thread count. No timing here.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,10 @@
 
 #include "attrledger/attrledger.h"
 #include "crypto.h"
+#include "merkle.h"
+#include "note.h"
 #include "sigcheck.h"
+#include "store.h"
 #include "testutil.h"
 
 /* ---- the queue ---- */
@@ -428,6 +432,102 @@ sigcheck_submit_key_registered_in_the_batch(void **state)
     assert_int_equal(rep.signatures, 2 + 2 + N); /* registrations carry two */
 }
 
+/* ---- verify: the first bad signature, whatever the thread count ---- */
+
+/*
+ * Rewrite history as only the log key's holder could: flip one bit of entry
+ * `bad`'s signature, then recompute every stored hash, the meta root and
+ * every stored checkpoint (signed again), so that nothing but the signature
+ * check can tell.
+ */
+static void
+forge_bad_signature(fixture *f, uint64_t bad)
+{
+    lg_store *s = NULL;
+    lg_txn *t = NULL;
+    lg_merkle_range range;
+    uint64_t size = size_of(f);
+    uint8_t key[8];
+
+    TU_OK(lg_store_open(&s, f->dir, 0));
+    TU_OK(lg_txn_begin(&t, s, 1));
+    lg_merkle_range_init(&range);
+    for (uint64_t i = 0; i < size; i++) {
+        ledger_buf leaf = LEDGER_BUF_INIT, note = LEDGER_BUF_INIT, body = LEDGER_BUF_INIT;
+        lg_hash h, fresh[64];
+        uint64_t first = lg_merkle_stored_count(i);
+        int n;
+
+        lg_u64_be(key, i);
+        TU_OK(lg_store_get(t, LG_DB_ENTRIES, key, 8, &leaf));
+        if (i == bad) {
+            leaf.data[leaf.len - 3] ^= 0x40; /* inside the last signature */
+            TU_OK(lg_store_put(t, LG_DB_ENTRIES, key, 8, leaf.data, leaf.len, 0));
+        }
+        lg_merkle_leaf_hash(h, leaf.data, leaf.len);
+        ledger_buf_dispose(&leaf);
+        lg_merkle_range_append(&range, h, fresh, &n);
+        for (int k = 0; k < n; k++) {
+            lg_u64_be(key, first + (uint64_t)k);
+            TU_OK(lg_store_put(t, LG_DB_HASHES, key, 8, fresh[k], 32, 0));
+        }
+        lg_u64_be(key, i + 1);
+        if (lg_store_get(t, LG_DB_CHECKPOINTS, key, 8, &note) == 0) {
+            lg_checkpoint cp;
+
+            memset(&cp, 0, sizeof cp);
+            snprintf(cp.origin, sizeof cp.origin, "%s", ORIGIN);
+            cp.size = i + 1;
+            lg_merkle_range_root(&range, cp.root);
+            ledger_buf_dispose(&note);
+            TU_OK(lg_checkpoint_format(&body, &cp));
+            TU_OK(lg_note_sign(&note, body.data, body.len, f->log_key));
+            TU_OK(lg_store_put(t, LG_DB_CHECKPOINTS, key, 8, note.data, note.len, 0));
+            if (i + 1 == size)
+                TU_OK(lg_store_put(t, LG_DB_META, "root", 4, cp.root, 32, 0));
+            ledger_buf_dispose(&body);
+            ledger_buf_dispose(&note);
+        }
+    }
+    TU_OK(lg_txn_commit(t));
+    lg_store_close(s);
+}
+
+static void
+sigcheck_verify_reports_first_bad_signature(void **state)
+{
+    fixture *f = *state;
+    ledger_verify_options o = LEDGER_VERIFY_OPTIONS_INIT;
+    ledger_verify_report rep;
+    ledger_envelope *envs[100];
+    ledger_receipt r[100];
+    char id[32];
+
+    /* More entries than verify keeps pending, so that the bad one is
+     * settled while later entries are still being read. */
+    for (int b = 0; b < 12; b++) {
+        for (int i = 0; i < 100; i++) {
+            snprintf(id, sizeof id, "clm:v%04d", b * 100 + i);
+            envs[i] = claim(id, "p:member", f->member);
+        }
+        TU_OK(ledger_log_submit(r, f->log, envs, 100));
+        ledger_receipts_dispose(r, 100);
+        free_all(envs, 100);
+    }
+    o.log_key = &f->log_vkey;
+    TU_OK(ledger_log_verify(&rep, f->log, &o));
+    assert_int_equal(rep.entries, 1202);
+    forge_bad_signature(f, 10);
+    for (unsigned threads = 0; threads <= 3; threads++) {
+        o.threads = threads;
+        TU_CHECK(ledger_log_verify(&rep, f->log, &o), LEDGER_ECORRUPT);
+        assert_int_equal(rep.bad_index_valid, 1);
+        assert_int_equal(rep.bad_index, 10);
+        assert_string_equal(ledger_error_last()->message,
+                            "entry 10 (clm:v0008): signature 0 does not verify");
+    }
+}
+
 static int
 init(void **state)
 {
@@ -446,6 +546,8 @@ main(void)
         cmocka_unit_test_setup_teardown(sigcheck_submit_resubmission_skips_signatures, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(sigcheck_submit_key_registered_in_the_batch, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(sigcheck_verify_reports_first_bad_signature, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, init, NULL);
