@@ -17,13 +17,18 @@
  * the file grows only as pages are used. Another process that grew the map
  * is picked up through MDB_MAP_RESIZED.
  */
+#define _DEFAULT_SOURCE /* madvise: posix_madvise(POSIX_MADV_DONTNEED) is a no-op in glibc */
+
 #include "store.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <lmdb.h>
 
@@ -215,6 +220,41 @@ lg_store_grow(lg_store *s)
         return mdb_error(rc, "grow map");
     s->map_size = next;
     return 0;
+}
+
+void
+lg_store_release_pages(lg_store *s)
+{
+#if defined(__linux__) && defined(MADV_DONTNEED)
+    struct stat st;
+    char line[512];
+    FILE *f;
+    int fd;
+
+    if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
+        return;
+    if ((f = fopen("/proc/self/maps", "r")) == NULL)
+        return;
+    /* LMDB does not tell where it mapped the file: find the mapping by
+     * device and inode. Only a shared mapping is released: there
+     * MADV_DONTNEED drops page-table entries and nothing else (on a private
+     * one it would discard changes). */
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long long start, end, ino;
+        unsigned maj, min;
+        char perms[8];
+
+        if (sscanf(line, "%llx-%llx %7s %*x %x:%x %llu", &start, &end, perms, &maj, &min, &ino) !=
+                6 ||
+            strlen(perms) < 4 || perms[3] != 's' || ino != (unsigned long long)st.st_ino ||
+            maj != major(st.st_dev) || min != minor(st.st_dev))
+            continue;
+        (void)madvise((void *)(uintptr_t)start, (size_t)(end - start), MADV_DONTNEED);
+    }
+    fclose(f);
+#else
+    (void)s;
+#endif
 }
 
 uint64_t

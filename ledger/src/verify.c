@@ -21,9 +21,11 @@
  * checkpoint is at the tree size. With an outside checkpoint, the ledger
  * must contain a tree of that size with that root (a rollback or fork fails).
  *
- * Memory: the compact range (O(log n)), the registry, and PENDING signature
- * checks. The first failure stops the audit and is reported with its entry
- * index and record_id.
+ * Memory: the compact range (O(log n)), the registry, PENDING signature
+ * checks, and the pages of the store this process has mapped, which it
+ * gives back every RELEASE_EVERY entries (lg_store_release_pages), so peak
+ * RSS does not grow with the ledger. The first failure stops the audit and
+ * is reported with its entry index and record_id.
  */
 #include "attrledger/ledger.h"
 
@@ -45,6 +47,8 @@
 /* Signature checks queued ahead of the settled ones: enough to keep every
  * core busy between two settlements. */
 #define PENDING 512
+/* Entries between two lg_store_release_pages() calls. */
+#define RELEASE_EVERY 512
 
 typedef struct {
     ledger_log *log;
@@ -345,6 +349,8 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     }
     v->expect++;
     v->report->entries++;
+    if (v->expect % RELEASE_EVERY == 0)
+        lg_store_release_pages(v->log->store);
     /* The root costs log2(size) node hashes: only where it is compared. */
     if (v->next_cp == v->expect || (v->have_outside && v->outside.size == v->expect))
         lg_merkle_range_root(&v->range, root);
