@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -222,19 +223,39 @@ lg_store_grow(lg_store *s)
     return 0;
 }
 
-void
-lg_store_release_pages(lg_store *s)
+#if defined(__linux__) && defined(MADV_DONTNEED)
+/* This process's resident set in bytes (/proc/self/statm), 0 if unknown. */
+static uint64_t
+resident_bytes(void)
+{
+    unsigned long long size, resident;
+    long page = sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/self/statm", "r");
+    int n;
+
+    if (f == NULL)
+        return 0;
+    n = fscanf(f, "%llu %llu", &size, &resident);
+    fclose(f);
+    return n == 2 && page > 0 ? (uint64_t)resident * (uint64_t)page : 0;
+}
+#endif
+
+int
+lg_store_trim(lg_store *s, uint64_t max_resident)
 {
 #if defined(__linux__) && defined(MADV_DONTNEED)
     struct stat st;
     char line[512];
     FILE *f;
-    int fd;
+    int fd, released = 0;
 
+    if (resident_bytes() <= max_resident)
+        return 0;
     if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
-        return;
+        return 0;
     if ((f = fopen("/proc/self/maps", "r")) == NULL)
-        return;
+        return 0;
     /* LMDB does not tell where it mapped the file: find the mapping by
      * device and inode. Only a shared mapping is released: there
      * MADV_DONTNEED drops page-table entries and nothing else (on a private
@@ -249,11 +270,14 @@ lg_store_release_pages(lg_store *s)
             strlen(perms) < 4 || perms[3] != 's' || ino != (unsigned long long)st.st_ino ||
             maj != major(st.st_dev) || min != minor(st.st_dev))
             continue;
-        (void)madvise((void *)(uintptr_t)start, (size_t)(end - start), MADV_DONTNEED);
+        released |= madvise((void *)(uintptr_t)start, (size_t)(end - start), MADV_DONTNEED) == 0;
     }
     fclose(f);
+    return released;
 #else
     (void)s;
+    (void)max_resident;
+    return 0;
 #endif
 }
 

@@ -103,13 +103,14 @@ void lg_u64_be(uint8_t out[8], uint64_t v);
 uint64_t lg_be_u64(const uint8_t in[8]);
 
 /*
- * Give back this process's mappings of the store's pages (the OS page cache
- * keeps them), so that a long read such as verify does not hold the whole
- * file resident. Pointers into the map stay valid: the map is shared and
- * file-backed, so the next access maps the same bytes again. No-op where
- * the OS cannot do it.
+ * Keep a long read (verify) from holding the whole file resident: when this
+ * process's resident set exceeds max_resident bytes, give back its mappings
+ * of the store's pages (the OS page cache keeps them). Pointers into the
+ * map stay valid: the map is shared and file-backed, so the next access
+ * maps the same bytes again. Returns 1 if pages were given back. A no-op
+ * (0) where the OS cannot tell or cannot do it.
  */
-void lg_store_release_pages(lg_store *s);
+int lg_store_trim(lg_store *s, uint64_t max_resident);
 
 /* lg_hash_reader over the hashes database; payload is an lg_txn. */
 int lg_store_hash_reader(void *txn, uint64_t stored_index, lg_hash out);

@@ -22,10 +22,11 @@
  * must contain a tree of that size with that root (a rollback or fork fails).
  *
  * Memory: the compact range (O(log n)), the registry, PENDING signature
- * checks, and the pages of the store this process has mapped, which it
- * gives back every RELEASE_EVERY entries (lg_store_release_pages), so peak
- * RSS does not grow with the ledger. The first failure stops the audit and
- * is reported with its entry index and record_id.
+ * checks, and the pages of the store this process has mapped: the audit
+ * reads the whole file, so every TRIM_EVERY entries it gives them back once
+ * the resident set exceeds TRIM_RESIDENT (lg_store_trim), and peak RSS does
+ * not grow with the ledger. The first failure stops the audit and is
+ * reported with its entry index and record_id.
  */
 #include "attrledger/ledger.h"
 
@@ -47,8 +48,11 @@
 /* Signature checks queued ahead of the settled ones: enough to keep every
  * core busy between two settlements. */
 #define PENDING 512
-/* Entries between two lg_store_release_pages() calls. */
-#define RELEASE_EVERY 512
+/* Entries between two lg_store_trim() calls (at most ~110 KB of mapped
+ * pages each at a million entries: a random index lookup faults in 64 KiB),
+ * and the resident set above which mapped pages are given back. */
+#define TRIM_EVERY 64
+#define TRIM_RESIDENT (64u << 20)
 
 typedef struct {
     ledger_log *log;
@@ -349,8 +353,8 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     }
     v->expect++;
     v->report->entries++;
-    if (v->expect % RELEASE_EVERY == 0)
-        lg_store_release_pages(v->log->store);
+    if (v->expect % TRIM_EVERY == 0)
+        lg_store_trim(v->log->store, TRIM_RESIDENT);
     /* The root costs log2(size) node hashes: only where it is compared. */
     if (v->next_cp == v->expect || (v->have_outside && v->outside.size == v->expect))
         lg_merkle_range_root(&v->range, root);
