@@ -25,6 +25,12 @@
  *   prove_*_lib/_cli   us per proof at random indexes: the library call, and
  *                      the whole `attrledger prove` process
  *   storage            bytes on disk per entry beyond the leaf bytes
+ *   *_cpu              CPU time (all threads) per record or entry, and
+ *   *_work_vs_floor    the floor's work for one entry on one core (verify +
+ *                      leaf + node hash) as a percent of it: how much more
+ *                      than the floor the code does, whatever the load.
+ * floor_allcores_speedup (verify_allcores / verify_1core) says how much the
+ * machine's cores actually add.
  * Every figure is the median of --runs runs (verify: --verify-runs). The
  * ratios (submit_batch_vs_floor, verify_full_vs_floor: percent of
  * floor_append_allcores and floor_verify_allcores) are medians of per-run
@@ -155,7 +161,9 @@ median(const double *v, int n)
 static void
 figure(const char *name, double value, const char *unit)
 {
-    int decimals = (strcmp(unit, "us") == 0 || strcmp(unit, "%") == 0) ? 1 : 0;
+    int decimals = (strcmp(unit, "us") == 0 || strcmp(unit, "%") == 0) ? 1
+                   : strcmp(unit, "x") == 0                            ? 2
+                                                                       : 0;
 
     printf("%s %.*f %s\n", name, decimals, value, unit);
     fflush(stdout);
@@ -222,6 +230,7 @@ dir_disk_bytes(const char *dir)
 typedef struct {
     int status;
     double secs;
+    double cpu_secs; /* user + system */
     long maxrss_kib;
 } spawn_result;
 
@@ -301,6 +310,8 @@ spawner(int req, int resp)
             r.status = -1;
         r.secs = now_s() - t0;
         r.maxrss_kib = ru.ru_maxrss;
+        r.cpu_secs = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+                     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
         if (write_full(resp, &r, sizeof r) < 0)
             _exit(1);
     }
@@ -330,9 +341,9 @@ start_spawner(void)
 }
 
 /* Run the CLI with stdout and stderr discarded; returns seconds, and the
- * child's peak RSS in KiB. Exits on a non-zero status. */
+ * child's peak RSS in KiB and CPU seconds. Exits on a non-zero status. */
 static double
-run_cli(const config *cfg, char *const argv[], long *maxrss_kib)
+run_cli(const config *cfg, char *const argv[], long *maxrss_kib, double *cpu_secs)
 {
     spawn_result r;
     int argc = 0;
@@ -353,6 +364,8 @@ run_cli(const config *cfg, char *const argv[], long *maxrss_kib)
         fatal("%s %s %s %s ... failed (status %d)", argv[0], argv[1], argv[2], argv[3], r.status);
     if (maxrss_kib != NULL)
         *maxrss_kib = r.maxrss_kib;
+    if (cpu_secs != NULL)
+        *cpu_secs = r.cpu_secs;
     return r.secs;
 }
 
@@ -534,6 +547,7 @@ measure_floor(const config *cfg, floors *f, size_t msg_len)
     figure("floor_threads", cfg->threads, "threads");
     figure("floor_ed25519_verify_1core", f->verify_1core, "verify/s");
     figure("floor_ed25519_verify_allcores", f->verify_allcores, "verify/s");
+    figure("floor_allcores_speedup", f->verify_allcores / f->verify_1core, "x");
     figure("floor_sha256_node", f->sha_node, "hash/s");
     figure("floor_sha256_leaf", f->sha_leaf, "hash/s");
     figure("floor_lmdb_append", f->lmdb_put, "put/s");
@@ -872,25 +886,39 @@ typedef struct {
     double submit_batch, submit_single, verify, rss, storage, leaf_mean;
     double incl_lib, incl_cli, cons_lib, cons_cli;
     double submit_ratio, verify_ratio, verify_ed_ratio; /* % of the floor, per run */
+    double submit_cpu, verify_cpu; /* us of CPU (all threads) per record / entry */
 } scale_figures;
+
+/* CPU seconds (user + system, all threads) this process has used. */
+static double
+cpu_now(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
 
 static void
 measure_submit(const config *cfg, bench *b, int k_batches, int singles, scale_figures *out)
 {
-    double batch_rate[MAX_RUNS], single_rate[MAX_RUNS], ratio[MAX_RUNS];
+    double batch_rate[MAX_RUNS], single_rate[MAX_RUNS], ratio[MAX_RUNS], cpu[MAX_RUNS];
     uint64_t n_batch = (uint64_t)cfg->runs * (uint64_t)k_batches * BATCH;
     uint64_t n_single = (uint64_t)cfg->runs * (uint64_t)singles;
     ledger_envelope **envs = presign(cfg, b, n_batch + n_single), **e = envs;
 
     for (int r = 0; r < cfg->runs; r++) {
         floors f;
-        double t0;
+        double t0, c0;
 
         floor_now(cfg, &f);
         t0 = now_s();
+        c0 = cpu_now();
         for (int k = 0; k < k_batches; k++, e += BATCH)
             submit_or_die(b, e, BATCH);
         batch_rate[r] = (double)k_batches * BATCH / (now_s() - t0);
+        cpu[r] = (cpu_now() - c0) * 1e6 / ((double)k_batches * BATCH);
         ratio[r] = 100.0 * batch_rate[r] / f.append_allcores;
     }
     for (int r = 0; r < cfg->runs; r++) {
@@ -905,21 +933,23 @@ measure_submit(const config *cfg, bench *b, int k_batches, int singles, scale_fi
     out->submit_batch = median(batch_rate, cfg->runs);
     out->submit_single = median(single_rate, cfg->runs);
     out->submit_ratio = median(ratio, cfg->runs);
+    out->submit_cpu = median(cpu, cfg->runs);
 }
 
 static void
 measure_verify(const config *cfg, bench *b, scale_figures *out)
 {
-    double rate[MAX_RUNS], rss[MAX_RUNS], ratio[MAX_RUNS], ratio_ed[MAX_RUNS];
+    double rate[MAX_RUNS], rss[MAX_RUNS], ratio[MAX_RUNS], ratio_ed[MAX_RUNS], cpu[MAX_RUNS];
     char *argv[] = {(char *)cfg->cli, "-C", b->dir, "verify", NULL};
 
     for (int r = 0; r < cfg->verify_runs; r++) {
         long maxrss = 0;
         floors f;
-        double t;
+        double t, c = 0;
 
         floor_now(cfg, &f);
-        t = run_cli(cfg, argv, &maxrss);
+        t = run_cli(cfg, argv, &maxrss, &c);
+        cpu[r] = c * 1e6 / (double)out->size;
         rate[r] = (double)out->size / t;
         rss[r] = (double)maxrss;
         ratio[r] = 100.0 * rate[r] / f.verify_allcores_entry;
@@ -931,6 +961,7 @@ measure_verify(const config *cfg, bench *b, scale_figures *out)
     out->rss = median(rss, cfg->verify_runs);
     out->verify_ratio = median(ratio, cfg->verify_runs);
     out->verify_ed_ratio = median(ratio_ed, cfg->verify_runs);
+    out->verify_cpu = median(cpu, cfg->verify_runs);
 }
 
 static void
@@ -964,9 +995,9 @@ measure_proofs(const config *cfg, bench *b, scale_figures *out)
             char *ac[] = {(char *)cfg->cli, "-C", b->dir, "prove", "consistency", num, NULL};
 
             snprintf(num, sizeof num, "%" PRIu64, rng_next() % size);
-            ti += run_cli(cfg, ai, NULL);
+            ti += run_cli(cfg, ai, NULL, NULL);
             snprintf(num, sizeof num, "%" PRIu64, 1 + rng_next() % (size - 1));
-            tc += run_cli(cfg, ac, NULL);
+            tc += run_cli(cfg, ac, NULL, NULL);
         }
         ic[r] = ti * 1e6 / cli_n;
         cc[r] = tc * 1e6 / cli_n;
@@ -989,8 +1020,13 @@ measure_storage(bench *b, scale_figures *out)
 }
 
 static void
-print_scale(const scale_figures *s, const char *prefix)
+print_scale(const scale_figures *s, const floors *f, const char *prefix)
 {
+    /* The CPU work of one entry on one core, from the floor (verify, leaf
+     * and node hash; the put is left out, its floor is mostly fsync wait):
+     * compared with CPU time, which other jobs on the machine change much
+     * less than wall time. */
+    double work = 1e6 / f->verify_1core + 1e6 / f->sha_leaf + 1e6 / f->sha_node;
     char name[128];
 #define FIG(n, v, u)                                                                               \
     do {                                                                                           \
@@ -1001,10 +1037,14 @@ print_scale(const scale_figures *s, const char *prefix)
     FIG("leaf_bytes", s->leaf_mean, "bytes");
     FIG("submit_batch_1000", s->submit_batch, "records/s");
     FIG("submit_batch_vs_floor", s->submit_ratio, "%");
+    FIG("submit_batch_cpu", s->submit_cpu, "us");
+    FIG("submit_batch_work_vs_floor", 100.0 * work / s->submit_cpu, "%");
     FIG("submit_batch_1", s->submit_single, "records/s");
     FIG("verify_full", s->verify, "entries/s");
     FIG("verify_full_vs_floor", s->verify_ratio, "%");
     FIG("verify_full_vs_ed25519_floor", s->verify_ed_ratio, "%");
+    FIG("verify_full_cpu", s->verify_cpu, "us");
+    FIG("verify_full_work_vs_floor", 100.0 * work / s->verify_cpu, "%");
     FIG("prove_inclusion_lib", s->incl_lib, "us");
     FIG("prove_inclusion_cli", s->incl_cli, "us");
     FIG("prove_consistency_lib", s->cons_lib, "us");
@@ -1150,12 +1190,12 @@ main(int argc, char **argv)
         measure_proofs(&cfg, &b, &s[i]);
         measure_storage(&b, &s[i]);
         snprintf(prefix, sizeof prefix, "scale_%" PRIu64 "_", n);
-        print_scale(&s[i], prefix);
+        print_scale(&s[i], &f, prefix);
     }
 
     /* The headline figures: the largest size, with the ratios. */
     const scale_figures *top = &s[cfg.n_sizes - 1];
-    print_scale(top, "");
+    print_scale(top, &f, "");
     for (int i = 0; i + 1 < cfg.n_sizes; i++)
         if (cfg.sizes[i] >= 100000) {
             figure("peak_rss_verify_growth", 100.0 * (top->rss / s[i].rss - 1.0), "%");
