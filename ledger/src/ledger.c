@@ -508,21 +508,21 @@ make_receipt(lg_txn *t, hash_memo *mm, ledger_receipt *r, uint64_t size, const l
 /*
  * Queue every record's signatures with the public keys the registry holds
  * when the batch starts, so they are checked on all cores while the loop in
- * submit_txn appends. These are only early verdicts (see sig_verdict): a key
- * registered earlier in the same batch has none and is checked inline.
+ * submit_txn appends. These are only early verdicts (see sig_verdict): a
+ * key registered earlier in the same batch has none and is checked inline.
+ * Nothing here can decide the outcome: a key that cannot be read (missing,
+ * damaged row, no memory) gets no early verdict, and the serial loop meets
+ * the same problem where the one-by-one order puts it. Returns NULL when
+ * the batch is checked inline (small, one core, no memory).
  */
-static int
-start_sigchecks(lg_sigcheck **out, lg_txn *t, const batch_item *items, size_t n)
+static lg_sigcheck *
+start_sigchecks(lg_txn *t, const batch_item *items, size_t n)
 {
     lg_sigcheck *q = NULL;
     unsigned threads = lg_sigcheck_default_threads();
-    int rc;
 
-    *out = NULL;
-    if (n < LG_PARALLEL_MIN || threads < 2)
-        return 0;
-    if ((rc = lg_sigcheck_new(&q, n, threads)) < 0)
-        return rc;
+    if (n < LG_PARALLEL_MIN || threads < 2 || lg_sigcheck_new(&q, n, threads) < 0)
+        return NULL;
     for (size_t i = 0; i < n; i++) {
         const lg_envelope *env = items[i].env;
         lg_sigjob *j = lg_sigcheck_slot(q);
@@ -535,20 +535,14 @@ start_sigchecks(lg_sigcheck **out, lg_txn *t, const batch_item *items, size_t n)
         for (size_t k = 0; k < env->n_sigs; k++) {
             lg_key_row row;
 
-            rc = st_get_key(t, env->sigs[k].key_id, &row);
-            if (rc == LEDGER_ENOTFOUND)
+            if (st_get_key(t, env->sigs[k].key_id, &row) != 0)
                 continue;
-            if (rc < 0) {
-                lg_sigcheck_free(q);
-                return rc;
-            }
             memcpy(j->pk[k], row.public_key, 32);
             j->check_mask |= 1u << k;
         }
         lg_sigcheck_push(q);
     }
-    *out = q;
-    return 0;
+    return q;
 }
 
 /* One attempt of a batch in one write transaction. */
@@ -573,8 +567,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     if ((rc = lg_merkle_range_load(&range, m.size, lg_store_hash_reader, t)) < 0)
         goto fail;
     lg_store_policy_state(&st, t);
-    if ((rc = start_sigchecks(&q, t, items, n)) < 0)
-        goto fail;
+    q = start_sigchecks(t, items, n);
     for (size_t i = 0; i < n; i++) {
         rc = append_one(t, &st, &range, &m, &items[i], q, &rcpts[i], i);
         if (q != NULL) {
@@ -595,13 +588,9 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     } else if ((rc = latest_checkpoint(t, &note)) < 0) {
         goto fail;
     }
-    if (n > 1) {
-        if ((mm = lg_calloc(1, sizeof *mm)) == NULL) {
-            rc = lg_error_nomem();
-            goto fail;
-        }
+    /* Without memory for the memo, read the store directly. */
+    if (n > 1 && (mm = lg_calloc(1, sizeof *mm)) != NULL)
         mm->t = t;
-    }
     for (size_t i = 0; i < n; i++)
         if ((rc = make_receipt(t, mm, &rcpts[i], m.size, &note, i > 0)) < 0)
             goto fail;

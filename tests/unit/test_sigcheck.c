@@ -432,6 +432,38 @@ sigcheck_submit_key_registered_in_the_batch(void **state)
     assert_int_equal(rep.signatures, 2 + 2 + N); /* registrations carry two */
 }
 
+static void
+sigcheck_submit_early_checks_never_decide(void **state)
+{
+    fixture *f = *state;
+    ledger_envelope *envs[N];
+    ledger_key *stranger = NULL;
+    lg_store *s = NULL;
+    lg_txn *t = NULL;
+    uint8_t id[32];
+    char id_text[32], want[256];
+
+    /* Damage the member's key row. The serial loop only reads it for
+     * records signed by the member; a batch whose first record is rejected
+     * before that must report that record, as a batch of one does. */
+    ledger_key_id(id, f->member);
+    TU_OK(lg_store_open(&s, f->dir, 0));
+    TU_OK(lg_txn_begin(&t, s, 1));
+    TU_OK(lg_store_put(t, LG_DB_KEYS, id, 32, "\xff\xff\xff", 3, 0));
+    TU_OK(lg_txn_commit(t));
+    lg_store_close(s);
+    TU_OK(ledger_key_generate(&stranger, "p:stranger"));
+    envs[0] = claim("clm:d0", "p:member", stranger);
+    for (int i = 1; i < N; i++) {
+        snprintf(id_text, sizeof id_text, "clm:d%d", i);
+        envs[i] = claim(id_text, "p:member", f->member);
+    }
+    serial_message(f, envs[0], LEDGER_EPOLICY, want, sizeof want);
+    expect_submit(f, envs, N, LEDGER_EPOLICY, want);
+    free_all(envs, N);
+    ledger_key_free(stranger);
+}
+
 /* ---- verify: the first bad signature, whatever the thread count ---- */
 
 /*
@@ -547,6 +579,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(sigcheck_submit_key_registered_in_the_batch, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(sigcheck_submit_early_checks_never_decide, setup, teardown),
         cmocka_unit_test_setup_teardown(sigcheck_verify_reports_first_bad_signature, setup,
                                         teardown),
     };
