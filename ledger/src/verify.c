@@ -48,10 +48,10 @@
 /* Signature checks queued ahead of the settled ones: enough to keep every
  * core busy between two settlements. */
 #define PENDING 512
-/* Entries between two lg_store_trim() calls (at most ~110 KB of mapped
- * pages each at a million entries: a random index lookup faults in 64 KiB),
+/* Entries between two lg_store_trim() calls (each maps up to ~110 KB
+ * at a million entries: a random index lookup faults in 64 KiB),
  * and the resident set above which mapped pages are given back. */
-#define TRIM_EVERY 64
+#define TRIM_EVERY 16
 #define TRIM_RESIDENT (64u << 20)
 
 typedef struct {
