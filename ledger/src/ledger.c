@@ -6,13 +6,22 @@
  *   2. for each record: dedup by record digest (an identical record returns
  *      its existing entry), reject a reused record_id, check policy and
  *      resolve keys (policy.c), verify every signature (crypto.c);
+ *      in a batch of LG_PARALLEL_MIN or more, the signatures are checked on
+ *      all cores ahead of this loop (sigcheck.c) with the keys the registry
+ *      holds when the batch starts; the loop uses such an early verdict only
+ *      when policy.c resolved the same public key, and checks inline
+ *      otherwise, so the verdicts, their order and the messages are those of
+ *      checking one record after the other;
  *   3. append the leaf (MDB_APPEND), its new stored hashes (merkle.c compact
  *      range: O(log n) work per entry, no rereading of old leaves), the
  *      records/digests rows and the registry changes;
  *   4. sign a checkpoint for the new size and store it with the new size
  *      and root, in the same transaction, so the stored last checkpoint and
  *      the tree can never disagree, even across a crash;
- *   5. commit, then hand back receipts (tlog-proof) against that checkpoint.
+ *   5. hand back receipts (tlog-proof) against that checkpoint, built in the
+ *      same transaction from the leaves just appended and the stored hashes
+ *      (read through a per-batch memo: neighbours' proofs share most
+ *      hashes), then commit.
  * If anything fails, the transaction is aborted: nothing is written.
  *
  * integrated_time is the ledger's clock in Unix ms, forced non-decreasing.
@@ -37,11 +46,18 @@
 #include "note.h"
 #include "policy.h"
 #include "record.h"
+#include "sigcheck.h"
 #include "store.h"
 
 #define LG_STORE_FORMAT "1"
 /* How often a submission retries after growing a full map. */
 #define LG_GROW_RETRIES 8
+/* Batches at least this large check signatures on all cores: starting a
+ * thread costs about as much as checking one signature. */
+#define LG_PARALLEL_MIN 4
+/* Stored hashes remembered while a batch's receipts are built (power of 2):
+ * a batch of consecutive leaves touches about two new hashes per leaf. */
+#define LG_MEMO_SLOTS 4096
 
 int
 ledger_init(void)
@@ -432,9 +448,25 @@ typedef struct {
     int unchecked;         /* test forgery: skip policy and signature checks */
 } batch_item;
 
+/*
+ * Verdict on signature i of a record with public key pk: the early one from
+ * the record's sigcheck job when it was computed with the same key, else
+ * checked now. Either way the verdict of lg_record_verify().
+ */
 static int
-append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
-           lg_meta *m, const batch_item *it, ledger_receipt *rcpt, size_t pos)
+sig_verdict(lg_sigcheck *q, const lg_envelope *env, size_t i, const uint8_t pk[32])
+{
+    const lg_sigjob *j = q != NULL ? lg_sigcheck_wait(q, 1) : NULL;
+
+    if (j != NULL && (j->check_mask & (1u << i)) != 0 && memcmp(j->pk[i], pk, 32) == 0 &&
+        (j->verdict[i] == 0 || j->verdict[i] == LEDGER_EBADSIG))
+        return j->verdict[i];
+    return lg_record_verify(env->sigs[i].sig, env->record, env->record_len, pk);
+}
+
+static int
+append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range, lg_meta *m,
+           const batch_item *it, lg_sigcheck *q, ledger_receipt *rcpt, size_t pos)
 {
     const lg_envelope *env = it->env;
     const char *rid = lg_record_id(it->rec);
@@ -471,7 +503,7 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
         (rc = lg_policy_check(&keys, st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
         return rc;
     for (size_t i = 0; !it->unchecked && i < env->n_sigs; i++) {
-        rc = lg_record_verify(env->sigs[i].sig, env->record, env->record_len, keys.pk[i]);
+        rc = sig_verdict(q, env, i, keys.pk[i]);
         if (rc == LEDGER_EBADSIG)
             return lg_error_set(LEDGER_EBADSIG, "record %s: signature %zu does not verify", rid,
                                 i);
@@ -499,6 +531,11 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range,
     if ((rc = lg_policy_apply(st, it->rec, digest, m->size)) < 0)
         goto done;
     rcpt->index = m->size;
+    /* The receipt hands back the leaf and its hash: no need to read and hash
+     * it again. */
+    memcpy(rcpt->leaf_hash, leaf_hash, sizeof leaf_hash);
+    rcpt->leaf = leaf;
+    leaf = (ledger_buf)LEDGER_BUF_INIT;
     m->size++;
     m->time = time_ms;
 done:
@@ -543,25 +580,100 @@ latest_checkpoint(lg_txn *t, ledger_buf *out)
     return rc;
 }
 
+/* Stored-hash reads for one batch's receipts, remembered direct-mapped. */
+typedef struct {
+    lg_txn *t;
+    uint64_t key[LG_MEMO_SLOTS]; /* stored index + 1; 0 = empty */
+    lg_hash hash[LG_MEMO_SLOTS];
+} hash_memo;
+
 static int
-make_receipt(lg_txn *t, ledger_receipt *r, uint64_t size, const ledger_buf *note)
+memo_reader(void *payload, uint64_t stored_index, lg_hash out)
+{
+    hash_memo *mm = payload;
+    size_t slot = (size_t)(stored_index & (LG_MEMO_SLOTS - 1));
+    int rc;
+
+    if (mm->key[slot] == stored_index + 1) {
+        memcpy(out, mm->hash[slot], LG_HASH);
+        return 0;
+    }
+    if ((rc = lg_store_hash_reader(mm->t, stored_index, out)) < 0)
+        return rc;
+    mm->key[slot] = stored_index + 1;
+    memcpy(mm->hash[slot], out, LG_HASH);
+    return 0;
+}
+
+/* The receipt of r against `note` (the checkpoint at `size`). A new entry's
+ * leaf and leaf hash are already in r; an existing one's are read here.
+ * `note_checked`: the note already passed lg_note_parse() in this batch. */
+static int
+make_receipt(lg_txn *t, hash_memo *mm, ledger_receipt *r, uint64_t size, const ledger_buf *note,
+             int note_checked)
 {
     lg_hash proof[LG_PROOF_MAX_HASHES];
     uint8_t key[8];
     size_t n;
     int rc;
 
-    lg_u64_be(key, r->index);
-    if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &r->leaf)) < 0)
-        return rc == LEDGER_ENOTFOUND
-                   ? lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
-                                  (unsigned long long)r->index)
-                   : rc;
-    lg_merkle_leaf_hash(r->leaf_hash, r->leaf.data, r->leaf.len);
-    if ((rc = lg_merkle_prove_inclusion(proof, &n, r->index, size, lg_store_hash_reader, t)) < 0)
+    if (r->leaf.data == NULL) {
+        lg_u64_be(key, r->index);
+        if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &r->leaf)) < 0)
+            return rc == LEDGER_ENOTFOUND ? lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
+                                                         (unsigned long long)r->index)
+                                          : rc;
+        lg_merkle_leaf_hash(r->leaf_hash, r->leaf.data, r->leaf.len);
+    }
+    if ((rc = mm != NULL ? lg_merkle_prove_inclusion(proof, &n, r->index, size, memo_reader, mm)
+                         : lg_merkle_prove_inclusion(proof, &n, r->index, size,
+                                                     lg_store_hash_reader, t)) < 0)
         return rc;
+    if (note_checked)
+        return lg_receipt_format_checked(&r->receipt, r->index, (const lg_hash *)proof, n,
+                                         note->data, note->len);
     return lg_receipt_format(&r->receipt, r->index, (const lg_hash *)proof, n, note->data,
                              note->len);
+}
+
+/*
+ * Queue every record's signatures with the public keys the registry holds
+ * when the batch starts, so they are checked on all cores while the loop in
+ * submit_txn appends. These are only early verdicts (see sig_verdict): a
+ * key registered earlier in the same batch has none and is checked inline.
+ * Nothing here can decide the outcome: a key that cannot be read (missing,
+ * damaged row, no memory) gets no early verdict, and the serial loop meets
+ * the same problem where the one-by-one order puts it. Returns NULL when
+ * the batch is checked inline (small, one core, no memory).
+ */
+static lg_sigcheck *
+start_sigchecks(lg_txn *t, const batch_item *items, size_t n)
+{
+    lg_sigcheck *q = NULL;
+    unsigned threads = lg_sigcheck_default_threads();
+
+    if (n < LG_PARALLEL_MIN || threads < 2 || lg_sigcheck_new(&q, n, threads) < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const lg_envelope *env = items[i].env;
+        lg_sigjob *j = lg_sigcheck_slot(q);
+
+        j->tag = i;
+        j->record = env->record;
+        j->record_len = env->record_len;
+        j->n_sigs = env->n_sigs;
+        memcpy(j->sigs, env->sigs, env->n_sigs * sizeof env->sigs[0]);
+        for (size_t k = 0; k < env->n_sigs; k++) {
+            lg_key_row row;
+
+            if (st_get_key(t, env->sigs[k].key_id, &row) != 0)
+                continue;
+            memcpy(j->pk[k], row.public_key, 32);
+            j->check_mask |= 1u << k;
+        }
+        lg_sigcheck_push(q);
+    }
+    return q;
 }
 
 /* One attempt of a batch in one write transaction. */
@@ -572,6 +684,8 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     lg_policy_state st;
     lg_merkle_range range;
     lg_meta m;
+    lg_sigcheck *q = NULL;
+    hash_memo *mm = NULL;
     ledger_buf note = LEDGER_BUF_INIT;
     uint64_t old_size;
     int rc;
@@ -584,9 +698,20 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     if ((rc = lg_merkle_range_load(&range, m.size, lg_store_hash_reader, t)) < 0)
         goto fail;
     lg_store_policy_state(&st, t);
-    for (size_t i = 0; i < n; i++)
-        if ((rc = append_one(t, &st, &range, &m, &items[i], &rcpts[i], i)) < 0)
+    q = start_sigchecks(t, items, n);
+    for (size_t i = 0; i < n; i++) {
+        rc = append_one(t, &st, &range, &m, &items[i], q, &rcpts[i], i);
+        if (q != NULL) {
+            /* Record i's job is the oldest: drop it (unchecked if the record
+             * never needed it: resubmitted or rejected before its check). */
+            lg_sigcheck_wait(q, 0);
+            lg_sigcheck_pop(q);
+        }
+        if (rc < 0)
             goto fail;
+    }
+    lg_sigcheck_free(q);
+    q = NULL;
     if (m.size != old_size) {
         lg_merkle_range_root(&range, m.root);
         if ((rc = meta_put_state(t, &m)) < 0 || (rc = sign_checkpoint(log, t, &m, &note)) < 0)
@@ -594,12 +719,20 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     } else if ((rc = latest_checkpoint(t, &note)) < 0) {
         goto fail;
     }
+    /* Without memory for the memo, read the store directly. */
+    if (n > 1 && (mm = lg_calloc(1, sizeof *mm)) != NULL)
+        mm->t = t;
     for (size_t i = 0; i < n; i++)
-        if ((rc = make_receipt(t, &rcpts[i], m.size, &note)) < 0)
+        if ((rc = make_receipt(t, mm, &rcpts[i], m.size, &note, i > 0)) < 0)
             goto fail;
+    lg_free(mm);
     ledger_buf_dispose(&note);
-    return lg_txn_commit(t);
+    if ((rc = lg_txn_commit(t)) < 0)
+        ledger_receipts_dispose(rcpts, n); /* nothing was written */
+    return rc;
 fail:
+    lg_sigcheck_free(q);
+    lg_free(mm);
     ledger_buf_dispose(&note);
     lg_txn_abort(t);
     ledger_receipts_dispose(rcpts, n);

@@ -1028,12 +1028,8 @@ int
 lg_receipt_format(ledger_buf *out, uint64_t index, const lg_hash *hashes, size_t n,
                   const uint8_t *note, size_t note_len)
 {
-    const size_t hlen = sizeof receipt_header - 1;
     lg_note *parsed = NULL;
-    char idx[32];
-    size_t ilen, total, off;
-    uint8_t *p;
-    int rc, il;
+    int rc;
 
     if (out == NULL || (hashes == NULL && n > 0) || (note == NULL && note_len > 0))
         return lg_error_set(LEDGER_EINVAL, "receipt format: missing argument");
@@ -1043,6 +1039,27 @@ lg_receipt_format(ledger_buf *out, uint64_t index, const lg_hash *hashes, size_t
     if ((rc = lg_note_parse(&parsed, note, note_len)) < 0)
         return rc;
     lg_note_free(parsed);
+    return lg_receipt_format_checked(out, index, hashes, n, note, note_len);
+}
+
+int
+lg_receipt_format_checked(ledger_buf *out, uint64_t index, const lg_hash *hashes, size_t n,
+                          const uint8_t *note, size_t note_len)
+{
+    const size_t hlen = sizeof receipt_header - 1;
+    char idx[32];
+    size_t ilen, total, off;
+    uint8_t *p;
+    int il;
+
+    if (out == NULL || (hashes == NULL && n > 0) || (note == NULL && note_len > 0))
+        return lg_error_set(LEDGER_EINVAL, "receipt format: missing argument");
+    if (n > LG_PROOF_MAX_HASHES)
+        return lg_error_set(LEDGER_EINVAL, "receipt: proof has %zu hashes, max %d", n,
+                            LG_PROOF_MAX_HASHES);
+    if (note_len > LG_NOTE_MAX)
+        return lg_error_set(LEDGER_EINVAL, "receipt: note is %zu bytes, max %u", note_len,
+                            LG_NOTE_MAX);
     il = snprintf(idx, sizeof idx, "index %" PRIu64 "\n", index);
     if (il < 0 || (size_t)il >= sizeof idx)
         return lg_error_set(LEDGER_ERROR, "receipt index formatting failed");

@@ -204,6 +204,11 @@ typedef struct {
 int lg_receipt_format(ledger_buf *out, uint64_t index, const lg_hash *hashes, size_t n,
                       const uint8_t *note, size_t note_len);
 
+/* lg_receipt_format for a note that already passed lg_note_parse(): for a
+ * caller formatting many receipts against one note (a submitted batch). */
+int lg_receipt_format_checked(ledger_buf *out, uint64_t index, const lg_hash *hashes, size_t n,
+                              const uint8_t *note, size_t note_len);
+
 /*
  * Parse a receipt strictly; the note must pass lg_note_parse() but is not
  * verified here. Pointers in `out` refer into `text`.

@@ -20,13 +20,19 @@
  * written), the map is grown, and the batch is replayed; at the maximum it
  * fails with LEDGER_EFULL.
  */
+#define _DEFAULT_SOURCE /* madvise: posix_madvise(POSIX_MADV_DONTNEED) is a no-op in glibc */
+
 #include "store.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -241,6 +247,64 @@ lg_store_grow(lg_store *s)
         return mdb_error(rc, "grow map");
     s->map_size = next;
     return 0;
+}
+
+#if defined(__linux__) && defined(MADV_DONTNEED)
+/* This process's resident set in bytes (/proc/self/statm), 0 if unknown. */
+static uint64_t
+resident_bytes(void)
+{
+    unsigned long long size, resident;
+    long page = sysconf(_SC_PAGESIZE);
+    FILE *f = fopen("/proc/self/statm", "r");
+    int n;
+
+    if (f == NULL)
+        return 0;
+    n = fscanf(f, "%llu %llu", &size, &resident);
+    fclose(f);
+    return n == 2 && page > 0 ? (uint64_t)resident * (uint64_t)page : 0;
+}
+#endif
+
+int
+lg_store_trim(lg_store *s, uint64_t max_resident)
+{
+#if defined(__linux__) && defined(MADV_DONTNEED)
+    struct stat st;
+    char line[512];
+    FILE *f;
+    int fd, released = 0;
+
+    if (resident_bytes() <= max_resident)
+        return 0;
+    if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
+        return 0;
+    if ((f = fopen("/proc/self/maps", "r")) == NULL)
+        return 0;
+    /* LMDB does not tell where it mapped the file: find the mapping by
+     * device and inode. Only a shared mapping is released: there
+     * MADV_DONTNEED drops page-table entries and nothing else (on a private
+     * one it would discard changes). */
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long long start, end, ino;
+        unsigned maj, min;
+        char perms[8];
+
+        if (sscanf(line, "%llx-%llx %7s %*x %x:%x %llu", &start, &end, perms, &maj, &min, &ino) !=
+                6 ||
+            strlen(perms) < 4 || perms[3] != 's' || ino != (unsigned long long)st.st_ino ||
+            maj != major(st.st_dev) || min != minor(st.st_dev))
+            continue;
+        released |= madvise((void *)(uintptr_t)start, (size_t)(end - start), MADV_DONTNEED) == 0;
+    }
+    fclose(f);
+    return released;
+#else
+    (void)s;
+    (void)max_resident;
+    return 0;
+#endif
 }
 
 uint64_t

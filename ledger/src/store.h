@@ -111,6 +111,16 @@ int lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf 
 void lg_u64_be(uint8_t out[8], uint64_t v);
 uint64_t lg_be_u64(const uint8_t in[8]);
 
+/*
+ * Keep a long read (verify) from holding the whole file resident: when this
+ * process's resident set exceeds max_resident bytes, give back its mappings
+ * of the store's pages (the OS page cache keeps them). Pointers into the
+ * map stay valid: the map is shared and file-backed, so the next access
+ * maps the same bytes again. Returns 1 if pages were given back. A no-op
+ * (0) where the OS cannot tell or cannot do it.
+ */
+int lg_store_trim(lg_store *s, uint64_t max_resident);
+
 /* lg_hash_reader over the hashes database; payload is an lg_txn. */
 int lg_store_hash_reader(void *txn, uint64_t stored_index, lg_hash out);
 

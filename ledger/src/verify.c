@@ -8,7 +8,9 @@
  *   - the record decodes canonically and passes policy.c against a registry
  *     replayed in memory from genesis (so each entry is judged by the state
  *     at its own time); genesis must carry the trusted log key;
- *   - its signatures verify (batched, checked on all cores);
+ *   - its signatures verify (queued to sigcheck.c: checked on all cores
+ *     while the next entries are read; results are settled in index order,
+ *     so the first bad entry is reported whatever the thread count);
  *   - the recomputed Merkle hashes equal the stored ones, and every stored
  *     checkpoint is signed by the log key and names the recomputed root at
  *     its size (all checkpoints are then consistent with each other, being
@@ -19,16 +21,17 @@
  * checkpoint is at the tree size. With an outside checkpoint, the ledger
  * must contain a tree of that size with that root (a rollback or fork fails).
  *
- * Memory: the compact range (O(log n)), the registry, and one batch of
- * pending signature checks. The first failure stops the audit and is
+ * Memory: the compact range (O(log n)), the registry, PENDING signature
+ * checks, and the pages of the store this process has mapped: the audit
+ * reads the whole file, so every TRIM_EVERY entries it gives them back once
+ * the resident set exceeds TRIM_RESIDENT (lg_store_trim), and peak RSS does
+ * not grow with the ledger. The first failure stops the audit and is
  * reported with its entry index and record_id.
  */
 #include "attrledger/ledger.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "codec.h"
@@ -39,29 +42,17 @@
 #include "merkle.h"
 #include "note.h"
 #include "policy.h"
+#include "sigcheck.h"
 #include "store.h"
 
-#define BATCH 512
-#define MAX_THREADS 64
-
-typedef struct {
-    uint64_t index;
-    char record_id[LEDGER_ID_MAX + 1];
-    uint8_t *record; /* copy */
-    size_t record_len;
-    size_t n_sigs;
-    lg_sig sigs[LG_MAX_SIGS];
-    uint8_t pk[LG_MAX_SIGS][32];
-    int bad_sig; /* set by workers: index+1 of the first bad signature */
-    int failed;  /* set by workers: an error code that is not a verdict */
-} sig_job;
-
-typedef struct {
-    sig_job *jobs;
-    size_t n;
-    size_t next; /* work-stealing counter */
-    pthread_mutex_t lock;
-} sig_batch;
+/* Signature checks queued ahead of the settled ones: enough to keep every
+ * core busy between two settlements. */
+#define PENDING 512
+/* Entries between two lg_store_trim() calls (each maps up to ~110 KB
+ * at a million entries: a random index lookup faults in 64 KiB),
+ * and the resident set above which mapped pages are given back. */
+#define TRIM_EVERY 16
+#define TRIM_RESIDENT (64u << 20)
 
 typedef struct {
     ledger_log *log;
@@ -84,8 +75,7 @@ typedef struct {
     ledger_checkpoint outside; /* the --checkpoint, when given */
     int have_outside;
     int outside_seen;
-    sig_batch batch;
-    unsigned threads;
+    lg_sigcheck *sigs; /* pending signature checks, in index order */
 } vstate;
 
 /* ---- in-memory registry ---- */
@@ -222,76 +212,42 @@ chk_add_ref(void *p, uint64_t target, uint64_t from)
     return 0;
 }
 
+/* ---- signature checks ---- */
 
-/* ---- signature batches ---- */
-
-static void *
-sig_worker(void *arg)
+/* Settle the oldest pending job: count its signatures and report a bad one
+ * (unless rc already holds an earlier failure). Returns the first failure. */
+static int
+settle_one(vstate *v, int rc)
 {
-    sig_batch *b = arg;
+    lg_sigjob *j = lg_sigcheck_wait(v->sigs, 1);
 
-    for (;;) {
-        size_t i;
+    v->report->signatures += j->n_sigs;
+    for (size_t k = 0; k < j->n_sigs && rc == 0; k++) {
+        int verdict = j->verdict[k];
 
-        pthread_mutex_lock(&b->lock);
-        i = b->next++;
-        pthread_mutex_unlock(&b->lock);
-        if (i >= b->n)
-            return NULL;
-        sig_job *j = &b->jobs[i];
-        for (size_t k = 0; k < j->n_sigs; k++) {
-            int rc = lg_record_verify(j->sigs[k].sig, j->record, j->record_len, j->pk[k]);
-            if (rc == LEDGER_EBADSIG) {
-                j->bad_sig = (int)k + 1;
-                break;
-            }
-            if (rc < 0) {
-                j->failed = rc; /* out of memory: not a verdict on the entry */
-                break;
-            }
+        if (verdict == LEDGER_EBADSIG) {
+            v->report->bad_index_valid = 1;
+            v->report->bad_index = j->tag;
+            rc = lg_error_set(LEDGER_ECORRUPT, "entry %llu (%s): signature %d does not verify",
+                              (unsigned long long)j->tag, j->record_id, (int)k);
+        } else if (verdict != 0 && verdict != LG_SIG_UNCHECKED) {
+            /* out of memory: not a verdict on the entry */
+            rc = verdict == LEDGER_ENOMEM ? lg_error_nomem()
+                                          : lg_error_set(verdict, "signature check failed");
         }
     }
+    lg_sigcheck_pop(v->sigs);
+    return rc;
 }
 
 /* Check every pending signature; report the lowest bad entry. */
 static int
 flush_batch(vstate *v)
 {
-    sig_batch *b = &v->batch;
-    pthread_t tids[MAX_THREADS];
-    unsigned n_threads = v->threads, started = 0;
     int rc = 0;
 
-    if (b->n == 0)
-        return 0;
-    b->next = 0;
-    if (n_threads > 1 && b->n > 8) {
-        for (unsigned i = 0; i + 1 < n_threads; i++) {
-            if (pthread_create(&tids[started], NULL, sig_worker, b) != 0)
-                break;
-            started++;
-        }
-    }
-    sig_worker(b);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
-    for (size_t i = 0; i < b->n; i++) {
-        sig_job *j = &b->jobs[i];
-        v->report->signatures += j->n_sigs;
-        if (j->failed && rc == 0)
-            rc = j->failed == LEDGER_ENOMEM ? lg_error_nomem()
-                                            : lg_error_set(j->failed, "signature check failed");
-        if (j->bad_sig && rc == 0) {
-            v->report->bad_index_valid = 1;
-            v->report->bad_index = j->index;
-            rc = lg_error_set(LEDGER_ECORRUPT,
-                              "entry %llu (%s): signature %d does not verify",
-                              (unsigned long long)j->index, j->record_id, j->bad_sig - 1);
-        }
-        lg_free(j->record);
-        j->record = NULL;
-    }
-    b->n = 0;
+    while (lg_sigcheck_count(v->sigs) > 0)
+        rc = settle_one(v, rc);
     return rc;
 }
 
@@ -429,20 +385,20 @@ check_entry(vstate *v, uint64_t index, const uint8_t *leaf, size_t len, char *ri
     if ((rc = check_hashes(v, index, leaf, len)) < 0)
         goto done;
 
-    /* Queue the signatures; the record bytes move into the job. */
-    sig_job *j = &v->batch.jobs[v->batch.n];
-    memset(j, 0, sizeof *j);
-    j->index = index;
+    /* Queue the signatures; the record bytes move into the job. visit_entry
+     * made room for it. */
+    lg_sigjob *j = lg_sigcheck_slot(v->sigs);
+    j->tag = index;
     snprintf(j->record_id, sizeof j->record_id, "%s", lg_record_id(r));
     j->record = e->record;
+    j->owned = e->record;
     j->record_len = e->record_len;
     e->record = NULL;
     j->n_sigs = e->n_sigs;
     memcpy(j->sigs, e->sigs, e->n_sigs * sizeof e->sigs[0]);
-    memcpy(j->pk, keys.pk, sizeof j->pk);
-    v->batch.n++;
-    if (v->batch.n == BATCH)
-        rc = flush_batch(v);
+    memcpy(j->pk, keys.pk, e->n_sigs * sizeof keys.pk[0]);
+    j->check_mask = e->n_sigs >= 32 ? 0xffffffffu : (1u << e->n_sigs) - 1;
+    lg_sigcheck_push(v->sigs);
 done:
     lg_record_free(r);
     lg_entry_free(e);
@@ -466,6 +422,10 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
                      (unsigned long long)v->expect, (unsigned long long)index);
         return fail_at(v, v->expect, LEDGER_ECORRUPT);
     }
+    /* Room for this entry's signatures: settle the oldest pending entry
+     * first. A failure there is that entry's, reported as it stands. */
+    if (lg_sigcheck_count(v->sigs) == PENDING && (rc = settle_one(v, 0)) < 0)
+        return rc;
     if ((rc = check_entry(v, index, leaf, len, rid)) < 0) {
         if (rc == LEDGER_ENOMEM)
             return rc;
@@ -474,7 +434,11 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     }
     v->expect++;
     v->report->entries++;
-    lg_merkle_range_root(&v->range, root);
+    if (v->expect % TRIM_EVERY == 0)
+        lg_store_trim(v->log->store, TRIM_RESIDENT);
+    /* The root costs log2(size) node hashes: only where it is compared. */
+    if (v->next_cp == v->expect || (v->have_outside && v->outside.size == v->expect))
+        lg_merkle_range_root(&v->range, root);
     if (v->next_cp == v->expect) {
         if ((rc = check_checkpoint(v, v->expect, root)) < 0)
             return fail_at(v, index, rc);
@@ -616,16 +580,6 @@ final_checks(vstate *v)
     return 0;
 }
 
-static unsigned
-default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-    if (n < 1)
-        return 1;
-    return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
-}
-
 int
 ledger_log_verify(ledger_verify_report *report, ledger_log *log,
                   const ledger_verify_options *opts)
@@ -647,9 +601,6 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
     v.log = log;
     v.opts = opts;
     v.report = report;
-    v.threads = opts->threads ? opts->threads : default_threads();
-    if (v.threads > MAX_THREADS)
-        v.threads = MAX_THREADS;
     lg_map_init(&v.keys, sizeof(lg_key_row));
     lg_map_init(&v.participants, sizeof(lg_participant_row));
     v.st.get_key = mem_get_key;
@@ -663,12 +614,9 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
     v.st.add_ref = chk_add_ref;
     v.st.payload = &v;
     lg_merkle_range_init(&v.range);
-    pthread_mutex_init(&v.batch.lock, NULL);
-    v.batch.jobs = lg_calloc(BATCH, sizeof *v.batch.jobs);
-    if (v.batch.jobs == NULL) {
-        rc = lg_error_nomem();
+    if ((rc = lg_sigcheck_new(&v.sigs, PENDING,
+                              opts->threads ? opts->threads : lg_sigcheck_default_threads())) < 0)
         goto done;
-    }
     if (opts->checkpoint != NULL) {
         rc = ledger_checkpoint_verify(&v.outside, opts->checkpoint, opts->checkpoint_len,
                                       opts->log_key);
@@ -691,12 +639,7 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
     if (rc < 0 && rc != LEDGER_ENOMEM && rc != LEDGER_EIO)
         rc = LEDGER_ECORRUPT == ledger_error_last()->code ? rc : lg_error_prefix(LEDGER_ECORRUPT, "ledger");
 done:
-    if (v.batch.jobs != NULL) {
-        for (size_t i = 0; i < v.batch.n; i++)
-            lg_free(v.batch.jobs[i].record);
-        lg_free(v.batch.jobs);
-    }
-    pthread_mutex_destroy(&v.batch.lock);
+    lg_sigcheck_free(v.sigs);
     ledger_buf_dispose(&v.next_cp_note);
     lg_txn_abort(v.t);
     lg_map_free(&v.keys);
