@@ -568,6 +568,7 @@ claim_json(char *buf, size_t cap, int pad, uint64_t seq)
         " \"created\": \"2017-06-30T12:00:00Z\", \"provenance\": \"PROVENANCE_FIRST_PARTY\","
         " \"tlp\": \"TLP_CLEAR\"},"
         " \"attribution_claim\": {\"claimant\": \"p:m%02u\", \"attributed_to\": \"act:sandworm\","
+        " \"incident_refs\": [\"inc:notpetya-2017\"],"
         " \"assertion_type\": \"ASSERTION_TYPE_ATTRIBUTION\","
         " \"level\": \"ATTRIBUTION_LEVEL_OPERATIONAL\","
         " \"statement\": \"bench claim %010" PRIu64 ": %.*s\","
@@ -860,6 +861,28 @@ create_ledger(const config *cfg, bench *b)
     }
     submit_or_die(b, regs, N_MEMBERS);
     free_envs(regs, N_MEMBERS);
+
+    /* The actor and incident every claim references (the ledger checks that
+     * references name earlier records of the right type). */
+    {
+        static const char *const seeds[2] = {
+            "{\"header\": {\"record_id\": \"act:sandworm\", \"author\": \"p:m00\","
+            " \"provenance\": \"PROVENANCE_FIRST_PARTY\"},"
+            " \"actor\": {\"actor_id\": \"act:sandworm\", \"name\": \"Sandworm Team\","
+            " \"actor_kind\": \"ACTOR_KIND_INTRUSION_SET\"}}",
+            "{\"header\": {\"record_id\": \"inc:notpetya-2017\", \"author\": \"p:m00\","
+            " \"provenance\": \"PROVENANCE_FIRST_PARTY\"},"
+            " \"incident_report\": {\"incident_key\": \"inc:notpetya-2017\","
+            " \"name\": \"NotPetya\"}}",
+        };
+        ledger_envelope *env[2];
+        for (int i = 0; i < 2; i++)
+            if (ledger_envelope_parse(&env[i], seeds[i], strlen(seeds[i])) < 0 ||
+                ledger_envelope_sign(env[i], b->member[0]) < 0)
+                fatal("seed record: %s", ledger_error_last()->message);
+        submit_or_die(b, env, 2);
+        free_envs(env, 2);
+    }
 }
 
 static uint64_t
