@@ -47,6 +47,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "civil.h"
 #include "alloc.h"
 #include "b64.h"
 #include "error.h"
@@ -401,38 +402,6 @@ is_timestamp(ts_layout *out, const ProtobufCMessageDescriptor *desc)
     return 1;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era;
-    unsigned yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    int64_t era;
-    unsigned doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static unsigned
 days_in_month(int64_t y, unsigned m)
 {
@@ -511,7 +480,7 @@ parse_rfc3339(int64_t *sec_out, int32_t *nanos_out, const char *s, size_t len)
     }
     if (i != len)
         return -1;
-    t = days_from_civil(year, (unsigned)mon, (unsigned)day) * 86400 + hour * 3600 + min * 60 + sec -
+    t = lg_days_from_civil(year, (unsigned)mon, (unsigned)day) * 86400 + hour * 3600 + min * 60 + sec -
         sign * (oh * 3600 + om * 60);
     if (t < TS_MIN_SECONDS || t > TS_MAX_SECONDS)
         return -1;
@@ -536,7 +505,7 @@ format_rfc3339(char buf[32], int64_t seconds, int32_t nanos)
         rem += 86400;
         days--;
     }
-    civil_from_days(days, &y, &m, &d);
+    lg_civil_from_days(days, &y, &m, &d);
     n = snprintf(buf, 32, "%04d-%02u-%02uT%02d:%02d:%02d", (int)y, m, d, (int)(rem / 3600),
                  (int)(rem / 60 % 60), (int)(rem % 60));
     if (nanos == 0)

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "civil.h"
 #include "alloc.h"
 #include "attrledger/export.h"
 #include "b64.h"
@@ -61,37 +62,6 @@ static const uint8_t stix_ns[16] = {0xab, 0xaa, 0xf9, 0x5f, 0x1f, 0x6c, 0x55, 0x
 #define ID_MAX (32 + LG_UUID_STR)
 
 /* ---- time ---- */
-
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era;
-    unsigned yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    int64_t era;
-    unsigned doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
 
 /* "YYYY-MM-DDTHH:MM:SS[.f+]Z" (what lg_record_to_json writes) -> ms. */
 static int
@@ -124,7 +94,7 @@ ts_parse(int64_t *ms, const char *s)
     }
     if (*p != 'Z' || p[1] != '\0' || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
         return -1;
-    *ms = ((days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5]) * 1000) +
+    *ms = ((lg_days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600 + v[4] * 60 + v[5]) * 1000) +
           frac;
     return 0;
 }
@@ -136,7 +106,7 @@ ts_format(char out[32], int64_t ms)
     int64_t rem = ms - days * 86400000, y;
     unsigned m, d;
 
-    civil_from_days(days, &y, &m, &d);
+    lg_civil_from_days(days, &y, &m, &d);
     /* Formatted in a buffer wide enough for any value, then cut to the
      * 24 characters a real timestamp takes. */
     char buf[96];
@@ -521,7 +491,7 @@ location(stix_ctx *c, const char *country, char id[ID_MAX])
     /* Shared by everything located there: no author, no marking, a fixed
      * time (the epoch of the format), so it does not depend on who came first. */
     int64_t saved_mod = c->mod_ms;
-    c->time_ms = c->mod_ms = days_from_civil(2017, 1, 1) * 86400000;
+    c->time_ms = c->mod_ms = lg_days_from_civil(2017, 1, 1) * 86400000;
     c->hdr = NULL;
     o = obj_new(c, "location", id, NULL);
     c->time_ms = saved;
