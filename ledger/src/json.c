@@ -74,15 +74,24 @@
  * buffer; only a fixed jansson or another parser can prevent that.)
  */
 static _Thread_local int jansson_alloc_failed;
+static _Thread_local unsigned long jansson_alloc_failures;
 
 static void *
 jansson_malloc(size_t n)
 {
     void *p = lg_malloc(n);
 
-    if (p == NULL)
+    if (p == NULL) {
         jansson_alloc_failed = 1;
+        jansson_alloc_failures++;
+    }
     return p;
+}
+
+unsigned long
+lg_json_alloc_failures(void)
+{
+    return jansson_alloc_failures;
 }
 
 /* ---- JSON paths for error messages ---- */

@@ -73,6 +73,14 @@ void lg_json_init(void);
 int lg_json_load(json_t **out, const char *text, size_t len);
 
 /*
+ * How many of jansson's allocations have failed in this thread (through
+ * the allocator lg_json_init() installs). Code that builds JSON through
+ * helpers whose NULL also means "nothing to add" compares the count before
+ * and after, and fails with ENOMEM when it moved.
+ */
+unsigned long lg_json_alloc_failures(void);
+
+/*
  * Convert a JSON value to a new message of type `desc`. The value must be
  * an object (a string for google.protobuf.Timestamp).
  *

@@ -216,6 +216,10 @@ typedef struct {
     int64_t time_ms;        /* created of new objects: header.created, claimed_at, ... */
     int64_t mod_ms;         /* modified of new objects: header.created or integrated_time */
     size_t cur;             /* chain of the current record */
+    /* An allocation failed in a helper that can only return NULL (which
+     * otherwise means "nothing to add"): the export fails with ENOMEM. */
+    int nomem;
+    unsigned long json_failures; /* lg_json_alloc_failures() at the start */
 } stix_ctx;
 
 static void
@@ -327,28 +331,37 @@ tlp_marking(const json_t *hdr, const char **name, const char **word)
 static int emit(stix_ctx *c, json_t *obj);
 
 /* The TLP 1.0 marking definition objects are part of STIX 2.1 itself;
- * the bundle carries the ones it uses, so every ref resolves inside it. */
-static const char *
-marking(stix_ctx *c)
+ * the bundle carries the ones it uses, so every ref resolves inside it.
+ * *out is the marking's id, or NULL when the record has no TLP marking;
+ * failing to add the definition is an error, never a missing marking. */
+static int
+marking(stix_ctx *c, const char **out)
 {
     const char *name = NULL, *word = NULL, *id = tlp_marking(c->hdr, &name, &word);
     json_t *m, *def;
+    int rc;
 
-    if (id == NULL || have(c, id))
-        return id;
+    *out = NULL;
+    if (id == NULL || have(c, id)) {
+        *out = id;
+        return 0;
+    }
     m = json_object();
     def = json_object();
     if (m == NULL || def == NULL || set_str(m, "type", "marking-definition") < 0 ||
         set_str(m, "spec_version", "2.1") < 0 || set_str(m, "id", id) < 0 ||
         set_str(m, "created", "2017-01-20T00:00:00.000Z") < 0 ||
         set_str(m, "definition_type", "tlp") < 0 || set_str(m, "name", name) < 0 ||
-        set_str(def, "tlp", word) < 0 || json_object_set(m, "definition", def) != 0 ||
-        emit(c, m) < 0) {
+        set_str(def, "tlp", word) < 0 || json_object_set(m, "definition", def) != 0) {
         json_decref(def);
-        return NULL;
+        json_decref(m);
+        return lg_error_nomem();
     }
     json_decref(def);
-    return id;
+    if ((rc = emit(c, m)) < 0)
+        return rc;
+    *out = id;
+    return 0;
 }
 
 /* type, spec_version, id, created_by_ref, created, modified. */
@@ -415,9 +428,13 @@ obj_tail(stix_ctx *c, json_t *o, const json_t *body, json_t *extra)
 {
     const json_t *labels = jarr(c->hdr, "labels"),
                  *refs = body ? jarr(body, "external_references") : NULL;
-    const char *mark = marking(c);
+    const char *mark;
     int rc;
 
+    if ((rc = marking(c, &mark)) < 0) {
+        json_decref(extra);
+        return rc;
+    }
     if ((labels != NULL && json_object_set(o, "labels", (json_t *)labels) != 0) ||
         set_str(o, "lang", jstr(c->hdr, "lang")) < 0 ||
         (refs != NULL && json_object_set(o, "external_references", (json_t *)refs) != 0)) {
@@ -426,8 +443,12 @@ obj_tail(stix_ctx *c, json_t *o, const json_t *body, json_t *extra)
     }
     if (mark != NULL) {
         json_t *a = json_array();
-        if (a == NULL || json_array_append_new(a, json_string(mark)) != 0 ||
-            json_object_set_new(o, "object_marking_refs", a) != 0) {
+        if (a == NULL || json_array_append_new(a, json_string(mark)) != 0) {
+            json_decref(a);
+            json_decref(extra);
+            return lg_error_nomem();
+        }
+        if (json_object_set_new(o, "object_marking_refs", a) != 0) {
             json_decref(extra);
             return lg_error_nomem();
         }
@@ -457,12 +478,18 @@ emit(stix_ctx *c, json_t *obj)
     if (prev != NULL && json_object_get(obj, "modified") != NULL) {
         int64_t pm = 0, m = 0;
 
-        copy_field(obj, "created", prev, "created");
+        if (copy_field(obj, "created", prev, "created") < 0) {
+            json_decref(obj);
+            return lg_error_nomem();
+        }
         if (ts_parse(&pm, jstr(prev, "modified")) == 0 &&
             ts_parse(&m, jstr(obj, "modified")) == 0 && m <= pm) {
             char t[32];
             ts_format(t, pm + 1);
-            set_str(obj, "modified", t);
+            if (set_str(obj, "modified", t) < 0) {
+                json_decref(obj);
+                return lg_error_nomem();
+            }
         }
     }
     if (json_array_append_new(c->objects, obj) != 0)
@@ -497,12 +524,16 @@ location(stix_ctx *c, const char *country, char id[ID_MAX])
     c->time_ms = saved;
     c->mod_ms = saved_mod;
     c->hdr = hdr;
-    if (o == NULL || set_str(o, "name", country) < 0 || set_str(o, "country", country) < 0)
+    if (o == NULL || set_str(o, "name", country) < 0 || set_str(o, "country", country) < 0) {
+        c->nomem = 1;
         return json_decref(o), NULL;
+    }
     size_t save_cur = c->cur;
     c->cur = (size_t)-1; /* not part of any record's chain */
     int rc = emit(c, o);
     c->cur = save_cur;
+    if (rc < 0)
+        c->nomem = 1;
     return rc < 0 ? NULL : id;
 }
 
@@ -560,8 +591,9 @@ map_genesis(stix_ctx *c, const json_t *pol)
         set_str(o, "description", "The attribution ledger (its log key signs checkpoints).") < 0 ||
         set_str(o, "identity_class", "system") < 0)
         return json_decref(o), lg_error_nomem();
-    if ((rc = obj_tail(c, o, NULL, NULL)) < 0 || (rc = emit(c, o)) < 0 ||
-        (rc = name_put(c, c->origin, c->cur)) < 0)
+    if ((rc = obj_tail(c, o, NULL, NULL)) < 0)
+        return json_decref(o), rc;
+    if ((rc = emit(c, o)) < 0 || (rc = name_put(c, c->origin, c->cur)) < 0)
         return rc;
     json_array_foreach(admins, i, a)
     {
@@ -577,7 +609,9 @@ map_genesis(stix_ctx *c, const json_t *pol)
             json_object_set_new(o, "roles", json_pack("[s]", "ledger-admin")) != 0)
             return json_decref(o), lg_error_nomem();
         rc = obj_tail(c, o, NULL, json_pack("{s:s}", "participant_id", pid));
-        if (rc < 0 || (rc = emit(c, o)) < 0)
+        if (rc < 0)
+            return json_decref(o), rc;
+        if ((rc = emit(c, o)) < 0)
             return rc;
     }
     return 0;
@@ -605,10 +639,16 @@ map_participant(stix_ctx *c, const json_t *p)
         copy_field(o, "sectors", p, "sectors") < 0)
         return json_decref(o), lg_error_nomem();
     extra = json_pack("{s:s}", "participant_id", pid);
-    if (jobj(p, "reliability_rating") != NULL)
-        json_object_set(extra, "reliability_rating", json_object_get(p, "reliability_rating"));
-    if ((rc = obj_tail(c, o, NULL, extra)) < 0 || (rc = emit(c, o)) < 0 ||
-        (rc = name_put(c, pid, c->cur)) < 0)
+    if (extra == NULL || (jobj(p, "reliability_rating") != NULL &&
+                          json_object_set(extra, "reliability_rating",
+                                          json_object_get(p, "reliability_rating")) != 0)) {
+        json_decref(extra);
+        json_decref(o);
+        return lg_error_nomem();
+    }
+    if ((rc = obj_tail(c, o, NULL, extra)) < 0)
+        return json_decref(o), rc;
+    if ((rc = emit(c, o)) < 0 || (rc = name_put(c, pid, c->cur)) < 0)
         return rc;
     lid = location(c, jstr(p, "country"), loc);
     return relationship(c, "located-at", pid, "located-at", id, lid, NULL, NULL, NULL, NULL, 0);
@@ -661,8 +701,9 @@ map_actor(stix_ctx *c, const json_t *a)
     extra = json_pack("{s:s,s:s}", "actor_id", aid, "actor_kind", kind);
     if (strcmp(type, "identity") == 0 && jarr(a, "aliases") != NULL)
         json_object_set(extra, "aliases", json_object_get(a, "aliases"));
-    if ((rc = obj_tail(c, o, a, extra)) < 0 || (rc = emit(c, o)) < 0 ||
-        (rc = name_put(c, aid, c->cur)) < 0)
+    if ((rc = obj_tail(c, o, a, extra)) < 0)
+        return json_decref(o), rc;
+    if ((rc = emit(c, o)) < 0 || (rc = name_put(c, aid, c->cur)) < 0)
         return rc;
     /* The organisation chain: cluster -> organ -> state. */
     if ((rc = relationship(c, "parent", aid, "attributed-to", id, ref(c, jstr(a, "parent_actor")),
@@ -1164,13 +1205,18 @@ map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
     types = jarr(f, "stix_report_types") ? json_deep_copy(json_object_get(f, "stix_report_types"))
                                          : json_pack("[s]", "threat-report");
     o = obj_new(c, "report", rid, c->author_ref);
-    if (o == NULL || types == NULL ||
+    if (o == NULL || types == NULL) {
+        json_decref(o);
+        json_decref(types);
+        rc = lg_error_nomem();
+        goto done;
+    }
+    if (json_object_set_new(o, "report_types", types) != 0 ||
         set_str(o, "name",
                 jstr(f, "title")         ? jstr(f, "title")
                 : jstr(f, "case_number") ? jstr(f, "case_number")
                                          : root) < 0 ||
-        set_str(o, "description", jstr(f, "question")) < 0 ||
-        json_object_set_new(o, "report_types", types) != 0 || set_str(o, "published", t) < 0 ||
+        set_str(o, "description", jstr(f, "question")) < 0 || set_str(o, "published", t) < 0 ||
         json_object_set(o, "object_refs", refs) != 0) {
         json_decref(o);
         rc = lg_error_nomem();
@@ -1498,6 +1544,7 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
     if (opts->version != LEDGER_EXPORT_OPTIONS_VERSION)
         return lg_error_set(LEDGER_EINVAL, "export: unknown options version %u", opts->version);
     memset(&c, 0, sizeof c);
+    c.json_failures = lg_json_alloc_failures();
     memset(&p, 0, sizeof p);
     memset(&rep, 0, sizeof rep);
     lg_sel_init(&sel);
@@ -1569,6 +1616,12 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
             goto done;
     if (c.ledger_identity[0] == '\0') {
         rc = lg_error_set(LEDGER_ECORRUPT, "stix: genesis entry is missing");
+        goto done;
+    }
+    /* Also any jansson allocation that failed unnoticed (json_pack() of an
+     * extension's extra fields, ...). */
+    if (c.nomem || lg_json_alloc_failures() != c.json_failures) {
+        rc = lg_error_nomem();
         goto done;
     }
     if ((rc = extension_definition(&c)) < 0)

@@ -27,6 +27,7 @@
 #include "merkle.h"
 #include "note.h"
 #include "tiles.h"
+#include "world.h"
 
 static const char *outdir;
 
@@ -227,6 +228,45 @@ main(int argc, char **argv)
         }
     }
 
+    /* An audit trail of the whole ledger (genesis, the registration and a
+     * claim) and a witness request against its checkpoint. */
+    {
+        static const char clm[] =
+            "{\"header\": {\"record_id\": \"clm:fuzz\", \"author\": \"p:member\","
+            " \"provenance\": \"PROVENANCE_FIRST_PARTY\", \"tlp\": \"TLP_CLEAR\"},"
+            " \"attribution_claim\": {\"claimant\": \"p:member\","
+            " \"statement\": \"fuzz\", \"confidence\": {\"stix_value\": 50}}}";
+        ledger_envelope *env = NULL;
+        ledger_receipt r;
+        ledger_export_report rep;
+        tu_sink sink = {0};
+        ledger_consistency_proof cp;
+        ledger_buf note = LEDGER_BUF_INIT;
+        static char req[8192];
+        size_t off;
+
+        OK(ledger_envelope_parse(&env, clm, strlen(clm)));
+        OK(ledger_envelope_sign(env, member));
+        OK(ledger_log_submit(&r, log, &env, 1));
+        ledger_receipts_dispose(&r, 1);
+        ledger_envelope_free(env);
+        OK(ledger_export_audit(&rep, log, NULL, tu_sink_write, &sink));
+        put("trail", "ledger", sink.data, sink.len);
+        tu_sink_free(&sink);
+        OK(ledger_log_prove_consistency(&cp, log, 2, 0));
+        OK(ledger_log_checkpoint(&note, log, 0));
+        off = (size_t)snprintf(req, sizeof req, "old 2\n");
+        for (size_t i = 0; i < cp.n_hashes; i++) {
+            ledger_b64_encode(req + off, cp.hashes[i], 32);
+            off += strlen(req + off);
+            req[off++] = '\n';
+        }
+        req[off++] = '\n';
+        memcpy(req + off, note.data, note.len);
+        put("policy", "request", req, off + note.len);
+        ledger_buf_dispose(&note);
+    }
+
     /* Key strings and key files. */
     {
         ledger_buf s = LEDGER_BUF_INIT;
@@ -240,6 +280,17 @@ main(int argc, char **argv)
         ledger_key_vkey(&vk, fuzz_log_key(), LEDGER_SIGTYPE_COSIGNATURE);
         OK(ledger_vkey_format(&s, &vk));
         put("keystr", "vkey-witness", s.data, s.len);
+        {
+            /* The policy fuzz_policy's fixed checkpoint meets. */
+            ledger_buf lv = LEDGER_BUF_INIT;
+            static char pol[1024];
+            int pl;
+            OK(ledger_vkey_format(&lv, fuzz_log_vkey()));
+            pl = snprintf(pol, sizeof pol, "log %.*s\nwitness w1 %.*s\nquorum w1\n", (int)lv.len,
+                          (const char *)lv.data, (int)s.len, (const char *)s.data);
+            put("policy", "policy", pol, (size_t)pl);
+            ledger_buf_dispose(&lv);
+        }
         ledger_buf_dispose(&s);
         OK(lg_skey_format(&s, member));
         put("keystr", "skey", s.data, s.len);
