@@ -87,6 +87,7 @@
 #include "alloc.h"
 #include "b64.h"
 #include "crypto.h"
+#include "bigendian.h"
 #include "error.h"
 
 #define HEADER_LEN (sizeof LG_KEYFILE_HEADER - 1)
@@ -135,25 +136,6 @@ lg_keyfile_set_test_params(uint64_t opslimit, uint64_t memlimit)
 {
     test_opslimit = opslimit;
     test_memlimit = memlimit;
-}
-
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t
-get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
 }
 
 static int
@@ -232,8 +214,8 @@ parse(keyfile *kf, const uint8_t *text, size_t len)
     memcpy(kf->name, b + OFF_NAME, kf->name_len);
     kf->name[kf->name_len] = '\0';
 
-    kf->opslimit = get_be64(b + OFF_OPS);
-    kf->memlimit = get_be64(b + OFF_MEM);
+    kf->opslimit = lg_be_u64(b + OFF_OPS);
+    kf->memlimit = lg_be_u64(b + OFF_MEM);
     if (kf->kdf == LG_KEYFILE_KDF_NONE) {
         /* One encoding per key: unused fields must be zero. */
         if (!all_zero(b + OFF_SALT, LG_ARGON2_SALT) || kf->opslimit != 0 || kf->memlimit != 0)
@@ -374,8 +356,8 @@ encode(char *text, size_t *text_len, const ledger_key *key, const char *passphra
         ops = test_opslimit != 0 ? test_opslimit : lg_argon2id_ops_moderate();
         mem = test_memlimit != 0 ? test_memlimit : lg_argon2id_mem_moderate();
     }
-    put_be64(blob + OFF_OPS, ops);
-    put_be64(blob + OFF_MEM, mem);
+    lg_u64_be(blob + OFF_OPS, ops);
+    lg_u64_be(blob + OFF_MEM, mem);
     ledger_key_id(blob + OFF_KEY_ID, key);
     blob[OFF_NAME_LEN] = (uint8_t)name_len;
     memcpy(blob + OFF_NAME, name, name_len);

@@ -36,6 +36,7 @@
 #include "alloc.h"
 #include "b64.h"
 #include "crypto.h"
+#include "bigendian.h"
 #include "error.h"
 
 /* U+2014 EM DASH then a space: the start of every signature line. */
@@ -226,27 +227,10 @@ put_be32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 static uint32_t
 get_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
 }
 
 /* Length of a NUL-terminated name held in a LEDGER_NAME_MAX + 1 array, or
@@ -472,7 +456,7 @@ verify_one(uint64_t *ts_out, const lg_note *note, const lg_note_sig *sig, const 
     case LEDGER_SIGTYPE_COSIGNATURE:
         if (sig->sig_len != COSIG_LEN)
             return LEDGER_EBADSIG;
-        ts = get_be64(sig->sig);
+        ts = lg_be_u64(sig->sig);
         if (ts > TIMESTAMP_MAX)
             return LEDGER_EBADSIG;
         if ((rc = cosig_message(&msg, &msg_len, note->buf, note->text_len, ts)) < 0)
@@ -634,7 +618,7 @@ lg_note_cosign(ledger_buf *out, const uint8_t *body, size_t body_len, uint64_t t
     if ((rc = lg_checkpoint_parse(&cp, body, body_len)) < 0)
         return rc;
     put_be32(payload, lg_note_key_id(key->name, LEDGER_SIGTYPE_COSIGNATURE, key->pk));
-    put_be64(payload + 4, timestamp);
+    lg_u64_be(payload + 4, timestamp);
     if ((rc = cosig_message(&msg, &msg_len, body, body_len, timestamp)) < 0)
         return rc;
     rc = lg_ed25519_sign(payload + 12, msg, msg_len, key);

@@ -571,25 +571,6 @@ lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *key
     return mdb_error(rc, db_names[db]);
 }
 
-void
-lg_u64_be(uint8_t out[8], uint64_t v)
-{
-    for (int i = 7; i >= 0; i--) {
-        out[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-uint64_t
-lg_be_u64(const uint8_t in[8])
-{
-    uint64_t v = 0;
-
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | in[i];
-    return v;
-}
-
 int
 lg_store_hash_reader(void *txn, uint64_t stored_index, lg_hash out)
 {

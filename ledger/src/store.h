@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "attrledger/buf.h"
+#include "bigendian.h"
 #include "merkle.h"
 
 typedef enum {
@@ -107,9 +108,6 @@ int lg_store_last(lg_txn *t, lg_db db, ledger_buf *key_out, ledger_buf *val_out)
 int lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *key_out,
                   ledger_buf *val_out);
 
-/* u64 big-endian keys. */
-void lg_u64_be(uint8_t out[8], uint64_t v);
-uint64_t lg_be_u64(const uint8_t in[8]);
 
 /*
  * Keep a long read (verify) from holding the whole file resident: when this
