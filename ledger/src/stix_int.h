@@ -19,9 +19,9 @@
 #include <jansson.h>
 
 #include "attrledger/common.h"
+#include "codec.h"
 #include "error.h"
 #include "map.h"
-#include "codec.h"
 #include "uuid.h"
 
 #define LG_STIX_INCIDENT_CORE "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
@@ -167,6 +167,24 @@ int lg_stix_relationship(stix_ctx *c, const char *kind, const char *seed, const 
                          const char *src, const char *dst, const json_t *conf,
                          const char *description, json_t *extra, const json_t *body,
                          int label_hypothesis);
+
+/* ---- stix_sco.c: cyber-observables (deterministic ids, STIX 2.1 section 2.9) ---- */
+
+/* The id of the SCO whose ID Contributing Properties are {key: value}
+ * (sub NULL) or {key: {sub: value}}; 0 or LEDGER_ENOMEM. */
+int lg_stix_sco_id(char out[ID_MAX], const char *type, const char *key, const char *sub,
+                   const char *value);
+/* Add that SCO (once; the current record's TLP marking) with the further
+ * properties `more` (stolen, may be NULL); its id in `id`. */
+int lg_stix_sco(stix_ctx *c, char id[ID_MAX], const char *type, const char *key, const char *sub,
+                const char *value, json_t *more);
+/* A `file` with one hash (hex: MD5, SHA-1, SHA-256 or SHA-512 by length,
+ * lowercased): 1 and its id, 0 when hexv is not such a digest, or < 0. */
+int lg_stix_file_sco(stix_ctx *c, char id[ID_MAX], const char *hexv);
+/* An evidence observable {type, value} as an SCO: 1 and its id; 0 when it
+ * has no STIX 2.1 SCO type (btc-address, unknown types, malformed
+ * values); or < 0. */
+int lg_stix_observable(stix_ctx *c, char id[ID_MAX], const char *type, const char *value);
 
 /* ---- the mappers, one per record type ---- */
 
