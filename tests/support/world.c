@@ -59,6 +59,36 @@ reg(tu_world *w, const char *id, const char *kind, const char *role, const char 
     tu_world_submit(w, buf, "p:admin", id);
 }
 
+/* What inc:one names beyond its core (STIX malware, vulnerability,
+ * attack-pattern, impact, victim objects) and what ev:one carries beyond
+ * its note (observables of every kind, times, a content commitment). */
+#define WORLD_INC_ONE_NAMED                                                                        \
+    " \"victims\": [{\"name\": \"City Hospital\", \"sectors\": [\"healthcare\"],"                  \
+    " \"countries\": [\"GB\"], \"entity_counts\": [{\"entity_type\": \"organization\","            \
+    " \"count\": 40}], \"notes\": \"Ambulances diverted.\"},"                                      \
+    " {\"identity_ref\": \"p:vendor\", \"countries\": [\"GB\", \"FR\"]}],"                         \
+    " \"attack_patterns\": [\"T1486\", \"T1021.002\"],"                                            \
+    " \"malware\": [{\"name\": \"WormCry\", \"is_family\": true, \"malware_types\":"               \
+    " [\"ransomware\", \"worm\"], \"sample_sha256\":"                                              \
+    " [\"24D004A104D4D54034DBCFFC2A4B19A11F39008A575AA614EA04703480B1022C\"]}],"                   \
+    " \"vulnerabilities\": [\"CVE-2017-0144\"],"                                                   \
+    " \"impact\": {\"summary\": \"Hospitals diverted ambulances.\", \"monetary\":"                 \
+    " [{\"variety\": \"ransom-demand\", \"currency\": \"USD\", \"max_amount\": 300,"               \
+    " \"currency_actual\": \"BTC\"}], \"external_impacts\": [\"public-health\"]}"
+#define WORLD_EV_ONE_MORE                                                                          \
+    " \"observables\": [{\"type\": \"file-hash\", \"value\":"                                      \
+    " \"db349b97c37d22f5ea1d1841e3c89eb4\"},"                                                      \
+    " {\"type\": \"ipv4\", \"value\": \"203.0.113.7\"},"                                           \
+    " {\"type\": \"domain\", \"value\": \"update.evil.example\"},"                                 \
+    " {\"type\": \"url\", \"value\": \"http://update.evil.example/a?b=\\\"c\\\"\"},"               \
+    " {\"type\": \"email\", \"value\": \"ops@evil.example\"},"                                     \
+    " {\"type\": \"btc-address\", \"value\": \"1BoatSLRHtKNngkdXEeobR76b53LETtpyT\"},"             \
+    " {\"type\": \"mutex\", \"value\": \"Global\\\\WormOne\"}],"                                   \
+    " \"observed_first\": \"2017-05-12T07:44:00Z\", \"observed_last\": \"2017-05-13T00:00:00Z\","  \
+    " \"content_commitment\": {\"digest\": {\"alg\": \"DIGEST_ALG_SHA256\", \"value\":"            \
+    " \"ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=\"}, \"size\": 3,"                             \
+    " \"media_type\": \"text/plain\", \"storage_uri\": \"https://evidence.example/ev-one\"}"
+
 #define HDR(id, author, created)                                                                   \
     "{\"header\": {\"record_id\": \"" id "\", \"author\": \"" author "\", \"created\": \"" created \
     "\", \"provenance\": \"PROVENANCE_FIRST_PARTY\", \"tlp\": \"TLP_CLEAR\"}, "
@@ -132,7 +162,7 @@ tu_world_create(tu_world *w)
                                     "[\"ransomware\"],"
                                     " \"determination\": \"DETERMINATION_CONFIRMED\","
                                     " \"investigation_status\": \"INVESTIGATION_STATUS_OPEN\", "
-                                    "\"criticality\": 80}}",
+                                    "\"criticality\": 80," WORLD_INC_ONE_NAMED "}}",
         "p:gov", NULL);
     tu_world_submit(w,
                     HDR("inc:two", "p:vendor",
@@ -146,7 +176,7 @@ tu_world_create(tu_world *w)
             "2017-05-20T00:00:00Z") "\"evidence\": {\"incident_refs\": [\"inc:one\"],"
                                     " \"evidence_type\": \"EVIDENCE_TYPE_CODE_SIMILARITY\", "
                                     "\"title\": \"Overlap\","
-                                    " \"description\": \"Shared code.\"}}",
+                                    " \"description\": \"Shared code.\"," WORLD_EV_ONE_MORE "}}",
         "p:vendor", NULL);
     tu_world_submit(
         w,

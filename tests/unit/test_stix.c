@@ -152,6 +152,18 @@ check_refs(const json_t *bundle, const json_t *v, const char *key)
     }
 }
 
+static int
+is_sco(const char *type)
+{
+    static const char *const scos[] = {"file", "ipv4-addr",  "domain-name",
+                                       "url",  "email-addr", "artifact"};
+
+    for (size_t i = 0; i < sizeof scos / sizeof scos[0]; i++)
+        if (strcmp(type, scos[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static void
 stix_objects_have_required_properties(void **state)
 {
@@ -174,6 +186,18 @@ stix_objects_have_required_properties(void **state)
         {"marking-definition", {"definition_type", "definition", "created", NULL}},
         {"extension-definition",
          {"created_by_ref", "name", "schema", "version", "extension_types", NULL}},
+        {"malware", {"name", "is_family", NULL}},
+        {"vulnerability", {"name", "external_references", NULL}},
+        {"attack-pattern", {"name", "external_references", NULL}},
+        {"impact", {"impact_details", "incident_ref", NULL}},
+        {"observed-data",
+         {"first_observed", "last_observed", "number_observed", "object_refs", NULL}},
+        {"file", {"hashes", NULL}},
+        {"ipv4-addr", {"value", NULL}},
+        {"domain-name", {"value", NULL}},
+        {"url", {"value", NULL}},
+        {"email-addr", {"value", NULL}},
+        {"artifact", {"hashes", NULL}},
     };
     static const char *const opinions[] = {"strongly-disagree", "disagree", "neutral", "agree",
                                            "strongly-agree"};
@@ -202,6 +226,15 @@ stix_objects_have_required_properties(void **state)
             fail_msg("unexpected object type %s", type);
         seen[r]++;
         require(o, rules[r].props);
+        if (is_sco(type)) {
+            /* SCOs: no created, modified, created_by_ref (STIX 2.1 3.1). */
+            assert_null(json_object_get(o, "created"));
+            assert_null(json_object_get(o, "modified"));
+            assert_null(json_object_get(o, "created_by_ref"));
+            assert_null(ext(o));
+            check_refs(b, o, NULL);
+            continue;
+        }
         if (strcmp(type, "marking-definition") != 0)
             require(o, sdo);
         if (json_object_get(o, "modified") != NULL)
@@ -333,8 +366,10 @@ stix_claims_and_retractions(void **state)
     /* The incident revision keeps the id and moves modified. */
     n = by_record(b, "inc:one@v2", objs, 16);
     assert_int_equal(n, 1);
-    const json_t *first[4];
-    assert_int_equal(by_record(b, "inc:one", first, 4), 1);
+    /* (inc:one also made its malware, impacts, ...: the incident first.) */
+    const json_t *first[32];
+    assert_true(by_record(b, "inc:one", first, 32) > 1);
+    assert_string_equal(s(first[0], "type"), "incident");
     assert_string_equal(s(objs[0], "id"), s(first[0], "id"));
     assert_string_equal(s(objs[0], "created"), s(first[0], "created"));
     assert_string_equal(s(objs[0], "modified"), "2018-03-01T00:00:00.000Z");
@@ -385,6 +420,236 @@ stix_one_incident(void **state)
     tu_world_free(&w);
 }
 
+/* The first object of a type whose property k is v (NULL k: any). */
+static const json_t *
+find(const json_t *bundle, const char *type, const char *k, const char *v)
+{
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(json_object_get(bundle, "objects"), i,
+                       o) if (strcmp(s(o, "type"), type) == 0 &&
+                              (k == NULL || (s(o, k) && strcmp(s(o, k), v) == 0))) return o;
+    return NULL;
+}
+
+/* The relationship src -> dst, of type rtype. */
+static const json_t *
+rel(const json_t *bundle, const char *rtype, const char *src, const char *dst)
+{
+    size_t i;
+    json_t *o;
+
+    json_array_foreach(json_object_get(bundle, "objects"), i,
+                       o) if (strcmp(s(o, "type"), "relationship") == 0 &&
+                              strcmp(s(o, "relationship_type"), rtype) == 0 &&
+                              strcmp(s(o, "source_ref"), src) == 0 &&
+                              strcmp(s(o, "target_ref"), dst) == 0) return o;
+    fail_msg("no %s relationship %s -> %s", rtype, src, dst);
+    return NULL;
+}
+
+static int
+has_ref(const json_t *refs, const char *id)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(refs, i, v) if (strcmp(json_string_value(v), id) == 0) return 1;
+    return 0;
+}
+
+/*
+ * Expected SCO ids, computed independently of this code base (STIX 2.1
+ * section 2.9: UUIDv5 in namespace 00abedb4-aa42-466c-9c01-fed23315a9b7 of
+ * the JCS form of the ID Contributing Properties) with Python 3:
+ *
+ *   import uuid, json
+ *   ns = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")
+ *   def sco(t, d): return t + "--" + str(uuid.uuid5(ns, json.dumps(
+ *       d, separators=(",", ":"), sort_keys=True, ensure_ascii=False)))
+ *   sco("file", {"hashes": {"SHA-256": "24d004a1...b1022c"}})   # lowercased
+ *   sco("file", {"hashes": {"MD5": "db349b97c37d22f5ea1d1841e3c89eb4"}})
+ *   sco("ipv4-addr", {"value": "203.0.113.7"})
+ *   sco("domain-name", {"value": "update.evil.example"})
+ *   sco("url", {"value": 'http://update.evil.example/a?b="c"'})
+ *   sco("email-addr", {"value": "ops@evil.example"})
+ *   sco("artifact", {"hashes": {"SHA-256": "ba7816bf...f20015ad"}})  # SHA-256("abc")
+ */
+#define SAMPLE_FILE "file--66738dea-1aa3-58cd-8fe9-6e9c45e57cdd"
+#define MD5_FILE "file--5bb96a93-66b8-5686-8314-0b31cefbec27"
+#define IPV4 "ipv4-addr--9ddd739e-87b1-587d-83f2-62ef1130af2f"
+#define DOMAIN "domain-name--b0bbaf8f-f4bc-533e-96c5-0c5905acbecf"
+#define URL "url--7dc46809-8f22-5875-8864-e802fb2a16bb"
+#define EMAIL "email-addr--5e347458-3ab5-590a-ac9f-c3f3710e70fb"
+#define ARTIFACT "artifact--095d55f5-5a46-5771-a0e1-7794ca4fd7a6"
+#define IMPACT_EXT "extension-definition--7cc33dd6-f6a1-489b-98ea-522d351d71b9"
+#define INCIDENT_CORE "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
+
+static void
+stix_incident_names_malware_cves_techniques_impacts_victims(void **state)
+{
+    tu_world w;
+    tu_sink out;
+    json_t *b;
+    const json_t *inc, *o, *er, *ic, *d;
+    const char *iid;
+
+    (void)state;
+    tu_world_create(&w);
+    export_stix(&w, NULL, &out, &b);
+    inc = find(b, "incident", "name", "Worm One");
+    assert_non_null(inc);
+    iid = s(inc, "id");
+
+    /* malware: is_family, types, the sample as a file SCO. */
+    o = find(b, "malware", "name", "WormCry");
+    assert_non_null(o);
+    assert_true(json_is_true(json_object_get(o, "is_family")));
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "malware_types"), 0)),
+                        "ransomware");
+    assert_int_equal(json_array_size(json_object_get(o, "sample_refs")), 1);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(o, "sample_refs"), 0)),
+                        SAMPLE_FILE);
+    assert_string_equal(s(o, "created_by_ref"), identity_of(b, "p:gov"));
+    assert_string_equal(s(ext(rel(b, "related-to", iid, s(o, "id"))), "incident_relationship"),
+                        "uses");
+    o = find_id(b, SAMPLE_FILE);
+    assert_non_null(o);
+    assert_string_equal(s(json_object_get(o, "hashes"), "SHA-256"),
+                        "24d004a104d4d54034dbcffc2a4b19a11f39008a575aa614ea04703480b1022c");
+
+    /* vulnerability: external reference "cve". */
+    o = find(b, "vulnerability", "name", "CVE-2017-0144");
+    assert_non_null(o);
+    er = json_array_get(json_object_get(o, "external_references"), 0);
+    assert_string_equal(s(er, "source_name"), "cve");
+    assert_string_equal(s(er, "external_id"), "CVE-2017-0144");
+    assert_string_equal(s(ext(rel(b, "related-to", iid, s(o, "id"))), "incident_relationship"),
+                        "targets");
+
+    /* attack patterns: external reference "mitre-attack", sub-technique URL. */
+    o = find(b, "attack-pattern", "name", "T1021.002");
+    assert_non_null(o);
+    er = json_array_get(json_object_get(o, "external_references"), 0);
+    assert_string_equal(s(er, "source_name"), "mitre-attack");
+    assert_string_equal(s(er, "external_id"), "T1021.002");
+    assert_string_equal(s(er, "url"), "https://attack.mitre.org/techniques/T1021/002/");
+    rel(b, "related-to", iid, s(o, "id"));
+    assert_non_null(find(b, "attack-pattern", "name", "T1486"));
+
+    /* impacts: Impact extension SDOs on the incident, listed in impact_refs. */
+    ic = json_object_get(json_object_get(inc, "extensions"), INCIDENT_CORE);
+    assert_int_equal(json_array_size(json_object_get(ic, "impact_refs")), 2);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(ic, "impacted_entity_counts"), "organization")),
+                     40);
+    o = find_id(b, json_string_value(json_array_get(json_object_get(ic, "impact_refs"), 0)));
+    assert_non_null(o);
+    assert_string_equal(s(o, "type"), "impact");
+    assert_string_equal(s(o, "incident_ref"), iid);
+    assert_string_equal(
+        s(json_object_get(json_object_get(o, "extensions"), IMPACT_EXT), "extension_type"),
+        "new-sdo");
+    d = json_object_get(o, "impact_details");
+    assert_string_equal(s(d, "impact_category"), "monetary");
+    assert_string_equal(s(d, "variety"), "ransom-demand");
+    assert_string_equal(s(d, "currency"), "USD");
+    assert_int_equal(json_integer_value(json_object_get(d, "max_amount")), 300);
+    assert_int_equal(json_integer_value(json_object_get(d, "min_amount")), 0);
+    assert_string_equal(s(json_object_get(ext(o), "monetary"), "currency_actual"), "BTC");
+    o = find_id(b, json_string_value(json_array_get(json_object_get(ic, "impact_refs"), 1)));
+    d = json_object_get(o, "impact_details");
+    assert_string_equal(s(d, "impact_category"), "external");
+    assert_string_equal(s(d, "impact_type"), "public-health");
+    assert_string_equal(s(ext(inc), "impact_summary"), "Hospitals diverted ambulances.");
+
+    /* victims: a new identity (named only) and a registered participant,
+     * both targeted; the victims' countries, once each. */
+    o = find(b, "identity", "name", "City Hospital");
+    assert_non_null(o);
+    assert_string_equal(s(o, "identity_class"), "unknown");
+    rel(b, "targets", iid, s(o, "id"));
+    rel(b, "located-at", s(o, "id"), s(find(b, "location", "country", "GB"), "id"));
+    rel(b, "targets", iid, identity_of(b, "p:vendor"));
+    rel(b, "located-at", iid, s(find(b, "location", "country", "GB"), "id"));
+    rel(b, "located-at", iid, s(find(b, "location", "country", "FR"), "id"));
+
+    json_decref(b);
+    tu_sink_free(&out);
+    tu_world_free(&w);
+}
+
+static void
+stix_evidence_observables_and_commitment(void **state)
+{
+    static const char *const scos[] = {MD5_FILE, IPV4, DOMAIN, URL, EMAIL};
+    tu_world w;
+    tu_sink out, again;
+    json_t *b, *um;
+    const json_t *g, *od, *o;
+    const json_t *objs[8];
+    size_t i, n;
+
+    (void)state;
+    tu_world_create(&w);
+    export_stix(&w, NULL, &out, &b);
+    n = by_record(b, "ev:one", objs, 8);
+    assert_int_equal(n, 3); /* note, observed-data, grouping */
+    g = find(b, "grouping", "name", "Overlap");
+    od = find(b, "observed-data", NULL, NULL);
+    assert_non_null(g);
+    assert_non_null(od);
+    assert_string_equal(s(od, "first_observed"), "2017-05-12T07:44:00.000Z");
+    assert_string_equal(s(od, "last_observed"), "2017-05-13T00:00:00.000Z");
+    assert_int_equal(json_integer_value(json_object_get(od, "number_observed")), 1);
+    assert_int_equal(json_array_size(json_object_get(od, "object_refs")), 5);
+    for (i = 0; i < 5; i++) {
+        o = find_id(b, scos[i]);
+        if (o == NULL)
+            fail_msg("SCO %s is not in the bundle", scos[i]);
+        assert_true(has_ref(json_object_get(od, "object_refs"), scos[i]));
+        assert_true(has_ref(json_object_get(g, "object_refs"), scos[i]));
+        /* The same TLP marking as the record. */
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(o, "object_marking_refs"), 0)),
+            "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9");
+    }
+    assert_string_equal(s(find_id(b, URL), "value"), "http://update.evil.example/a?b=\"c\"");
+    /* The grouping: the incident, the note, the observed-data, the SCOs,
+     * the artifact. */
+    assert_true(has_ref(json_object_get(g, "object_refs"),
+                        s(find(b, "incident", "name", "Worm One"), "id")));
+    assert_true(has_ref(json_object_get(g, "object_refs"),
+                        s(find(b, "note", "abstract", "Overlap"), "id")));
+    assert_true(has_ref(json_object_get(g, "object_refs"), s(od, "id")));
+    assert_true(has_ref(json_object_get(g, "object_refs"), ARTIFACT));
+    assert_int_equal(json_array_size(json_object_get(g, "object_refs")), 9);
+    /* The artifact of the content commitment. */
+    o = find_id(b, ARTIFACT);
+    assert_non_null(o);
+    assert_string_equal(s(json_object_get(o, "hashes"), "SHA-256"),
+                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_string_equal(s(o, "url"), "https://evidence.example/ev-one");
+    assert_string_equal(s(o, "mime_type"), "text/plain");
+    /* btc-address and an unknown type stay in our extension, nowhere else. */
+    um = json_object_get(ext(g), "unmapped_observables");
+    assert_int_equal(json_array_size(um), 2);
+    assert_string_equal(s(json_array_get(um, 0), "type"), "btc-address");
+    assert_string_equal(s(json_array_get(um, 1), "type"), "mutex");
+    assert_string_equal(s(json_array_get(um, 1), "value"), "Global\\WormOne");
+    json_array_foreach(json_object_get(b, "objects"), i, o) check_refs(b, o, NULL);
+    /* Byte-identical on re-export. */
+    export_stix(&w, NULL, &again, NULL);
+    assert_int_equal(out.len, again.len);
+    assert_memory_equal(out.data, again.data, out.len);
+
+    json_decref(b);
+    tu_sink_free(&out);
+    tu_sink_free(&again);
+    tu_world_free(&w);
+}
+
 static void
 uuid5_known_answers(void **state)
 {
@@ -416,6 +681,8 @@ main(void)
         cmocka_unit_test(stix_is_deterministic),
         cmocka_unit_test(stix_claims_and_retractions),
         cmocka_unit_test(stix_one_incident),
+        cmocka_unit_test(stix_incident_names_malware_cves_techniques_impacts_victims),
+        cmocka_unit_test(stix_evidence_observables_and_commitment),
     };
 
     TU_OK(ledger_init());
