@@ -85,7 +85,8 @@ LEDGER_API void ledger_audit_free(ledger_audit *a);
  * LEDGER_ENOTFOUND when the resource does not exist, LEDGER_EFORMAT when it
  * is larger than `max`, or another negative code (LEDGER_EIO). A fetcher
  * may set the last error's message (naming the file or URL and the cause);
- * when it sets none, the auditor's message names the path.
+ * when it sets none, the auditor's message names the path. A directory
+ * fetcher is a few lines; ledger_http_fetch() (http.h) reads over HTTP(S).
  */
 typedef int (*ledger_fetch_fn)(void *payload, const char *path, size_t max, ledger_buf *out);
 
