@@ -20,8 +20,11 @@ enum { O_VKEY = 1, O_TILES, O_FROM, O_TIMEOUT };
 #define MAX_NOTE (1u << 20)
 
 static const cli_opt opts[] = {
-    {"vkey", 0, 1, O_VKEY},       {"tiles", 0, 1, O_TILES}, {"from-checkpoint", 0, 1, O_FROM},
-    {"timeout", 0, 1, O_TIMEOUT}, {NULL, 0, 0, 0},
+    {"vkey", 0, 1, O_VKEY},
+    {"tiles", 0, 1, O_TILES},
+    {"from-checkpoint", 0, 1, O_FROM},
+    {"timeout", 0, 1, O_TIMEOUT},
+    {NULL, 0, 0, 0},
 };
 
 typedef struct {
@@ -185,8 +188,6 @@ fetch_file(void *payload, const char *rel, size_t max, ledger_buf *out)
     FILE *f;
     size_t got;
 
-    /* The auditor prefixes the path to the last message; there is none. */
-    ledger_error_clear();
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path)
         return LEDGER_EIO;
     if (stat(path, &st) != 0)

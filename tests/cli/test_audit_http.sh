@@ -25,7 +25,9 @@ serve() {
   local name=$1 dir=$2 i
   shift 2
   rm -f "$T/$name.port" "$T/$name.log"
-  "$HTTPD" "$dir" --port-file "$T/$name.port" --log "$T/$name.log" --max-seconds 60 "$@" &
+  # Not on our stdout/stderr: ctest waits for every process holding them.
+  "$HTTPD" "$dir" --port-file "$T/$name.port" --log "$T/$name.log" --max-seconds 60 "$@" \
+    >>"$T/httpd.out" 2>&1 &
   SERVER=$!
   servers+=("$SERVER")
   for i in $(seq 500); do
@@ -153,7 +155,8 @@ err_one_line
 err_has "http://127.0.0.1:$GONE/checkpoint: "
 grep -qi "connect" "$T/err" || fail "no connection failure in the message"
 
-# Oversized bodies are cut off early (not a GiB later): declared by
+# Oversized bodies are cut off as soon as they pass the limit ("larger
+# than" is only said then; the server would send a GiB): declared by
 # Content-Length, or streamed chunked without one.
 serve big "$T/tiles" --oversize "$E" --oversize-chunked "$H"
 start=$SECONDS
@@ -168,7 +171,7 @@ err_has "http://127.0.0.1:$PORT/$H: larger than 8192 bytes"
 serve big "$T/tiles" --oversize-chunked checkpoint
 al 1 audit --vkey "$VK" --tiles "http://127.0.0.1:$PORT/"
 err_has "http://127.0.0.1:$PORT/checkpoint: larger than"
-[ $((SECONDS - start)) -lt 5 ] || fail "oversized bodies were not cut off early"
+[ $((SECONDS - start)) -lt 30 ] || fail "oversized bodies were not cut off early"
 
 # A body cut short, or no answer at all: exit 3 naming the URL.
 serve cut "$T/tiles" --truncate "$E"
@@ -184,12 +187,12 @@ err_has "http://127.0.0.1:$PORT/$H: "
 serve slow "$T/tiles" --delay "$H" 300
 al 0 audit --vkey "$VK" --tiles "http://127.0.0.1:$PORT/"
 same_file "$T/out" "$T/dir.out"
-serve stall "$T/tiles" --delay checkpoint 5000
+serve stall "$T/tiles" --delay checkpoint 20000
 start=$SECONDS
 al 3 audit --vkey "$VK" --tiles "http://127.0.0.1:$PORT/" --timeout 1
 err_one_line
 err_has "http://127.0.0.1:$PORT/checkpoint: "
-[ $((SECONDS - start)) -lt 4 ] || fail "--timeout 1 did not give up in time"
+[ $((SECONDS - start)) -lt 10 ] || fail "--timeout 1 did not give up in time"
 stop "$SERVER"
 
 # A redirect to another scheme is refused.

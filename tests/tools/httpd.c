@@ -21,6 +21,7 @@
  * and serves each connection in a child process (keep-alive: a connection
  * serves requests until the client closes it or sends Connection: close).
  * The log's connection id shows how many connections a client used.
+ * Children die with the server (Linux PR_SET_PDEATHSIG).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -393,6 +395,11 @@ main(int argc, char **argv)
         if ((pid = fork()) < 0)
             die("fork");
         if (pid == 0) {
+            /* Die with the server: a child sleeping in --delay must not
+             * outlive the test (ctest waits for every holder of its pipes). */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() == 1)
+                _exit(0);
             close(lfd);
             alarm(30);
             serve_connection(cfd);
