@@ -1,17 +1,21 @@
 /*
  * cmd_audit.c - attrledger audit: offline verification of an exported
- * audit trail (JSON Lines) or tiles directory, with only the log's
- * verifier key. No ledger directory is needed.
+ * audit trail (JSON Lines) or tiles tree, with only the log's verifier
+ * key. No ledger directory is needed. A tiles tree is a directory or, when
+ * the argument starts with http:// or https://, a URL prefix read with the
+ * library's HTTP fetcher (http.h); any other "scheme://" is a usage error,
+ * not a directory name.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
 
-enum { O_VKEY = 1, O_TILES, O_FROM };
+enum { O_VKEY = 1, O_TILES, O_FROM, O_TIMEOUT };
 
 #define MAX_NOTE (1u << 20)
 
@@ -19,6 +23,7 @@ static const cli_opt opts[] = {
     {"vkey", 0, 1, O_VKEY},
     {"tiles", 0, 1, O_TILES},
     {"from-checkpoint", 0, 1, O_FROM},
+    {"timeout", 0, 1, O_TIMEOUT},
     {NULL, 0, 0, 0},
 };
 
@@ -26,6 +31,7 @@ typedef struct {
     const char *vkey;
     const char *tiles;
     const char *from;
+    const char *timeout;
 } audit_args;
 
 static int
@@ -39,6 +45,8 @@ on_opt(void *ctx, int id, const char *arg)
         a->tiles = arg;
     else if (id == O_FROM)
         a->from = arg;
+    else if (id == O_TIMEOUT)
+        a->timeout = arg;
     return 0;
 }
 
@@ -204,25 +212,56 @@ fetch_file(void *payload, const char *rel, size_t max, ledger_buf *out)
     return 0;
 }
 
+/* "http://..." or "https://..." (any case): read the tree over HTTP. */
 static int
-audit_tiles(cli *c, const char *dir, const char *from, const ledger_vkey *vk)
+is_http(const char *s)
 {
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+static int
+audit_tiles(cli *c, const char *where, const char *from, const char *timeout, const ledger_vkey *vk)
+{
+    ledger_http_options hopts = LEDGER_HTTP_OPTIONS_INIT;
+    ledger_http_fetcher *http = NULL;
     ledger_audit_report rep;
     uint8_t *old = NULL;
     size_t old_len = 0;
+    uint64_t secs = 0;
     int rc;
 
-    if (strstr(dir, "://") != NULL)
-        return cli_usage(c, "--tiles takes a directory; fetching over HTTP is not supported "
-                            "(mirror the tiles first, e.g. with wget -r)");
+    if (!is_http(where) && strstr(where, "://") != NULL)
+        return cli_usage(c, "--tiles takes a directory or an http:// or https:// URL");
+    if (timeout != NULL) {
+        if (!is_http(where))
+            return cli_usage(c, "--timeout is for --tiles URL");
+        if (cli_parse_u64(timeout, &secs) < 0 || secs < 1 || secs > 3600)
+            return cli_usage(c, "--timeout takes 1 to 3600 seconds");
+        hopts.connect_timeout_s = (unsigned)secs;
+        hopts.stall_timeout_s = (unsigned)secs;
+    }
+    if (is_http(where) && ledger_http_fetcher_new(&http, where, &hopts) < 0) {
+        const ledger_error *e = ledger_error_last();
+
+        return e->code == LEDGER_EINVAL ? cli_usage(c, "%s", e->message)
+                                        : cli_fail_code(c, EXIT_OPERATIONAL);
+    }
     if (from != NULL && (rc = cli_read_file(c, from, MAX_NOTE, &old, &old_len)) != 0)
-        return rc;
-    rc = ledger_audit_tiles(&rep, fetch_file, (void *)dir, vk, old, old_len);
-    free(old);
-    if (rc < 0)
-        return audit_failed(c, rc);
+        goto done;
+    if (http != NULL)
+        rc = ledger_audit_tiles(&rep, ledger_http_fetch, http, vk, old, old_len);
+    else
+        rc = ledger_audit_tiles(&rep, fetch_file, (void *)where, vk, old, old_len);
+    if (rc < 0) {
+        rc = audit_failed(c, rc);
+        goto done;
+    }
     print_report(c, "tiles", &rep);
-    return EXIT_OK;
+    rc = EXIT_OK;
+done:
+    ledger_http_fetcher_free(http);
+    free(old);
+    return rc;
 }
 
 int
@@ -236,9 +275,10 @@ cmd_audit(cli *c, int argc, char **argv)
     if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
     if (a.vkey == NULL || (a.tiles == NULL && npos != 1) || (a.tiles != NULL && npos != 0) ||
-        (a.from != NULL && a.tiles == NULL)) {
-        rc = cli_usage(c, "usage: attrledger audit --vkey LOG.vkey TRAIL.jsonl | "
-                          "audit --vkey LOG.vkey --tiles DIR [--from-checkpoint OLD]");
+        (a.from != NULL && a.tiles == NULL) || (a.timeout != NULL && a.tiles == NULL)) {
+        rc = cli_usage(
+            c, "usage: attrledger audit --vkey LOG.vkey TRAIL.jsonl | "
+               "audit --vkey LOG.vkey --tiles DIR|URL [--from-checkpoint OLD] [--timeout S]");
         goto done;
     }
     if (ledger_vkey_load(&vk, a.vkey) < 0) {
@@ -246,7 +286,7 @@ cmd_audit(cli *c, int argc, char **argv)
         goto done;
     }
     if (a.tiles != NULL)
-        rc = audit_tiles(c, a.tiles, a.from, &vk);
+        rc = audit_tiles(c, a.tiles, a.from, a.timeout, &vk);
     else
         rc = audit_trail(c, pos[0], &vk);
 done:

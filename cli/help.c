@@ -266,7 +266,8 @@ static const help_entry entries[] = {
      "  attrledger export -C ./ledger --format dot --incident inc:notpetya-2017 | dot -Tpng\n"},
     {"audit", "verify an exported audit trail or tiles offline",
      "usage: attrledger audit --vkey LOG.vkey TRAIL.jsonl\n"
-     "       attrledger audit --vkey LOG.vkey --tiles DIR [--from-checkpoint OLD]\n"
+     "       attrledger audit --vkey LOG.vkey --tiles DIR|URL [--from-checkpoint OLD]\n"
+     "                        [--timeout S]\n"
      "\n"
      "Check an export with nothing but the log's verifier key (no ledger\n"
      "directory). For a trail: the checkpoint signature, every leaf hash and\n"
@@ -280,10 +281,21 @@ static const help_entry entries[] = {
      "A trail of one incident proves that its entries are in the log, signed and\n"
      "allowed; it cannot prove that the exporter left nothing out.\n"
      "\n"
-     "exit: 0 valid; 1 the first failure, named on stderr; 3 cannot read input\n"
+     "--tiles takes a directory or an http:// or https:// URL prefix (the\n"
+     "directory `export --format tiles` wrote, served by any web server, object\n"
+     "store or CDN; PATH is read from URL/PATH). The server is not trusted:\n"
+     "every byte is checked as above. Redirects are followed to http(s) only;\n"
+     "TLS certificates are verified. --timeout S (default 10 to connect, 30 of\n"
+     "silence) gives up on an unreachable or stalled server after S seconds.\n"
+     "\n"
+     "exit: 0 valid; 1 the first failure, named on stderr (a changed, missing\n"
+     "or oversized file); 3 cannot read input (a server error or unreachable\n"
+     "server: the URL and the cause are named)\n"
      "\n"
      "example:\n"
      "  attrledger audit --vkey log.vkey wannacry.jsonl\n"
+     "  attrledger audit --vkey log.vkey --tiles https://ledger.example.org/tiles/ \\\n"
+     "      --from-checkpoint cp-old.txt\n"
      "  attrledger audit --vkey log.vkey --tiles ./mirror --from-checkpoint cp-old.txt\n"},
     {"witness", "be a witness: cosign checkpoints that are consistent",
      "usage: attrledger witness init --name NAME --out KEY [--no-passphrase] [--force]\n"

@@ -19,6 +19,10 @@
  * stored hashes in order; each hash of tree level 8L lands in the expected
  * content of a level-L tile, compared when the tile is complete (and the
  * partial tiles at the end). Memory: one bundle and one tile per level.
+ * When a partial tile or bundle is not found (C2SP tlog-tiles lets a server
+ * delete it once the full one exists), the full one is read instead and
+ * only its first W hashes or entries are used; the full tile's length is
+ * still checked, its other hashes are not (they are not in this tree).
  *
  * Every fetched resource is bounded before parsing: a tile is at most 8 KiB,
  * a bundle 256 entries of at most 65,535 bytes each, a checkpoint a note.
@@ -471,22 +475,60 @@ typedef struct {
     uint64_t *tile_n;           /* index of the current tile per level */
 } tiles_audit;
 
+/*
+ * Call the fetcher. A fetcher may set its own message naming what it read
+ * (ledger_http_fetch names the URL and the HTTP status or network cause);
+ * when it sets none, name the path.
+ */
 static int
-fetch(tiles_audit *t, const lg_tile *tile, size_t max, ledger_buf *out)
+call_fetch(ledger_fetch_fn fn, void *payload, const char *path, size_t max, ledger_buf *out)
 {
-    char path[LG_TILE_PATH_MAX];
     int rc;
 
     out->data = NULL;
     out->len = 0;
+    ledger_error_clear();
+    rc = fn(payload, path, max, out);
+    if (rc < 0) {
+        ledger_buf_dispose(out);
+        if (ledger_error_last()->code != rc)
+            lg_error_set(rc, "%s: %s", path, ledger_strerror(rc));
+    }
+    return rc;
+}
+
+/*
+ * Fetch a tile or bundle. A missing partial tile is read from the full
+ * tile instead, as C2SP tlog-tiles allows servers to delete partial tiles
+ * once the full one exists; *full_out tells the caller to use only the
+ * first `width` hashes or entries of it.
+ */
+static int
+fetch(tiles_audit *t, const lg_tile *tile, size_t max, ledger_buf *out, int *full_out)
+{
+    char path[LG_TILE_PATH_MAX], full_path[LG_TILE_PATH_MAX];
+    lg_tile full = *tile;
+    int rc;
+
+    *full_out = 0;
+    out->data = NULL;
+    out->len = 0;
     if ((rc = lg_tile_path(path, sizeof path, tile)) < 0)
         return rc;
-    rc = t->fetch(t->payload, path, max, out);
+    rc = call_fetch(t->fetch, t->payload, path, max, out);
     t->rep->tiles++;
+    if (rc == LEDGER_ENOTFOUND && tile->width < LG_TILE_WIDTH) {
+        full.width = LG_TILE_WIDTH;
+        if ((rc = lg_tile_path(full_path, sizeof full_path, &full)) < 0)
+            return rc;
+        rc = call_fetch(t->fetch, t->payload, full_path, max, out);
+        t->rep->tiles++;
+        *full_out = rc == 0;
+    }
     if (rc == LEDGER_ENOTFOUND)
         return lg_error_set(LEDGER_ECORRUPT, "%s is missing", path);
     if (rc < 0)
-        return lg_error_prefix(rc, "%s", path);
+        return rc;
     if (out->len > max) {
         ledger_buf_dispose(out);
         return lg_error_set(LEDGER_EFORMAT, "%s is %zu bytes, max %zu", path, out->len, max);
@@ -501,15 +543,18 @@ check_tile(tiles_audit *t, int level, uint64_t n, unsigned width)
     lg_tile tile = {level, n, width};
     ledger_buf got = LEDGER_BUF_INIT;
     char path[LG_TILE_PATH_MAX];
-    int rc;
+    size_t want;
+    int rc, full;
 
-    if ((rc = fetch(t, &tile, TILE_BYTES, &got)) < 0)
+    if ((rc = fetch(t, &tile, TILE_BYTES, &got, &full)) < 0)
         return rc;
+    if (full)
+        tile.width = LG_TILE_WIDTH;
     lg_tile_path(path, sizeof path, &tile);
-    if (got.len != (size_t)width * LG_HASH)
-        rc =
-            lg_error_set(LEDGER_EPROOF, "%s is %zu bytes, want %u", path, got.len, width * LG_HASH);
-    else if (memcmp(got.data, t->exp[level], got.len) != 0)
+    want = (size_t)tile.width * LG_HASH;
+    if (got.len != want)
+        rc = lg_error_set(LEDGER_EPROOF, "%s is %zu bytes, want %zu", path, got.len, want);
+    else if (memcmp(got.data, t->exp[level], (size_t)width * LG_HASH) != 0)
         rc = lg_error_set(LEDGER_EPROOF, "%s does not match the entries", path);
     ledger_buf_dispose(&got);
     return rc;
@@ -573,10 +618,13 @@ read_bundle(tiles_audit *t, uint64_t n, unsigned width)
     ledger_buf b = LEDGER_BUF_INIT;
     char path[LG_TILE_PATH_MAX];
     size_t off = 0;
-    int rc;
+    int rc, full;
 
-    if ((rc = fetch(t, &tile, BUNDLE_MAX, &b)) < 0)
+    if ((rc = fetch(t, &tile, BUNDLE_MAX, &b, &full)) < 0)
         return rc;
+    /* From the full bundle, only the first `width` entries are in this tree. */
+    if (full)
+        tile.width = LG_TILE_WIDTH;
     lg_tile_path(path, sizeof path, &tile);
     for (unsigned i = 0; i < width; i++) {
         size_t len;
@@ -597,7 +645,7 @@ read_bundle(tiles_audit *t, uint64_t n, unsigned width)
         }
         off += len;
     }
-    if (off != b.len)
+    if (!full && off != b.len)
         rc = lg_error_set(LEDGER_EFORMAT, "%s: %zu bytes after its %u entries", path, b.len - off,
                           width);
 done:
@@ -642,7 +690,7 @@ ledger_audit_tiles(ledger_audit_report *out, ledger_fetch_fn fetch_fn, void *pay
     lg_merkle_range_init(&t.range);
     if ((rc = lg_replay_new(&t.replay, log_key)) < 0)
         return rc;
-    rc = fetch_fn(payload, "checkpoint", LG_NOTE_MAX, &note);
+    rc = call_fetch(fetch_fn, payload, "checkpoint", LG_NOTE_MAX, &note);
     if (rc == LEDGER_ENOTFOUND)
         rc = lg_error_set(LEDGER_ECORRUPT, "checkpoint is missing");
     if (rc < 0)

@@ -150,7 +150,8 @@ al 2 export --format tiles
 err_has "needs -o DIR"
 al 2 audit "$T/full.jsonl"
 al 2 audit --vkey "$VK"
-al 2 audit --vkey "$VK" --tiles https://example.org/log
+al 2 audit --vkey "$VK" --tiles ftp://example.org/log
+err_has "--tiles takes a directory or an http:// or https:// URL"
 al 3 audit --vkey "$VK" "$T/missing.jsonl"
 al 3 export -C "$T/nowhere"
 al 0 help export

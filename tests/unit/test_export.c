@@ -564,6 +564,35 @@ tiles_grow_incrementally_and_prove_consistency(void **state)
     TU_OK(ledger_log_checkpoint(&newer, f->w.log, 0));
     TU_CHECK(audit_tiles(f, dir, &newer, &ar), LEDGER_EPROOF);
     assert_non_null(strstr(ledger_error_last()->message, "rolled back"));
+
+    /* A server that deleted the partial tiles of size 22 (C2SP tlog-tiles
+     * allows it once the full tiles exist): the auditor of the size-22
+     * checkpoint reads the first 22 hashes and entries of the full ones. */
+    snprintf(path, sizeof path, "%s/checkpoint", dir);
+    assert_int_equal(tu_write_file(path, old.data, old.len), 0);
+    snprintf(path, sizeof path, "%s/tile/0/000.p/22", dir);
+    assert_int_equal(remove(path), 0);
+    snprintf(path, sizeof path, "%s/tile/entries/000.p/22", dir);
+    assert_int_equal(remove(path), 0);
+    TU_OK(audit_tiles(f, dir, NULL, &ar));
+    assert_int_equal(ar.entries, TU_WORLD_SIZE);
+    assert_int_equal(ar.tiles, 4); /* two partial misses, two full tiles */
+    /* The used part of a full tile is still checked. */
+    snprintf(path, sizeof path, "%s/tile/0/000", dir);
+    t0 = tu_read_file(path, &(size_t){0});
+    t0[21 * 32] ^= 1;
+    assert_int_equal(tu_write_file(path, t0, 8192), 0);
+    TU_CHECK(audit_tiles(f, dir, NULL, &ar), LEDGER_EPROOF);
+    assert_non_null(strstr(ledger_error_last()->message, "tile/0/000 does not match"));
+    t0[21 * 32] ^= 1;
+    assert_int_equal(tu_write_file(path, t0, 8191), 0);
+    TU_CHECK(audit_tiles(f, dir, NULL, &ar), LEDGER_EPROOF);
+    free(t0);
+    /* Neither partial nor full: the partial one is named. */
+    snprintf(path, sizeof path, "%s/tile/entries/000", dir);
+    assert_int_equal(remove(path), 0);
+    TU_CHECK(audit_tiles(f, dir, NULL, &ar), LEDGER_ECORRUPT);
+    assert_string_equal(ledger_error_last()->message, "tile/entries/000.p/22 is missing");
     ledger_buf_dispose(&old);
     ledger_buf_dispose(&newer);
 }

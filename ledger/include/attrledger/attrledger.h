@@ -14,6 +14,7 @@
 #include "common.h"
 #include "error.h"
 #include "export.h"
+#include "http.h"
 #include "key.h"
 #include "ledger.h"
 #include "proof.h"

@@ -83,7 +83,10 @@ LEDGER_API void ledger_audit_free(ledger_audit *a);
  * prefix ("checkpoint", "tile/0/000", "tile/entries/001.p/17"). Store the
  * bytes in *out (allocated with ledger_buf_alloc()). Return 0,
  * LEDGER_ENOTFOUND when the resource does not exist, LEDGER_EFORMAT when it
- * is larger than `max`, or another negative code (LEDGER_EIO).
+ * is larger than `max`, or another negative code (LEDGER_EIO). A fetcher
+ * may set the last error's message (naming the file or URL and the cause);
+ * when it sets none, the auditor's message names the path. A directory
+ * fetcher is a few lines; ledger_http_fetch() (http.h) reads over HTTP(S).
  */
 typedef int (*ledger_fetch_fn)(void *payload, const char *path, size_t max, ledger_buf *out);
 
@@ -92,9 +95,11 @@ typedef int (*ledger_fetch_fn)(void *payload, const char *path, size_t max, ledg
  * bundle the checkpoint implies and rebuild the tree, check every Merkle
  * tile against it and the root against the checkpoint, and check every
  * entry (index, time order, encoding, signatures, policy replayed from
- * genesis). With old_checkpoint (a checkpoint signed by the same key),
- * also prove that the log only grew: the tree of the old size has the old
- * root.
+ * genesis). A partial tile or bundle that is not found is read from the
+ * full one instead (C2SP tlog-tiles lets servers delete partial tiles once
+ * the full tile exists). With old_checkpoint (a checkpoint signed by the
+ * same key), also prove that the log only grew: the tree of the old size
+ * has the old root.
  *
  * @param[in] old_checkpoint  older signed checkpoint, or NULL
  * @return 0, LEDGER_EFORMAT, LEDGER_EBADSIG, LEDGER_EPROOF (a tile, bundle
