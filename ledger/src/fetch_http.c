@@ -126,8 +126,10 @@ check_path(const char *path)
     return 0;
 }
 
+/* `https`: the prefix is https, and a redirect may not downgrade it (the
+ * content is verified either way, but the transport stays as asked). */
 static int
-set_options(ledger_http_fetcher *f, const ledger_http_options *o)
+set_options(ledger_http_fetcher *f, const ledger_http_options *o, int https)
 {
     CURL *c = f->curl;
     long connect_s = o->connect_timeout_s ? (long)o->connect_timeout_s : 10L;
@@ -142,7 +144,7 @@ set_options(ledger_http_fetcher *f, const ledger_http_options *o)
     } while (0)
     SETOPT(CURLOPT_NOSIGNAL, 1L);
     SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
-    SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
     SETOPT(CURLOPT_FOLLOWLOCATION, 1L);
     SETOPT(CURLOPT_MAXREDIRS, MAX_REDIRS);
     SETOPT(CURLOPT_CONNECTTIMEOUT, connect_s);
@@ -196,7 +198,7 @@ ledger_http_fetcher_new(ledger_http_fetcher **out, const char *url_prefix,
         rc = lg_error_set(LEDGER_EIO, "libcurl: cannot create a handle");
         goto fail;
     }
-    if ((rc = set_options(f, opts)) < 0)
+    if ((rc = set_options(f, opts, scheme_len == 8)) < 0)
         goto fail;
     *out = f;
     return 0;

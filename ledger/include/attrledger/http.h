@@ -12,7 +12,8 @@
  * caller allows, aborting the transfer as soon as it is exceeded.
  *
  * Transfers are sequential on one connection (HTTP keep-alive). Redirects
- * are followed only to http and https URLs; no cookies and no credentials
+ * are followed only to http and https URLs (from an https prefix, only to
+ * https); no cookies and no credentials
  * are sent. The handle is not thread-safe: use one per thread.
  */
 #ifndef ATTRLEDGER_HTTP_H
