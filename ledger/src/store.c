@@ -61,6 +61,7 @@ struct lg_txn {
 static const char *const db_names[LG_DB__COUNT] = {
     "entries",      "hashes", "records",     "digests", "keys",
     "participants", "refs",   "checkpoints", "meta",    "cosignatures",
+    "digest_tail",
 };
 
 /* Tables added after format 1 was first written: a store opened read-only
@@ -68,7 +69,7 @@ static const char *const db_names[LG_DB__COUNT] = {
 static int
 optional_db(int i)
 {
-    return i == LG_DB_COSIGNATURES;
+    return i == LG_DB_COSIGNATURES || i == LG_DB_DIGEST_TAIL;
 }
 
 const char *
@@ -431,6 +432,17 @@ lg_store_del(lg_txn *t, lg_db db, const void *key, size_t klen)
 
     if (rc == MDB_NOTFOUND)
         return LEDGER_ENOTFOUND;
+    return rc == 0 ? 0 : mdb_error(rc, db_names[db]);
+}
+
+int
+lg_store_clear(lg_txn *t, lg_db db)
+{
+    int rc;
+
+    if (t->s->absent[db])
+        return 0;
+    rc = mdb_drop(t->txn, t->s->dbi[db], 0);
     return rc == 0 ? 0 : mdb_error(rc, db_names[db]);
 }
 

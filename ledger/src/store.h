@@ -7,7 +7,10 @@
  *   entries      u64 BE index -> leaf bytes (serialized LogEntry), appended
  *   hashes       u64 BE dense stored-hash index -> 32 bytes, appended
  *   records      record_id -> u64 BE index of the entry
- *   digests      SHA-256(record bytes) -> u64 BE index
+ *   digests      SHA-256(record bytes) -> u64 BE index, for entries before
+ *                the first row of digest_tail (see digest_index.h)
+ *   digest_tail  u64 BE index -> SHA-256(record bytes), appended: the
+ *                newest entries' digests, merged into digests in bulk
  *   keys         key_id (32 bytes) -> KeyRow (protobuf)
  *   participants participant_id -> ParticipantRow (protobuf)
  *   refs         u64 BE target index -> u64 BE referencing index (DUPSORT)
@@ -44,6 +47,7 @@ typedef enum {
     LG_DB_CHECKPOINTS,
     LG_DB_META,
     LG_DB_COSIGNATURES,
+    LG_DB_DIGEST_TAIL,
     LG_DB__COUNT
 } lg_db;
 
@@ -82,6 +86,8 @@ int lg_store_get(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *
 int lg_store_put(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val, size_t vlen,
                  unsigned flags);
 int lg_store_del(lg_txn *t, lg_db db, const void *key, size_t klen);
+/* Delete every row of a database (it stays open). */
+int lg_store_clear(lg_txn *t, lg_db db);
 
 /* Does the DUPSORT row (key, val) exist? 1, 0, or a negative code. */
 int lg_store_has_dup(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val,
