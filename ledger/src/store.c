@@ -486,6 +486,7 @@ lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
     MDB_cursor *c = NULL;
     MDB_val k = {slen, (void *)start}, v;
     MDB_cursor_op op, next;
+    uint64_t rows = 0;
     int rc;
 
     if (t->s->absent[db])
@@ -501,6 +502,8 @@ lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
     }
     for (rc = mdb_cursor_get(c, &k, &v, op); rc == 0; rc = mdb_cursor_get(c, &k, &v, next)) {
         int r = fn(payload, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+        if (++rows % LG_SCAN_TRIM_ROWS == 0)
+            lg_store_trim(t->s, LG_TRIM_RESIDENT);
         if (r != 0) {
             mdb_cursor_close(c);
             return r < 0 ? r : 0;

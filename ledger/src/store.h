@@ -100,7 +100,8 @@ int lg_store_count(uint64_t *out, lg_txn *t, lg_db db);
  * Visit rows in key order starting at `start` (NULL: the first row); for
  * DUPSORT databases every duplicate. With `only_key`, visit only the
  * duplicates of that exact key. The callback returns 0 to go on, 1 to stop,
- * or a negative ledger_err that is returned.
+ * or a negative ledger_err that is returned. Long scans give back mapped
+ * pages as they go (lg_store_trim, LG_TRIM_RESIDENT).
  */
 typedef int (*lg_scan_fn)(void *payload, const uint8_t *key, size_t klen, const uint8_t *val,
                           size_t vlen);
@@ -124,6 +125,12 @@ int lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf 
  * (0) where the OS cannot tell or cannot do it.
  */
 int lg_store_trim(lg_store *s, uint64_t max_resident);
+
+/* The resident budget of long reads. lg_store_scan trims to it every
+ * LG_SCAN_TRIM_ROWS rows, so a scan of a whole table (export, views)
+ * keeps a flat peak RSS without each caller having to. */
+#define LG_TRIM_RESIDENT (64u << 20)
+#define LG_SCAN_TRIM_ROWS 256
 
 /* lg_hash_reader over the hashes database; payload is an lg_txn. */
 int lg_store_hash_reader(void *txn, uint64_t stored_index, lg_hash out);

@@ -56,7 +56,7 @@
  * at a million entries: a random index lookup faults in 64 KiB),
  * and the resident set above which mapped pages are given back. */
 #define TRIM_EVERY 16
-#define TRIM_RESIDENT (64u << 20)
+#define TRIM_RESIDENT LG_TRIM_RESIDENT
 
 typedef struct {
     ledger_log *log;
