@@ -912,7 +912,9 @@ typedef struct {
     double incl_lib, incl_cli, cons_lib, cons_cli;
     double submit_ratio, verify_ratio, verify_ed_ratio; /* % of the floor, per run */
     double submit_cpu, verify_cpu; /* us of CPU (all threads) per record / entry */
+    double submit_written;         /* bytes the kernel wrote to disk per record */
     double fill_rate;              /* the bulk path, signing included */
+    double export_rate, export_rss; /* `export --format audit` of the whole ledger */
 } scale_figures;
 
 /* CPU seconds (user + system, all threads) this process has used. */
@@ -926,25 +928,49 @@ cpu_now(void)
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
+/* Bytes this process caused to be written to storage (write_bytes of
+ * /proc/self/io), or -1 where the kernel does not report it. Unlike wall
+ * time, other jobs on the machine do not change it. */
+static double
+written_now(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    char line[128];
+    double v = -1;
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned long long n;
+        if (sscanf(line, "write_bytes: %llu", &n) == 1)
+            v = (double)n;
+    }
+    fclose(f);
+    return v;
+}
+
 static void
 measure_submit(const config *cfg, bench *b, int k_batches, int singles, scale_figures *out)
 {
     double batch_rate[MAX_RUNS], single_rate[MAX_RUNS], ratio[MAX_RUNS], cpu[MAX_RUNS];
+    double written[MAX_RUNS];
     uint64_t n_batch = (uint64_t)cfg->runs * (uint64_t)k_batches * BATCH;
     uint64_t n_single = (uint64_t)cfg->runs * (uint64_t)singles;
     ledger_envelope **envs = presign(cfg, b, n_batch + n_single), **e = envs;
 
     for (int r = 0; r < cfg->runs; r++) {
         floors f;
-        double t0, c0;
+        double t0, c0, w0;
 
         floor_now(cfg, &f);
+        w0 = written_now();
         t0 = now_s();
         c0 = cpu_now();
         for (int k = 0; k < k_batches; k++, e += BATCH)
             submit_or_die(b, e, BATCH);
         batch_rate[r] = (double)k_batches * BATCH / (now_s() - t0);
         cpu[r] = (cpu_now() - c0) * 1e6 / ((double)k_batches * BATCH);
+        written[r] = w0 < 0 ? -1 : (written_now() - w0) / ((double)k_batches * BATCH);
         ratio[r] = 100.0 * batch_rate[r] / f.append_allcores;
     }
     for (int r = 0; r < cfg->runs; r++) {
@@ -960,6 +986,7 @@ measure_submit(const config *cfg, bench *b, int k_batches, int singles, scale_fi
     out->submit_single = median(single_rate, cfg->runs);
     out->submit_ratio = median(ratio, cfg->runs);
     out->submit_cpu = median(cpu, cfg->runs);
+    out->submit_written = median(written, cfg->runs);
 }
 
 static void
@@ -988,6 +1015,20 @@ measure_verify(const config *cfg, bench *b, scale_figures *out)
     out->verify_ratio = median(ratio, cfg->verify_runs);
     out->verify_ed_ratio = median(ratio_ed, cfg->verify_runs);
     out->verify_cpu = median(cpu, cfg->verify_runs);
+}
+
+/* The whole ledger as an audit trail, to stdout (the spawner sends it to
+ * /dev/null): throughput and peak RSS, which must not grow with the size. */
+static void
+measure_export(const config *cfg, bench *b, scale_figures *out)
+{
+    char *argv[] = {(char *)cfg->cli, "-C", b->dir, "export", "--format", "audit", NULL};
+    long maxrss = 0;
+    double t = run_cli(cfg, argv, &maxrss, NULL);
+
+    out->export_rate = (double)out->size / t;
+    out->export_rss = (double)maxrss;
+    progress("export: %.2f s, %.0f entries/s, peak RSS %ld KiB", t, out->export_rate, maxrss);
 }
 
 static void
@@ -1066,6 +1107,7 @@ print_scale(const scale_figures *s, const floors *f, const char *prefix)
     FIG("submit_batch_vs_floor", s->submit_ratio, "%");
     FIG("submit_batch_cpu", s->submit_cpu, "us");
     FIG("submit_batch_work_vs_floor", 100.0 * work / s->submit_cpu, "%");
+    FIG("submit_batch_written", s->submit_written, "bytes/record");
     FIG("submit_batch_1", s->submit_single, "records/s");
     FIG("verify_full", s->verify, "entries/s");
     FIG("verify_full_vs_floor", s->verify_ratio, "%");
@@ -1078,6 +1120,8 @@ print_scale(const scale_figures *s, const floors *f, const char *prefix)
     FIG("prove_consistency_cli", s->cons_cli, "us");
     FIG("storage", s->storage, "bytes/entry");
     FIG("peak_rss_verify", s->rss, "KiB");
+    FIG("export_audit", s->export_rate, "entries/s");
+    FIG("peak_rss_export", s->export_rss, "KiB");
 #undef FIG
 }
 
@@ -1213,6 +1257,8 @@ main(int argc, char **argv)
         s[i].size = ledger_size(&b);
         progress("size %" PRIu64 ": verify", n);
         measure_verify(&cfg, &b, &s[i]);
+        progress("size %" PRIu64 ": export", n);
+        measure_export(&cfg, &b, &s[i]);
         progress("size %" PRIu64 ": proofs", n);
         measure_proofs(&cfg, &b, &s[i]);
         measure_storage(&b, &s[i]);
@@ -1226,9 +1272,10 @@ main(int argc, char **argv)
     for (int i = 0; i + 1 < cfg.n_sizes; i++)
         if (cfg.sizes[i] >= 100000) {
             figure("peak_rss_verify_growth", 100.0 * (top->rss / s[i].rss - 1.0), "%");
+            figure("peak_rss_export_growth", 100.0 * (top->export_rss / s[i].export_rss - 1.0),
+                   "%");
             break;
         }
-    progress("peak_rss of export: this tree has no export command (not measured)");
 
     ledger_log_free(b.log);
     free(b.rcpts);

@@ -138,6 +138,12 @@ lg_random(uint8_t *out, size_t len)
     randombytes_buf(out, len);
 }
 
+void
+lg_keyed_hash16(uint8_t out[16], const uint8_t *msg, size_t len, const uint8_t key[32])
+{
+    crypto_generichash(out, 16, msg, len, key, 32);
+}
+
 int
 lg_argon2id(uint8_t *out, size_t out_len, const char *pass, size_t pass_len,
             const uint8_t salt[LG_ARGON2_SALT], uint64_t opslimit, uint64_t memlimit)

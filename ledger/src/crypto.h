@@ -58,6 +58,9 @@ void lg_ed25519_seed_pk(uint8_t pk[32], const uint8_t seed[32]);
 
 void lg_random(uint8_t *out, size_t len);
 
+/* Keyed BLAKE2b with a 16-byte output (a PRF for in-memory checks). */
+void lg_keyed_hash16(uint8_t out[16], const uint8_t *msg, size_t len, const uint8_t key[32]);
+
 /* Argon2id (libsodium crypto_pwhash, ALG_ARGON2ID13). Returns 0,
  * LEDGER_ENOMEM or LEDGER_EINVAL (limits out of range). */
 #define LG_ARGON2_SALT 16

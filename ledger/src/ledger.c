@@ -289,13 +289,9 @@ put_row(lg_txn *t, const char *rid, const lg_record_row *row, unsigned flags)
 static int
 st_put_record(void *p, const char *rid, const lg_record_row *row, const uint8_t digest[32])
 {
-    uint8_t key[8];
-    int rc;
-
-    lg_u64_be(key, row->index);
-    if ((rc = put_row(p, rid, row, LG_PUT_NOOVERWRITE)) < 0)
-        return rc;
-    return lg_store_put(p, LG_DB_DIGESTS, digest, 32, key, 8, LG_PUT_NOOVERWRITE);
+    /* The digest row is added by append_one (digest_index.c). */
+    (void)digest;
+    return put_row(p, rid, row, LG_PUT_NOOVERWRITE);
 }
 
 static int
@@ -399,6 +395,7 @@ ledger_log_open(ledger_log **out, const char *dir, unsigned flags)
     log = lg_calloc(1, sizeof *log);
     if (log == NULL)
         return lg_error_nomem();
+    lg_digests_init(&log->digests);
     if ((rc = lg_store_open(&log->store, dir,
                             (flags & LEDGER_OPEN_READONLY) ? LG_STORE_RDONLY : 0)) < 0)
         goto fail;
@@ -421,6 +418,7 @@ ledger_log_free(ledger_log *log)
     if (log == NULL)
         return;
     lg_store_close(log->store);
+    lg_digests_free(&log->digests);
     lg_free(log);
 }
 
@@ -465,8 +463,8 @@ sig_verdict(lg_sigcheck *q, const lg_envelope *env, size_t i, const uint8_t pk[3
 }
 
 static int
-append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range, lg_meta *m,
-           const batch_item *it, lg_sigcheck *q, ledger_receipt *rcpt, size_t pos)
+append_one(lg_txn *t, lg_digest_index *dx, const lg_policy_state *st, lg_merkle_range *range,
+           lg_meta *m, const batch_item *it, lg_sigcheck *q, ledger_receipt *rcpt, size_t pos)
 {
     const lg_envelope *env = it->env;
     const char *rid = lg_record_id(it->rec);
@@ -481,7 +479,7 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range, lg_meta
     memset(rcpt, 0, sizeof *rcpt);
     snprintf(rcpt->record_id, sizeof rcpt->record_id, "%s", rid);
     lg_sha256(digest, env->record, env->record_len);
-    rc = lg_store_get_u64(t, LG_DB_DIGESTS, digest, 32, &existing);
+    rc = lg_digests_find(dx, t, digest, &existing);
     if (rc == 0) {
         /* Idempotent resubmission: hand back the existing entry. */
         rcpt->index = existing;
@@ -528,7 +526,8 @@ append_one(lg_txn *t, const lg_policy_state *st, lg_merkle_range *range, lg_meta
         if ((rc = lg_store_put(t, LG_DB_HASHES, key, 8, new_hashes[i], 32, LG_PUT_APPEND)) < 0)
             goto done;
     }
-    if ((rc = lg_policy_apply(st, it->rec, digest, m->size)) < 0)
+    if ((rc = lg_policy_apply(st, it->rec, digest, m->size)) < 0 ||
+        (rc = lg_digests_add(dx, t, digest, m->size)) < 0)
         goto done;
     rcpt->index = m->size;
     /* The receipt hands back the leaf and its hash: no need to read and hash
@@ -692,7 +691,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
 
     if ((rc = lg_txn_begin(&t, log->store, 1)) < 0)
         return rc;
-    if ((rc = lg_meta_state(t, &m)) < 0)
+    if ((rc = lg_meta_state(t, &m)) < 0 || (rc = lg_digests_begin(&log->digests, t)) < 0)
         goto fail;
     old_size = m.size;
     if ((rc = lg_merkle_range_load(&range, m.size, lg_store_hash_reader, t)) < 0)
@@ -700,7 +699,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     lg_store_policy_state(&st, t);
     q = start_sigchecks(t, items, n);
     for (size_t i = 0; i < n; i++) {
-        rc = append_one(t, &st, &range, &m, &items[i], q, &rcpts[i], i);
+        rc = append_one(t, &log->digests, &st, &range, &m, &items[i], q, &rcpts[i], i);
         if (q != NULL) {
             /* Record i's job is the oldest: drop it (unchecked if the record
              * never needed it: resubmitted or rejected before its check). */
@@ -714,7 +713,8 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     q = NULL;
     if (m.size != old_size) {
         lg_merkle_range_root(&range, m.root);
-        if ((rc = meta_put_state(t, &m)) < 0 || (rc = sign_checkpoint(log, t, &m, &note)) < 0)
+        if ((rc = lg_digests_maybe_merge(&log->digests, t)) < 0 ||
+            (rc = meta_put_state(t, &m)) < 0 || (rc = sign_checkpoint(log, t, &m, &note)) < 0)
             goto fail;
     } else if ((rc = latest_checkpoint(t, &note)) < 0) {
         goto fail;
@@ -727,10 +727,13 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
             goto fail;
     lg_free(mm);
     ledger_buf_dispose(&note);
-    if ((rc = lg_txn_commit(t)) < 0)
+    rc = lg_txn_commit(t);
+    lg_digests_end(&log->digests, rc == 0);
+    if (rc < 0)
         ledger_receipts_dispose(rcpts, n); /* nothing was written */
     return rc;
 fail:
+    lg_digests_end(&log->digests, 0);
     lg_sigcheck_free(q);
     lg_free(mm);
     ledger_buf_dispose(&note);
@@ -851,6 +854,7 @@ ledger_log_create(ledger_log **out, const char *dir, const ledger_init_options *
     log = lg_calloc(1, sizeof *log);
     if (log == NULL)
         return lg_error_nomem();
+    lg_digests_init(&log->digests);
     snprintf(log->origin, sizeof log->origin, "%s", opts->origin);
     memcpy(log->log_pk, pk, 32);
     log->signer = opts->log_key;

@@ -6,6 +6,7 @@
 #define LG_LEDGER_INT_H
 
 #include "attrledger/ledger.h"
+#include "digest_index.h"
 #include "policy.h"
 #include "store.h"
 
@@ -14,6 +15,7 @@ struct ledger_log {
     const ledger_key *signer; /* borrowed; NULL until ledger_log_set_signer */
     char origin[LEDGER_NAME_MAX + 1];
     uint8_t log_pk[32];
+    lg_digest_index digests; /* the digest_tail rows, between write transactions */
 };
 
 /* The committed tree state kept in `meta`. */

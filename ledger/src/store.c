@@ -61,6 +61,7 @@ struct lg_txn {
 static const char *const db_names[LG_DB__COUNT] = {
     "entries",      "hashes", "records",     "digests", "keys",
     "participants", "refs",   "checkpoints", "meta",    "cosignatures",
+    "digest_tail",
 };
 
 /* Tables added after format 1 was first written: a store opened read-only
@@ -68,7 +69,7 @@ static const char *const db_names[LG_DB__COUNT] = {
 static int
 optional_db(int i)
 {
-    return i == LG_DB_COSIGNATURES;
+    return i == LG_DB_COSIGNATURES || i == LG_DB_DIGEST_TAIL;
 }
 
 const char *
@@ -435,6 +436,17 @@ lg_store_del(lg_txn *t, lg_db db, const void *key, size_t klen)
 }
 
 int
+lg_store_clear(lg_txn *t, lg_db db)
+{
+    int rc;
+
+    if (t->s->absent[db])
+        return 0;
+    rc = mdb_drop(t->txn, t->s->dbi[db], 0);
+    return rc == 0 ? 0 : mdb_error(rc, db_names[db]);
+}
+
+int
 lg_store_has_dup(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val, size_t vlen)
 {
     MDB_cursor *c = NULL;
@@ -474,6 +486,7 @@ lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
     MDB_cursor *c = NULL;
     MDB_val k = {slen, (void *)start}, v;
     MDB_cursor_op op, next;
+    uint64_t rows = 0;
     int rc;
 
     if (t->s->absent[db])
@@ -489,6 +502,8 @@ lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
     }
     for (rc = mdb_cursor_get(c, &k, &v, op); rc == 0; rc = mdb_cursor_get(c, &k, &v, next)) {
         int r = fn(payload, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
+        if (++rows % LG_SCAN_TRIM_ROWS == 0)
+            lg_store_trim(t->s, LG_TRIM_RESIDENT);
         if (r != 0) {
             mdb_cursor_close(c);
             return r < 0 ? r : 0;

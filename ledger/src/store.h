@@ -7,7 +7,10 @@
  *   entries      u64 BE index -> leaf bytes (serialized LogEntry), appended
  *   hashes       u64 BE dense stored-hash index -> 32 bytes, appended
  *   records      record_id -> u64 BE index of the entry
- *   digests      SHA-256(record bytes) -> u64 BE index
+ *   digests      SHA-256(record bytes) -> u64 BE index, for entries before
+ *                the first row of digest_tail (see digest_index.h)
+ *   digest_tail  u64 BE index -> SHA-256(record bytes), appended: the
+ *                newest entries' digests, merged into digests in bulk
  *   keys         key_id (32 bytes) -> KeyRow (protobuf)
  *   participants participant_id -> ParticipantRow (protobuf)
  *   refs         u64 BE target index -> u64 BE referencing index (DUPSORT)
@@ -44,6 +47,7 @@ typedef enum {
     LG_DB_CHECKPOINTS,
     LG_DB_META,
     LG_DB_COSIGNATURES,
+    LG_DB_DIGEST_TAIL,
     LG_DB__COUNT
 } lg_db;
 
@@ -82,6 +86,8 @@ int lg_store_get(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *
 int lg_store_put(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val, size_t vlen,
                  unsigned flags);
 int lg_store_del(lg_txn *t, lg_db db, const void *key, size_t klen);
+/* Delete every row of a database (it stays open). */
+int lg_store_clear(lg_txn *t, lg_db db);
 
 /* Does the DUPSORT row (key, val) exist? 1, 0, or a negative code. */
 int lg_store_has_dup(lg_txn *t, lg_db db, const void *key, size_t klen, const void *val,
@@ -94,7 +100,8 @@ int lg_store_count(uint64_t *out, lg_txn *t, lg_db db);
  * Visit rows in key order starting at `start` (NULL: the first row); for
  * DUPSORT databases every duplicate. With `only_key`, visit only the
  * duplicates of that exact key. The callback returns 0 to go on, 1 to stop,
- * or a negative ledger_err that is returned.
+ * or a negative ledger_err that is returned. Long scans give back mapped
+ * pages as they go (lg_store_trim, LG_TRIM_RESIDENT).
  */
 typedef int (*lg_scan_fn)(void *payload, const uint8_t *key, size_t klen, const uint8_t *val,
                           size_t vlen);
@@ -118,6 +125,12 @@ int lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf 
  * (0) where the OS cannot tell or cannot do it.
  */
 int lg_store_trim(lg_store *s, uint64_t max_resident);
+
+/* The resident budget of long reads. lg_store_scan trims to it every
+ * LG_SCAN_TRIM_ROWS rows, so a scan of a whole table (export, views)
+ * keeps a flat peak RSS without each caller having to. */
+#define LG_TRIM_RESIDENT (64u << 20)
+#define LG_SCAN_TRIM_ROWS 256
 
 /* lg_hash_reader over the hashes database; payload is an lg_txn. */
 int lg_store_hash_reader(void *txn, uint64_t stored_index, lg_hash out);

@@ -132,9 +132,24 @@ tp get records s:clm:1 >"$T/idx3" # the row of entry 3
 tp put records s:clm:5 "$T/idx3"
 caught "entry 7 (clm:5): record_id index row points to entry 3"
 restore
-dig=$("$AL" show clm:4 | sed -n 's/^digest      //p' | base64 -d | od -An -tx1 | tr -d ' \n')
-tp del digests "x:$dig"
+# The newest digests are in digest_tail (index -> digest); older ones in
+# digests (digest -> index) once merged.
+tp del digest_tail 6
 caught "entry 6 (clm:4): record digest index row is missing"
+restore
+tp get digest_tail 6 >"$T/dig6"
+tp put digest_tail 7 "$T/dig6"
+caught "entry 7 (clm:5): record digest_tail row holds another digest"
+restore
+dig=$(od -An -tx1 "$T/dig6" | tr -d ' \n')
+printf '\0\0\0\0\0\0\0\6' >"$T/ix6"
+tp put digests "x:$dig" "$T/ix6"
+caught "digests index has 11 rows, the entries imply 10"
+restore
+printf '\0\0\0\0\0\0\0\7' >"$T/ix7"
+tp del digest_tail 7
+tp put digests "x:$dig" "$T/ix7"
+caught "entry 7 (clm:5): record digest index row is missing"
 restore
 tp put records s:clm:ghost "$T/idx3"
 caught "records table has 11 rows, the entries imply 10"

@@ -16,7 +16,8 @@
  *
  * rollback SIZE cuts the ledger back to SIZE entries the way a careful
  * insider would: it deletes the later entries, their stored hashes, the
- * later checkpoints and the records/digests/refs rows that point past SIZE,
+ * later checkpoints and the records/digests/digest_tail/refs rows that point
+ * past SIZE,
  * and rewrites meta (size, root from the stored checkpoint at SIZE, time
  * of entry SIZE-1). The result is internally consistent; only a
  * checkpoint kept outside the ledger shows the rollback. SIZE must be a
@@ -178,9 +179,9 @@ leaf_time(const unsigned char *p, size_t len, uint64_t *out)
 static int
 rollback(MDB_env *env, MDB_txn *txn, uint64_t size)
 {
-    static const char *const dbs[] = {"entries",     "hashes", "records", "digests",
-                                      "checkpoints", "meta",   "refs"};
-    MDB_dbi d[7];
+    static const char *const dbs[] = {"entries", "hashes", "records", "digests",
+                                      "checkpoints", "meta", "refs", "digest_tail"};
+    MDB_dbi d[8];
     MDB_val k, v;
     unsigned char key[8], root[32], tm[8];
     char line[128];
@@ -189,7 +190,7 @@ rollback(MDB_env *env, MDB_txn *txn, uint64_t size)
     uint64_t t = 0, n = size, pop = 0;
     int rc;
 
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         if ((rc = mdb_dbi_open(txn, dbs[i], i == 6 ? MDB_DUPSORT : 0, &d[i])))
             return die(dbs[i], rc);
     /* The root at SIZE, from the checkpoint signed at SIZE (line 3). */
@@ -212,7 +213,8 @@ rollback(MDB_env *env, MDB_txn *txn, uint64_t size)
         pop++;
     if ((rc = del_from(txn, d[0], size, 0)) || (rc = del_from(txn, d[1], 2 * size - pop, 0)) ||
         (rc = del_records_from(txn, d[2], size)) || (rc = del_from(txn, d[3], size, 1)) ||
-        (rc = del_from(txn, d[4], size + 1, 0)) || (rc = del_from(txn, d[6], size, 1)))
+        (rc = del_from(txn, d[4], size + 1, 0)) || (rc = del_from(txn, d[6], size, 1)) ||
+        (rc = del_from(txn, d[7], size, 0)))
         return die("rollback: delete", rc);
     put_u64(key, size);
     put_u64(tm, t);
