@@ -328,8 +328,7 @@ write_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     if ((rc = lg_merkle_prove_inclusion(proof, &n, index, c->s->cp.size, lg_store_hash_reader,
                                         c->s->t)) < 0)
         return rc;
-    if ((rc = lg_trail_entry(&obj, leaf, len, c->sel->mark[index], (const lg_hash *)proof, n)) <
-        0)
+    if ((rc = lg_trail_entry(&obj, leaf, len, c->sel->mark[index], (const lg_hash *)proof, n)) < 0)
         return rc;
     rc = emit(c->w, c->payload, obj);
     json_decref(obj);

@@ -7,6 +7,12 @@
  * A path names only fields of the schema, so a record cannot make us walk
  * anything but its own bounded JSON (lg_record_to_json output of a record
  * of at most 65,535 bytes).
+ *
+ * The rules (is_registry, touches, the context rule) are written once, in
+ * lg_sel_compute's two visit functions, over entry views from a source
+ * (select.h): the export's store source and the audit's lg_sel_list run
+ * the same code. Views borrow from the decoded record and its JSON; only
+ * an lg_sel_list copies them.
  */
 #include "select.h"
 
@@ -453,8 +459,7 @@ mark_forward(void *arg, const lg_sel_view *e)
     int rc;
 
     if (pos >= c->s->n)
-        return lg_error_set(LEDGER_EINVAL, "selection: source has more than %zu entries",
-                            c->s->n);
+        return lg_error_set(LEDGER_EINVAL, "selection: source has more than %zu entries", c->s->n);
     m = &c->s->mark[pos];
     if (e->index >= c->since && e->index <= c->until &&
         (c->incident == NULL || touches(e, &c->sel, c->incident))) {
@@ -542,8 +547,7 @@ lg_sel_compute(lg_selection *s, const lg_sel_source *src, uint64_t since, uint64
     if ((rc = src->forward(src->payload, mark_forward, &c)) < 0)
         goto done;
     if (c.pos != s->n) {
-        rc = lg_error_set(LEDGER_EINVAL, "selection: source has %zu entries, not %zu", c.pos,
-                          s->n);
+        rc = lg_error_set(LEDGER_EINVAL, "selection: source has %zu entries, not %zu", c.pos, s->n);
         goto done;
     }
     if (backward_start(&c, &from)) {

@@ -77,8 +77,8 @@ typedef struct {
     uint64_t index;
     lg_record_type type;
     const char *record_id;
-    const char *alias;      /* actor_id / incident_key / participant_id, or NULL */
-    const char *supersedes; /* "" when none */
+    const char *alias;       /* actor_id / incident_key / participant_id, or NULL */
+    const char *supersedes;  /* "" when none */
     const char *const *refs; /* ids this record references */
     size_t n_refs;
     size_t n_primary; /* the first n_primary refs say what the record is about:
