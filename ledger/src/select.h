@@ -42,12 +42,14 @@
  * lowest unmarked entry. A whole-ledger selection (since 0, no incident)
  * makes no backward pass and asks resolve nothing.
  *
- * The range shortcut assumes what policy.c enforces at submit: record_ids
- * are unique, and an id that resolves to an entry at or after `since`
- * names no earlier entry by its alias. (A record whose actor_id or
- * incident_key equals the record_id of a later record would, with the
- * plain rule, also be context; a source without resolve keeps the plain
- * rule.)
+ * The range shortcut relies on record_ids being unique (the records table
+ * refuses a second row) and on references naming record_ids (policy.c),
+ * and on one thing nothing checks: that no entry before `since` has, as its
+ * actor_id or incident_key, the record_id of an entry at or after `since`.
+ * When a selected entry names that record_id, the plain rule (a source
+ * without resolve, as the audit's) makes such an entry context too; the
+ * shortcut leaves it out. The audit applies the plain rule to the entries
+ * a trail holds only, so it accepts either trail (not tested).
  *
  * Memory: one mark byte per entry, the selected ids (incident) and the
  * needed references (those of selected entries, within a range only those
