@@ -1,6 +1,6 @@
 /*
  * export_int.h (internal) - shared by the exports (export.c, stix.c,
- * graph.c): the selection index of a snapshot.
+ * graph.c): the selection of a snapshot.
  */
 #ifndef LG_EXPORT_INT_H
 #define LG_EXPORT_INT_H
