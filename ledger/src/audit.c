@@ -58,8 +58,9 @@ struct ledger_audit {
     int have_last;
     uint64_t last_index;
     lg_replay *replay;
+    lg_sel_list entries; /* the trail's entries, as the selection sees them */
     lg_selection sel;
-    uint8_t *roles; /* the role each entry line claims, parallel to sel */
+    uint8_t *roles; /* the role each entry line claims, parallel to entries */
     size_t roles_cap;
 };
 
@@ -78,6 +79,7 @@ ledger_audit_new(ledger_audit **out, const ledger_vkey *log_key)
     if ((a = lg_calloc(1, sizeof *a)) == NULL)
         return lg_error_nomem();
     a->key = *log_key;
+    lg_sel_list_init(&a->entries);
     lg_sel_init(&a->sel);
     if ((rc = lg_vkey_format(&vk, log_key)) < 0 || (rc = lg_replay_new(&a->replay, log_key)) < 0) {
         ledger_buf_dispose(&vk);
@@ -97,6 +99,7 @@ ledger_audit_free(ledger_audit *a)
     lg_free(a->vkey);
     lg_free(a->incident);
     lg_replay_free(a->replay);
+    lg_sel_list_free(&a->entries);
     lg_sel_free(&a->sel);
     lg_free(a->roles);
     lg_free(a);
@@ -303,7 +306,7 @@ audit_entry(ledger_audit *a, const uint8_t *line, size_t len, const json_t *obj)
         rc = lg_error_prefix(rc, "entry %llu (%s)", (unsigned long long)index, lg_record_id(rec));
         goto done;
     }
-    if (a->sel.n == a->roles_cap) {
+    if (a->entries.n == a->roles_cap) {
         size_t ncap = a->roles_cap ? a->roles_cap * 2 : 64;
         uint8_t *nr = lg_realloc(a->roles, ncap);
 
@@ -314,9 +317,9 @@ audit_entry(ledger_audit *a, const uint8_t *line, size_t len, const json_t *obj)
         a->roles = nr;
         a->roles_cap = ncap;
     }
-    if ((rc = lg_sel_add(&a->sel, index, rec, json_object_get(expect, "record"))) < 0)
+    if ((rc = lg_sel_list_add(&a->entries, index, rec, json_object_get(expect, "record"))) < 0)
         goto done;
-    a->roles[a->sel.n - 1] = (uint8_t)mark;
+    a->roles[a->entries.n - 1] = (uint8_t)mark;
     a->have_last = 1;
     a->last_index = index;
     a->n_entries++;
@@ -380,6 +383,7 @@ int
 ledger_audit_finish(ledger_audit_report *out, ledger_audit *a)
 {
     ledger_audit_report rep;
+    lg_sel_source src;
     uint64_t last_selected = 0;
     int rc;
 
@@ -396,25 +400,27 @@ ledger_audit_finish(ledger_audit_report *out, ledger_audit *a)
             a, lg_error_set(LEDGER_EFORMAT,
                             "header announces %llu entries, the trail has %llu (truncated?)",
                             (unsigned long long)a->declared, (unsigned long long)a->n_entries));
-    if (a->sel.n == 0 || a->sel.v[0].index != 0)
+    if (a->entries.n == 0 || a->entries.v[0].index != 0)
         return fail(a, lg_error_set(LEDGER_EFORMAT, "trail does not start with the genesis entry"));
-    if ((rc = lg_sel_compute(&a->sel, a->since, a->until, a->incident)) < 0)
+    lg_sel_list_source(&src, &a->entries);
+    if ((rc = lg_sel_compute(&a->sel, &src, a->since, a->until, a->incident)) < 0)
         return fail(a, rc);
-    for (size_t i = 0; i < a->sel.n; i++) {
-        const lg_sel_entry *e = &a->sel.v[i];
+    for (size_t i = 0; i < a->entries.n; i++) {
+        const lg_sel_entry *e = &a->entries.v[i];
+        int mark = a->sel.mark[i];
 
-        if (e->mark == LG_SEL_NONE)
+        if (mark == LG_SEL_NONE)
             return fail(a, lg_error_set(LEDGER_EFORMAT,
                                         "entry %llu (%s) is neither selected, nor a registration, "
                                         "nor referenced by the selection",
                                         (unsigned long long)e->index, e->record_id));
-        if (e->mark != a->roles[i])
+        if (mark != a->roles[i])
             return fail(a,
                         lg_error_set(LEDGER_EFORMAT,
                                      "entry %llu (%s) is marked %s but the selection makes it %s",
                                      (unsigned long long)e->index, e->record_id,
-                                     lg_trail_role_name(a->roles[i]), lg_trail_role_name(e->mark)));
-        if (e->mark == LG_SEL_SELECTED) {
+                                     lg_trail_role_name(a->roles[i]), lg_trail_role_name(mark)));
+        if (mark == LG_SEL_SELECTED) {
             /* An incident trail's header names the range its selection
              * spans, exactly: the first and last selected entries. */
             if (a->incident != NULL && rep.selected == 0 && e->index != a->since)

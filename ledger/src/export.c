@@ -8,9 +8,10 @@
  * hashes (its root must be the root of the stored tree of its size): an
  * export never publishes a proof that would fail for its reader.
  *
- * Audit trail: pass 1 decodes every entry up to the checkpoint size into a
- * selection index (select.c: ids and references, O(entries) memory); pass
- * 2 writes the header and, in index order, every selected, registry and
+ * Audit trail: pass 1 decodes every entry up to the checkpoint size, one
+ * at a time, and marks it (select.c: one byte per entry, plus the ids the
+ * selection needs; a range or incident may take a backward pass for the
+ * context before it); pass 2 writes the header and, in index order, every selected, registry and
  * context entry with its inclusion proof (O(log n) stored-hash reads each).
  * Lines are built by trail.c, the same code the auditor uses to rebuild
  * them, so writer and reader cannot drift apart.
@@ -127,29 +128,51 @@ fail:
 
 /* ---- audit trail ---- */
 
+/* The entries of a snapshot as a selection source (select.h): each entry
+ * is decoded while it is visited and forgotten after, so the selection
+ * holds no entry's strings. */
 typedef struct {
-    lg_selection *sel;
+    lg_txn *t;
     uint64_t size;
-} index_ctx;
+    uint64_t next; /* the index the scan must meet next */
+    int reverse;
+    lg_sel_refbuf refs;
+    lg_sel_visit_fn fn;
+    void *arg;
+} entry_source;
+
+/* Check that the scan meets the entries in order, without a gap. */
+static int
+entry_order(entry_source *src, uint64_t index)
+{
+    if (index != src->next)
+        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
+                            (unsigned long long)src->next);
+    if (src->reverse)
+        src->next--;
+    else
+        src->next++;
+    return 0;
+}
 
 static int
-index_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t len)
+visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t len)
 {
-    index_ctx *c = p;
+    entry_source *src = p;
     lg_entry *e = NULL;
     lg_record *r = NULL;
     json_t *js = NULL;
+    lg_sel_view v;
     uint64_t index;
     int rc;
 
     if (klen != 8)
         return lg_error_set(LEDGER_ECORRUPT, "entries table has a malformed key");
     index = lg_be_u64(key);
-    if (index >= c->size)
+    if (index >= src->size)
         return 1;
-    if (index != c->sel->n)
-        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
-                            (unsigned long long)c->sel->n);
+    if ((rc = entry_order(src, index)) < 0)
+        return rc;
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
         (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
         (rc = lg_record_to_json(&js, r)) < 0) {
@@ -157,7 +180,11 @@ index_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
             rc = lg_error_prefix(LEDGER_ECORRUPT, "entry %llu", (unsigned long long)index);
         goto done;
     }
-    rc = lg_sel_add(c->sel, index, r, js);
+    if ((rc = lg_sel_view_fill(&v, &src->refs, index, r, js)) < 0)
+        goto done;
+    rc = src->fn(src->arg, &v);
+    if (rc == 0 && src->reverse && index == 0)
+        rc = 1;
 done:
     json_decref(js);
     lg_record_free(r);
@@ -165,19 +192,73 @@ done:
     return rc;
 }
 
-int
-lg_export_index(lg_selection *sel, lg_txn *t, uint64_t size)
+static int
+source_forward(void *p, lg_sel_visit_fn fn, void *arg)
 {
-    index_ctx c = {sel, size};
+    entry_source *src = p;
     int rc;
 
-    if ((rc = lg_store_scan(t, LG_DB_ENTRIES, NULL, 0, 0, index_entry, &c)) < 0)
+    src->fn = fn;
+    src->arg = arg;
+    src->next = 0;
+    src->reverse = 0;
+    if ((rc = lg_store_scan(src->t, LG_DB_ENTRIES, NULL, 0, 0, visit_entry, src)) < 0)
         return rc;
-    if (sel->n != size)
+    if (src->next != src->size)
         return lg_error_set(LEDGER_ECORRUPT,
-                            "ledger has %zu entries below the checkpoint size %llu", sel->n,
-                            (unsigned long long)size);
+                            "ledger has %llu entries below the checkpoint size %llu",
+                            (unsigned long long)src->next, (unsigned long long)src->size);
     return 0;
+}
+
+static int
+source_backward(void *p, size_t from, lg_sel_visit_fn fn, void *arg)
+{
+    entry_source *src = p;
+    uint8_t key[8];
+
+    src->fn = fn;
+    src->arg = arg;
+    src->next = from;
+    src->reverse = 1;
+    lg_u64_be(key, from);
+    return lg_store_scan_reverse(src->t, LG_DB_ENTRIES, key, 8, visit_entry, src);
+}
+
+static int
+source_resolve(void *p, const char *id, uint64_t *index_out)
+{
+    entry_source *src = p;
+    lg_record_row row;
+    int rc;
+
+    if ((rc = lg_row_record(src->t, id, &row)) < 0)
+        return rc;
+    *index_out = row.index;
+    return 0;
+}
+
+int
+lg_export_select(lg_selection *sel, lg_txn *t, uint64_t size, uint64_t since, uint64_t until,
+                 const char *incident)
+{
+    entry_source src;
+    lg_sel_source source;
+    int rc;
+
+    memset(&src, 0, sizeof src);
+    src.t = t;
+    src.size = size;
+    if (size > SIZE_MAX)
+        return lg_error_set(LEDGER_EINVAL, "selection of %llu entries", (unsigned long long)size);
+    source.n = (size_t)size;
+    source.forward = source_forward;
+    source.backward = source_backward;
+    source.resolve = source_resolve;
+    source.payload = &src;
+    rc = lg_sel_compute(sel, &source, since, until, incident);
+    lg_sel_refbuf_free(&src.refs);
+    return rc;
 }
 
 /* Resolve the options into [since, until] within the tree. */
@@ -242,13 +323,12 @@ write_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     index = lg_be_u64(key);
     if (index >= c->s->cp.size)
         return 1;
-    if (c->sel->v[index].mark == LG_SEL_NONE)
+    if (c->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_merkle_prove_inclusion(proof, &n, index, c->s->cp.size, lg_store_hash_reader,
                                         c->s->t)) < 0)
         return rc;
-    if ((rc = lg_trail_entry(&obj, leaf, len, c->sel->v[index].mark, (const lg_hash *)proof, n)) <
-        0)
+    if ((rc = lg_trail_entry(&obj, leaf, len, c->sel->mark[index], (const lg_hash *)proof, n)) < 0)
         return rc;
     rc = emit(c->w, c->payload, obj);
     json_decref(obj);
@@ -279,13 +359,12 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
     if ((rc = snapshot_open(&s, log, opts->tree_size)) < 0)
         return rc;
     if ((rc = resolve_range(&since, &until, opts, s.cp.size)) < 0 ||
-        (rc = lg_export_index(&sel, s.t, s.cp.size)) < 0 ||
-        (rc = lg_sel_compute(&sel, since, until, opts->incident)) < 0)
+        (rc = lg_export_select(&sel, s.t, s.cp.size, since, until, opts->incident)) < 0)
         goto done;
     for (size_t i = 0; i < sel.n; i++) {
-        if (sel.v[i].mark == LG_SEL_SELECTED)
+        if (sel.mark[i] == LG_SEL_SELECTED)
             rep.selected++;
-        else if (sel.v[i].mark != LG_SEL_NONE)
+        else if (sel.mark[i] != LG_SEL_NONE)
             rep.context++;
     }
     if (rep.selected == 0 && opts->incident != NULL) {
@@ -299,7 +378,7 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
         int first = 1;
 
         for (size_t i = 0; i < sel.n; i++) {
-            if (sel.v[i].mark != LG_SEL_SELECTED)
+            if (sel.mark[i] != LG_SEL_SELECTED)
                 continue;
             if (first)
                 since = i;

@@ -81,7 +81,7 @@ collect(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t le
     index = lg_be_u64(key);
     if (index >= g->size)
         return 1;
-    if (g->sel->v[index].mark == LG_SEL_NONE)
+    if (g->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
         (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
@@ -101,7 +101,7 @@ collect(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t le
     memset(it, 0, sizeof *it);
     it->index = index;
     it->type = lg_record_type_of(r);
-    it->mark = g->sel->v[index].mark;
+    it->mark = g->sel->mark[index];
     it->rec = js;
     js = NULL;
     lg_merkle_leaf_hash(it->leaf_hash, leaf, len);
@@ -245,13 +245,12 @@ load(graph_ctx *g, ledger_export_report *rep, ledger_log *log, const ledger_expo
                           (unsigned long long)until);
         goto done;
     }
-    if ((rc = lg_export_index(sel, t, g->size)) < 0 ||
-        (rc = lg_sel_compute(sel, since, until, o->incident)) < 0)
+    if ((rc = lg_export_select(sel, t, g->size, since, until, o->incident)) < 0)
         goto done;
     for (size_t i = 0; i < sel->n; i++) {
-        if (sel->v[i].mark == LG_SEL_SELECTED)
+        if (sel->mark[i] == LG_SEL_SELECTED)
             rep->selected++;
-        else if (sel->v[i].mark != LG_SEL_NONE)
+        else if (sel->mark[i] != LG_SEL_NONE)
             rep->context++;
     }
     if (rep->selected == 0 && o->incident != NULL) {

@@ -7,6 +7,12 @@
  * A path names only fields of the schema, so a record cannot make us walk
  * anything but its own bounded JSON (lg_record_to_json output of a record
  * of at most 65,535 bytes).
+ *
+ * The rules (is_registry, touches, the context rule) are written once, in
+ * lg_sel_compute's two visit functions, over entry views from a source
+ * (select.h): the export's store source and the audit's lg_sel_list run
+ * the same code. Views borrow from the decoded record and its JSON; only
+ * an lg_sel_list copies them.
  */
 #include "select.h"
 
@@ -147,52 +153,6 @@ lg_record_json_refs(const json_t *rec, lg_record_type type, lg_ref_fn fn, void *
     return 0;
 }
 
-void
-lg_sel_init(lg_selection *s)
-{
-    memset(s, 0, sizeof *s);
-}
-
-static void
-entry_free(lg_sel_entry *e)
-{
-    lg_free(e->record_id);
-    lg_free(e->alias);
-    lg_free(e->supersedes);
-    for (size_t i = 0; i < e->n_refs; i++)
-        lg_free(e->refs[i]);
-    lg_free(e->refs);
-}
-
-void
-lg_sel_free(lg_selection *s)
-{
-    if (s == NULL)
-        return;
-    for (size_t i = 0; i < s->n; i++)
-        entry_free(&s->v[i]);
-    lg_free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
-static int
-add_ref(void *p, const char *id)
-{
-    lg_sel_entry *e = p;
-    char **nr, *copy;
-
-    /* n_refs is bounded by the record's size (each ref is a distinct
-     * string of the record), so this cannot grow without limit. */
-    nr = lg_realloc(e->refs, (e->n_refs + 1) * sizeof *nr);
-    if (nr == NULL)
-        return lg_error_nomem();
-    e->refs = nr;
-    if ((copy = lg_strdup(id)) == NULL)
-        return lg_error_nomem();
-    e->refs[e->n_refs++] = copy;
-    return 0;
-}
-
 static const char *
 alias_of(const json_t *rec, lg_record_type type)
 {
@@ -228,43 +188,193 @@ alias_of(const json_t *rec, lg_record_type type)
     return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
 }
 
-int
-lg_sel_add(lg_selection *s, uint64_t index, const lg_record *r, const json_t *rec_json)
-{
-    lg_sel_entry *e;
-    const char *alias;
-    int rc;
+/* ---- views ---- */
 
-    if (s->n > 0 && s->v[s->n - 1].index >= index)
-        return lg_error_set(LEDGER_EINVAL, "selection: entry %llu added out of order",
-                            (unsigned long long)index);
-    if (s->n == s->cap) {
-        size_t ncap = s->cap ? s->cap * 2 : 64;
-        lg_sel_entry *nv = lg_realloc(s->v, ncap * sizeof *nv);
+void
+lg_sel_refbuf_free(lg_sel_refbuf *b)
+{
+    lg_free(b->v);
+    memset(b, 0, sizeof *b);
+}
+
+typedef struct {
+    lg_sel_refbuf *b;
+    size_t n;
+} refs_ctx;
+
+static int
+push_ref(void *p, const char *id)
+{
+    refs_ctx *c = p;
+
+    /* The count is bounded by the record's size (each ref is a distinct
+     * string of the record), so this cannot grow without limit. */
+    if (c->n == c->b->cap) {
+        size_t ncap = c->b->cap ? c->b->cap * 2 : 16;
+        const char **nv = lg_realloc(c->b->v, ncap * sizeof *nv);
 
         if (nv == NULL)
             return lg_error_nomem();
-        s->v = nv;
-        s->cap = ncap;
+        c->b->v = nv;
+        c->b->cap = ncap;
     }
-    e = &s->v[s->n];
-    memset(e, 0, sizeof *e);
-    e->index = index;
-    e->type = lg_record_type_of(r);
-    alias = alias_of(rec_json, e->type);
-    if ((e->record_id = lg_strdup(lg_record_id(r))) == NULL ||
-        (e->supersedes = lg_strdup(lg_record_supersedes(r))) == NULL ||
-        (alias != NULL && (e->alias = lg_strdup(alias)) == NULL)) {
-        entry_free(e);
-        return lg_error_nomem();
-    }
-    if ((rc = lg_record_json_refs(rec_json, e->type, add_ref, e, &e->n_primary)) < 0) {
-        entry_free(e);
-        return rc;
-    }
-    s->n++;
+    c->b->v[c->n++] = id;
     return 0;
 }
+
+int
+lg_sel_view_fill(lg_sel_view *v, lg_sel_refbuf *b, uint64_t index, const lg_record *r,
+                 const json_t *rec_json)
+{
+    refs_ctx c = {b, 0};
+    int rc;
+
+    memset(v, 0, sizeof *v);
+    v->index = index;
+    v->type = lg_record_type_of(r);
+    v->record_id = lg_record_id(r);
+    v->alias = alias_of(rec_json, v->type);
+    v->supersedes = lg_record_supersedes(r);
+    if ((rc = lg_record_json_refs(rec_json, v->type, push_ref, &c, &v->n_primary)) < 0)
+        return rc;
+    v->refs = b->v;
+    v->n_refs = c.n;
+    return 0;
+}
+
+/* ---- the list source (audit) ---- */
+
+void
+lg_sel_list_init(lg_sel_list *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+static void
+entry_free(lg_sel_entry *e)
+{
+    lg_free(e->record_id);
+    lg_free(e->alias);
+    lg_free(e->supersedes);
+    for (size_t i = 0; i < e->n_refs; i++)
+        lg_free(e->refs[i]);
+    lg_free(e->refs);
+}
+
+void
+lg_sel_list_free(lg_sel_list *l)
+{
+    if (l == NULL)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        entry_free(&l->v[i]);
+    lg_free(l->v);
+    lg_sel_refbuf_free(&l->scratch);
+    memset(l, 0, sizeof *l);
+}
+
+static int
+entry_copy(lg_sel_entry *e, const lg_sel_view *v)
+{
+    memset(e, 0, sizeof *e);
+    e->index = v->index;
+    e->type = v->type;
+    e->n_primary = v->n_primary;
+    if ((e->record_id = lg_strdup(v->record_id)) == NULL ||
+        (e->supersedes = lg_strdup(v->supersedes)) == NULL ||
+        (v->alias != NULL && (e->alias = lg_strdup(v->alias)) == NULL) ||
+        (v->n_refs > 0 && (e->refs = lg_calloc(v->n_refs, sizeof *e->refs)) == NULL))
+        goto nomem;
+    for (; e->n_refs < v->n_refs; e->n_refs++)
+        if ((e->refs[e->n_refs] = lg_strdup(v->refs[e->n_refs])) == NULL)
+            goto nomem;
+    return 0;
+nomem:
+    entry_free(e);
+    return lg_error_nomem();
+}
+
+int
+lg_sel_list_add(lg_sel_list *l, uint64_t index, const lg_record *r, const json_t *rec_json)
+{
+    lg_sel_view v;
+    int rc;
+
+    if (l->n > 0 && l->v[l->n - 1].index >= index)
+        return lg_error_set(LEDGER_EINVAL, "selection: entry %llu added out of order",
+                            (unsigned long long)index);
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 64;
+        lg_sel_entry *nv = lg_realloc(l->v, ncap * sizeof *nv);
+
+        if (nv == NULL)
+            return lg_error_nomem();
+        l->v = nv;
+        l->cap = ncap;
+    }
+    if ((rc = lg_sel_view_fill(&v, &l->scratch, index, r, rec_json)) < 0 ||
+        (rc = entry_copy(&l->v[l->n], &v)) < 0)
+        return rc;
+    l->n++;
+    return 0;
+}
+
+static void
+entry_view(lg_sel_view *v, const lg_sel_entry *e)
+{
+    v->index = e->index;
+    v->type = e->type;
+    v->record_id = e->record_id;
+    v->alias = e->alias;
+    v->supersedes = e->supersedes;
+    v->refs = (const char *const *)e->refs;
+    v->n_refs = e->n_refs;
+    v->n_primary = e->n_primary;
+}
+
+static int
+list_forward(void *p, lg_sel_visit_fn fn, void *arg)
+{
+    const lg_sel_list *l = p;
+    lg_sel_view v;
+
+    for (size_t i = 0; i < l->n; i++) {
+        int rc;
+
+        entry_view(&v, &l->v[i]);
+        if ((rc = fn(arg, &v)) != 0)
+            return rc < 0 ? rc : 0;
+    }
+    return 0;
+}
+
+static int
+list_backward(void *p, size_t from, lg_sel_visit_fn fn, void *arg)
+{
+    const lg_sel_list *l = p;
+    lg_sel_view v;
+
+    for (size_t i = from < l->n ? from + 1 : l->n; i-- > 0;) {
+        int rc;
+
+        entry_view(&v, &l->v[i]);
+        if ((rc = fn(arg, &v)) != 0)
+            return rc < 0 ? rc : 0;
+    }
+    return 0;
+}
+
+void
+lg_sel_list_source(lg_sel_source *out, lg_sel_list *l)
+{
+    memset(out, 0, sizeof *out);
+    out->n = l->n;
+    out->forward = list_forward;
+    out->backward = list_backward;
+    out->payload = l;
+}
+
+/* ---- the rules ---- */
 
 static int
 set_has(const lg_map *m, const char *id)
@@ -290,7 +400,7 @@ is_registry(lg_record_type t)
 
 /* Does entry e touch the incident, given the set of selected ids? */
 static int
-touches(const lg_sel_entry *e, const lg_map *sel, const char *incident)
+touches(const lg_sel_view *e, const lg_map *sel, const char *incident)
 {
     if (set_has(sel, e->supersedes))
         return 1;
@@ -303,43 +413,166 @@ touches(const lg_sel_entry *e, const lg_map *sel, const char *incident)
     return 0;
 }
 
-int
-lg_sel_compute(lg_selection *s, uint64_t since, uint64_t until, const char *incident)
+typedef struct {
+    lg_selection *s;
+    const lg_sel_source *src;
+    uint64_t since, until;
+    const char *incident;
+    lg_map sel;  /* incident: ids of the selected entries */
+    lg_map need; /* ids that selected or context entries reference */
+    size_t pos;  /* position of the next visit */
+    size_t visits;
+    int have_sel, have_none;
+    size_t first_sel, last_sel, first_none; /* positions */
+} compute_ctx;
+
+/* Range: keep the references that may name an entry before `since`. */
+static int
+need_earlier(compute_ctx *c, const lg_sel_view *e)
 {
-    lg_map sel, need;
-    int rc = 0;
+    int rc;
 
-    lg_map_init(&sel, 1);
-    lg_map_init(&need, 1);
-    /* Forward: the selection. References point backwards, so one pass
-     * sees every target before the records that refer to it. */
-    for (size_t i = 0; i < s->n; i++) {
-        lg_sel_entry *e = &s->v[i];
-        int in_range = e->index >= since && e->index <= until;
+    if (c->since == 0)
+        return 0;
+    for (size_t i = 0; i < e->n_refs; i++) {
+        uint64_t at;
 
-        e->mark = LG_SEL_NONE;
-        if (in_range && (incident == NULL || touches(e, &sel, incident))) {
-            e->mark = LG_SEL_SELECTED;
-            if ((rc = set_add(&sel, e->record_id)) < 0 || (rc = set_add(&sel, e->alias)) < 0)
-                goto done;
-        } else if (is_registry(e->type)) {
-            e->mark = LG_SEL_REGISTRY;
+        if (c->src->resolve != NULL) {
+            rc = c->src->resolve(c->src->payload, e->refs[i], &at);
+            if (rc == 0 && at >= c->since)
+                continue;
+            if (rc < 0 && rc != LEDGER_ENOTFOUND)
+                return rc;
         }
+        if ((rc = set_add(&c->need, e->refs[i])) < 0)
+            return rc;
     }
-    /* Backward: what the selection references, transitively. */
-    for (size_t i = s->n; i-- > 0;) {
-        lg_sel_entry *e = &s->v[i];
+    return 0;
+}
 
-        if (e->mark == LG_SEL_NONE && (set_has(&need, e->record_id) || set_has(&need, e->alias)))
-            e->mark = LG_SEL_CONTEXT;
-        if (e->mark == LG_SEL_SELECTED || e->mark == LG_SEL_CONTEXT) {
-            for (size_t k = 0; k < e->n_refs; k++)
-                if ((rc = set_add(&need, e->refs[k])) < 0)
-                    goto done;
-        }
+static int
+mark_forward(void *arg, const lg_sel_view *e)
+{
+    compute_ctx *c = arg;
+    size_t pos = c->pos++;
+    uint8_t *m;
+    int rc;
+
+    if (pos >= c->s->n)
+        return lg_error_set(LEDGER_EINVAL, "selection: source has more than %zu entries", c->s->n);
+    m = &c->s->mark[pos];
+    if (e->index >= c->since && e->index <= c->until &&
+        (c->incident == NULL || touches(e, &c->sel, c->incident))) {
+        *m = LG_SEL_SELECTED;
+        if (!c->have_sel)
+            c->first_sel = pos;
+        c->have_sel = 1;
+        c->last_sel = pos;
+        if (c->incident == NULL)
+            return need_earlier(c, e);
+        if ((rc = set_add(&c->sel, e->record_id)) < 0 || (rc = set_add(&c->sel, e->alias)) < 0)
+            return rc;
+    } else if (is_registry(e->type)) {
+        *m = LG_SEL_REGISTRY;
+    } else {
+        *m = LG_SEL_NONE;
+        if (!c->have_none)
+            c->first_none = pos;
+        c->have_none = 1;
+    }
+    return 0;
+}
+
+static int
+mark_backward(void *arg, const lg_sel_view *e)
+{
+    compute_ctx *c = arg;
+    size_t pos = c->pos;
+    uint8_t *m;
+    int rc;
+
+    if (c->visits++ > c->s->n || pos >= c->s->n)
+        return lg_error_set(LEDGER_EINVAL, "selection: source visits too many entries");
+    m = &c->s->mark[pos];
+    if (*m == LG_SEL_NONE && (set_has(&c->need, e->record_id) || set_has(&c->need, e->alias)))
+        *m = LG_SEL_CONTEXT;
+    if (*m == LG_SEL_SELECTED || *m == LG_SEL_CONTEXT) {
+        for (size_t k = 0; k < e->n_refs; k++)
+            if ((rc = set_add(&c->need, e->refs[k])) < 0)
+                return rc;
+    }
+    /* Nothing below the lowest unmarked entry can become context. */
+    if (pos <= c->first_none)
+        return 1;
+    c->pos--;
+    return 0;
+}
+
+/* Is a backward pass needed, and from where? */
+static int
+backward_start(const compute_ctx *c, size_t *from)
+{
+    if (!c->have_sel || !c->have_none || c->first_none >= c->last_sel)
+        return 0; /* no unmarked entry below a selected one */
+    if (c->incident != NULL) {
+        *from = c->last_sel;
+        return 1;
+    }
+    /* A range is selected whole: context lies before its first entry and
+     * is reached only through the references need_earlier kept. */
+    *from = c->first_sel - 1;
+    return c->need.count > 0;
+}
+
+int
+lg_sel_compute(lg_selection *s, const lg_sel_source *src, uint64_t since, uint64_t until,
+               const char *incident)
+{
+    compute_ctx c;
+    size_t from;
+    int rc;
+
+    lg_sel_free(s);
+    if ((s->mark = lg_malloc(src->n > 0 ? src->n : 1)) == NULL)
+        return lg_error_nomem();
+    s->n = src->n;
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.src = src;
+    c.since = since;
+    c.until = until;
+    c.incident = incident;
+    lg_map_init(&c.sel, 1);
+    lg_map_init(&c.need, 1);
+    if ((rc = src->forward(src->payload, mark_forward, &c)) < 0)
+        goto done;
+    if (c.pos != s->n) {
+        rc = lg_error_set(LEDGER_EINVAL, "selection: source has %zu entries, not %zu", c.pos, s->n);
+        goto done;
+    }
+    if (backward_start(&c, &from)) {
+        c.pos = from;
+        rc = src->backward(src->payload, from, mark_backward, &c);
     }
 done:
-    lg_map_free(&sel);
-    lg_map_free(&need);
+    lg_map_free(&c.sel);
+    lg_map_free(&c.need);
+    if (rc < 0)
+        lg_sel_free(s);
     return rc;
+}
+
+void
+lg_sel_init(lg_selection *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void
+lg_sel_free(lg_selection *s)
+{
+    if (s == NULL)
+        return;
+    lg_free(s->mark);
+    memset(s, 0, sizeof *s);
 }

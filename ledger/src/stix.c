@@ -139,7 +139,7 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     index = lg_be_u64(key);
     if (index >= p->size)
         return 1;
-    if (p->sel->v[index].mark == LG_SEL_NONE)
+    if (p->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
         (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
@@ -409,13 +409,12 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
     p.size = cp.size;
     p.sel = &sel;
     p.c = &c;
-    if ((rc = lg_export_index(&sel, t, cp.size)) < 0 ||
-        (rc = lg_sel_compute(&sel, since, until, opts->incident)) < 0)
+    if ((rc = lg_export_select(&sel, t, cp.size, since, until, opts->incident)) < 0)
         goto done;
     for (i = 0; i < sel.n; i++) {
-        if (sel.v[i].mark == LG_SEL_SELECTED)
+        if (sel.mark[i] == LG_SEL_SELECTED)
             rep.selected++;
-        else if (sel.v[i].mark != LG_SEL_NONE)
+        else if (sel.mark[i] != LG_SEL_NONE)
             rep.context++;
     }
     if (rep.selected == 0 && opts->incident != NULL) {

@@ -479,6 +479,29 @@ lg_store_count(uint64_t *out, lg_txn *t, lg_db db)
     return 0;
 }
 
+/* Visit rows from the cursor's current one (rc: the result of positioning
+ * it) on, stepping with `next`; close the cursor. See lg_store_scan. */
+static int
+scan_from(lg_txn *t, lg_db db, MDB_cursor *c, MDB_val *k, MDB_val *v, int rc, MDB_cursor_op next,
+          lg_scan_fn fn, void *payload)
+{
+    uint64_t rows = 0;
+
+    for (; rc == 0; rc = mdb_cursor_get(c, k, v, next)) {
+        int r = fn(payload, k->mv_data, k->mv_size, v->mv_data, v->mv_size);
+        if (++rows % LG_SCAN_TRIM_ROWS == 0)
+            lg_store_trim(t->s, LG_TRIM_RESIDENT);
+        if (r != 0) {
+            mdb_cursor_close(c);
+            return r < 0 ? r : 0;
+        }
+    }
+    mdb_cursor_close(c);
+    if (rc != MDB_NOTFOUND)
+        return mdb_error(rc, db_names[db]);
+    return 0;
+}
+
 int
 lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key, lg_scan_fn fn,
               void *payload)
@@ -486,7 +509,6 @@ lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
     MDB_cursor *c = NULL;
     MDB_val k = {slen, (void *)start}, v;
     MDB_cursor_op op, next;
-    uint64_t rows = 0;
     int rc;
 
     if (t->s->absent[db])
@@ -500,19 +522,29 @@ lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
         op = start ? MDB_SET_RANGE : MDB_FIRST;
         next = MDB_NEXT;
     }
-    for (rc = mdb_cursor_get(c, &k, &v, op); rc == 0; rc = mdb_cursor_get(c, &k, &v, next)) {
-        int r = fn(payload, k.mv_data, k.mv_size, v.mv_data, v.mv_size);
-        if (++rows % LG_SCAN_TRIM_ROWS == 0)
-            lg_store_trim(t->s, LG_TRIM_RESIDENT);
-        if (r != 0) {
-            mdb_cursor_close(c);
-            return r < 0 ? r : 0;
-        }
-    }
-    mdb_cursor_close(c);
-    if (rc != MDB_NOTFOUND)
+    return scan_from(t, db, c, &k, &v, mdb_cursor_get(c, &k, &v, op), next, fn, payload);
+}
+
+int
+lg_store_scan_reverse(lg_txn *t, lg_db db, const void *start, size_t slen, lg_scan_fn fn,
+                      void *payload)
+{
+    MDB_cursor *c = NULL;
+    MDB_val k = {slen, (void *)start}, v;
+    int rc;
+
+    if (t->s->absent[db])
+        return 0;
+    if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], &c)) != 0)
         return mdb_error(rc, db_names[db]);
-    return 0;
+    /* The first row >= start, then back one row unless it is start
+     * itself; past the last row, the last row. */
+    rc = mdb_cursor_get(c, &k, &v, start ? MDB_SET_RANGE : MDB_LAST);
+    if (rc == MDB_NOTFOUND && start != NULL)
+        rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+    else if (rc == 0 && start != NULL && (k.mv_size != slen || memcmp(k.mv_data, start, slen) != 0))
+        rc = mdb_cursor_get(c, &k, &v, MDB_PREV);
+    return scan_from(t, db, c, &k, &v, rc, MDB_PREV, fn, payload);
 }
 
 static int

@@ -108,6 +108,11 @@ typedef int (*lg_scan_fn)(void *payload, const uint8_t *key, size_t klen, const 
 int lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
                   lg_scan_fn fn, void *payload);
 
+/* The same in descending key order: rows whose key is <= `start` (NULL:
+ * every row), from the largest. For databases without duplicates. */
+int lg_store_scan_reverse(lg_txn *t, lg_db db, const void *start, size_t slen, lg_scan_fn fn,
+                          void *payload);
+
 /* Last row of a database (copies). LEDGER_ENOTFOUND when empty. */
 int lg_store_last(lg_txn *t, lg_db db, ledger_buf *key_out, ledger_buf *val_out);
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "attrledger/attrledger.h"
 #include "testutil.h"
 #include "world.h"
@@ -210,6 +212,87 @@ export_range_trail(void **state)
     o.tree_size = 3; /* every submission was a batch of one: 1..22 were all signed */
     TU_OK(ledger_export_audit(&er, f->w.log, &o, tu_sink_write, &t));
     tu_sink_free(&t);
+}
+
+/*
+ * The role of every entry of a trail, one character per ledger index:
+ * 'S' selected, 'R' registry, 'C' context, '.' not in the trail.
+ */
+static void
+trail_roles(const tu_sink *t, char *out, size_t n)
+{
+    size_t start = 0, line = 0;
+
+    memset(out, '.', n);
+    out[n] = '\0';
+    for (size_t i = 0; i < t->len; i++) {
+        json_t *obj;
+        json_int_t index;
+        const char *role;
+
+        if (t->data[i] != '\n')
+            continue;
+        if (line++ > 0) { /* line 0 is the header */
+            obj = json_loadb((const char *)t->data + start, i - start, 0, NULL);
+            assert_non_null(obj);
+            index = json_integer_value(json_object_get(obj, "index"));
+            role = json_string_value(json_object_get(obj, "role"));
+            assert_true(index >= 0 && (size_t)index < n && role != NULL);
+            assert_int_equal(out[index], '.');
+            out[index] = strcmp(role, "selected") == 0   ? 'S'
+                         : strcmp(role, "registry") == 0 ? 'R'
+                         : strcmp(role, "context") == 0  ? 'C'
+                                                         : '?';
+            json_decref(obj);
+        }
+        start = i + 1;
+    }
+}
+
+static void
+check_roles(fixture *f, uint64_t since, uint64_t until, const char *incident, const char *want)
+{
+    ledger_export_options o = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report er;
+    ledger_audit_report ar;
+    char got[TU_WORLD_SIZE + 1];
+    tu_sink t;
+
+    o.since = since;
+    o.until = until;
+    o.incident = incident;
+    export_trail(f, &o, &t, &er);
+    trail_roles(&t, got, TU_WORLD_SIZE);
+    assert_string_equal(got, want);
+    TU_OK(audit_buf(t.data, t.len, &f->w.log_vkey, &ar));
+    tu_sink_free(&t);
+}
+
+/*
+ * Exact selections over the world (world.h). Context reaches back before
+ * `since`, transitively: op:endorse (16) is on clm:gov-one (13), which
+ * names inc:one (10), ev:one (12), act:group (9) and act:state (7);
+ * act:group's parent is act:unit (8), whose parent is act:state.
+ */
+static void
+export_selection_roles(void **state)
+{
+    fixture *f = *state;
+
+    /* Whole ledger: everything is selected (registrations too). */
+    check_roles(f, 0, UINT64_MAX, NULL, "SSSSSSSSSSSSSSSSSSSSSS");
+    /*                                    0123456789012345678901 */
+    check_roles(f, 16, 16, NULL, /*    */ "RRRRRRRCCCC.CC..S.....");
+    /* clm:vendor-two adds inc:two (11); ret:vendor-one clm:vendor-one (14). */
+    check_roles(f, 16, 18, NULL, /*    */ "RRRRRRRCCCCCCCC.SSS...");
+    /* One incident over the whole ledger. */
+    check_roles(f, 0, UINT64_MAX, "inc:one", "RRRRRRRCCCS.SSSSS.SSSS");
+    check_roles(f, 0, UINT64_MAX, "inc:two", "RRRRRRRCCC.S.....S....");
+    /* Incident and range: op:endorse (16) and ret:vendor-one (18) target
+     * records before `since`, which are not selected, so neither is
+     * selected; inc:one@v2 is (its incident_key), then fnd:one and its
+     * vote. fnd:one assesses clm:gov-one (13): context again. */
+    check_roles(f, 16, 21, "inc:one", "RRRRRRRCCCC.CC.....SSS");
 }
 
 /* Line i (0-based) of a trail: its offset and length including '\n'. */
@@ -638,6 +721,7 @@ main(void)
         cmocka_unit_test_setup_teardown(export_is_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(export_incident_trail_verifies_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(export_range_trail, setup, teardown),
+        cmocka_unit_test_setup_teardown(export_selection_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(trail_every_byte_change_detected, setup, teardown),
         cmocka_unit_test_setup_teardown(trail_line_edits_detected, setup, teardown),
         cmocka_unit_test_setup_teardown(trail_rejects_other_keys_and_logs, setup, teardown),

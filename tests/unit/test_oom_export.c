@@ -1,8 +1,9 @@
 /*
  * test_oom_export.c - allocation-failure loops (as test_oom.c) over the
  * exports and the audits of what they write, on the world.h ledger:
- * audit trails (whole log and one incident), STIX, CSV, DOT, tiles into a
- * temporary directory, the audit of a trail and the audit of a tiles tree.
+ * audit trails (whole log, one incident, a range), STIX, CSV, DOT, tiles
+ * into a temporary directory, the audit of a trail and the audit of a
+ * tiles tree.
  *
  * Make allocation N fail, once and persistently, for N = 0, 1, 2, ...
  * until the call succeeds. Every failure must return LEDGER_ENOMEM, leak
@@ -63,7 +64,7 @@ jansson_alloc(size_t n)
 typedef struct {
     tu_world w;
     char *tiles_dir;
-    tu_sink want_trail, want_incident, want_stix, want_csv, want_dot;
+    tu_sink want_trail, want_incident, want_range, want_stix, want_csv, want_dot;
 } fixture;
 
 static int
@@ -97,6 +98,12 @@ setup(void **state)
     TU_OK(ledger_export_audit(NULL, f->w.log, NULL, tu_sink_write, &f->want_trail));
     o.incident = "inc:two";
     TU_OK(ledger_export_audit(NULL, f->w.log, &o, tu_sink_write, &f->want_incident));
+    /* A range whose context lies before it: the records-table lookups,
+     * the needed ids and the backward pass (select.c). */
+    o.incident = NULL;
+    o.since = 16;
+    o.until = 18;
+    TU_OK(ledger_export_audit(NULL, f->w.log, &o, tu_sink_write, &f->want_range));
     TU_OK(ledger_export_stix(NULL, f->w.log, NULL, tu_sink_write, &f->want_stix));
     TU_OK(ledger_export_csv(NULL, f->w.log, NULL, tu_sink_write, &f->want_csv));
     TU_OK(ledger_export_dot(NULL, f->w.log, NULL, tu_sink_write, &f->want_dot));
@@ -114,6 +121,7 @@ teardown(void **state)
     free(f->tiles_dir);
     tu_sink_free(&f->want_trail);
     tu_sink_free(&f->want_incident);
+    tu_sink_free(&f->want_range);
     tu_sink_free(&f->want_stix);
     tu_sink_free(&f->want_csv);
     tu_sink_free(&f->want_dot);
@@ -218,6 +226,18 @@ op_export_incident(fixture *f)
 }
 
 static int
+op_export_range(fixture *f)
+{
+    ledger_export_options o = LEDGER_EXPORT_OPTIONS_INIT;
+    tu_sink s = {0};
+
+    o.since = 16;
+    o.until = 18;
+    return export_check(ledger_export_audit(NULL, f->w.log, &o, tu_sink_write, &s), &s,
+                        &f->want_range);
+}
+
+static int
 op_export_stix(fixture *f)
 {
     tu_sink s = {0};
@@ -252,6 +272,7 @@ exports(void **state)
     for (int persistent = 0; persistent <= 1; persistent++) {
         assert_true(oom_loop(f, op_export_trail, persistent, NULL) > 10);
         assert_true(oom_loop(f, op_export_incident, persistent, NULL) > 10);
+        assert_true(oom_loop(f, op_export_range, persistent, NULL) > 10);
         assert_true(oom_loop(f, op_export_stix, persistent, NULL) > 10);
         assert_true(oom_loop(f, op_export_csv, persistent, NULL) > 10);
         assert_true(oom_loop(f, op_export_dot, persistent, NULL) > 10);
@@ -372,6 +393,8 @@ audit_trail(void **state)
         cur_trail = &f->want_trail;
         assert_true(oom_loop(f, op_audit_trail, persistent, NULL) > 10);
         cur_trail = &f->want_incident;
+        assert_true(oom_loop(f, op_audit_trail, persistent, NULL) > 10);
+        cur_trail = &f->want_range;
         assert_true(oom_loop(f, op_audit_trail, persistent, NULL) > 10);
     }
     /* The wrap took effect (a shared libattrledger would bypass it). */
