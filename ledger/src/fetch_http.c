@@ -23,13 +23,18 @@
  *  - TLS peers and host names are verified (libcurl's defaults, kept).
  *
  * One easy handle serves all requests of a fetcher, so libcurl keeps the
- * connection alive between tiles. curl_global_init() runs once per process
- * (pthread_once); curl_global_cleanup() is never called, because another
- * part of the program may use libcurl too. CURLOPT_NOSIGNAL keeps libcurl
- * away from signals, as a library must.
+ * connection alive between tiles. libcurl is loaded with dlopen() the
+ * first time a fetcher is made (its ~30 dependencies would otherwise cost
+ * every attrledger command about 4 ms at start-up), then
+ * curl_global_init() runs, once per process (pthread_once);
+ * curl_global_cleanup() is never called, because another part of the
+ * program may use libcurl too. CURLOPT_NOSIGNAL keeps libcurl away from
+ * signals, as a library must.
  */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -64,13 +69,62 @@ typedef struct {
     int nomem;
 } sink;
 
+/* The libcurl functions this file calls, from the shared library. */
+typedef struct {
+    CURLcode (*global_init)(long flags);
+    CURL *(*easy_init)(void);
+    void (*easy_cleanup)(CURL *curl);
+    CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+    CURLcode (*easy_perform)(CURL *curl);
+    CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+    const char *(*easy_strerror)(CURLcode code);
+} curl_api;
+
+static const struct {
+    const char *name;
+    size_t offset;
+} symbols[] = {
+    {"curl_global_init", offsetof(curl_api, global_init)},
+    {"curl_easy_init", offsetof(curl_api, easy_init)},
+    {"curl_easy_cleanup", offsetof(curl_api, easy_cleanup)},
+    {"curl_easy_setopt", offsetof(curl_api, easy_setopt)},
+    {"curl_easy_perform", offsetof(curl_api, easy_perform)},
+    {"curl_easy_getinfo", offsetof(curl_api, easy_getinfo)},
+    {"curl_easy_strerror", offsetof(curl_api, easy_strerror)},
+};
+
+#define LIBCURL_SONAME "libcurl.so.4"
+
+static curl_api api;
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
-static CURLcode global_rc = CURLE_FAILED_INIT;
+static char global_error[256]; /* empty once libcurl is loaded and initialised */
 
 static void
 global_init(void)
 {
-    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    void *lib = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    CURLcode rc;
+
+    if (lib == NULL) {
+        snprintf(global_error, sizeof global_error, "cannot load %s (install libcurl4): %s",
+                 LIBCURL_SONAME, dlerror());
+        return;
+    }
+    for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+        void *sym = dlsym(lib, symbols[i].name);
+
+        if (sym == NULL) {
+            snprintf(global_error, sizeof global_error, "%s lacks %s", LIBCURL_SONAME,
+                     symbols[i].name);
+            return;
+        }
+        /* POSIX: a function pointer has the size and representation of
+         * the void * dlsym() returns; copy it rather than convert it. */
+        memcpy((char *)&api + symbols[i].offset, &sym, sizeof sym);
+    }
+    if ((rc = api.global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK)
+        snprintf(global_error, sizeof global_error, "cannot initialise: %s",
+                 api.easy_strerror(rc));
 }
 
 /* Printable ASCII only: a URL goes into one-line messages and request lines. */
@@ -140,7 +194,7 @@ set_options(ledger_http_fetcher *f, const ledger_http_options *o, int https)
 #define SETOPT(opt, val)                                                                           \
     do {                                                                                           \
         if (rc == CURLE_OK)                                                                        \
-            rc = curl_easy_setopt(c, opt, val);                                                    \
+            rc = api.easy_setopt(c, opt, val);                                                    \
     } while (0)
     SETOPT(CURLOPT_NOSIGNAL, 1L);
     SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -157,7 +211,7 @@ set_options(ledger_http_fetcher *f, const ledger_http_options *o, int https)
     SETOPT(CURLOPT_ERRORBUFFER, f->errbuf);
 #undef SETOPT
     if (rc != CURLE_OK)
-        return lg_error_set(LEDGER_EIO, "libcurl: %s", curl_easy_strerror(rc));
+        return lg_error_set(LEDGER_EIO, "libcurl: %s", api.easy_strerror(rc));
     return 0;
 }
 
@@ -180,9 +234,10 @@ ledger_http_fetcher_new(ledger_http_fetcher **out, const char *url_prefix,
                             LEDGER_HTTP_OPTIONS_VERSION);
     if ((rc = check_prefix(url_prefix, &scheme_len)) < 0)
         return rc;
-    if (pthread_once(&global_once, global_init) != 0 || global_rc != CURLE_OK)
-        return lg_error_set(LEDGER_EIO, "libcurl: cannot initialise: %s",
-                            curl_easy_strerror(global_rc));
+    if (pthread_once(&global_once, global_init) != 0)
+        return lg_error_set(LEDGER_EIO, "libcurl: cannot initialise");
+    if (global_error[0] != '\0')
+        return lg_error_set(LEDGER_EIO, "libcurl: %s", global_error);
     if ((f = lg_calloc(1, sizeof *f)) == NULL)
         return lg_error_nomem();
     /* "https://h/tiles/" and "https://h/tiles" name the same tree. */
@@ -194,7 +249,7 @@ ledger_http_fetcher_new(ledger_http_fetcher **out, const char *url_prefix,
         goto fail;
     }
     f->prefix_len = len;
-    if ((f->curl = curl_easy_init()) == NULL) {
+    if ((f->curl = api.easy_init()) == NULL) {
         rc = lg_error_set(LEDGER_EIO, "libcurl: cannot create a handle");
         goto fail;
     }
@@ -213,7 +268,7 @@ ledger_http_fetcher_free(ledger_http_fetcher *f)
     if (f == NULL)
         return;
     if (f->curl != NULL)
-        curl_easy_cleanup(f->curl);
+        api.easy_cleanup(f->curl);
     lg_free(f->prefix);
     lg_free(f);
 }
@@ -227,8 +282,8 @@ on_body(char *p, size_t size, size_t nmemb, void *payload)
     if (s->status == 0) {
         curl_off_t declared = -1;
 
-        curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &s->status);
-        curl_easy_getinfo(s->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
+        api.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &s->status);
+        api.easy_getinfo(s->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
         /* Refuse a declared oversized body before storing any of it. */
         if (s->status == 200 && declared >= 0 && (uint64_t)declared > s->max) {
             s->too_big = 1;
@@ -277,7 +332,7 @@ cause(ledger_http_fetcher *f, CURLcode rc)
     char *p;
 
     if (f->errbuf[0] == '\0')
-        return curl_easy_strerror(rc);
+        return api.easy_strerror(rc);
     for (p = f->errbuf; *p; p++)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
             *p = '?';
@@ -305,15 +360,15 @@ ledger_http_fetch(void *payload, const char *path, size_t max, ledger_buf *out)
     s.curl = f->curl;
     s.max = max;
     f->errbuf[0] = '\0';
-    if (curl_easy_setopt(f->curl, CURLOPT_URL, f->url) != CURLE_OK ||
-        curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
-        curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, &s) != CURLE_OK) {
+    if (api.easy_setopt(f->curl, CURLOPT_URL, f->url) != CURLE_OK ||
+        api.easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+        api.easy_setopt(f->curl, CURLOPT_WRITEDATA, &s) != CURLE_OK) {
         rc = lg_error_set(LEDGER_EIO, "%s: libcurl refused the URL", f->url);
         goto done;
     }
-    crc = curl_easy_perform(f->curl);
+    crc = api.easy_perform(f->curl);
     if (s.status == 0)
-        curl_easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &s.status);
+        api.easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &s.status);
     if (s.nomem) {
         rc = lg_error_nomem();
     } else if (s.too_big) {
@@ -335,6 +390,6 @@ ledger_http_fetch(void *payload, const char *path, size_t max, ledger_buf *out)
 done:
     lg_free(s.data);
     /* Do not keep a pointer to this stack frame in the handle. */
-    curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, NULL);
+    api.easy_setopt(f->curl, CURLOPT_WRITEDATA, NULL);
     return rc;
 }
