@@ -1,19 +1,21 @@
 /*
- * note.c - C2SP signed notes, checkpoints, key strings, cosignatures and
- * tlog-proof receipts.
+ * note.c - C2SP signed notes: the text rules, parsing, verification,
+ * signing (type 0x01 signatures and cosignature/v1 lines) and merging
+ * signature lines. Also defines the text primitives of note_int.h, which
+ * checkpoint.c (checkpoint bodies), note_key.c (key strings) and receipt.c
+ * (tlog-proof receipts) build on.
  *
  * Specs followed: C2SP signed-note v1.0.0 (with Go golang.org/x/mod/sumdb/note
- * as the reference behaviour), tlog-checkpoint v1.0.0, tlog-cosignature
- * v1.0.1 (cosignature/v1, type 0x04), tlog-proof v1, and Go's signer key
- * strings. docs: reference/transparency-formats.md 2.5, 2.6, 2.8, 2.10.
+ * as the reference behaviour) and tlog-cosignature v1.0.1 (cosignature/v1,
+ * type 0x04). docs: reference/transparency-formats.md 2.5, 2.8.
  *
  * Method. Every input is untrusted text. Parsers walk it once, left to
  * right, with no recursion and no allocation proportional to anything but
  * the (bounded) input size: a note is at most LG_NOTE_MAX bytes and at most
- * LG_NOTE_MAX_SIGS signature lines, a receipt at most LG_RECEIPT_MAX bytes
- * and 64 proof hashes. Base64 is decoded strictly (one encoding per byte
- * string), so no field can be re-encoded without breaking a signature or
- * being rejected. Errors are LEDGER_EFORMAT with "<what> line N: <problem>".
+ * LG_NOTE_MAX_SIGS signature lines. Base64 is decoded strictly (one
+ * encoding per byte string), so no field can be re-encoded without breaking
+ * a signature or being rejected. Errors are LEDGER_EFORMAT with
+ * "<what> line N: <problem>".
  *
  * Verification rules (signed-note 2.5): a signature belongs to a known key
  * only when both its name and its 4-byte key ID match; unknown signatures
@@ -24,8 +26,7 @@
  * bad signature next to a good one from the same key.
  *
  * All signing and hashing goes through crypto.h; this file never sees
- * libsodium. Secrets (seeds) are only touched by the skey functions, which
- * wipe their temporaries and never quote key material in messages.
+ * libsodium.
  */
 #include "note.h"
 
@@ -35,27 +36,20 @@
 
 #include "alloc.h"
 #include "b64.h"
-#include "crypto.h"
 #include "bigendian.h"
+#include "crypto.h"
 #include "error.h"
+#include "note_int.h"
 
 /* U+2014 EM DASH then a space: the start of every signature line. */
 static const char sig_prefix[] = "\xe2\x80\x94 ";
 #define SIG_PREFIX_LEN 4
 
 static const char cosig_label[] = "cosignature/v1\ntime ";
-static const char receipt_header[] = "c2sp.org/tlog-proof@v1";
-static const char skey_prefix[] = "PRIVATE+KEY+";
 
-/* Key strings are short; anything longer is rejected before decoding. */
-#define KEY_STRING_MAX 2048
-/* Longest key material we decode from a vkey (ECDSA SPKI is ~91 bytes). */
-#define KEY_MATERIAL_MAX 512
 /* cosignature/v1: 8-byte timestamp then a 64-byte Ed25519 signature. */
 #define COSIG_LEN (8 + LG_ED25519_SIG)
 #define TIMESTAMP_MAX UINT64_C(0x7fffffffffffffff)
-/* base64 of a 32-byte hash, without the newline. */
-#define HASH_B64_LEN LG_B64_LEN(LG_HASH)
 
 /* ---- small helpers ---- */
 
@@ -95,8 +89,8 @@ utf8_seq(const uint8_t *s, size_t len)
  * valid UTF-8 and no ASCII control character other than '\n' (so no CR, no
  * tab, no NUL; the Go reference allows DEL, and so do we).
  */
-static int
-check_chars(const uint8_t *p, size_t len, const char *what)
+int
+lg_note_check_chars(const uint8_t *p, size_t len, const char *what)
 {
     size_t line = 1;
     size_t i = 0;
@@ -125,8 +119,8 @@ check_chars(const uint8_t *p, size_t len, const char *what)
  * line (without its newline), 0 at the end of input, -1 when the rest has
  * no newline.
  */
-static int
-next_line(const uint8_t **line, size_t *line_len, const uint8_t *p, size_t len, size_t *pos)
+int
+lg_note_next_line(const uint8_t **line, size_t *line_len, const uint8_t *p, size_t len, size_t *pos)
 {
     const uint8_t *nl;
 
@@ -149,8 +143,8 @@ next_line(const uint8_t **line, size_t *line_len, const uint8_t *p, size_t len, 
  * group; lg_b64_decode() enforces canonical padding bits. Empty input is
  * rejected. Returns 0 or -1.
  */
-static int
-b64_decode_prefix(uint8_t *out, size_t cap, size_t *total, const char *in, size_t len)
+int
+lg_note_b64_decode_prefix(uint8_t *out, size_t cap, size_t *total, const char *in, size_t len)
 {
     size_t o = 0;
 
@@ -174,8 +168,8 @@ b64_decode_prefix(uint8_t *out, size_t cap, size_t *total, const char *in, size_
 }
 
 /* Decimal without leading zeros ("0" alone is fine) that fits uint64. */
-static int
-parse_u64(uint64_t *out, const uint8_t *s, size_t len)
+int
+lg_note_parse_u64(uint64_t *out, const uint8_t *s, size_t len)
 {
     uint64_t v = 0;
 
@@ -190,29 +184,6 @@ parse_u64(uint64_t *out, const uint8_t *s, size_t len)
         if (v > (UINT64_MAX - d) / 10)
             return -1;
         v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
-/* Exactly 8 lowercase hex digits (the form Go and C2SP write). */
-static int
-parse_hex8(uint32_t *out, const char *s, size_t len)
-{
-    uint32_t v = 0;
-
-    if (len != 8)
-        return -1;
-    for (size_t i = 0; i < 8; i++) {
-        uint32_t d;
-
-        if (s[i] >= '0' && s[i] <= '9')
-            d = (uint32_t)(s[i] - '0');
-        else if (s[i] >= 'a' && s[i] <= 'f')
-            d = (uint32_t)(s[i] - 'a' + 10);
-        else
-            return -1;
-        v = v << 4 | d;
     }
     *out = v;
     return 0;
@@ -235,18 +206,30 @@ get_be32(const uint8_t *p)
 
 /* Length of a NUL-terminated name held in a LEDGER_NAME_MAX + 1 array, or
  * SIZE_MAX when it is not terminated inside the array. */
-static size_t
-name_len(const char *name)
+size_t
+lg_note_name_len(const char *name)
 {
     const char *nul = memchr(name, '\0', LEDGER_NAME_MAX + 1);
 
     return nul == NULL ? SIZE_MAX : (size_t)(nul - name);
 }
 
-static int
-sigtype_supported(uint8_t type)
+int
+lg_note_sigtype_supported(uint8_t type)
 {
     return type == LEDGER_SIGTYPE_ED25519 || type == LEDGER_SIGTYPE_COSIGNATURE;
+}
+
+/* Exactly the 44 characters of a base64 SHA-256 hash. */
+int
+lg_note_decode_hash(lg_hash out, const uint8_t *s, size_t len)
+{
+    size_t got = 0;
+
+    if (len != LG_HASH_B64_LEN ||
+        lg_note_b64_decode_prefix(out, LG_HASH, &got, (const char *)s, len) != 0 || got != LG_HASH)
+        return -1;
+    return 0;
 }
 
 /* ---- signed notes: parsing ---- */
@@ -276,7 +259,7 @@ parse_sig_line(lg_note_sig *sig, const uint8_t *line, size_t len, const char *wh
     blen = len - SIG_PREFIX_LEN - nlen - 1;
     if (!lg_key_name_valid((const char *)name, nlen))
         return lg_error_set(LEDGER_EFORMAT, "%s line %zu: invalid key name", what, lineno);
-    if (b64_decode_prefix(head, sizeof head, &total, (const char *)b64, blen) != 0)
+    if (lg_note_b64_decode_prefix(head, sizeof head, &total, (const char *)b64, blen) != 0)
         return lg_error_set(LEDGER_EFORMAT, "%s line %zu: signature is not valid base64", what,
                             lineno);
     if (total < 5)
@@ -318,7 +301,7 @@ lg_note_parse(lg_note **out, const uint8_t *msg, size_t len)
         return lg_error_set(LEDGER_EFORMAT, "note is empty");
     if (len > LG_NOTE_MAX)
         return lg_error_set(LEDGER_EFORMAT, "note is %zu bytes, max %u", len, LG_NOTE_MAX);
-    if ((rc = check_chars(msg, len, "note")) < 0)
+    if ((rc = lg_note_check_chars(msg, len, "note")) < 0)
         return rc;
 
     /* The text ends at the LAST blank line: the text may contain blank
@@ -368,7 +351,7 @@ lg_note_parse(lg_note **out, const uint8_t *msg, size_t len)
         size_t line_len = 0;
         lg_note_sig sig;
 
-        if (next_line(&line, &line_len, n->buf, len, &pos) == 0)
+        if (lg_note_next_line(&line, &line_len, n->buf, len, &pos) == 0)
             break; /* the last byte is '\n', so -1 cannot happen */
         /* Count every line, duplicates included, so a flood of copies
          * cannot make us spend unbounded time (Go counts the same way). */
@@ -489,10 +472,10 @@ lg_note_verify(const lg_note *note, const ledger_vkey *keys, size_t n_keys, int 
      * keys under one name+ID we could not say which one a signature is
      * meant for (Go: "ambiguous key"). */
     for (size_t k = 0; k < n_keys; k++) {
-        if (!sigtype_supported(keys[k].type))
+        if (!lg_note_sigtype_supported(keys[k].type))
             return lg_error_set(LEDGER_EINVAL, "key %.64s: unsupported signature type 0x%02x",
                                 keys[k].name, keys[k].type);
-        if (name_len(keys[k].name) == SIZE_MAX)
+        if (lg_note_name_len(keys[k].name) == SIZE_MAX)
             return lg_error_set(LEDGER_EINVAL, "key %zu: name is not terminated", k);
         for (size_t j = 0; j < k; j++) {
             if (keys[j].note_id == keys[k].note_id && strcmp(keys[j].name, keys[k].name) == 0)
@@ -536,7 +519,7 @@ check_note_text(const uint8_t *text, size_t len)
         return lg_error_set(LEDGER_EFORMAT, "note text must end with a newline");
     if (len > LG_NOTE_MAX)
         return lg_error_set(LEDGER_EFORMAT, "note text is %zu bytes, max %u", len, LG_NOTE_MAX);
-    return check_chars(text, len, "note text");
+    return lg_note_check_chars(text, len, "note text");
 }
 
 /*
@@ -646,7 +629,7 @@ lg_note_add_lines(ledger_buf *out, const uint8_t *note, size_t note_len, const u
                           LG_NOTE_MAX);
         goto done;
     }
-    if ((rc = check_chars(lines, lines_len, "signature")) < 0)
+    if ((rc = lg_note_check_chars(lines, lines_len, "signature")) < 0)
         goto done;
     if (lines_len > 0 && lines[lines_len - 1] != '\n') {
         rc = lg_error_set(LEDGER_EFORMAT, "signature lines must end with a newline");
@@ -666,7 +649,7 @@ lg_note_add_lines(ledger_buf *out, const uint8_t *note, size_t note_len, const u
         lg_note_sig sig;
         int dup = 0;
 
-        if (next_line(&line, &line_len, lines, lines_len, &pos) == 0)
+        if (lg_note_next_line(&line, &line_len, lines, lines_len, &pos) == 0)
             break;
         if ((rc = parse_sig_line(&sig, line, line_len, "signature", lineno)) < 0)
             goto done;
@@ -697,450 +680,4 @@ done:
     lg_note_free(n);
     lg_free(res);
     return rc;
-}
-
-/* ---- checkpoints ---- */
-
-int
-lg_checkpoint_format(ledger_buf *out, const lg_checkpoint *cp)
-{
-    char size[24];
-    size_t olen, slen, total;
-    uint8_t *p;
-    int sl;
-
-    if (out == NULL || cp == NULL)
-        return lg_error_set(LEDGER_EINVAL, "checkpoint format: missing argument");
-    olen = name_len(cp->origin);
-    if (olen == 0 || olen == SIZE_MAX)
-        return lg_error_set(LEDGER_EINVAL, "checkpoint origin must be 1-%d bytes", LEDGER_NAME_MAX);
-    if (memchr(cp->origin, '\n', olen) != NULL ||
-        check_chars((const uint8_t *)cp->origin, olen, "checkpoint origin") < 0)
-        return lg_error_set(LEDGER_EINVAL, "checkpoint origin must be one line of UTF-8 text");
-    sl = snprintf(size, sizeof size, "%" PRIu64, cp->size);
-    if (sl < 0 || (size_t)sl >= sizeof size)
-        return lg_error_set(LEDGER_ERROR, "checkpoint size formatting failed");
-    slen = (size_t)sl;
-    total = olen + 1 + slen + 1 + HASH_B64_LEN + 1;
-    p = lg_malloc(total + 1);
-    if (p == NULL)
-        return lg_error_nomem();
-    memcpy(p, cp->origin, olen);
-    p[olen] = '\n';
-    memcpy(p + olen + 1, size, slen);
-    p[olen + 1 + slen] = '\n';
-    lg_b64_encode((char *)p + olen + slen + 2, cp->root, LG_HASH);
-    p[total - 1] = '\n';
-    p[total] = '\0';
-    out->data = p;
-    out->len = total;
-    return 0;
-}
-
-/* Exactly the 44 characters of a base64 SHA-256 hash. */
-static int
-decode_hash(lg_hash out, const uint8_t *s, size_t len)
-{
-    size_t got = 0;
-
-    if (len != HASH_B64_LEN || b64_decode_prefix(out, LG_HASH, &got, (const char *)s, len) != 0 ||
-        got != LG_HASH)
-        return -1;
-    return 0;
-}
-
-int
-lg_checkpoint_parse(lg_checkpoint *out, const uint8_t *text, size_t len)
-{
-    lg_checkpoint cp;
-    const uint8_t *line = NULL;
-    size_t line_len = 0, pos = 0, lineno = 0;
-    int rc;
-
-    if (out == NULL || (text == NULL && len > 0))
-        return lg_error_set(LEDGER_EINVAL, "checkpoint parse: missing argument");
-    if (len == 0)
-        return lg_error_set(LEDGER_EFORMAT, "checkpoint is empty");
-    if (len > LG_NOTE_MAX)
-        return lg_error_set(LEDGER_EFORMAT, "checkpoint is %zu bytes, max %u", len, LG_NOTE_MAX);
-    if ((rc = check_chars(text, len, "checkpoint")) < 0)
-        return rc;
-    if (text[len - 1] != '\n') {
-        size_t last = 1;
-
-        for (size_t i = 0; i < len; i++)
-            last += text[i] == '\n';
-        return lg_error_set(LEDGER_EFORMAT, "checkpoint line %zu: missing newline", last);
-    }
-    memset(&cp, 0, sizeof cp);
-
-    /* The last byte is '\n', so next_line() returns 1 or 0, never -1. */
-    if (next_line(&line, &line_len, text, len, &pos) != 1 || line_len == 0)
-        return lg_error_set(LEDGER_EFORMAT, "checkpoint line 1: empty origin");
-    if (line_len > LEDGER_NAME_MAX)
-        return lg_error_set(LEDGER_EFORMAT, "checkpoint line 1: origin is %zu bytes, max %d",
-                            line_len, LEDGER_NAME_MAX);
-    memcpy(cp.origin, line, line_len);
-
-    if (next_line(&line, &line_len, text, len, &pos) != 1)
-        return lg_error_set(LEDGER_EFORMAT, "checkpoint line 2: missing tree size");
-    if (parse_u64(&cp.size, line, line_len) != 0)
-        return lg_error_set(LEDGER_EFORMAT,
-                            "checkpoint line 2: tree size must be a decimal uint64 without "
-                            "leading zeros");
-
-    if (next_line(&line, &line_len, text, len, &pos) != 1)
-        return lg_error_set(LEDGER_EFORMAT, "checkpoint line 3: missing root hash");
-    if (decode_hash(cp.root, line, line_len) != 0)
-        return lg_error_set(LEDGER_EFORMAT,
-                            "checkpoint line 3: root hash must be base64 of 32 bytes");
-
-    /* Extension lines: opaque, but each must be non-empty (tlog-checkpoint). */
-    for (lineno = 4; next_line(&line, &line_len, text, len, &pos) == 1; lineno++) {
-        if (line_len == 0)
-            return lg_error_set(LEDGER_EFORMAT, "checkpoint line %zu: empty extension line",
-                                lineno);
-    }
-    *out = cp;
-    return 0;
-}
-
-/* ---- key strings ---- */
-
-typedef struct {
-    const char *name;
-    size_t name_len;
-    uint32_t id;
-    const char *b64;
-    size_t b64_len;
-} key_parts;
-
-/* Split "name+hex8+base64" on the first two '+' (base64 may hold more). */
-static int
-split_key(key_parts *kp, const char *s, size_t len, const char *what)
-{
-    const char *p1, *p2;
-
-    p1 = memchr(s, '+', len);
-    if (p1 == NULL)
-        return lg_error_set(LEDGER_EFORMAT, "%s: missing '+' after the key name", what);
-    kp->name = s;
-    kp->name_len = (size_t)(p1 - s);
-    if (!lg_key_name_valid(kp->name, kp->name_len))
-        return lg_error_set(LEDGER_EFORMAT, "%s: invalid key name", what);
-    p2 = memchr(p1 + 1, '+', len - kp->name_len - 1);
-    if (p2 == NULL)
-        return lg_error_set(LEDGER_EFORMAT, "%s: missing '+' after the key ID", what);
-    if (parse_hex8(&kp->id, p1 + 1, (size_t)(p2 - p1 - 1)) != 0)
-        return lg_error_set(LEDGER_EFORMAT, "%s: key ID must be 8 lowercase hex digits", what);
-    kp->b64 = p2 + 1;
-    kp->b64_len = len - (size_t)(kp->b64 - s);
-    if (kp->b64_len == 0)
-        return lg_error_set(LEDGER_EFORMAT, "%s: empty key", what);
-    return 0;
-}
-
-int
-lg_vkey_parse(ledger_vkey *out, const char *s, size_t len)
-{
-    uint8_t key[KEY_MATERIAL_MAX];
-    ledger_vkey vk;
-    key_parts kp;
-    size_t got = 0;
-    uint32_t id;
-    int rc;
-
-    if (out == NULL || (s == NULL && len > 0))
-        return lg_error_set(LEDGER_EINVAL, "vkey parse: missing argument");
-    if (len > KEY_STRING_MAX)
-        return lg_error_set(LEDGER_EFORMAT, "vkey is %zu bytes, max %d", len, KEY_STRING_MAX);
-    if ((rc = split_key(&kp, s, len, "vkey")) < 0)
-        return rc;
-    if (b64_decode_prefix(key, sizeof key, &got, kp.b64, kp.b64_len) != 0)
-        return lg_error_set(LEDGER_EFORMAT, "vkey: key is not valid base64");
-    if (!sigtype_supported(key[0]))
-        return lg_error_set(LEDGER_EFORMAT, "vkey: unsupported signature type 0x%02x", key[0]);
-    if (got != 1 + LEDGER_PUBKEY_SIZE)
-        return lg_error_set(LEDGER_EFORMAT, "vkey: key is %zu bytes, want %d", got - 1,
-                            LEDGER_PUBKEY_SIZE);
-    memset(&vk, 0, sizeof vk);
-    memcpy(vk.name, kp.name, kp.name_len);
-    vk.type = key[0];
-    memcpy(vk.public_key, key + 1, LEDGER_PUBKEY_SIZE);
-    id = lg_note_key_id(vk.name, vk.type, vk.public_key);
-    if (id != kp.id)
-        return lg_error_set(LEDGER_EFORMAT, "vkey: key ID %08" PRIx32 " does not match the key",
-                            kp.id);
-    vk.note_id = id;
-    *out = vk;
-    return 0;
-}
-
-int
-lg_vkey_format(ledger_buf *out, const ledger_vkey *vk)
-{
-    uint8_t key[1 + LEDGER_PUBKEY_SIZE];
-    size_t nlen, total;
-    char *p;
-
-    if (out == NULL || vk == NULL)
-        return lg_error_set(LEDGER_EINVAL, "vkey format: missing argument");
-    nlen = name_len(vk->name);
-    if (nlen == SIZE_MAX || !lg_key_name_valid(vk->name, nlen))
-        return lg_error_set(LEDGER_EINVAL, "vkey format: invalid key name");
-    if (!sigtype_supported(vk->type))
-        return lg_error_set(LEDGER_EINVAL, "vkey format: unsupported signature type 0x%02x",
-                            vk->type);
-    if (lg_note_key_id(vk->name, vk->type, vk->public_key) != vk->note_id)
-        return lg_error_set(LEDGER_EINVAL, "vkey format: key ID does not match the key");
-    key[0] = vk->type;
-    memcpy(key + 1, vk->public_key, LEDGER_PUBKEY_SIZE);
-    total = nlen + 1 + 8 + 1 + LG_B64_LEN(sizeof key);
-    p = lg_malloc(total + 1);
-    if (p == NULL)
-        return lg_error_nomem();
-    memcpy(p, vk->name, nlen);
-    snprintf(p + nlen, 11, "+%08" PRIx32 "+", vk->note_id);
-    lg_b64_encode(p + nlen + 10, key, sizeof key);
-    out->data = (uint8_t *)p;
-    out->len = total;
-    return 0;
-}
-
-int
-lg_skey_parse(ledger_key **out, const char *s, size_t len)
-{
-    const size_t plen = sizeof skey_prefix - 1;
-    uint8_t key[1 + LG_SEED_SIZE];
-    char name[LEDGER_NAME_MAX + 1];
-    ledger_key *k = NULL;
-    key_parts kp;
-    size_t got = 0;
-    int rc;
-
-    if (out == NULL || (s == NULL && len > 0))
-        return lg_error_set(LEDGER_EINVAL, "skey parse: missing argument");
-    *out = NULL;
-    if (len > KEY_STRING_MAX)
-        return lg_error_set(LEDGER_EFORMAT, "skey is %zu bytes, max %d", len, KEY_STRING_MAX);
-    if (len < plen || memcmp(s, skey_prefix, plen) != 0)
-        return lg_error_set(LEDGER_EFORMAT, "skey must start with \"%s\"", skey_prefix);
-    if ((rc = split_key(&kp, s + plen, len - plen, "skey")) < 0)
-        return rc;
-    /* Decode at most 33 bytes (the rest is only counted): the seed never
-     * lands anywhere we do not wipe. */
-    if (b64_decode_prefix(key, sizeof key, &got, kp.b64, kp.b64_len) != 0) {
-        rc = lg_error_set(LEDGER_EFORMAT, "skey: key is not valid base64");
-        goto done;
-    }
-    if (key[0] != LEDGER_SIGTYPE_ED25519) {
-        rc = lg_error_set(LEDGER_EFORMAT, "skey: unsupported signature type 0x%02x", key[0]);
-        goto done;
-    }
-    if (got != sizeof key) {
-        rc =
-            lg_error_set(LEDGER_EFORMAT, "skey: seed is %zu bytes, want %d", got - 1, LG_SEED_SIZE);
-        goto done;
-    }
-    memcpy(name, kp.name, kp.name_len);
-    name[kp.name_len] = '\0';
-    if ((rc = ledger_key_from_seed(&k, name, key + 1)) < 0)
-        goto done;
-    if (lg_note_key_id(name, LEDGER_SIGTYPE_ED25519, k->pk) != kp.id) {
-        rc = lg_error_set(LEDGER_EFORMAT, "skey: key ID %08" PRIx32 " does not match the key",
-                          kp.id);
-        goto done;
-    }
-    *out = k;
-    k = NULL;
-    rc = 0;
-done:
-    lg_memzero(key, sizeof key);
-    ledger_key_free(k);
-    return rc;
-}
-
-int
-lg_skey_format(ledger_buf *out, const ledger_key *key)
-{
-    const size_t plen = sizeof skey_prefix - 1;
-    uint8_t raw[1 + LG_SEED_SIZE];
-    size_t nlen, total;
-    char *p;
-
-    if (out == NULL || key == NULL)
-        return lg_error_set(LEDGER_EINVAL, "skey format: missing argument");
-    nlen = strlen(key->name);
-    total = plen + nlen + 1 + 8 + 1 + LG_B64_LEN(sizeof raw);
-    /* Plain heap memory: the caller wipes it (see note.h). */
-    p = lg_malloc(total + 1);
-    if (p == NULL)
-        return lg_error_nomem();
-    raw[0] = LEDGER_SIGTYPE_ED25519;
-    memcpy(raw + 1, lg_key_seed(key), LG_SEED_SIZE);
-    memcpy(p, skey_prefix, plen);
-    memcpy(p + plen, key->name, nlen);
-    snprintf(p + plen + nlen, 11, "+%08" PRIx32 "+",
-             lg_note_key_id(key->name, LEDGER_SIGTYPE_ED25519, key->pk));
-    lg_b64_encode(p + plen + nlen + 10, raw, sizeof raw);
-    lg_memzero(raw, sizeof raw);
-    out->data = (uint8_t *)p;
-    out->len = total;
-    return 0;
-}
-
-/* Public wrappers (key.h). */
-
-int
-ledger_vkey_format(ledger_buf *out, const ledger_vkey *vkey)
-{
-    return lg_vkey_format(out, vkey);
-}
-
-int
-ledger_vkey_parse(ledger_vkey *out, const char *text, size_t len)
-{
-    /* Key files end in a newline; accept exactly one. */
-    if (text != NULL && len > 0 && text[len - 1] == '\n')
-        len--;
-    return lg_vkey_parse(out, text, len);
-}
-
-/* ---- tlog-proof receipts ---- */
-
-int
-lg_receipt_format(ledger_buf *out, uint64_t index, const lg_hash *hashes, size_t n,
-                  const uint8_t *note, size_t note_len)
-{
-    lg_note *parsed = NULL;
-    int rc;
-
-    if (out == NULL || (hashes == NULL && n > 0) || (note == NULL && note_len > 0))
-        return lg_error_set(LEDGER_EINVAL, "receipt format: missing argument");
-    if (n > LG_PROOF_MAX_HASHES)
-        return lg_error_set(LEDGER_EINVAL, "receipt: proof has %zu hashes, max %d", n,
-                            LG_PROOF_MAX_HASHES);
-    if ((rc = lg_note_parse(&parsed, note, note_len)) < 0)
-        return rc;
-    lg_note_free(parsed);
-    return lg_receipt_format_checked(out, index, hashes, n, note, note_len);
-}
-
-int
-lg_receipt_format_checked(ledger_buf *out, uint64_t index, const lg_hash *hashes, size_t n,
-                          const uint8_t *note, size_t note_len)
-{
-    const size_t hlen = sizeof receipt_header - 1;
-    char idx[32];
-    size_t ilen, total, off;
-    uint8_t *p;
-    int il;
-
-    if (out == NULL || (hashes == NULL && n > 0) || (note == NULL && note_len > 0))
-        return lg_error_set(LEDGER_EINVAL, "receipt format: missing argument");
-    if (n > LG_PROOF_MAX_HASHES)
-        return lg_error_set(LEDGER_EINVAL, "receipt: proof has %zu hashes, max %d", n,
-                            LG_PROOF_MAX_HASHES);
-    if (note_len > LG_NOTE_MAX)
-        return lg_error_set(LEDGER_EINVAL, "receipt: note is %zu bytes, max %u", note_len,
-                            LG_NOTE_MAX);
-    il = snprintf(idx, sizeof idx, "index %" PRIu64 "\n", index);
-    if (il < 0 || (size_t)il >= sizeof idx)
-        return lg_error_set(LEDGER_ERROR, "receipt index formatting failed");
-    ilen = (size_t)il;
-    /* note_len <= LG_NOTE_MAX and n <= 64: the sum cannot overflow. */
-    total = hlen + 1 + ilen + n * (HASH_B64_LEN + 1) + 1 + note_len;
-    p = lg_malloc(total + 1);
-    if (p == NULL)
-        return lg_error_nomem();
-    memcpy(p, receipt_header, hlen);
-    p[hlen] = '\n';
-    memcpy(p + hlen + 1, idx, ilen);
-    off = hlen + 1 + ilen;
-    for (size_t i = 0; i < n; i++) {
-        lg_b64_encode((char *)p + off, hashes[i], LG_HASH);
-        off += HASH_B64_LEN;
-        p[off++] = '\n';
-    }
-    p[off++] = '\n';
-    memcpy(p + off, note, note_len);
-    p[total] = '\0';
-    out->data = p;
-    out->len = total;
-    return 0;
-}
-
-int
-lg_receipt_parse(lg_receipt *out, const uint8_t *text, size_t len)
-{
-    static const char extra_kw[] = "extra ";
-    static const char index_kw[] = "index ";
-    const size_t ekw = sizeof extra_kw - 1, ikw = sizeof index_kw - 1;
-    lg_receipt r;
-    lg_note *n = NULL;
-    const uint8_t *line = NULL;
-    size_t line_len = 0, pos = 0, lineno = 1, got = 0;
-    uint8_t scratch[1];
-    int rc, more;
-
-    if (out == NULL || (text == NULL && len > 0))
-        return lg_error_set(LEDGER_EINVAL, "receipt parse: missing argument");
-    if (len > LG_RECEIPT_MAX)
-        return lg_error_set(LEDGER_EFORMAT, "receipt is %zu bytes, max %u", len, LG_RECEIPT_MAX);
-    memset(&r, 0, sizeof r);
-
-    more = next_line(&line, &line_len, text, len, &pos);
-    if (more != 1 || line_len != sizeof receipt_header - 1 ||
-        memcmp(line, receipt_header, line_len) != 0)
-        return lg_error_set(LEDGER_EFORMAT, "receipt line 1: must be \"%s\"", receipt_header);
-
-    lineno++;
-    if ((more = next_line(&line, &line_len, text, len, &pos)) != 1)
-        return lg_error_set(LEDGER_EFORMAT, "receipt line %zu: missing index line", lineno);
-    if (line_len >= ekw && memcmp(line, extra_kw, ekw) == 0) {
-        /* Unauthenticated application data: only its encoding is ours to
-         * check. Decoded bytes are counted, not stored. */
-        r.extra = (const char *)line + ekw;
-        r.extra_len = line_len - ekw;
-        if (b64_decode_prefix(scratch, 0, &got, r.extra, r.extra_len) != 0)
-            return lg_error_set(LEDGER_EFORMAT, "receipt line %zu: extra data is not base64",
-                                lineno);
-        lineno++;
-        if ((more = next_line(&line, &line_len, text, len, &pos)) != 1)
-            return lg_error_set(LEDGER_EFORMAT, "receipt line %zu: missing index line", lineno);
-    }
-    if (line_len < ikw || memcmp(line, index_kw, ikw) != 0 ||
-        parse_u64(&r.index, line + ikw, line_len - ikw) != 0)
-        return lg_error_set(LEDGER_EFORMAT,
-                            "receipt line %zu: must be \"index N\" (decimal, no leading zeros)",
-                            lineno);
-
-    /* Proof hashes up to the blank line. */
-    for (;;) {
-        lineno++;
-        more = next_line(&line, &line_len, text, len, &pos);
-        if (more != 1)
-            return lg_error_set(LEDGER_EFORMAT,
-                                "receipt line %zu: missing blank line before the checkpoint",
-                                lineno);
-        if (line_len == 0)
-            break;
-        if (r.n_hashes == LG_PROOF_MAX_HASHES)
-            return lg_error_set(LEDGER_EFORMAT, "receipt line %zu: more than %d proof hashes",
-                                lineno, LG_PROOF_MAX_HASHES);
-        if (decode_hash(r.hashes[r.n_hashes], line, line_len) != 0)
-            return lg_error_set(LEDGER_EFORMAT,
-                                "receipt line %zu: proof hash must be base64 of 32 bytes", lineno);
-        r.n_hashes++;
-    }
-
-    r.note = text + pos;
-    r.note_len = len - pos;
-    if (r.note_len == 0)
-        return lg_error_set(LEDGER_EFORMAT, "receipt line %zu: missing checkpoint", lineno + 1);
-    if ((rc = lg_note_parse(&n, r.note, r.note_len)) < 0)
-        return rc == LEDGER_EFORMAT ? lg_error_prefix(rc, "receipt checkpoint") : rc;
-    lg_note_free(n);
-    *out = r;
-    return 0;
 }

@@ -1,6 +1,9 @@
 /*
  * note.h (internal) - C2SP signed notes, checkpoints, keys, cosignatures
  * and tlog-proof receipts. Pure text processing plus signatures.
+ * Implemented in note.c (notes, signing, cosignatures), checkpoint.c
+ * (checkpoint bodies), note_key.c (key strings) and receipt.c (receipts);
+ * note_int.h holds the text primitives they share.
  *
  * Specs: C2SP signed-note v1.0.0, tlog-checkpoint v1.0.0, tlog-cosignature
  * v1.0.1 (cosignature/v1, type 0x04), tlog-proof v1, Go sumdb/note key
