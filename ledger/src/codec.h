@@ -5,7 +5,7 @@
  * leaves, Record bytes, SignedRecord envelopes), enforces size limits and the
  * canonical-encoding rule, checks field lengths (hashes, keys, signatures),
  * and exposes what the rest of the library needs through plain-C accessors,
- * so policy.c, ledger.c and verify.c never see a generated struct.
+ * so policy.c, ledger.c, submit.c and verify.c never see a generated struct.
  */
 #ifndef LG_CODEC_H
 #define LG_CODEC_H

@@ -1,6 +1,8 @@
 /*
  * ledger_int.h (internal) - the ledger handle and shared state helpers used
- * by ledger.c (submit, reads, proofs) and verify.c (the full audit).
+ * by ledger.c (create, open, reads, proofs), submit.c (appends),
+ * ledger_rows.c (index rows, store-backed policy state), verify.c (the full
+ * audit) and the other modules that read a ledger.
  */
 #ifndef LG_LEDGER_INT_H
 #define LG_LEDGER_INT_H
@@ -26,6 +28,12 @@ typedef struct {
 } lg_meta;
 
 int lg_meta_state(lg_txn *t, lg_meta *m);
+/* Store size, root and time in `meta` (ledger.c; used by create and submit). */
+int lg_meta_put_state(lg_txn *t, const lg_meta *m);
+/* The last signed checkpoint note; LEDGER_ECORRUPT if there is none. */
+int lg_latest_checkpoint(lg_txn *t, ledger_buf *out);
+/* The ledger clock in Unix ms; ATTRLEDGER_FAKE_TIME_MS (tests) pins it. */
+uint64_t lg_now_ms(void);
 
 /* Index rows by key: 0, LEDGER_ENOTFOUND (no message), or an error. */
 int lg_row_key(lg_txn *t, const uint8_t key_id[32], lg_key_row *out);
@@ -42,8 +50,7 @@ int lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32
  * the store. Tests use it to show that `verify` rejects every forbidden
  * entry. Never called by the library or the CLI.
  */
-int lg_ledger_forge(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const *envs,
-                    size_t n);
+int lg_ledger_forge(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const *envs, size_t n);
 
 /* Policy state backed by the store, inside transaction t. */
 void lg_store_policy_state(lg_policy_state *st, lg_txn *t);

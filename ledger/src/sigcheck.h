@@ -10,7 +10,7 @@
  * the signature checks share T cores.
  *
  * Used by submit (checks run while the write transaction appends; see
- * ledger.c) and verify (checks run while the next entries are decoded).
+ * submit.c) and verify (checks run while the next entries are decoded).
  * A job only computes lg_record_verify() early: its verdicts are the ones the
  * caller would get by checking inline. Workers touch nothing but the job
  * (no store, no shared state), and a worker's allocation failure is a
