@@ -19,12 +19,24 @@
  * MDB_MAP_RESIZED. A submission that finds the map full is aborted (nothing
  * written), the map is grown, and the batch is replayed; at the maximum it
  * fails with LEDGER_EFULL.
+ *
+ * Writer lock: before LMDB's writer mutex, a write transaction takes an
+ * exclusive lock on DIR/writer.lock (an open-file-description lock, or a
+ * POSIX record lock where OFD locks do not exist), so other writers queue
+ * in the kernel rather than on the mutex. LMDB's mutex is a robust futex:
+ * when its owner dies the kernel wakes one waiter, and when that waiter is
+ * killed too (or a woken waiter dies before retrying) the others sleep on
+ * forever with the mutex free. Kernel file locks have no lost wake-ups: a
+ * dead holder's or waiter's locks vanish and every waiter is retried. The
+ * mutex is then only ever taken uncontended, and a holder that died leaves
+ * it OWNER_DIED for LMDB's recovery in the next writer.
  */
 #define _DEFAULT_SOURCE /* madvise: posix_madvise(POSIX_MADV_DONTNEED) is a no-op in glibc */
 
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +61,7 @@ struct lg_store {
     uint64_t map_size;
     uint64_t map_max;
     int rdonly;
+    int wlock_fd; /* DIR/writer.lock, -1 when read-only */
     char *dir;
 };
 
@@ -126,6 +139,8 @@ map_max_from_env(void)
     return v;
 }
 
+static int writer_lock(lg_store *s, short type);
+
 int
 lg_store_open(lg_store **out, const char *dir, unsigned flags)
 {
@@ -135,7 +150,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     struct stat st;
     char path[4096];
     uint64_t initial;
-    int rc;
+    int rc, locked = 0;
 
     *out = NULL;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -146,12 +161,21 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     s = lg_calloc(1, sizeof *s);
     if (s == NULL)
         return lg_error_nomem();
+    s->wlock_fd = -1;
     s->dir = lg_strdup(dir);
     if (s->dir == NULL) {
         rc = lg_error_nomem();
         goto fail;
     }
     s->rdonly = (flags & LG_STORE_RDONLY) != 0;
+    if (!s->rdonly) {
+        snprintf(path, sizeof path, "%s/writer.lock", dir);
+        s->wlock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (s->wlock_fd < 0) {
+            rc = lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(errno));
+            goto fail;
+        }
+    }
     s->map_max = map_max_from_env();
     if ((rc = mdb_env_create(&s->env)) != 0) {
         rc = mdb_error(rc, "create LMDB environment");
@@ -185,6 +209,11 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     }
     if (s->map_max < s->map_size)
         s->map_max = s->map_size;
+    if (!s->rdonly) {
+        if ((rc = writer_lock(s, F_WRLCK)) < 0)
+            goto fail;
+        locked = 1;
+    }
     if ((rc = mdb_txn_begin(s->env, NULL, s->rdonly ? MDB_RDONLY : 0, &txn)) != 0) {
         rc = mdb_error(rc, dir);
         goto fail;
@@ -206,16 +235,21 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
             goto fail;
         }
     }
-    if ((rc = mdb_txn_commit(txn)) != 0) {
-        txn = NULL;
+    rc = mdb_txn_commit(txn);
+    txn = NULL;
+    if (rc != 0) {
         rc = mdb_error(rc, dir);
         goto fail;
     }
+    if (locked)
+        writer_lock(s, F_UNLCK);
     *out = s;
     return 0;
 fail:
     if (txn != NULL)
         mdb_txn_abort(txn);
+    if (locked)
+        writer_lock(s, F_UNLCK);
     lg_store_close(s);
     return rc;
 }
@@ -227,8 +261,32 @@ lg_store_close(lg_store *s)
         return;
     if (s->env != NULL)
         mdb_env_close(s->env);
+    if (s->wlock_fd >= 0)
+        close(s->wlock_fd);
     lg_free(s->dir);
     lg_free(s);
+}
+
+/* Take (F_WRLCK) or release (F_UNLCK) the writer lock, waiting for it. */
+static int
+writer_lock(lg_store *s, short type)
+{
+    struct flock fl;
+    int rc;
+
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = type;
+    fl.l_whence = SEEK_SET; /* the whole file */
+#ifdef F_OFD_SETLKW
+    while ((rc = fcntl(s->wlock_fd, F_OFD_SETLKW, &fl)) != 0 && errno == EINTR)
+        ;
+    if (rc != 0 && errno == EINVAL) /* a kernel without OFD locks */
+#endif
+        while ((rc = fcntl(s->wlock_fd, F_SETLKW, &fl)) != 0 && errno == EINTR)
+            ;
+    if (rc != 0)
+        return lg_error_set(LEDGER_EIO, "%s/writer.lock: %s", s->dir, strerror(errno));
+    return 0;
 }
 
 int
@@ -326,6 +384,10 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
     t = lg_calloc(1, sizeof *t);
     if (t == NULL)
         return lg_error_nomem();
+    if (write && (rc = writer_lock(s, F_WRLCK)) < 0) {
+        lg_free(t);
+        return rc;
+    }
     rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     if (rc == MDB_READERS_FULL && mdb_reader_check(s->env, NULL) == 0)
         rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
@@ -338,6 +400,8 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
         rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     }
     if (rc != 0) {
+        if (write)
+            writer_lock(s, F_UNLCK);
         lg_free(t);
         return mdb_error(rc, "begin transaction");
     }
@@ -352,6 +416,8 @@ lg_txn_commit(lg_txn *t)
 {
     int rc = mdb_txn_commit(t->txn);
 
+    if (t->write)
+        writer_lock(t->s, F_UNLCK);
     lg_free(t);
     return rc == 0 ? 0 : mdb_error(rc, "commit");
 }
@@ -362,6 +428,8 @@ lg_txn_abort(lg_txn *t)
     if (t == NULL)
         return;
     mdb_txn_abort(t->txn);
+    if (t->write)
+        writer_lock(t->s, F_UNLCK);
     lg_free(t);
 }
 
