@@ -11,16 +11,10 @@
 
 #include "alloc.h"
 #include "store.h"
+#include "smallfix.h"
 #include "testutil.h"
 
-typedef struct {
-    char *dir;
-    ledger_key *log_key;
-    ledger_key *admin;
-    ledger_key *member;
-    ledger_log *log;
-    ledger_vkey log_vkey;
-} fixture;
+typedef sf_ledger fixture;
 
 static const char ORIGIN[] = "test.example/ledger";
 
@@ -86,29 +80,11 @@ static int
 setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    ledger_init_options o = LEDGER_INIT_OPTIONS_INIT;
-    ledger_vkey admin_vk;
-    uint8_t seed[32];
     ledger_envelope *env;
     ledger_receipt r;
 
     assert_non_null(f);
-    TU_OK(ledger_init());
-    f->dir = tu_tempdir();
-    assert_non_null(f->dir);
-    memset(seed, 0x11, 32);
-    TU_OK(ledger_key_from_seed(&f->log_key, ORIGIN, seed));
-    memset(seed, 0x22, 32);
-    TU_OK(ledger_key_from_seed(&f->admin, "p:admin", seed));
-    memset(seed, 0x33, 32);
-    TU_OK(ledger_key_from_seed(&f->member, "p:member", seed));
-    ledger_key_vkey(&admin_vk, f->admin, LEDGER_SIGTYPE_ED25519);
-    ledger_key_vkey(&f->log_vkey, f->log_key, LEDGER_SIGTYPE_ED25519);
-    o.origin = ORIGIN;
-    o.log_key = f->log_key;
-    o.admins = &admin_vk;
-    o.n_admins = 1;
-    TU_OK(ledger_log_create(&f->log, f->dir, &o));
+    sf_create(f, ORIGIN, 0x11);
     env = signed_envelope(registration_json("p:member", f->member,
                                             "\"PARTICIPANT_ROLE_MEMBER\""),
                           f->admin, f->member);
@@ -125,12 +101,7 @@ teardown(void **state)
 {
     fixture *f = *state;
 
-    ledger_log_free(f->log);
-    ledger_key_free(f->log_key);
-    ledger_key_free(f->admin);
-    ledger_key_free(f->member);
-    tu_rmtree(f->dir);
-    free(f->dir);
+    sf_destroy(f);
     free(f);
     lg_alloc_fail_after(-1, 0);
     return 0;

@@ -28,16 +28,12 @@
 #include "codec.h"
 #include "json.h"
 #include "note.h"
+#include "smallfix.h"
 #include "testutil.h"
 
 static const char ORIGIN[] = "test.example/oom";
 
-typedef struct {
-    char *dir;
-    ledger_key *log_key, *admin, *member;
-    ledger_vkey log_vkey;
-    ledger_log *log;
-} fixture;
+typedef sf_ledger fixture;
 
 typedef int (*op_fn)(fixture *f, void *arg);
 
@@ -141,28 +137,11 @@ static int
 setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    ledger_init_options o = LEDGER_INIT_OPTIONS_INIT;
-    ledger_vkey admin_vk;
     ledger_envelope *env;
     ledger_receipt r;
-    uint8_t seed[32];
 
     assert_non_null(f);
-    TU_OK(ledger_init());
-    f->dir = tu_tempdir();
-    memset(seed, 0x44, 32);
-    TU_OK(ledger_key_from_seed(&f->log_key, ORIGIN, seed));
-    memset(seed, 0x55, 32);
-    TU_OK(ledger_key_from_seed(&f->admin, "p:admin", seed));
-    memset(seed, 0x66, 32);
-    TU_OK(ledger_key_from_seed(&f->member, "p:member", seed));
-    ledger_key_vkey(&admin_vk, f->admin, LEDGER_SIGTYPE_ED25519);
-    ledger_key_vkey(&f->log_vkey, f->log_key, LEDGER_SIGTYPE_ED25519);
-    o.origin = ORIGIN;
-    o.log_key = f->log_key;
-    o.admins = &admin_vk;
-    o.n_admins = 1;
-    TU_OK(ledger_log_create(&f->log, f->dir, &o));
+    sf_create(f, ORIGIN, 0x44);
     env = signed_env(registration("p:member", f->member), f->admin, f->member);
     TU_OK(ledger_log_submit(&r, f->log, &env, 1));
     ledger_receipts_dispose(&r, 1);
@@ -181,12 +160,7 @@ teardown(void **state)
     fixture *f = *state;
 
     lg_alloc_fail_after(-1, 0);
-    ledger_log_free(f->log);
-    ledger_key_free(f->log_key);
-    ledger_key_free(f->admin);
-    ledger_key_free(f->member);
-    tu_rmtree(f->dir);
-    free(f->dir);
+    sf_destroy(f);
     free(f);
     return 0;
 }

@@ -15,6 +15,7 @@
 #include "note.h"
 #include "sigcheck.h"
 #include "store.h"
+#include "smallfix.h"
 #include "testutil.h"
 
 /* ---- the queue ---- */
@@ -163,10 +164,8 @@ sigcheck_free_drops_queued_jobs(void **state)
 static const char ORIGIN[] = "test.example/sigcheck";
 
 typedef struct {
-    char *dir;
-    ledger_key *log_key, *admin, *member, *late;
-    ledger_log *log;
-    ledger_vkey log_vkey;
+    sf_ledger l;
+    ledger_key *late; /* registered by the tests themselves */
 } fixture;
 
 static ledger_envelope *
@@ -241,32 +240,16 @@ static int
 setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    ledger_init_options o = LEDGER_INIT_OPTIONS_INIT;
-    ledger_vkey admin_vk;
     ledger_envelope *env;
     ledger_receipt r;
     uint8_t seed[32];
 
     assert_non_null(f);
-    TU_OK(ledger_init());
-    f->dir = tu_tempdir();
-    memset(seed, 0x11, 32);
-    TU_OK(ledger_key_from_seed(&f->log_key, ORIGIN, seed));
-    memset(seed, 0x22, 32);
-    TU_OK(ledger_key_from_seed(&f->admin, "p:admin", seed));
-    memset(seed, 0x33, 32);
-    TU_OK(ledger_key_from_seed(&f->member, "p:member", seed));
+    sf_create(&f->l, ORIGIN, 0x11);
     memset(seed, 0x44, 32);
     TU_OK(ledger_key_from_seed(&f->late, "p:late", seed));
-    ledger_key_vkey(&admin_vk, f->admin, LEDGER_SIGTYPE_ED25519);
-    ledger_key_vkey(&f->log_vkey, f->log_key, LEDGER_SIGTYPE_ED25519);
-    o.origin = ORIGIN;
-    o.log_key = f->log_key;
-    o.admins = &admin_vk;
-    o.n_admins = 1;
-    TU_OK(ledger_log_create(&f->log, f->dir, &o));
-    env = registration("p:member", f->admin, f->member);
-    TU_OK(ledger_log_submit(&r, f->log, &env, 1));
+    env = registration("p:member", f->l.admin, f->l.member);
+    TU_OK(ledger_log_submit(&r, f->l.log, &env, 1));
     ledger_receipts_dispose(&r, 1);
     ledger_envelope_free(env);
     *state = f;
@@ -278,13 +261,8 @@ teardown(void **state)
 {
     fixture *f = *state;
 
-    ledger_log_free(f->log);
-    ledger_key_free(f->log_key);
-    ledger_key_free(f->admin);
-    ledger_key_free(f->member);
+    sf_destroy(&f->l);
     ledger_key_free(f->late);
-    tu_rmtree(f->dir);
-    free(f->dir);
     free(f);
     return 0;
 }
@@ -294,7 +272,7 @@ size_of(fixture *f)
 {
     ledger_log_info info;
 
-    TU_OK(ledger_log_get_info(&info, f->log));
+    TU_OK(ledger_log_get_info(&info, f->l.log));
     return info.size;
 }
 
@@ -314,7 +292,7 @@ expect_submit(fixture *f, ledger_envelope **envs, size_t n, int code, const char
     ledger_receipt r[N];
     uint64_t before = size_of(f);
 
-    TU_CHECK(ledger_log_submit(r, f->log, envs, n), code);
+    TU_CHECK(ledger_log_submit(r, f->l.log, envs, n), code);
     if (code == 0) {
         ledger_receipts_dispose(r, n);
         return;
@@ -329,7 +307,7 @@ serial_message(fixture *f, ledger_envelope *env, int code, char *out, size_t cap
 {
     ledger_receipt r;
 
-    TU_CHECK(ledger_log_submit(&r, f->log, &env, 1), code);
+    TU_CHECK(ledger_log_submit(&r, f->l.log, &env, 1), code);
     snprintf(out, cap, "%s", ledger_error_last()->message);
 }
 
@@ -344,7 +322,7 @@ sigcheck_submit_rejects_like_serial(void **state)
     TU_OK(ledger_key_generate(&stranger, "p:stranger"));
     for (int i = 0; i < N; i++) {
         snprintf(id, sizeof id, "clm:a%d", i);
-        envs[i] = claim(id, "p:member", f->member);
+        envs[i] = claim(id, "p:member", f->l.member);
     }
     /* A bad signature in the middle of the batch. */
     good = envs[5];
@@ -363,9 +341,9 @@ sigcheck_submit_rejects_like_serial(void **state)
     ledger_envelope_free(envs[6]);
     envs[6] = claim("clm:a6", "p:member", stranger);
     ledger_envelope_free(envs[5]);
-    envs[5] = claim("clm:a5", "p:member", f->member);
+    envs[5] = claim("clm:a5", "p:member", f->l.member);
     ledger_envelope_free(envs[2]);
-    good = claim("clm:a2", "p:member", f->member);
+    good = claim("clm:a2", "p:member", f->l.member);
     envs[2] = corrupted(good);
     ledger_envelope_free(good);
     expect_submit(f, envs, N, LEDGER_EBADSIG, "record clm:a2: signature 0 does not verify");
@@ -382,16 +360,16 @@ sigcheck_submit_resubmission_skips_signatures(void **state)
     ledger_receipt r[N];
     char id[32];
 
-    first = claim("clm:x", "p:member", f->member);
+    first = claim("clm:x", "p:member", f->l.member);
     expect_submit(f, &first, 1, 0, NULL);
     /* The identical record again, now with a signature that does not
      * verify: it is the existing entry, as a batch of one would say. */
     envs[0] = corrupted(first);
     for (int i = 1; i < N; i++) {
         snprintf(id, sizeof id, "clm:b%d", i);
-        envs[i] = claim(id, "p:member", f->member);
+        envs[i] = claim(id, "p:member", f->l.member);
     }
-    TU_OK(ledger_log_submit(r, f->log, envs, N));
+    TU_OK(ledger_log_submit(r, f->l.log, envs, N));
     assert_int_equal(r[0].existed, 1);
     assert_int_equal(r[0].index, 2);
     for (int i = 1; i < N; i++)
@@ -413,8 +391,8 @@ sigcheck_submit_key_registered_in_the_batch(void **state)
 
     /* p:late's key is unknown when the batch starts: its records are
      * checked inline, after its registration (entry 1 of the batch). */
-    envs[0] = claim("clm:c0", "p:member", f->member);
-    envs[1] = registration("p:late", f->admin, f->late);
+    envs[0] = claim("clm:c0", "p:member", f->l.member);
+    envs[1] = registration("p:late", f->l.admin, f->late);
     for (int i = 2; i < N; i++) {
         snprintf(id, sizeof id, "clm:c%d", i);
         envs[i] = claim(id, "p:late", f->late);
@@ -427,8 +405,8 @@ sigcheck_submit_key_registered_in_the_batch(void **state)
     expect_submit(f, envs, N, 0, NULL);
     free_all(envs, N);
     assert_int_equal(size_of(f), 2 + N);
-    o.log_key = &f->log_vkey;
-    TU_OK(ledger_log_verify(&rep, f->log, &o));
+    o.log_key = &f->l.log_vkey;
+    TU_OK(ledger_log_verify(&rep, f->l.log, &o));
     assert_int_equal(rep.signatures, 2 + 2 + N); /* registrations carry two */
 }
 
@@ -446,8 +424,8 @@ sigcheck_submit_early_checks_never_decide(void **state)
     /* Damage the member's key row. The serial loop only reads it for
      * records signed by the member; a batch whose first record is rejected
      * before that must report that record, as a batch of one does. */
-    ledger_key_id(id, f->member);
-    TU_OK(lg_store_open(&s, f->dir, 0));
+    ledger_key_id(id, f->l.member);
+    TU_OK(lg_store_open(&s, f->l.dir, 0));
     TU_OK(lg_txn_begin(&t, s, 1));
     TU_OK(lg_store_put(t, LG_DB_KEYS, id, 32, "\xff\xff\xff", 3, 0));
     TU_OK(lg_txn_commit(t));
@@ -456,7 +434,7 @@ sigcheck_submit_early_checks_never_decide(void **state)
     envs[0] = claim("clm:d0", "p:member", stranger);
     for (int i = 1; i < N; i++) {
         snprintf(id_text, sizeof id_text, "clm:d%d", i);
-        envs[i] = claim(id_text, "p:member", f->member);
+        envs[i] = claim(id_text, "p:member", f->l.member);
     }
     serial_message(f, envs[0], LEDGER_EPOLICY, want, sizeof want);
     expect_submit(f, envs, N, LEDGER_EPOLICY, want);
@@ -481,7 +459,7 @@ forge_bad_signature(fixture *f, uint64_t bad)
     uint64_t size = size_of(f);
     uint8_t key[8];
 
-    TU_OK(lg_store_open(&s, f->dir, 0));
+    TU_OK(lg_store_open(&s, f->l.dir, 0));
     TU_OK(lg_txn_begin(&t, s, 1));
     lg_merkle_range_init(&range);
     for (uint64_t i = 0; i < size; i++) {
@@ -513,7 +491,7 @@ forge_bad_signature(fixture *f, uint64_t bad)
             lg_merkle_range_root(&range, cp.root);
             ledger_buf_dispose(&note);
             TU_OK(lg_checkpoint_format(&body, &cp));
-            TU_OK(lg_note_sign(&note, body.data, body.len, f->log_key));
+            TU_OK(lg_note_sign(&note, body.data, body.len, f->l.log_key));
             TU_OK(lg_store_put(t, LG_DB_CHECKPOINTS, key, 8, note.data, note.len, 0));
             if (i + 1 == size)
                 TU_OK(lg_store_put(t, LG_DB_META, "root", 4, cp.root, 32, 0));
@@ -540,19 +518,19 @@ sigcheck_verify_reports_first_bad_signature(void **state)
     for (int b = 0; b < 12; b++) {
         for (int i = 0; i < 100; i++) {
             snprintf(id, sizeof id, "clm:v%04d", b * 100 + i);
-            envs[i] = claim(id, "p:member", f->member);
+            envs[i] = claim(id, "p:member", f->l.member);
         }
-        TU_OK(ledger_log_submit(r, f->log, envs, 100));
+        TU_OK(ledger_log_submit(r, f->l.log, envs, 100));
         ledger_receipts_dispose(r, 100);
         free_all(envs, 100);
     }
-    o.log_key = &f->log_vkey;
-    TU_OK(ledger_log_verify(&rep, f->log, &o));
+    o.log_key = &f->l.log_vkey;
+    TU_OK(ledger_log_verify(&rep, f->l.log, &o));
     assert_int_equal(rep.entries, 1202);
     forge_bad_signature(f, 10);
     for (unsigned threads = 0; threads <= 3; threads++) {
         o.threads = threads;
-        TU_CHECK(ledger_log_verify(&rep, f->log, &o), LEDGER_ECORRUPT);
+        TU_CHECK(ledger_log_verify(&rep, f->l.log, &o), LEDGER_ECORRUPT);
         assert_int_equal(rep.bad_index_valid, 1);
         assert_int_equal(rep.bad_index, 10);
         assert_string_equal(ledger_error_last()->message,
