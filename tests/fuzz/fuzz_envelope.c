@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "codec.h"
+#include "codec/codec.h"
 #include "fuzz.h"
 
 int

@@ -11,10 +11,10 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 
-#include "alloc.h"
+#include "base/alloc.h"
 #include "attrledger/v1/ledger.pb-c.h"
 #include "fuzz.h"
-#include "json.h"
+#include "codec/json.h"
 
 static void
 packed(ledger_buf *out, const ProtobufCMessage *m)

@@ -6,7 +6,7 @@
  * reached.
  */
 #include "fuzz.h"
-#include "keyfile.h"
+#include "crypto/keyfile.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,9 +7,9 @@
  */
 #include <string.h>
 
-#include "crypto.h"
+#include "crypto/crypto.h"
 #include "fuzz.h"
-#include "note.h"
+#include "tlog/note.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

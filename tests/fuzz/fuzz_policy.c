@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "note.h"
-#include "witness_int.h"
+#include "tlog/note.h"
+#include "tlog/witness_int.h"
 
 static ledger_buf note = LEDGER_BUF_INIT;
 

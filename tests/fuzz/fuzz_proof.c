@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "merkle.h"
+#include "tlog/merkle.h"
 
 static uint64_t
 be64(const uint8_t *p)

@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "codec.h"
+#include "codec/codec.h"
 #include "fuzz.h"
 
 int

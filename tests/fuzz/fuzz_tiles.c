@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "tiles.h"
+#include "tlog/tiles.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -19,14 +19,14 @@
 
 #include <jansson.h>
 
-#include "codec.h"
-#include "crypto.h"
+#include "codec/codec.h"
+#include "crypto/crypto.h"
 #include "fuzz.h"
-#include "json.h"
-#include "keyfile.h"
-#include "merkle.h"
-#include "note.h"
-#include "tiles.h"
+#include "codec/json.h"
+#include "crypto/keyfile.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
+#include "tlog/tiles.h"
 #include "world.h"
 
 static const char *outdir;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ledger_int.h"
+#include "core/ledger_int.h"
 
 const char *const rf_id[P__COUNT] = {"p:admin", "p:m1",   "p:m2",   "p:cur",  "p:body", "p:pan1",
                                      "p:pan2",  "p:pan3", "p:pan4", "p:pan5", "p:pan6"};

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "b64.h"
+#include "base/b64.h"
 
 static int
 hexval(char c)

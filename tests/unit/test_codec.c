@@ -8,8 +8,8 @@
 
 #include "attrledger/attrledger.h"
 
-#include "codec.h"
-#include "json.h"
+#include "codec/codec.h"
+#include "codec/json.h"
 #include "testutil.h"
 
 static const char CLAIM_JSON[] =

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "attrledger/error.h"
-#include "confidence.h"
+#include "rules/confidence.h"
 #include "testutil.h"
 
 typedef struct {

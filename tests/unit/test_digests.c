@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "ledger_int.h"
+#include "core/ledger_int.h"
 #include "rulefix.h"
-#include "store.h"
+#include "store/store.h"
 
 #define TAIL_MAX 4
 

@@ -13,13 +13,13 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 
-#include "alloc.h"
+#include "base/alloc.h"
 #include "attrledger/common.h"
 #include "attrledger/error.h"
 #include "attrledger/v1/ledger.pb-c.h"
-#include "b64.h"
+#include "base/b64.h"
 #include "google/protobuf/timestamp.pb-c.h"
-#include "json.h"
+#include "codec/json.h"
 #include "testutil.h"
 
 /* ---- helpers ---- */

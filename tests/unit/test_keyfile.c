@@ -19,12 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "alloc.h"
+#include "base/alloc.h"
 #include "attrledger/error.h"
 #include "attrledger/key.h"
-#include "b64.h"
-#include "crypto.h"
-#include "keyfile.h"
+#include "base/b64.h"
+#include "crypto/crypto.h"
+#include "crypto/keyfile.h"
 #include "testutil.h"
 
 #define HDR "attrledger secret key v1\n"

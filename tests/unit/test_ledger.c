@@ -9,8 +9,8 @@
 
 #include "attrledger/attrledger.h"
 
-#include "alloc.h"
-#include "store.h"
+#include "base/alloc.h"
+#include "store/store.h"
 #include "smallfix.h"
 #include "testutil.h"
 

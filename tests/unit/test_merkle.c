@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "attrledger/error.h"
-#include "crypto.h"
-#include "error.h"
-#include "merkle.h"
+#include "crypto/crypto.h"
+#include "base/error.h"
+#include "tlog/merkle.h"
 #include "testutil.h"
 
 /* gcc -Wpedantic wants an explicit cast from lg_hash * to const lg_hash *. */

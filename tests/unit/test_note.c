@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "base/alloc.h"
 #include "attrledger/error.h"
 #include "attrledger/key.h"
-#include "b64.h"
-#include "crypto.h"
-#include "note.h"
+#include "base/b64.h"
+#include "crypto/crypto.h"
+#include "tlog/note.h"
 #include "testutil.h"
 
 /* ---- vectors ---- */

@@ -22,12 +22,12 @@
 
 #include <jansson.h>
 
-#include "alloc.h"
+#include "base/alloc.h"
 #include "attrledger/attrledger.h"
 #include "attrledger/v1/ledger.pb-c.h"
-#include "codec.h"
-#include "json.h"
-#include "note.h"
+#include "codec/codec.h"
+#include "codec/json.h"
+#include "tlog/note.h"
 #include "smallfix.h"
 #include "testutil.h"
 

@@ -27,7 +27,7 @@
 
 #include <jansson.h>
 
-#include "alloc.h"
+#include "base/alloc.h"
 #include "attrledger/attrledger.h"
 #include "testutil.h"
 #include "world.h"

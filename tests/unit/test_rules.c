@@ -22,7 +22,7 @@
 #include <jansson.h>
 
 #include "attrledger/attrledger.h"
-#include "ledger_int.h"
+#include "core/ledger_int.h"
 #include "rulefix.h"
 #include "testutil.h"
 

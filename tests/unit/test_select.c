@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
-#include "error.h"
-#include "select.h"
+#include "base/alloc.h"
+#include "base/error.h"
+#include "export/select.h"
 #include "testutil.h"
 
 /* Entries (index: record_id, what it names):

@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "attrledger/attrledger.h"
-#include "crypto.h"
-#include "merkle.h"
-#include "note.h"
-#include "sigcheck.h"
-#include "store.h"
+#include "crypto/crypto.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
+#include "rules/sigcheck.h"
+#include "store/store.h"
 #include "smallfix.h"
 #include "testutil.h"
 

@@ -17,7 +17,7 @@
 
 #include "attrledger/attrledger.h"
 #include "testutil.h"
-#include "uuid.h"
+#include "base/uuid.h"
 #include "world.h"
 
 static void

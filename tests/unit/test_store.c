@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "attrledger/attrledger.h"
-#include "store.h"
+#include "store/store.h"
 #include "testutil.h"
 
 typedef struct {

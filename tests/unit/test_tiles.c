@@ -11,7 +11,7 @@
 
 #include "attrledger/error.h"
 #include "testutil.h"
-#include "tiles.h"
+#include "tlog/tiles.h"
 
 static void
 check_path(int level, uint64_t index, unsigned width, const char *want)

@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "attrledger/attrledger.h"
-#include "merkle.h"
-#include "note.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
 #include "testutil.h"
-#include "witness_int.h"
+#include "tlog/witness_int.h"
 #include "world.h"
 
 #define U8(s) ((const uint8_t *)(s))

@@ -1,0 +1,208 @@
+/*
+ * fsutil.c - file helpers (see fsutil.h).
+ */
+#include "base/fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/error.h"
+
+int
+lg_fs_mkdirs(const char *path, int whole)
+{
+    size_t len = strlen(path);
+    char *p = lg_malloc(len + 1);
+    int rc = 0;
+
+    if (p == NULL)
+        return lg_error_nomem();
+    memcpy(p, path, len + 1);
+    if (!whole) {
+        char *slash = strrchr(p, '/');
+        if (slash == NULL) {
+            lg_free(p);
+            return 0;
+        }
+        *slash = '\0';
+    }
+    /* Create each prefix in turn; existing directories are fine. */
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (p[0] != '\0' && mkdir(p, 0755) != 0 && errno != EEXIST) {
+            rc = lg_error_set(LEDGER_EIO, "%s: %s", p, strerror(errno));
+            break;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    lg_free(p);
+    return rc;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static void
+fsync_dir(const char *path)
+{
+    char *d = lg_strdup(path);
+    char *slash;
+    int fd;
+
+    if (d == NULL)
+        return;
+    slash = strrchr(d, '/');
+    if (slash == NULL) {
+        d[0] = '.';
+        d[1] = '\0';
+    } else if (slash == d) {
+        d[1] = '\0';
+    } else {
+        *slash = '\0';
+    }
+    fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd); /* some file systems cannot; the rename is done */
+        close(fd);
+    }
+    lg_free(d);
+}
+
+int
+lg_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+    size_t plen = strlen(path);
+    char *tmp = lg_malloc(plen + 16);
+    struct stat st;
+    int fd, e;
+
+    if (tmp == NULL)
+        return lg_error_nomem();
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        lg_free(tmp);
+        return lg_error_set(LEDGER_EIO, "%s: not a regular file; not replacing it", path);
+    }
+    snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        e = errno;
+        lg_free(tmp);
+        return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
+    }
+    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        e = errno;
+        close(fd);
+        unlink(tmp);
+        lg_free(tmp);
+        return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        e = errno;
+        unlink(tmp);
+        lg_free(tmp);
+        return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
+    }
+    lg_free(tmp);
+    fsync_dir(path);
+    return 0;
+}
+
+int
+lg_fs_read(ledger_buf *out, const char *path, size_t max)
+{
+    struct stat st;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int fd, rc = 0;
+
+    out->data = NULL;
+    out->len = 0;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return lg_error_set(LEDGER_ENOTFOUND, "%s: no such file", path);
+        return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rc = lg_error_set(LEDGER_EIO, "%s: not a regular file", path);
+        goto done;
+    }
+    if ((uint64_t)st.st_size > max) {
+        rc = lg_error_set(LEDGER_EFORMAT, "%s: %lld bytes, max %zu", path, (long long)st.st_size,
+                          max);
+        goto done;
+    }
+    /* Read at most max + 1 bytes whatever fstat said: the file may grow. */
+    buf = lg_malloc((size_t)st.st_size + 2);
+    if (buf == NULL) {
+        rc = lg_error_nomem();
+        goto done;
+    }
+    for (;;) {
+        size_t want = (size_t)st.st_size + 1 - len;
+        ssize_t got;
+
+        if (want == 0)
+            break;
+        got = read(fd, buf + len, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(errno));
+            goto done;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    if (len > (size_t)st.st_size) {
+        rc = lg_error_set(LEDGER_EIO, "%s: file changed while reading", path);
+        goto done;
+    }
+    buf[len] = '\0';
+    out->data = buf;
+    out->len = len;
+    buf = NULL;
+done:
+    lg_free(buf);
+    close(fd);
+    return rc;
+}
+
+int
+lg_fs_same(const char *path, const void *data, size_t len)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int same;
+
+    if (lg_fs_read(&b, path, len) < 0) {
+        ledger_error_clear();
+        return 0;
+    }
+    same = b.len == len && (len == 0 || memcmp(b.data, data, len) == 0);
+    ledger_buf_dispose(&b);
+    return same;
+}

@@ -1,0 +1,24 @@
+/*
+ * export_int.h (internal) - shared by the exports (export.c, stix.c,
+ * graph.c): the selection of a snapshot.
+ */
+#ifndef LG_EXPORT_INT_H
+#define LG_EXPORT_INT_H
+
+#include <stdint.h>
+
+#include "export/select.h"
+#include "store/store.h"
+
+/*
+ * Mark entries 0 .. size-1 of transaction t (select.h): SELECTED in
+ * [since, until] (touching `incident` if not NULL), REGISTRY, CONTEXT.
+ * Entries are decoded one at a time; sel keeps one byte per entry.
+ *
+ * @return 0, LEDGER_ECORRUPT (a missing or undecodable entry), LEDGER_EIO,
+ *         LEDGER_ENOMEM.
+ */
+int lg_export_select(lg_selection *sel, lg_txn *t, uint64_t size, uint64_t since, uint64_t until,
+                     const char *incident);
+
+#endif

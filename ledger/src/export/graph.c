@@ -1,0 +1,683 @@
+/*
+ * graph.c - attribution claims as CSV rows and as a Graphviz graph
+ * (export.h: ledger_export_csv, ledger_export_dot).
+ *
+ * Both read the selection of a snapshot (select.c) through the records'
+ * proto3 JSON, keep the selected and context records in memory, derive
+ * each claim's status (active, superseded by a later version, retracted)
+ * and whether someone disputed it (an opinion of kind DISPUTE or DENIAL,
+ * or a disagreeing stance, targeting it), and write deterministic text.
+ *
+ * Untrusted text: every field comes from signed records, but signed is
+ * not harmless. CSV fields are quoted per RFC 4180 and a leading = + - @
+ * TAB or CR is prefixed with ' so spreadsheets do not run it as a formula
+ * (OWASP "CSV injection"); DOT strings escape backslash, quote and line
+ * breaks so a name cannot close its string and inject graph syntax.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "attrledger/export.h"
+#include "base/b64.h"
+#include "codec/codec.h"
+#include "base/error.h"
+#include "export/export_int.h"
+#include "codec/json.h"
+#include "core/ledger_int.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
+#include "export/select.h"
+#include "store/store.h"
+
+typedef struct {
+    uint64_t index;
+    lg_record_type type;
+    int mark;
+    json_t *rec;
+    uint8_t leaf_hash[32];
+    int superseded, retracted, disputed;
+} item;
+
+typedef struct {
+    item *v;
+    size_t n, cap;
+    const lg_selection *sel;
+    uint64_t size;
+} graph_ctx;
+
+static const char *
+jstr(const json_t *o, const char *k)
+{
+    const json_t *v = json_object_get(o, k);
+
+    return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+}
+
+static const json_t *
+body_of(const item *it)
+{
+    return json_object_get(it->rec, lg_record_type_name(it->type));
+}
+
+static const char *
+rid(const item *it)
+{
+    return jstr(json_object_get(it->rec, "header"), "record_id");
+}
+
+static int
+collect(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t len)
+{
+    graph_ctx *g = p;
+    lg_entry *e = NULL;
+    lg_record *r = NULL;
+    json_t *js = NULL;
+    uint64_t index;
+    int rc;
+
+    if (klen != 8)
+        return lg_error_set(LEDGER_ECORRUPT, "entries table has a malformed key");
+    index = lg_be_u64(key);
+    if (index >= g->size)
+        return 1;
+    if (g->sel->mark[index] == LG_SEL_NONE)
+        return 0;
+    if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
+        (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
+        (rc = lg_record_to_json(&js, r)) < 0)
+        goto done;
+    if (g->n == g->cap) {
+        size_t ncap = g->cap ? g->cap * 2 : 64;
+        item *nv = lg_realloc(g->v, ncap * sizeof *nv);
+        if (nv == NULL) {
+            rc = lg_error_nomem();
+            goto done;
+        }
+        g->v = nv;
+        g->cap = ncap;
+    }
+    item *it = &g->v[g->n++];
+    memset(it, 0, sizeof *it);
+    it->index = index;
+    it->type = lg_record_type_of(r);
+    it->mark = g->sel->mark[index];
+    it->rec = js;
+    js = NULL;
+    lg_merkle_leaf_hash(it->leaf_hash, leaf, len);
+done:
+    json_decref(js);
+    lg_record_free(r);
+    lg_entry_free(e);
+    return rc;
+}
+
+/* The record (latest version) named by an id: record_id or actor_id /
+ * incident_key / participant_id. */
+static const item *
+find(const graph_ctx *g, const char *id)
+{
+    const item *hit = NULL;
+
+    if (id == NULL)
+        return NULL;
+    for (size_t i = 0; i < g->n; i++) {
+        const item *it = &g->v[i];
+        const json_t *b = body_of(it);
+        const char *alias = jstr(b, "actor_id")       ? jstr(b, "actor_id")
+                            : jstr(b, "incident_key") ? jstr(b, "incident_key")
+                                                      : jstr(b, "participant_id");
+
+        if ((rid(it) && strcmp(rid(it), id) == 0) || (alias && strcmp(alias, id) == 0))
+            hit = it; /* keep the latest */
+    }
+    return hit;
+}
+
+/* Does `target` (a record id) name this item or an earlier version of it? */
+static int
+names(const graph_ctx *g, const item *it, const char *target)
+{
+    const char *id = rid(it);
+
+    for (int depth = 0; id != NULL && depth < 64; depth++) {
+        if (strcmp(id, target) == 0)
+            return 1;
+        const item *prev = NULL;
+        const char *sup = jstr(json_object_get(it->rec, "header"), "supersedes");
+        if (sup == NULL)
+            return 0;
+        for (size_t i = 0; i < g->n; i++)
+            if (rid(&g->v[i]) && strcmp(rid(&g->v[i]), sup) == 0)
+                prev = &g->v[i];
+        if (prev == NULL)
+            return strcmp(sup, target) == 0;
+        it = prev;
+        id = rid(it);
+    }
+    return 0;
+}
+
+/* Status and disputes of every claim. */
+static void
+derive(graph_ctx *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        item *it = &g->v[i];
+        const json_t *b = body_of(it);
+        const char *sup = jstr(json_object_get(it->rec, "header"), "supersedes");
+
+        if (sup != NULL)
+            for (size_t k = 0; k < i; k++)
+                if (rid(&g->v[k]) && strcmp(rid(&g->v[k]), sup) == 0)
+                    g->v[k].superseded = 1;
+        if (it->type == LG_REC_RETRACTION && jstr(b, "target_ref") != NULL) {
+            for (size_t k = 0; k < i; k++)
+                if (names(g, &g->v[k], jstr(b, "target_ref")))
+                    g->v[k].retracted = 1;
+        }
+        if (it->type == LG_REC_OPINION) {
+            const char *kind = jstr(b, "kind"), *stance = jstr(b, "stance");
+            int against = (kind && (strcmp(kind, "OPINION_KIND_DISPUTE") == 0 ||
+                                    strcmp(kind, "OPINION_KIND_DENIAL") == 0)) ||
+                          (stance && (strcmp(stance, "OPINION_DISAGREE") == 0 ||
+                                      strcmp(stance, "OPINION_STRONGLY_DISAGREE") == 0));
+            const json_t *t;
+            size_t j;
+
+            if (!against)
+                continue;
+            json_array_foreach(json_object_get(b, "target_refs"), j,
+                               t) for (size_t k = 0; k < i;
+                                       k++) if (json_is_string(t) &&
+                                                names(g, &g->v[k], json_string_value(t))) g->v[k]
+                .disputed = 1;
+        }
+    }
+}
+
+static const char *
+status(const item *it)
+{
+    return it->retracted ? "retracted" : it->superseded ? "superseded" : "active";
+}
+
+static int
+load(graph_ctx *g, ledger_export_report *rep, ledger_log *log, const ledger_export_options *o,
+     lg_selection *sel)
+{
+    lg_txn *t = NULL;
+    ledger_buf key = LEDGER_BUF_INIT;
+    uint64_t since, until;
+    int rc;
+
+    memset(g, 0, sizeof *g);
+    memset(rep, 0, sizeof *rep);
+    if (o->version != LEDGER_EXPORT_OPTIONS_VERSION)
+        return lg_error_set(LEDGER_EINVAL, "export: unknown options version %u", o->version);
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    if (o->tree_size == 0) {
+        rc = lg_store_last(t, LG_DB_CHECKPOINTS, &key, NULL);
+        if (rc == 0 && key.len == 8)
+            g->size = lg_be_u64(key.data);
+        else if (rc == 0 || rc == LEDGER_ENOTFOUND)
+            rc = lg_error_set(LEDGER_ECORRUPT, "ledger has no signed checkpoint");
+        ledger_buf_dispose(&key);
+    } else {
+        uint8_t k[8];
+        ledger_buf note = LEDGER_BUF_INIT;
+
+        lg_u64_be(k, o->tree_size);
+        rc = lg_store_get(t, LG_DB_CHECKPOINTS, k, 8, &note);
+        ledger_buf_dispose(&note);
+        if (rc == LEDGER_ENOTFOUND)
+            rc = lg_error_set(LEDGER_ENOTFOUND, "no checkpoint was signed at size %llu",
+                              (unsigned long long)o->tree_size);
+        g->size = o->tree_size;
+    }
+    if (rc < 0)
+        goto done;
+    since = o->since;
+    until = o->until < g->size - 1 ? o->until : g->size - 1;
+    if (since > until) {
+        rc = lg_error_set(LEDGER_EINVAL, "selection %llu..%llu is empty", (unsigned long long)since,
+                          (unsigned long long)until);
+        goto done;
+    }
+    if ((rc = lg_export_select(sel, t, g->size, since, until, o->incident)) < 0)
+        goto done;
+    for (size_t i = 0; i < sel->n; i++) {
+        if (sel->mark[i] == LG_SEL_SELECTED)
+            rep->selected++;
+        else if (sel->mark[i] != LG_SEL_NONE)
+            rep->context++;
+    }
+    if (rep->selected == 0 && o->incident != NULL) {
+        rc = lg_error_set(LEDGER_ENOTFOUND, "no entry touches incident %s", o->incident);
+        goto done;
+    }
+    g->sel = sel;
+    rc = lg_store_scan(t, LG_DB_ENTRIES, NULL, 0, 0, collect, g);
+    if (rc == 0) {
+        derive(g);
+        rep->tree_size = g->size;
+    }
+done:
+    lg_txn_abort(t);
+    return rc;
+}
+
+static void
+unload(graph_ctx *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        json_decref(g->v[i].rec);
+    lg_free(g->v);
+}
+
+/* ---- output buffer ---- */
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int failed;
+} sbuf;
+
+static void
+put(sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = (b->len + n + 1) * 2;
+        char *np = lg_realloc(b->p, ncap);
+        if (np == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = ncap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void
+puts_(sbuf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+/* RFC 4180 field; formula-looking values get a leading quote mark. */
+static void
+csv_field(sbuf *b, const char *v, int last)
+{
+    int quote;
+
+    if (v == NULL)
+        v = "";
+    quote = strpbrk(v, ",\"\r\n") != NULL || (v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL);
+    if (quote)
+        put(b, "\"", 1);
+    if (v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL)
+        put(b, "'", 1);
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            put(b, "\"", 1);
+        put(b, p, 1);
+    }
+    if (quote)
+        put(b, "\"", 1);
+    put(b, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+static const char *
+name_of(const graph_ctx *g, const char *id)
+{
+    const item *it = find(g, id);
+    const char *n = it ? jstr(body_of(it), "name") : NULL;
+
+    return n ? n : id;
+}
+
+/* Join the strings of an array with "; " into a small buffer. */
+static const char *
+join(char *out, size_t cap, const json_t *arr, const graph_ctx *g, int by_name)
+{
+    size_t i, off = 0;
+    const json_t *v;
+
+    out[0] = '\0';
+    json_array_foreach(arr, i, v)
+    {
+        const char *s = json_is_string(v) ? json_string_value(v) : "";
+        if (by_name)
+            s = name_of(g, s);
+        off += (size_t)snprintf(out + off, off < cap ? cap - off : 0, "%s%s", i ? "; " : "", s);
+        if (off >= cap)
+            break;
+    }
+    return out;
+}
+
+static int
+finish(sbuf *b, ledger_write_fn w, void *payload)
+{
+    int rc;
+
+    if (b->failed) {
+        lg_free(b->p);
+        return lg_error_nomem();
+    }
+    rc = w(payload, (const uint8_t *)b->p, b->len);
+    lg_free(b->p);
+    if (rc > 0)
+        rc = lg_error_set(LEDGER_EIO, "output writer returned %d", rc);
+    return rc;
+}
+
+int
+ledger_export_csv(ledger_export_report *out, ledger_log *log, const ledger_export_options *opts,
+                  ledger_write_fn w, void *payload)
+{
+    static const char *const cols[] = {
+        "index",
+        "record_id",
+        "status",
+        "disputed",
+        "incidents",
+        "incident_names",
+        "claimant",
+        "claimant_name",
+        "author",
+        "provenance",
+        "assertion_type",
+        "attributed_to",
+        "attributed_to_name",
+        "state_nexus",
+        "level",
+        "target_scope",
+        "confidence",
+        "likelihood_scale",
+        "likelihood_term",
+        "analytic_confidence",
+        "channel",
+        "evidence_disclosure",
+        "claimed_at",
+        "statement",
+        "leaf_hash",
+    };
+    const size_t ncols = sizeof cols / sizeof cols[0];
+    ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    lg_selection sel;
+    graph_ctx g;
+    sbuf b = {NULL, 0, 0, 0};
+    int rc;
+
+    if (log == NULL || w == NULL)
+        return lg_error_set(LEDGER_EINVAL, "export: missing argument");
+    lg_sel_init(&sel);
+    if ((rc = load(&g, &rep, log, opts ? opts : &defaults, &sel)) < 0)
+        goto done;
+    for (size_t i = 0; i < ncols; i++)
+        csv_field(&b, cols[i], i + 1 == ncols);
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+        const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header");
+        const json_t *conf = json_object_get(c, "confidence"),
+                     *lk = json_object_get(conf, "likelihood");
+        char idx[24], cv[24], incs[2048], incn[4096], h[LG_B64_LEN(32) + 1];
+        const char *prov = jstr(hdr, "provenance");
+
+        if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
+            continue;
+        snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
+        cv[0] = '\0';
+        if (json_is_integer(json_object_get(conf, "stix_value")))
+            snprintf(cv, sizeof cv, "%lld",
+                     (long long)json_integer_value(json_object_get(conf, "stix_value")));
+        lg_b64_encode(h, it->leaf_hash, 32);
+        const char *row[] = {
+            idx,
+            rid(it),
+            status(it),
+            it->disputed ? "yes" : "no",
+            join(incs, sizeof incs, json_object_get(c, "incident_refs"), &g, 0),
+            join(incn, sizeof incn, json_object_get(c, "incident_refs"), &g, 1),
+            jstr(c, "claimant"),
+            name_of(&g, jstr(c, "claimant")),
+            jstr(hdr, "author"),
+            prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
+            jstr(c, "assertion_type"),
+            jstr(c, "attributed_to"),
+            name_of(&g, jstr(c, "attributed_to")),
+            jstr(c, "state_nexus"),
+            jstr(c, "level"),
+            jstr(c, "target_scope"),
+            cv,
+            jstr(lk, "scale"),
+            jstr(lk, "term"),
+            jstr(conf, "analytic_confidence"),
+            jstr(c, "channel"),
+            jstr(c, "evidence_disclosure"),
+            jstr(json_object_get(c, "claimed_at"), "time")
+                ? jstr(json_object_get(c, "claimed_at"), "time")
+                : jstr(hdr, "created"),
+            jstr(c, "statement"),
+            h,
+        };
+        for (size_t k = 0; k < ncols; k++)
+            csv_field(&b, row[k], k + 1 == ncols);
+        rep.objects++;
+    }
+    rc = finish(&b, w, payload);
+    b.p = NULL;
+    if (rc == 0 && out != NULL)
+        *out = rep;
+done:
+    lg_free(b.p);
+    unload(&g);
+    lg_sel_free(&sel);
+    return rc;
+}
+
+/* A DOT double-quoted string. */
+static void
+dot_str(sbuf *b, const char *s)
+{
+    put(b, "\"", 1);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            put(b, "\\", 1);
+        if (*p == '\n' || *p == '\r') {
+            puts_(b, "\\n");
+            continue;
+        }
+        put(b, p, 1);
+    }
+    put(b, "\"", 1);
+}
+
+static void
+node(sbuf *b, const graph_ctx *g, const item *it)
+{
+    const json_t *body = body_of(it);
+    const char *id = it->type == LG_REC_INCIDENT_REPORT
+                         ? (jstr(body, "incident_key") ? jstr(body, "incident_key") : rid(it))
+                         : (jstr(body, "actor_id") ? jstr(body, "actor_id") : rid(it));
+    const char *kind = jstr(body, "actor_kind"), *shape = "ellipse";
+
+    (void)g;
+    if (it->type == LG_REC_INCIDENT_REPORT)
+        shape = "box";
+    else if (kind && strcmp(kind, "ACTOR_KIND_STATE") == 0)
+        shape = "doubleoctagon";
+    puts_(b, "  ");
+    dot_str(b, id);
+    puts_(b, " [shape=");
+    puts_(b, shape);
+    puts_(b, ", label=");
+    dot_str(b, jstr(body, "name") ? jstr(body, "name") : id);
+    puts_(b, "];\n");
+}
+
+/* The graph id of an incident or actor reference (its key or actor id). */
+static const char *
+gid(const graph_ctx *g, const char *ref)
+{
+    const item *it = find(g, ref);
+    const json_t *body;
+
+    if (it == NULL)
+        return NULL;
+    body = body_of(it);
+    if (it->type == LG_REC_INCIDENT_REPORT)
+        return jstr(body, "incident_key") ? jstr(body, "incident_key") : rid(it);
+    if (it->type == LG_REC_ACTOR)
+        return jstr(body, "actor_id") ? jstr(body, "actor_id") : rid(it);
+    return NULL;
+}
+
+static void
+edge(sbuf *b, const char *from, const char *to, const char *label, const char *style,
+     const char *color)
+{
+    puts_(b, "  ");
+    dot_str(b, from);
+    puts_(b, " -> ");
+    dot_str(b, to);
+    puts_(b, " [label=");
+    dot_str(b, label);
+    if (style != NULL) {
+        puts_(b, ", style=");
+        puts_(b, style);
+    }
+    if (color != NULL) {
+        puts_(b, ", color=");
+        puts_(b, color);
+        puts_(b, ", fontcolor=");
+        puts_(b, color);
+    }
+    puts_(b, "];\n");
+}
+
+int
+ledger_export_dot(ledger_export_report *out, ledger_log *log, const ledger_export_options *opts,
+                  ledger_write_fn w, void *payload)
+{
+    ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    lg_selection sel;
+    graph_ctx g;
+    sbuf b = {NULL, 0, 0, 0};
+    int rc;
+
+    if (log == NULL || w == NULL)
+        return lg_error_set(LEDGER_EINVAL, "export: missing argument");
+    lg_sel_init(&sel);
+    if ((rc = load(&g, &rep, log, opts ? opts : &defaults, &sel)) < 0)
+        goto done;
+    puts_(&b, "digraph attribution {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n"
+              "  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    /* Nodes: the latest version of each incident and actor. */
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+        if ((it->type == LG_REC_INCIDENT_REPORT || it->type == LG_REC_ACTOR) && !it->superseded)
+            node(&b, &g, it);
+    }
+    /* The organisation chains of actors (cluster -> organ -> state). */
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+        const char *from, *to;
+
+        if (it->type != LG_REC_ACTOR || it->superseded)
+            continue;
+        from = gid(&g, rid(it));
+        to = gid(&g, jstr(body_of(it), "parent_actor"));
+        if (from != NULL && to != NULL) {
+            edge(&b, from, to, "part of", "dotted", "gray40");
+            rep.objects++;
+        }
+    }
+    /* Claims: incident -> actor, labelled claimant and confidence. */
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+        const json_t *c = body_of(it), *inc;
+        const char *atype = jstr(c, "assertion_type"), *actor = gid(&g, jstr(c, "attributed_to"));
+        const json_t *conf = json_object_get(c, "confidence");
+        char label[1024];
+        size_t k;
+
+        if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED || it->superseded ||
+            actor == NULL)
+            continue;
+        if (atype && strcmp(atype, "ASSERTION_TYPE_NEGATIVE") == 0)
+            continue;
+        if (json_is_integer(json_object_get(conf, "stix_value")))
+            snprintf(label, sizeof label, "%s (%lld)%s%s", name_of(&g, jstr(c, "claimant")),
+                     (long long)json_integer_value(json_object_get(conf, "stix_value")),
+                     it->retracted ? " [retracted]" : "", it->disputed ? " [disputed]" : "");
+        else
+            snprintf(label, sizeof label, "%s%s%s", name_of(&g, jstr(c, "claimant")),
+                     it->retracted ? " [retracted]" : "", it->disputed ? " [disputed]" : "");
+        json_array_foreach(json_object_get(c, "incident_refs"), k, inc)
+        {
+            const char *from = json_is_string(inc) ? gid(&g, json_string_value(inc)) : NULL;
+            if (from == NULL)
+                continue;
+            edge(&b, from, actor, label,
+                 it->retracted  ? "dotted"
+                 : it->disputed ? "dashed"
+                                : NULL,
+                 it->retracted ? "gray60" : NULL);
+            rep.objects++;
+        }
+        if (gid(&g, jstr(c, "state_nexus")) != NULL) {
+            edge(&b, actor, gid(&g, jstr(c, "state_nexus")), label,
+                 it->retracted  ? "dotted"
+                 : it->disputed ? "dashed"
+                                : NULL,
+                 it->retracted ? "gray60" : NULL);
+            rep.objects++;
+        }
+    }
+    /* The body's conclusions, in bold. */
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+        const json_t *f = body_of(it), *conc, *inc;
+        size_t k, j;
+
+        if (it->type != LG_REC_FINDING || it->mark != LG_SEL_SELECTED || it->superseded)
+            continue;
+        json_array_foreach(json_object_get(f, "conclusions"), k, conc)
+        {
+            const char *actor = gid(&g, jstr(conc, "attributed_to"));
+            char label[512];
+            if (actor == NULL)
+                continue;
+            snprintf(label, sizeof label, "finding %s",
+                     jstr(f, "case_number") ? jstr(f, "case_number") : rid(it));
+            json_array_foreach(json_object_get(f, "incident_refs"), j, inc)
+            {
+                const char *from = json_is_string(inc) ? gid(&g, json_string_value(inc)) : NULL;
+                if (from == NULL)
+                    continue;
+                edge(&b, from, actor, label, "bold", "blue");
+                rep.objects++;
+            }
+        }
+    }
+    puts_(&b, "}\n");
+    rc = finish(&b, w, payload);
+    b.p = NULL;
+    if (rc == 0 && out != NULL)
+        *out = rep;
+done:
+    lg_free(b.p);
+    unload(&g);
+    lg_sel_free(&sel);
+    return rc;
+}

@@ -1,0 +1,276 @@
+/*
+ * replay.c - offline per-entry checks (see replay.h).
+ *
+ * The rules are policy.c's, run against an in-memory registry exactly as
+ * verify.c does, so a trail or tile tree is judged by the same code that
+ * accepted the entries. Signatures are checked one entry at a time (an
+ * export is read once, in order, and the first failure is what counts).
+ */
+#include "rules/replay.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "crypto/crypto.h"
+#include "base/error.h"
+#include "base/map.h"
+#include "rules/policy.h"
+
+/* A record kept for rules that read an earlier record's content. */
+typedef struct {
+    uint8_t *bytes;
+    size_t len;
+} kept_record;
+
+struct lg_replay {
+    ledger_vkey log_key;
+    lg_map keys;         /* key_id -> lg_key_row */
+    lg_map participants; /* participant_id -> lg_participant_row */
+    lg_map records;      /* record_id -> lg_record_row, for every entry seen */
+    lg_map kept;         /* u64 index -> kept_record (policies, participants, findings) */
+    lg_policy_state st;
+    int have_last;
+    uint64_t last_index;
+    uint64_t last_time;
+    uint64_t signatures;
+};
+
+static int
+mem_get_key(void *p, const uint8_t id[32], lg_key_row *out)
+{
+    lg_key_row *row = lg_map_get(&((lg_replay *)p)->keys, id, 32);
+
+    if (row == NULL)
+        return LEDGER_ENOTFOUND;
+    *out = *row;
+    return 0;
+}
+
+static int
+mem_get_participant(void *p, const char *id, lg_participant_row *out)
+{
+    lg_participant_row *row = lg_map_get(&((lg_replay *)p)->participants, id, strlen(id));
+
+    if (row == NULL)
+        return LEDGER_ENOTFOUND;
+    *out = *row;
+    return 0;
+}
+
+static int
+mem_put_key(void *p, const uint8_t id[32], const lg_key_row *row)
+{
+    return lg_map_put(&((lg_replay *)p)->keys, id, 32, row);
+}
+
+static int
+mem_put_participant(void *p, const char *id, const lg_participant_row *row)
+{
+    return lg_map_put(&((lg_replay *)p)->participants, id, strlen(id), row);
+}
+
+static int
+mem_get_record(void *p, const char *rid, lg_record_row *out)
+{
+    lg_record_row *row = lg_map_get(&((lg_replay *)p)->records, rid, strlen(rid));
+
+    if (row == NULL)
+        return LEDGER_ENOTFOUND;
+    *out = *row;
+    return 0;
+}
+
+static int
+mem_load_record(void *p, uint64_t index, lg_record **out, uint8_t digest[32])
+{
+    kept_record *k = lg_map_get(&((lg_replay *)p)->kept, &index, sizeof index);
+
+    *out = NULL;
+    if (k == NULL)
+        return lg_error_set(LEDGER_ENOTFOUND, "entry %llu is not in this excerpt",
+                            (unsigned long long)index);
+    lg_sha256(digest, k->bytes, k->len);
+    return lg_record_decode(out, k->bytes, k->len);
+}
+
+static int
+mem_put_record(void *p, const char *rid, const lg_record_row *row, const uint8_t digest[32])
+{
+    (void)digest;
+    return lg_map_put(&((lg_replay *)p)->records, rid, strlen(rid), row);
+}
+
+static int
+mem_mark_record(void *p, const char *rid, int which, uint64_t by)
+{
+    lg_record_row *row = lg_map_get(&((lg_replay *)p)->records, rid, strlen(rid));
+
+    if (row != NULL) {
+        if (which == 0)
+            row->superseded_by = by;
+        else
+            row->retracted_by = by;
+    }
+    return 0;
+}
+
+static int
+mem_add_ref(void *p, uint64_t target, uint64_t from)
+{
+    (void)p;
+    (void)target;
+    (void)from;
+    return 0; /* views are not built offline */
+}
+
+int
+lg_replay_new(lg_replay **out, const ledger_vkey *log_key)
+{
+    lg_replay *r;
+
+    *out = NULL;
+    if (log_key == NULL || log_key->type != LEDGER_SIGTYPE_ED25519)
+        return lg_error_set(LEDGER_EINVAL, "audit: the log key must be an Ed25519 verifier key");
+    r = lg_calloc(1, sizeof *r);
+    if (r == NULL)
+        return lg_error_nomem();
+    r->log_key = *log_key;
+    lg_map_init(&r->keys, sizeof(lg_key_row));
+    lg_map_init(&r->participants, sizeof(lg_participant_row));
+    lg_map_init(&r->records, sizeof(lg_record_row));
+    lg_map_init(&r->kept, sizeof(kept_record));
+    r->st.get_key = mem_get_key;
+    r->st.get_participant = mem_get_participant;
+    r->st.put_key = mem_put_key;
+    r->st.put_participant = mem_put_participant;
+    r->st.get_record = mem_get_record;
+    r->st.load_record = mem_load_record;
+    r->st.put_record = mem_put_record;
+    r->st.mark_record = mem_mark_record;
+    r->st.add_ref = mem_add_ref;
+    r->st.payload = r;
+    *out = r;
+    return 0;
+}
+
+void
+lg_replay_free(lg_replay *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->kept.cap; i++)
+        if (r->kept.slots[i].key != NULL)
+            lg_free(((kept_record *)r->kept.slots[i].val)->bytes);
+    lg_map_free(&r->keys);
+    lg_map_free(&r->participants);
+    lg_map_free(&r->records);
+    lg_map_free(&r->kept);
+    lg_free(r);
+}
+
+uint64_t
+lg_replay_signatures(const lg_replay *r)
+{
+    return r->signatures;
+}
+
+/* Keep the bytes of the records later rules read (policy chain, a
+ * participant's earlier version, findings that votes name). */
+static int
+keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
+{
+    lg_record_type t = lg_record_type_of(rec);
+    kept_record k;
+    int rc;
+
+    if (t != LG_REC_LEDGER_POLICY && t != LG_REC_PARTICIPANT && t != LG_REC_FINDING)
+        return 0;
+    k.bytes = lg_malloc(e->record_len);
+    if (k.bytes == NULL)
+        return lg_error_nomem();
+    memcpy(k.bytes, e->record, e->record_len);
+    k.len = e->record_len;
+    if ((rc = lg_map_put(&r->kept, &index, sizeof index, &k)) < 0)
+        lg_free(k.bytes);
+    return rc;
+}
+
+static int
+check(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
+{
+    lg_sig_keys keys;
+    uint8_t digest[32];
+    int rc;
+
+    if (e->index != index)
+        return lg_error_set(LEDGER_EFORMAT, "leaf says it is entry %llu",
+                            (unsigned long long)e->index);
+    if (r->have_last && e->integrated_time < r->last_time)
+        return lg_error_set(LEDGER_EFORMAT, "integrated_time goes backwards (%llu < %llu)",
+                            (unsigned long long)e->integrated_time,
+                            (unsigned long long)r->last_time);
+    if (index == 0) {
+        lg_policy_info pol;
+
+        if ((rc = lg_record_policy(&pol, rec)) < 0)
+            return lg_error_prefix(LEDGER_EFORMAT, "genesis");
+        if (memcmp(pol.log_public_key, r->log_key.public_key, 32) != 0 ||
+            strcmp(pol.origin, r->log_key.name) != 0)
+            return lg_error_set(LEDGER_EBADSIG,
+                                "genesis names another log key or origin than the trusted one");
+    }
+    /* An excerpt with gaps cannot show every referenced record. */
+    r->st.partial = index != (r->have_last ? r->last_index + 1 : 0) || r->st.partial;
+    if ((rc = lg_policy_check(&keys, &r->st, rec, e->sigs, e->n_sigs, index)) < 0)
+        return rc;
+    for (size_t i = 0; i < e->n_sigs; i++) {
+        rc = lg_record_verify(e->sigs[i].sig, e->record, e->record_len, keys.pk[i]);
+        if (rc == LEDGER_EBADSIG)
+            return lg_error_set(LEDGER_EBADSIG, "signature %zu does not verify", i);
+        if (rc < 0)
+            return rc;
+        r->signatures++;
+    }
+    lg_sha256(digest, e->record, e->record_len);
+    if ((rc = keep(r, index, e, rec)) < 0)
+        return rc;
+    return lg_policy_apply(&r->st, rec, digest, index);
+}
+
+int
+lg_replay_entry(lg_replay *r, uint64_t index, const uint8_t *leaf, size_t len, lg_record **rec_out)
+{
+    lg_entry *e = NULL;
+    lg_record *rec = NULL;
+    int rc;
+
+    if (rec_out != NULL)
+        *rec_out = NULL;
+    if (r->have_last && index <= r->last_index)
+        return lg_error_set(LEDGER_EINVAL, "entry %llu comes after entry %llu",
+                            (unsigned long long)index, (unsigned long long)r->last_index);
+    if ((rc = lg_entry_decode(&e, leaf, len)) < 0)
+        return lg_error_prefix(rc, "entry %llu", (unsigned long long)index);
+    if ((rc = lg_record_decode(&rec, e->record, e->record_len)) < 0) {
+        rc = lg_error_prefix(rc, "entry %llu", (unsigned long long)index);
+        goto done;
+    }
+    if ((rc = check(r, index, e, rec)) < 0) {
+        if (rc != LEDGER_ENOMEM)
+            rc = lg_error_prefix(rc, "entry %llu (%s)", (unsigned long long)index,
+                                 lg_record_id(rec));
+        goto done;
+    }
+    r->have_last = 1;
+    r->last_index = index;
+    r->last_time = e->integrated_time;
+    if (rec_out != NULL) {
+        *rec_out = rec;
+        rec = NULL;
+    }
+done:
+    lg_record_free(rec);
+    lg_entry_free(e);
+    return rc;
+}

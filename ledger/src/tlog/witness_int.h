@@ -1,0 +1,48 @@
+/*
+ * witness_int.h (internal) - the pure parts of the witness: request and
+ * proof parsing, and the cosign-or-refuse decision (C2SP tlog-witness
+ * v1.0.0, add-checkpoint). witness.c wraps them with the state file.
+ */
+#ifndef LG_WITNESS_INT_H
+#define LG_WITNESS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlog/merkle.h"
+#include "tlog/note.h"
+
+/* tlog-witness: at most 63 proof lines in a request. */
+#define LG_WITNESS_MAX_PROOF 63
+
+typedef struct {
+    uint64_t old_size;
+    size_t n;
+    lg_hash hashes[LG_PROOF_MAX_HASHES];
+    const uint8_t *note; /* the checkpoint after the blank line, or NULL */
+    size_t note_len;
+} lg_witness_request;
+
+/*
+ * Parse "old N\n" + base64 hashes (one per line) + optionally "\n" and a
+ * checkpoint note (an add-checkpoint body), or the JSON of a consistency
+ * proof ({old_size, new_size, old_root, new_root, hashes}: old_size and
+ * hashes are used; the roots are taken from the witness state and the
+ * checkpoint, never from the proof). Pointers refer into text.
+ *
+ * @return 0, LEDGER_EFORMAT ("proof line N: ..."), LEDGER_ENOMEM.
+ */
+int lg_witness_request_parse(lg_witness_request *out, const uint8_t *text, size_t len);
+
+/*
+ * Decide whether a witness whose state for cp->origin is `prev` (NULL:
+ * never cosigned it) may cosign `cp` given a consistency proof from
+ * old_size. Signatures are checked by the caller.
+ *
+ * @return 0 (cosign), LEDGER_EPROOF (rollback, fork, wrong old size, bad
+ *         proof, non-empty root for size 0; the message says which).
+ */
+int lg_witness_decide(const lg_checkpoint *prev, const lg_checkpoint *cp, uint64_t old_size,
+                      const lg_hash *proof, size_t n);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * view_stats.c - the statistics view: counts by record type, superseded
+ * and retracted records, incidents with and without a finding (on any
+ * version of the report), contested claims (a dispute or denial opinion),
+ * and published findings (tally.c).
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/alloc.h"
+#include "codec/codec.h"
+#include "base/error.h"
+#include "codec/record.h"
+#include "store/store.h"
+#include "views/views_int.h"
+
+typedef struct {
+    vctx *c;
+    uint64_t by_type[LG_REC__COUNT];
+    uint64_t superseded, retracted;
+    uint64_t incidents, with_finding, claims_contested, findings_published;
+    int err;
+} stats;
+
+static int
+has_type_ref(vctx *c, uint64_t target, lg_record_type type, const char *kind_a, const char *kind_b,
+             int *out)
+{
+    idx_list refs = {0};
+    int rc = lg_view_refs_of(c, target, &refs);
+
+    *out = 0;
+    for (size_t i = 0; rc == 0 && i < refs.n && !*out; i++) {
+        ventry e;
+        if ((rc = lg_view_load(c, refs.v[i], &e)) < 0)
+            break;
+        if (e.type == type) {
+            const char *k = lg_view_jstr(lg_view_body(&e), "kind");
+            *out = kind_a == NULL || strcmp(k, kind_a) == 0 || strcmp(k, kind_b) == 0;
+        }
+        lg_view_entry_free(&e);
+    }
+    lg_free(refs.v);
+    return rc;
+}
+
+static int
+stats_visit(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+    stats *s = p;
+    lg_record_row r;
+    ventry e;
+    int rc, yes;
+
+    (void)k;
+    (void)kl;
+    if ((rc = lg_record_row_decode(&r, v, vl)) < 0)
+        return rc;
+    s->by_type[r.type]++;
+    s->superseded += r.superseded_by != 0;
+    s->retracted += r.retracted_by != 0;
+    if (r.type == LG_REC_INCIDENT_REPORT) {
+        if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
+            return rc;
+        int root = *lg_view_jstr(json_object_get(e.json, "header"), "supersedes") == '\0';
+        lg_view_entry_free(&e);
+        if (root) {
+            /* A finding may name any version of the report. */
+            lg_record_row vr = r;
+            s->incidents++;
+            for (int hops = 0;; hops++) {
+                if ((rc = has_type_ref(s->c, vr.index, LG_REC_FINDING, NULL, NULL, &yes)) < 0)
+                    return rc;
+                if (yes || hops > 100000 || (rc = lg_view_next_version(s->c, &vr, NULL, 0)) == 0)
+                    break;
+                if (rc < 0)
+                    return rc;
+            }
+            s->with_finding += yes;
+        }
+    } else if (r.type == LG_REC_ATTRIBUTION_CLAIM) {
+        if ((rc = has_type_ref(s->c, r.index, LG_REC_OPINION, "OPINION_KIND_DISPUTE",
+                               "OPINION_KIND_DENIAL", &yes)) < 0)
+            return rc;
+        s->claims_contested += yes;
+    } else if (r.type == LG_REC_FINDING) {
+        json_t *it = NULL;
+        if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
+            return rc;
+        rc = lg_view_finding_item(&it, s->c, &e);
+        lg_view_entry_free(&e);
+        if (rc == 0)
+            s->findings_published += json_is_true(json_object_get(it, "published"));
+        json_decref(it);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int
+lg_view_stats_json(json_t **out, vctx *c)
+{
+    stats s;
+    json_t *o = json_object(), *types = json_object();
+    int rc;
+
+    memset(&s, 0, sizeof s);
+    s.c = c;
+    *out = o;
+    if (o == NULL || types == NULL) {
+        json_decref(types);
+        return lg_error_nomem();
+    }
+    if ((rc = lg_view_set(o, "records_by_type", types)) < 0)
+        return rc;
+    if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, stats_visit, &s)) < 0)
+        return rc;
+    for (int t = 1; t < LG_REC__COUNT; t++)
+        if ((rc = lg_json_set_u64(types, lg_record_type_name((lg_record_type)t), s.by_type[t])) < 0)
+            return rc;
+    if ((rc = lg_json_set_u64(o, "entries", c->size)) < 0 ||
+        (rc = lg_json_set_u64(o, "superseded", s.superseded)) < 0 ||
+        (rc = lg_json_set_u64(o, "retracted", s.retracted)) < 0 ||
+        (rc = lg_json_set_u64(o, "incidents", s.incidents)) < 0 ||
+        (rc = lg_json_set_u64(o, "incidents_with_finding", s.with_finding)) < 0 ||
+        (rc = lg_json_set_u64(o, "incidents_without_finding", s.incidents - s.with_finding)) < 0 ||
+        (rc = lg_json_set_u64(o, "claims", s.by_type[LG_REC_ATTRIBUTION_CLAIM])) < 0 ||
+        (rc = lg_json_set_u64(o, "claims_contested", s.claims_contested)) < 0 ||
+        (rc = lg_json_set_u64(o, "findings", s.by_type[LG_REC_FINDING])) < 0 ||
+        (rc = lg_json_set_u64(o, "findings_published", s.findings_published)) < 0)
+        return rc;
+    return 0;
+}

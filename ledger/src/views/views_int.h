@@ -1,0 +1,101 @@
+/*
+ * views_int.h (internal to the views: views.c, view_ctx.c, tally.c,
+ * view_incident.c, view_actor.c, view_participant.c, view_stats.c) - the
+ * read snapshot a view is built in, the entry and record helpers every
+ * builder shares, and the builders themselves. Nothing else includes this
+ * file.
+ *
+ * Every function that can fail returns 0 or a negative ledger_err with the
+ * message set. Functions that take a json_t value "stolen" own it from the
+ * call on, whatever they return; JSON objects passed back in *out belong to
+ * the caller even when the call fails part way.
+ */
+#ifndef LG_VIEWS_INT_H
+#define LG_VIEWS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "attrledger/ledger.h"
+#include "codec/codec.h"
+#include "rules/policy.h"
+#include "store/store.h"
+
+/* One view's read transaction and the policy state over it. */
+typedef struct {
+    ledger_log *log;
+    lg_txn *t;
+    lg_policy_state st;
+    uint64_t size;
+} vctx;
+
+/* One entry, decoded. */
+typedef struct {
+    uint64_t index;
+    uint64_t time;
+    lg_record *rec;
+    json_t *json; /* full record: {"header": ..., "<type>": ...} */
+    lg_record_type type;
+} ventry;
+
+/* Entries that reference `target`, in entry order. */
+typedef struct {
+    uint64_t *v;
+    size_t n, cap;
+} idx_list;
+
+/* ---- entries and records (view_ctx.c) ---- */
+
+/* Release what lg_view_load filled in and zero *e. */
+void lg_view_entry_free(ventry *e);
+/* Decode entry `index` into *out; a missing entry is LEDGER_ECORRUPT. */
+int lg_view_load(vctx *c, uint64_t index, ventry *out);
+/* The record's type-specific body: e->json["<type name>"]. */
+json_t *lg_view_body(const ventry *e);
+/* obj[key] as a string, "" when absent. */
+const char *lg_view_jstr(const json_t *obj, const char *key);
+/* The records-table row of record id `rid`; LEDGER_ENOTFOUND if none. */
+int lg_view_row(vctx *c, const char *rid, lg_record_row *out);
+/* "ACTIVE", "SUPERSEDED" or "RETRACTED". */
+const char *lg_view_status(const lg_record_row *r);
+/* obj[key] = val (stolen); a NULL val is LEDGER_ENOMEM. */
+int lg_view_set(json_t *obj, const char *key, json_t *val);
+/* obj[key] = a deep copy of val; nothing when val is NULL. */
+int lg_view_set_copy(json_t *obj, const char *key, json_t *val);
+/* A new item object with index, time, record_id, author and status. */
+int lg_view_item_base(json_t **out, vctx *c, const ventry *e);
+/* Append x to l unless it is already there. */
+int lg_view_idx_push(idx_list *l, uint64_t x);
+/* Add the entries that reference entry `target` to *out. */
+int lg_view_refs_of(vctx *c, uint64_t target, idx_list *out);
+/* Sort l into entry order. */
+void lg_view_sort_idx(idx_list *l);
+/* Step *r to the next version of its chain (id into id_out if not NULL):
+ * 1 when there is one, 0 at the latest version, or a code. */
+int lg_view_next_version(vctx *c, lg_record_row *r, char *id_out, size_t cap);
+/* The latest version's row of the chain through `rid`. */
+int lg_view_latest_row(vctx *c, const char *rid, lg_record_row *out);
+/* The first version's row and record id of the chain through `rid`. */
+int lg_view_chain_root(vctx *c, const char *rid, lg_record_row *root, char *root_id, size_t cap);
+/* o[key] = rid and o[key_name] = the name of its latest record, if any. */
+int lg_view_set_named(vctx *c, json_t *o, const char *key, const char *rid);
+
+/* ---- findings (tally.c) ---- */
+
+/* A finding item with its votes, tally and published state. */
+int lg_view_finding_item(json_t **out, vctx *c, const ventry *e);
+
+/* ---- the builders, one per view (view_<name>.c) ---- */
+
+/* The incident view of `key` (a record_id or incident_key). */
+int lg_view_incident_json(json_t **out, vctx *c, const char *key);
+/* The actor view of `id` (record_id, actor_id, name or alias). */
+int lg_view_actor_json(json_t **out, vctx *c, const char *id);
+/* The participant view of participant `id`. */
+int lg_view_participant_json(json_t **out, vctx *c, const char *id);
+/* The ledger statistics view. */
+int lg_view_stats_json(json_t **out, vctx *c);
+
+#endif
