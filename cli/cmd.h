@@ -87,6 +87,14 @@ int cli_open_ledger(const cli *c, unsigned flags, ledger_log **out);
 /* Help text lookup and printing. */
 int cli_help(const char *cmd);
 void cli_print_help(const char *cmd);
+/* The i-th command's name, summary and help text (NULL past the last one),
+ * and the global options text: the one source of help, man pages (man.c)
+ * and shell completion. */
+const char *cli_help_entry(size_t i, const char **summary, const char **text);
+const char *cli_help_global(void);
+/* `attrledger help --commands` (one name a line) and `help --man [CMD]`
+ * (the man page of the tool or of one command, in roff). */
+int cli_help_option(int argc, char **argv);
 
 /* Lowercase hex of n bytes into out (2n + 1). */
 void cli_hex(char *out, const uint8_t *b, size_t n);

@@ -354,6 +354,22 @@ static const char global_help[] =
     "exit codes: 0 ok, 1 verification failed or record rejected, 2 usage error,\n"
     "3 operational error (I/O, corrupt store, wrong passphrase)\n";
 
+const char *
+cli_help_entry(size_t i, const char **summary, const char **text)
+{
+    if (i >= sizeof entries / sizeof entries[0] - 1)
+        return NULL;
+    *summary = entries[i].summary;
+    *text = entries[i].text;
+    return entries[i].name;
+}
+
+const char *
+cli_help_global(void)
+{
+    return global_help;
+}
+
 void
 cli_print_help(const char *cmd)
 {

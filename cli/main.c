@@ -77,6 +77,8 @@ main(int argc, char **argv)
         cli_print_help(NULL);
         return EXIT_USAGE;
     }
+    if (strcmp(argv[i], "help") == 0 && i + 1 < argc && strncmp(argv[i + 1], "--", 2) == 0)
+        return cli_help_option(argc - i - 1, argv + i + 1);
     if (strcmp(argv[i], "help") == 0)
         return cli_help(i + 1 < argc ? argv[i + 1] : NULL);
     for (const command *cmd = commands; cmd->name != NULL; cmd++) {
