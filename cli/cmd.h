@@ -8,10 +8,9 @@
 #ifndef CLI_CMD_H
 #define CLI_CMD_H
 
+#include <attrledger/attrledger.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <attrledger/attrledger.h>
 
 /* Exit codes (STYLE.md section 8). */
 #define EXIT_OK 0
@@ -66,6 +65,9 @@ int cli_need_dir(const cli *c);
 /* Read a whole file (max `max` bytes; "-" = stdin). Returns 0 or prints an
  * error and returns EXIT_OPERATIONAL (EXIT_USAGE when missing). */
 int cli_read_file(const cli *c, const char *path, size_t max, uint8_t **out, size_t *len);
+/* cli_read_file for a JSON record or envelope: // comments (as in the
+ * templates of `attrledger new`) are blanked out. */
+int cli_read_record(const cli *c, const char *path, size_t max, uint8_t **out, size_t *len);
 /* Write a file atomically (temp + fsync + rename), mode 0644. */
 int cli_write_file(const cli *c, const char *path, const void *data, size_t len);
 
@@ -124,5 +126,6 @@ int cmd_export(cli *c, int argc, char **argv);
 int cmd_audit(cli *c, int argc, char **argv);
 int cmd_witness(cli *c, int argc, char **argv);
 int cmd_cosign(cli *c, int argc, char **argv);
+int cmd_new(cli *c, int argc, char **argv);
 
 #endif

@@ -5,9 +5,11 @@
  * touched; the library then appends the whole batch in one transaction or
  * nothing. A bad file is reported with its name and nothing is written.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 
@@ -80,6 +82,11 @@ cmd_submit(cli *c, int argc, char **argv)
     }
     if ((rc = cli_need_dir(c)) != 0)
         goto done;
+    /* Receipts are written after the batch is in: make their place first. */
+    if (a.out_dir != NULL && mkdir(a.out_dir, 0755) != 0 && errno != EEXIST) {
+        rc = cli_error(c, EXIT_OPERATIONAL, "--out-dir %s: %s", a.out_dir, strerror(errno));
+        goto done;
+    }
     envs = calloc((size_t)npos, sizeof *envs);
     rcpts = calloc((size_t)npos, sizeof *rcpts);
     if (envs == NULL || rcpts == NULL) {
@@ -92,7 +99,7 @@ cmd_submit(cli *c, int argc, char **argv)
         uint8_t *text = NULL;
         size_t len = 0;
 
-        if ((rc = cli_read_file(c, pos[i], MAX_INPUT, &text, &len)) != 0)
+        if ((rc = cli_read_record(c, pos[i], MAX_INPUT, &text, &len)) != 0)
             goto done;
         rc = ledger_envelope_parse(&envs[i], (const char *)text, len);
         free(text);
@@ -103,14 +110,12 @@ cmd_submit(cli *c, int argc, char **argv)
         if (member != NULL) {
             rc = ledger_envelope_sign(envs[i], member);
             if (rc < 0 && rc != LEDGER_EEXISTS) {
-                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i],
-                               ledger_error_last()->message);
+                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
                 goto done;
             }
         }
         if (ledger_envelope_signature_count(envs[i]) == 0) {
-            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)",
-                           pos[i]);
+            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)", pos[i]);
             goto done;
         }
     }

@@ -339,6 +339,18 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger cosign add -C ./ledger --witness w1.key.pub cosig.txt\n"},
+    {"new", "print a commented template of a record",
+     "usage: attrledger new [TYPE]\n"
+     "\n"
+     "Print a template of a record of TYPE (participant, key_revocation, actor,\n"
+     "incident_report, evidence, attribution_claim, opinion, retraction,\n"
+     "finding, panel_vote) as proto3 JSON with // comments saying what each\n"
+     "field means; without TYPE, list the types. Fill it in and sign it:\n"
+     "`sign` and `submit` ignore // comments. docs/RECORDS.md has every field.\n"
+     "\n"
+     "example:\n"
+     "  attrledger new attribution_claim > claim.json\n"
+     "  attrledger sign claim.json --key cert-ua.key -o claim.signed.json\n"},
     {NULL, NULL, NULL},
 };
 

@@ -81,8 +81,8 @@ LEDGER_API int ledger_export_audit(ledger_export_report *out, ledger_log *log,
                                    void *payload);
 
 /**
- * Write a STIX 2.1 bundle of the selection (docs/FORMATS.md section 12;
- * reference mapping: domain-model.md section 2.11): identities for
+ * Write a STIX 2.1 bundle of the selection (docs/FORMATS.md section 12,
+ * which gives the mapping of every field): identities for
  * participants and states (with locations), threat-actor or intrusion-set
  * for actors, incident with the OASIS Incident Core extension, grouping +
  * note for evidence, relationship attributed-to (with confidence) for
