@@ -122,7 +122,8 @@ cmd_submit(cli *c, int argc, char **argv)
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
-    if ((rc = cli_load_key(c, key_path, a.log_pass, &logkey)) != 0)
+    if ((rc = cli_load_key(c, key_path, a.log_pass != NULL ? a.log_pass : c->passphrase_file,
+                           &logkey)) != 0)
         goto done;
     if ((rc = ledger_log_set_signer(log, logkey)) < 0) {
         rc = cli_fail_code(c, EXIT_OPERATIONAL);

@@ -83,6 +83,7 @@ static const help_entry entries[] = {
      "  --key KEY              sign records with this key before submitting\n"
      "  --out-dir D            also write D/entry-N.tlog-proof and D/entry-N.leaf\n"
      "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
+     "                         (default: the global --passphrase-file)\n"
      "\n"
      "exit: 1 when a record is rejected (bad signature, unknown key, policy)\n"
      "\n"
