@@ -31,6 +31,10 @@ _attrledger() {
         fi
         return
     fi
+    if [[ $cmd == new && $cur != -* ]]; then
+        COMPREPLY=($(compgen -W "$("$prog" new 2>/dev/null | awk 'NR > 1 {print $1}')" -- "$cur"))
+        return
+    fi
     if [[ $cmd == help ]]; then
         COMPREPLY=($(compgen -W "$("$prog" help --commands 2>/dev/null)" -- "$cur"))
         return

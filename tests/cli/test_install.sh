@@ -76,7 +76,9 @@ complete_words() {
   fail "completion of 'veri': $(complete_words veri | tr '\n' ' ')"
 [ "$(complete_words witness cosign --st)" = "--state" ] ||
   fail "completion of 'witness cosign --st': $(complete_words witness cosign --st)"
-checks=$((checks + 2))
+[ "$(complete_words new attr)" = "attribution_claim" ] ||
+  fail "completion of 'new attr': $(complete_words new attr)"
+checks=$((checks + 3))
 
 # A program against the installed tree: pkg-config, shared then static.
 want="attrledger $("$AL" --version | sed -n 's/^attrledger //p' | head -1)
