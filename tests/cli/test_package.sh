@@ -28,9 +28,9 @@ done
 deb() { ls "$T/pkg/$1"_*.deb; }
 
 expect 0 dpkg-deb -f "$(deb attrledger)" Depends
-for d in libsodium23 liblmdb0 libprotobuf-c1 libjansson4 libcurl4; do out_has "$d"; done
+for d in libsodium23 liblmdb0 libprotobuf-c1 libjansson4 libmicrohttpd12 libcurl4; do out_has "$d"; done
 expect 0 dpkg-deb -f "$(deb libattrledger0)" Depends
-for d in libsodium23 liblmdb0 libprotobuf-c1 libjansson4 libcurl4; do out_has "$d"; done
+for d in libsodium23 liblmdb0 libprotobuf-c1 libjansson4 libmicrohttpd12 libcurl4; do out_has "$d"; done
 expect 0 dpkg-deb -f "$(deb libattrledger-dev)" Depends
 out_has "libattrledger0 (= "
 out_has "libsodium-dev"
