@@ -1,5 +1,5 @@
-# Every dependency CMake looks for (pkg_check_modules, find_program,
-# find_path in any CMakeLists.txt) comes from a Debian package listed in
+# Every dependency CMake requires (pkg_check_modules, find_program ...
+# REQUIRED, find_path in any CMakeLists.txt) comes from a Debian package listed in
 # ATTRLEDGER_DEPS (scripts/common.sh), the only install path: a bare
 # machine that installs that list can configure and build.
 # Runs on Debian (dpkg), where the build found each dependency.
@@ -34,7 +34,8 @@ while read -r prog; do
   path=$(command -v "$prog") || fail "program $prog not found"
   need "program $prog" "$path"
   found=$((found + 1))
-done < <(grep -ho 'find_program([A-Z_]* [a-z-]*' "${cmakefiles[@]}" | awk '{print $2}' | sort -u)
+done < <(grep -h 'find_program(.*REQUIRED' "${cmakefiles[@]}" | grep -o 'find_program([A-Z_0-9]* [a-z0-9-]*' |
+  awk '{print $2}' | sort -u)
 # find_path(VAR some/header ...)
 while read -r hdr; do
   f=""

@@ -88,7 +88,13 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig"
 expect 0 cc $cflags -o "$T/hello" "$SRC/tests/install/hello.c" $(pkg-config --cflags --libs attrledger)
 LD_LIBRARY_PATH="$libdir" expect 0 "$T/hello"
 out_is "$want"
-libs=$(pkg-config --static --libs attrledger | sed 's/-lattrledger\b//')
+# The static library with the modules its Requires.private names (linked
+# shared here: a fully static link would need every -dev of their own
+# dependencies too) and its Libs.private.
+mods=$(pkg-config --print-requires-private attrledger | awk '{print $1}' | tr '\n' ' ')
+[ "$mods" = "libsodium lmdb libprotobuf-c jansson libmicrohttpd " ] || fail "Requires.private: $mods"
+# shellcheck disable=SC2086
+libs="$(pkg-config --libs $mods) $(sed -n 's/^Libs.private: //p' "$libdir/pkgconfig/attrledger.pc")"
 # shellcheck disable=SC2046,SC2086
 expect 0 cc $cflags -o "$T/hello_static" "$SRC/tests/install/hello.c" \
   $(pkg-config --cflags attrledger) "$libdir/libattrledger.a" $libs

@@ -12,7 +12,7 @@
  * for the writer; a read-only server may run beside a writer in another
  * process, or on a mirror.
  *
- * Routes, bodies, statuses, headers and limits: docs/HTTP.md.
+ * Routes, bodies, statuses, headers and limits: `attrledger help serve`.
  */
 #ifndef ATTRLEDGER_SERVE_H
 #define ATTRLEDGER_SERVE_H
