@@ -27,6 +27,9 @@ typedef struct {
     uint64_t time; /* integrated_time of the last entry, Unix ms */
 } lg_meta;
 
+/* The meta row `name`; a missing row is LEDGER_ECORRUPT. (ledger_rows.c) */
+int lg_meta_get(lg_txn *t, const char *name, ledger_buf *out);
+int lg_meta_put(lg_txn *t, const char *name, const void *v, size_t len);
 int lg_meta_state(lg_txn *t, lg_meta *m);
 /* Store size, root and time in `meta` (ledger.c; used by create and submit). */
 int lg_meta_put_state(lg_txn *t, const lg_meta *m);
