@@ -213,7 +213,7 @@ typedef struct {
 } ledger_verify_report;
 
 /**
- * The full audit (SECURITY.md says what it proves): stream every entry, check its
+ * The full audit (docs/ARCHITECTURE.md, core/verify.c): stream every entry, check its
  * encoding, index and time order, every signature and policy rule by
  * replaying the registry from genesis, recompute the tree and compare every
  * stored hash and checkpoint (signature, root, consistency), and compare

@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "attrledger/buf.h"
-#include "tlog/merkle.h"
+#include "base/hash.h"
 
 /* Most signatures on one record (co-signed joint statements). */
 #define LG_MAX_SIGS 16

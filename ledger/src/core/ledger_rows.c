@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "base/bigendian.h"
 #include "codec/codec.h"
 #include "crypto/crypto.h"
 #include "base/error.h"
@@ -180,4 +181,80 @@ lg_store_policy_state(lg_policy_state *st, lg_txn *t)
     st->add_ref = st_add_ref;
     st->payload = t;
     st->partial = 0;
+}
+
+/* ---- meta helpers ---- */
+
+int
+lg_meta_get(lg_txn *t, const char *name, ledger_buf *out)
+{
+    int rc = lg_store_get(t, LG_DB_META, name, strlen(name), out);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"%s\" is missing", name);
+    return rc;
+}
+
+int
+lg_meta_put(lg_txn *t, const char *name, const void *v, size_t len)
+{
+    return lg_store_put(t, LG_DB_META, name, strlen(name), v, len, 0);
+}
+
+int
+lg_meta_state(lg_txn *t, lg_meta *m)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc;
+
+    memset(m, 0, sizeof *m);
+    if ((rc = lg_meta_get(t, "size", &b)) < 0)
+        return rc;
+    if (b.len != 8) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"size\" is malformed");
+    }
+    m->size = lg_be_u64(b.data);
+    ledger_buf_dispose(&b);
+    if ((rc = lg_meta_get(t, "root", &b)) < 0)
+        return rc;
+    if (b.len != 32) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"root\" is malformed");
+    }
+    memcpy(m->root, b.data, 32);
+    ledger_buf_dispose(&b);
+    if ((rc = lg_meta_get(t, "time", &b)) < 0)
+        return rc;
+    if (b.len != 8) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"time\" is malformed");
+    }
+    m->time = lg_be_u64(b.data);
+    ledger_buf_dispose(&b);
+    return 0;
+}
+
+int
+lg_meta_put_state(lg_txn *t, const lg_meta *m)
+{
+    uint8_t size[8], tm[8];
+    int rc;
+
+    lg_u64_be(size, m->size);
+    lg_u64_be(tm, m->time);
+    if ((rc = lg_meta_put(t, "size", size, 8)) < 0 || (rc = lg_meta_put(t, "root", m->root, 32)) < 0 ||
+        (rc = lg_meta_put(t, "time", tm, 8)) < 0)
+        return rc;
+    return 0;
+}
+
+int
+lg_latest_checkpoint(lg_txn *t, ledger_buf *out)
+{
+    int rc = lg_store_last(t, LG_DB_CHECKPOINTS, NULL, out);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger has no signed checkpoint");
+    return rc;
 }
