@@ -32,19 +32,19 @@
 #include <string.h>
 #include <time.h>
 
-#include "base/alloc.h"
 #include "attrledger/ledger.h"
-#include "codec/codec.h"
-#include "crypto/crypto.h"
+#include "base/alloc.h"
 #include "base/error.h"
+#include "codec/codec.h"
 #include "codec/json.h"
-#include "core/ledger_int.h"
-#include "tlog/merkle.h"
-#include "tlog/note.h"
-#include "rules/policy.h"
 #include "codec/record.h"
+#include "core/ledger_int.h"
+#include "crypto/crypto.h"
+#include "rules/policy.h"
 #include "rules/sigcheck.h"
 #include "store/store.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
 
 /* How often a submission retries after growing a full map. */
 #define LG_GROW_RETRIES 8
@@ -388,6 +388,11 @@ submit_envelopes(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const 
     memset(rcpts, 0, n * sizeof *rcpts);
     if (n == 0)
         return lg_error_set(LEDGER_EINVAL, "submit: nothing to submit");
+    if (log->mirror)
+        return lg_error_set(LEDGER_EREADONLY,
+                            "this ledger is a mirror of %s: it takes entries only from "
+                            "`attrledger mirror`, submit to the log itself",
+                            log->origin);
     if (log->signer == NULL)
         return lg_error_set(LEDGER_EINVAL, "submit: the log signing key is not loaded");
     items = lg_calloc(n, sizeof *items);
