@@ -103,19 +103,28 @@ cmd_submit(cli *c, int argc, char **argv)
         if (member != NULL) {
             rc = ledger_envelope_sign(envs[i], member);
             if (rc < 0 && rc != LEDGER_EEXISTS) {
-                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i],
-                               ledger_error_last()->message);
+                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
                 goto done;
             }
         }
         if (ledger_envelope_signature_count(envs[i]) == 0) {
-            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)",
-                           pos[i]);
+            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)", pos[i]);
             goto done;
         }
     }
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
+    {
+        ledger_log_info info;
+
+        if (ledger_log_get_info(&info, log) == 0 && info.mirror) {
+            rc = cli_error(c, EXIT_USAGE,
+                           "%s is a mirror of %s: it takes entries only from `attrledger "
+                           "mirror`; submit to the log itself",
+                           c->dir, info.origin);
+            goto done;
+        }
+    }
     snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
     if ((rc = cli_load_key(c, key_path, a.log_pass, &logkey)) != 0)
         goto done;

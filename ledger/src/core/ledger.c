@@ -355,6 +355,7 @@ ledger_log_get_info(ledger_log_info *out, ledger_log *log)
     out->size = m.size;
     memcpy(out->root, m.root, 32);
     memcpy(out->log_public_key, log->log_pk, 32);
+    out->mirror = log->mirror;
     return 0;
 }
 
