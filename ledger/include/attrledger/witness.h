@@ -164,6 +164,77 @@ LEDGER_API int ledger_witness_add_checkpoint(ledger_witness_response *out,
 LEDGER_API int ledger_witness_latest(ledger_buf *out, const char *state_path,
                                      const char *origin_hex);
 
+/* ---- the witness over HTTP ---- */
+
+/** A running witness server. Opaque. */
+typedef struct ledger_witness_server ledger_witness_server;
+
+typedef struct {
+    unsigned version;                             /**< LEDGER_WITNESS_SERVER_OPTIONS_VERSION */
+    const ledger_witness_options *witness;        /**< key, log keys, state; borrowed */
+    const char *evidence_dir;                     /**< refusals that prove misbehaviour; or NULL */
+    const char *host;                             /**< NULL = "127.0.0.1" */
+    unsigned port;                                /**< 0 = any free port */
+    unsigned threads;                             /**< 0 = 4 */
+    void (*log)(void *payload, const char *line); /**< one line per request; or NULL */
+    void *log_payload;
+} ledger_witness_server_options;
+
+#define LEDGER_WITNESS_SERVER_OPTIONS_VERSION 1
+#define LEDGER_WITNESS_SERVER_OPTIONS_INIT                                                         \
+    {                                                                                              \
+        LEDGER_WITNESS_SERVER_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, NULL                  \
+    }
+
+/**
+ * Serve the C2SP tlog-witness protocol (docs/HTTP.md):
+ *   POST /add-checkpoint         ledger_witness_add_checkpoint()
+ *   GET  /<hex origin>/checkpoint ledger_witness_latest() (404 when none)
+ *   GET  /metrics                 request counters (Prometheus text)
+ * A failure of the witness itself (state file unreadable, disk full) is
+ * 500 with the message. Requests run on a thread pool; the state lock
+ * orders them.
+ *
+ * @return 0, LEDGER_EINVAL, LEDGER_EIO (cannot bind: the message names
+ *         HOST:PORT), LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_witness_server_start(ledger_witness_server **out,
+                                           const ledger_witness_server_options *opts);
+
+/** The bound port. */
+LEDGER_API unsigned ledger_witness_server_port(const ledger_witness_server *s);
+
+/** Stop accepting, let requests in flight finish (up to 5 s), free. Accepts NULL. */
+LEDGER_API void ledger_witness_server_stop(ledger_witness_server *s);
+
+/* ---- asking a witness (the log's side) ---- */
+
+/** What a witness answered to ledger_log_request_cosignature(). */
+typedef struct {
+    int status;            /**< the witness's last HTTP status (200: cosigned and stored) */
+    uint64_t size;         /**< the checkpoint size sent */
+    uint64_t witness_size; /**< the size the witness had cosigned before (learnt from 409) */
+    char message[256];     /**< first line of the witness's body when it refused */
+} ledger_witness_exchange;
+
+/**
+ * Send the stored checkpoint of tree `size` (0 = latest) to a witness
+ * (tlog-witness add-checkpoint through `witness`, a fetcher whose prefix is
+ * the witness's URL): first "old 0"; on 409 the witness's size S is learnt
+ * and the request sent again with the consistency proof from S. A 200's
+ * cosignature is verified with witness_key and stored with the checkpoint
+ * (ledger_log_add_cosignatures). Any other answer is reported in *out.
+ *
+ * @return 0 when the witness answered (look at out->status; 200 means
+ *         stored), LEDGER_EIO (unreachable), LEDGER_EBADSIG (its
+ *         cosignature does not verify), LEDGER_ENOTFOUND (no checkpoint of
+ *         that size), LEDGER_EFORMAT, LEDGER_ENOMEM.
+ */
+struct ledger_http_fetcher;
+LEDGER_API int ledger_log_request_cosignature(ledger_witness_exchange *out, ledger_log *log,
+                                              uint64_t size, struct ledger_http_fetcher *witness,
+                                              const ledger_vkey *witness_key);
+
 /* ---- cosignatures stored with a ledger ---- */
 
 /**
