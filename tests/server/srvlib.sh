@@ -46,8 +46,8 @@ witness_up() {
 static_up() {
   local name=$1 dir=$2
   rm -f "$T/$name.port"
-  "${ATTRLEDGER_HTTPD:?}" "$dir" --port-file "$T/$name.port" --max-seconds 300 \
-    >>"$T/$name.log" 2>&1 &
+  "${ATTRLEDGER_HTTPD:?}" "$dir" --port-file "$T/$name.port" --max-seconds 300 --log "$T/$name.log" \
+    >>"$T/$name.out" 2>&1 &
   SPID=$!
   pids+=("$SPID")
   SURL="http://127.0.0.1:$(wait_port "$T/$name.port")"
