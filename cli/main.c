@@ -38,6 +38,7 @@ static const command commands[] = {
     {"cosign", cmd_cosign},
     {"mirror", cmd_mirror},
     {"verify-fork", cmd_verify_fork},
+    {"serve", cmd_serve},
     {NULL, NULL},
 };
 

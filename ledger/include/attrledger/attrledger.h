@@ -20,6 +20,7 @@
 #include "mirror.h"
 #include "proof.h"
 #include "record.h"
+#include "serve.h"
 #include "view.h"
 #include "witness.h"
 
