@@ -15,20 +15,17 @@
 
 #define MAX_FOLLOW 86400u
 
-enum { O_URL = 1, O_VKEY, O_FOLLOW, O_REPORT, O_TIMEOUT, O_RUNS };
+enum { O_URL = 1, O_VKEY, O_FOLLOW, O_REPORT, O_TIMEOUT, O_RUNS, O_KEY };
 
 static const cli_opt opts[] = {
-    {"url", 0, 1, O_URL},
-    {"vkey", 0, 1, O_VKEY},
-    {"follow", 0, 1, O_FOLLOW},
-    {"fork-report", 0, 1, O_REPORT},
-    {"timeout", 0, 1, O_TIMEOUT},
-    {"runs", 0, 1, O_RUNS},
-    {NULL, 0, 0, 0},
+    {"url", 0, 1, O_URL},         {"vkey", 0, 1, O_VKEY},
+    {"follow", 0, 1, O_FOLLOW},   {"fork-report", 0, 1, O_REPORT},
+    {"timeout", 0, 1, O_TIMEOUT}, {"runs", 0, 1, O_RUNS},
+    {"key", 0, 1, O_KEY},         {NULL, 0, 0, 0},
 };
 
 typedef struct {
-    const char *url, *vkey, *follow, *report, *timeout, *runs;
+    const char *url, *vkey, *follow, *report, *timeout, *runs, *key;
 } mirror_args;
 
 static int
@@ -54,6 +51,9 @@ on_opt(void *ctx, int id, const char *arg)
         break;
     case O_RUNS:
         a->runs = arg;
+        break;
+    case O_KEY:
+        a->key = arg;
         break;
     default:
         break;
@@ -174,6 +174,7 @@ cmd_mirror(cli *c, int argc, char **argv)
     ledger_mirror_report rep;
     ledger_vkey vk;
     cli_tiles src = {0};
+    ledger_key *cosigner = NULL;
     char **pos = NULL;
     uint64_t follow = 0, runs = 0;
     int npos = 0, rc;
@@ -182,7 +183,7 @@ cmd_mirror(cli *c, int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     if (a.url == NULL || a.vkey == NULL || npos != 1) {
         rc = cli_usage(c, "usage: attrledger mirror --url URL|DIR --vkey LOG.vkey DIR "
-                          "[--follow SECONDS] [--fork-report FILE] [--timeout S]");
+                          "[--follow SECONDS] [--fork-report FILE] [--timeout S] [--key KEY]");
         goto done;
     }
     if (a.follow != NULL &&
@@ -202,6 +203,8 @@ cmd_mirror(cli *c, int argc, char **argv)
         rc = cli_usage(c, "%s is not a log key (Ed25519)", a.vkey);
         goto done;
     }
+    if (a.key != NULL && (rc = cli_load_key(c, a.key, c->passphrase_file, &cosigner)) != 0)
+        goto done;
     if ((rc = cli_tiles_open(c, &src, a.url, a.timeout, "--url")) != 0 ||
         (rc = ensure_dir(c, pos[0])) != 0)
         goto done;
@@ -213,8 +216,14 @@ cmd_mirror(cli *c, int argc, char **argv)
         rc = ledger_mirror_sync(&rep, pos[0], src.fetch, src.payload, &mo);
         if (rc == 0 && rep.created)
             rc = save_vkey(c, pos[0], &vk) == 0 ? 0 : LEDGER_EIO;
+        if (rc == 0 && cosigner != NULL && (rep.appended > 0 || rep.created || run == 1) &&
+            ledger_mirror_cosign(NULL, pos[0], cosigner, 0) < 0)
+            rc = ledger_error_last()->code;
         if (rc == 0) {
             print_run(c, pos[0], &rep);
+            if (cosigner != NULL)
+                cli_info(c, "cosigned size %llu as %s", (unsigned long long)rep.remote.size,
+                         ledger_key_name(cosigner));
         } else if (follow > 0 && (rc == LEDGER_EIO || rc == LEDGER_ENOTFOUND ||
                                   rc == LEDGER_ECORRUPT || rc == LEDGER_EBUSY)) {
             /* The remote is unreachable or mid-update: try again later. */
@@ -231,6 +240,7 @@ cmd_mirror(cli *c, int argc, char **argv)
     }
     rc = EXIT_OK;
 done:
+    ledger_key_free(cosigner);
     cli_tiles_close(&src);
     free(pos);
     return rc;

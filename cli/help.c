@@ -351,7 +351,7 @@ static const help_entry entries[] = {
      "      checkpoint-57.txt --proof p.json > cosig.txt\n"},
     {"mirror", "keep a verified copy of a remote log; detect forks",
      "usage: attrledger mirror --url URL|DIR --vkey LOG.vkey DIR [--follow SECONDS]\n"
-     "                         [--fork-report FILE] [--timeout S]\n"
+     "                         [--fork-report FILE] [--timeout S] [--key KEY]\n"
      "\n"
      "Follow a log through its C2SP tlog-tiles (`export --format tiles`, served by\n"
      "any web server, or a directory) into the local ledger directory DIR\n"
@@ -371,6 +371,11 @@ static const help_entry entries[] = {
      "only went back to an older prefix is refused without a report.\n"
      "--follow polls every SECONDS (network errors are retried at the next poll;\n"
      "a fork or a bad entry stops it); progress is shown on a terminal.\n"
+     "\n"
+     "--key KEY (a cosigner key from `witness init`): the mirror cosigns each\n"
+     "checkpoint it reached (cosignature/v1) and stores the line with it, so\n"
+     "`checkpoint --with-cosignatures -C DIR` carries it and a policy can count\n"
+     "the mirror like a witness (C2SP tlog-mirror's cosigner role).\n"
      "\n"
      "exit: 1 fork, rollback or an entry that fails its checks (DIR unchanged)\n"
      "\n"

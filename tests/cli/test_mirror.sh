@@ -97,6 +97,20 @@ printf 'attrledger fork report v1\nheld 3\nabc' >"$T/bad.report"
 al 3 verify-fork "$T/bad.report" --vkey "$VK"
 err_one_line
 
+# The mirror as a cosigner: its cosignature is stored with the checkpoint
+# it reached and counts in a policy like a witness's.
+"$AL" -q witness init --name mirror.example/m1 --out "$T/m1.key" --no-passphrase >/dev/null 2>&1
+al 0 mirror --url "$T/tiles" --vkey "$VK" "$T/mir" --key "$T/m1.key"
+err_has "cosigned size 8 as mirror.example/m1"
+al 0 -C "$T/mir" checkpoint --with-cosignatures
+out_has "— mirror.example/m1 "
+printf 'log %s\nwitness m1 %s\nquorum m1\n' "$(cat "$VK")" "$(cat "$T/m1.key.pub")" >"$T/policy"
+"$AL" -C "$T/mir" prove inclusion clm:one --receipt --with-cosignatures >"$T/r1"
+"$AL" -C "$T/mir" show clm:one --leaf-out "$T/leaf1" >/dev/null
+al 0 verify-receipt --policy "$T/policy" "$T/r1" --leaf "$T/leaf1"
+"$AL" -C "$T/mir" prove inclusion clm:one --receipt >"$T/r1-plain"
+al 1 verify-receipt --policy "$T/policy" "$T/r1-plain" --leaf "$T/leaf1"
+
 # Bad input: another log's key, a directory holding a normal ledger.
 al 1 mirror --url "$T/tiles" --vkey "$T/keys/admin.key.pub" "$T/mir2"
 [ ! -e "$T/mir2/data.mdb" ] || fail "a refused first run left a store"

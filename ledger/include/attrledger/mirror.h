@@ -118,6 +118,23 @@ LEDGER_NODISCARD LEDGER_API int ledger_mirror_sync(ledger_mirror_report *out, co
                                                    ledger_fetch_fn fetch, void *payload,
                                                    const ledger_mirror_options *opts);
 
+/**
+ * The mirror as a cosigner (C2SP tlog-mirror's cosigner role): cosign the
+ * mirror's latest checkpoint with `key` (cosignature/v1, as a witness
+ * does) and store the line with it, so `checkpoint --with-cosignatures`
+ * and receipts carry it and a tlog-policy can count the mirror like a
+ * witness. A mirror only ever stores a checkpoint whose tree it rebuilt
+ * from verified entries and that extends everything it held, which is
+ * exactly what a witness cosignature asserts.
+ *
+ * @param[out] line_out  the cosignature line (optional; dispose it)
+ * @param[in]  timestamp Unix seconds; 0 = now
+ * @return 0, LEDGER_EINVAL (not a mirror), LEDGER_ENOTFOUND, LEDGER_EIO,
+ *         LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_mirror_cosign(ledger_buf *line_out, const char *dir, const ledger_key *key,
+                                    uint64_t timestamp);
+
 /** Release the report's buffer. Accepts NULL. */
 LEDGER_API void ledger_mirror_report_dispose(ledger_mirror_report *r);
 

@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attrledger/witness.h"
 #include "base/alloc.h"
 #include "base/bigendian.h"
 #include "base/error.h"
@@ -555,6 +556,49 @@ done:
         remove_store(dir);
     ledger_buf_dispose(&held);
     ledger_buf_dispose(&r.remote_note);
+    return rc;
+}
+
+int
+ledger_mirror_cosign(ledger_buf *line_out, const char *dir, const ledger_key *key,
+                     uint64_t timestamp)
+{
+    ledger_log *log = NULL;
+    ledger_buf note = LEDGER_BUF_INIT, line = LEDGER_BUF_INIT;
+    ledger_vkey vk;
+    lg_note *n = NULL;
+    size_t added = 0;
+    int rc;
+
+    if (dir == NULL || key == NULL)
+        return lg_error_set(LEDGER_EINVAL, "mirror cosign: missing argument");
+    if (line_out != NULL) {
+        line_out->data = NULL;
+        line_out->len = 0;
+    }
+    if ((rc = ledger_log_open(&log, dir, 0)) < 0)
+        return rc;
+    if (!log->mirror) {
+        rc = lg_error_set(LEDGER_EINVAL, "%s is not a mirror", dir);
+        goto done;
+    }
+    if ((rc = ledger_log_checkpoint(&note, log, 0)) < 0 ||
+        (rc = lg_note_parse(&n, note.data, note.len)) < 0 ||
+        (rc = lg_note_cosign(&line, n->buf, n->text_len,
+                             timestamp ? timestamp : lg_now_ms() / 1000u, key)) < 0)
+        goto done;
+    ledger_key_vkey(&vk, key, LEDGER_SIGTYPE_COSIGNATURE);
+    if ((rc = ledger_log_add_cosignatures(&added, log, 0, line.data, line.len, &vk, 1)) < 0)
+        goto done;
+    if (line_out != NULL) {
+        *line_out = line;
+        line = (ledger_buf)LEDGER_BUF_INIT;
+    }
+done:
+    lg_note_free(n);
+    ledger_buf_dispose(&line);
+    ledger_buf_dispose(&note);
+    ledger_log_free(log);
     return rc;
 }
 
