@@ -335,6 +335,45 @@ lg_wstate_lock(int *fd_out, const char *path)
     return 0;
 }
 
+/* Lock and load the state; *have_out says whether `origin` is in it and
+ * *held_out is a copy of its entry. */
+int
+lg_wstate_open(int *lock_fd, lg_wstate *w, const char *path, const char *origin,
+               lg_checkpoint *held_out, int *have_out)
+{
+    lg_checkpoint *prev;
+    int rc;
+
+    if ((rc = lg_wstate_lock(lock_fd, path)) < 0 || (rc = lg_wstate_load(w, path)) < 0)
+        return rc;
+    prev = lg_wstate_find(w, origin);
+    *have_out = prev != NULL;
+    if (prev != NULL)
+        *held_out = *prev;
+    return 0;
+}
+
+/* Set cp as the state of its origin (new or replaced) and save. */
+int
+lg_wstate_store(lg_wstate *w, const char *path, const lg_checkpoint *cp)
+{
+    lg_checkpoint *prev = lg_wstate_find(w, cp->origin);
+
+    if (prev == NULL) {
+        lg_checkpoint *nv;
+
+        if (w->n == LEDGER_WITNESS_MAX_LOGS)
+            return lg_error_set(LEDGER_EINVAL, "witness state already holds %d logs",
+                                LEDGER_WITNESS_MAX_LOGS);
+        if ((nv = lg_realloc(w->v, (w->n + 1) * sizeof *nv)) == NULL)
+            return lg_error_nomem();
+        w->v = nv;
+        prev = &w->v[w->n++];
+    }
+    *prev = *cp;
+    return lg_wstate_save(w, path);
+}
+
 int
 ledger_witness_state_get(ledger_checkpoint *out, const char *state_path, const char *origin)
 {
@@ -378,7 +417,7 @@ ledger_witness_cosign(ledger_buf *line_out, ledger_witness_result *result,
 {
     lg_witness_request req;
     lg_note *note = NULL;
-    lg_checkpoint cp, *prev, saved;
+    lg_checkpoint cp, saved;
     const ledger_vkey *lk;
     lg_wstate w = {0, NULL};
     int lock_fd = -1, have_prev, rc;
@@ -422,44 +461,22 @@ ledger_witness_cosign(ledger_buf *line_out, ledger_witness_result *result,
     }
 
     /* Compare-and-swap on the state file, under the lock. */
-    if ((rc = lg_wstate_lock(&lock_fd, o->state_path)) < 0 ||
-        (rc = lg_wstate_load(&w, o->state_path)) < 0)
+    if ((rc = lg_wstate_open(&lock_fd, &w, o->state_path, cp.origin, &saved, &have_prev)) < 0)
         goto done;
-    prev = lg_wstate_find(&w, cp.origin);
-    have_prev = prev != NULL;
-    if (have_prev)
-        saved = *prev;
     if (proof == NULL) /* no proof given: fine on first contact or for the same size */
-        req.old_size = have_prev ? prev->size : 0;
-    if (have_prev && proof == NULL && cp.size > prev->size) {
+        req.old_size = have_prev ? saved.size : 0;
+    if (have_prev && proof == NULL && cp.size > saved.size) {
         rc = lg_error_set(LEDGER_EPROOF,
                           "this witness last cosigned size %" PRIu64 " of %.100s: give a "
                           "consistency proof from %" PRIu64 " to %" PRIu64,
-                          prev->size, cp.origin, prev->size, cp.size);
+                          saved.size, cp.origin, saved.size, cp.size);
         goto done;
     }
     if ((rc = lg_witness_decide(have_prev ? &saved : NULL, &cp, req.old_size,
                                 (const lg_hash *)req.hashes, req.n)) < 0)
         goto done;
-    if (!have_prev || prev->size != cp.size) {
-        if (!have_prev) {
-            if (w.n == LEDGER_WITNESS_MAX_LOGS) {
-                rc = lg_error_set(LEDGER_EINVAL, "witness state already holds %d logs",
-                                  LEDGER_WITNESS_MAX_LOGS);
-                goto done;
-            }
-            lg_checkpoint *nv = lg_realloc(w.v, (w.n + 1) * sizeof *nv);
-            if (nv == NULL) {
-                rc = lg_error_nomem();
-                goto done;
-            }
-            w.v = nv;
-            prev = &w.v[w.n++];
-        }
-        *prev = cp;
-        if ((rc = lg_wstate_save(&w, o->state_path)) < 0)
-            goto done;
-    }
+    if ((!have_prev || saved.size != cp.size) && (rc = lg_wstate_store(&w, o->state_path, &cp)) < 0)
+        goto done;
     ts = o->timestamp ? o->timestamp : (uint64_t)time(NULL);
     if ((rc = lg_note_cosign(line_out, note->buf, note->text_len, ts, o->witness_key)) < 0)
         goto done;

@@ -62,6 +62,11 @@ int lg_wstate_load(lg_wstate *w, const char *path);
 int lg_wstate_save(const lg_wstate *w, const char *path);
 lg_checkpoint *lg_wstate_find(lg_wstate *w, const char *origin);
 void lg_wstate_free(lg_wstate *w);
+/* Lock and load; *have_out: origin is in the state, *held_out its entry. */
+int lg_wstate_open(int *lock_fd, lg_wstate *w, const char *path, const char *origin,
+                   lg_checkpoint *held_out, int *have_out);
+/* Make cp the state of its origin (added or replaced) and save. */
+int lg_wstate_store(lg_wstate *w, const char *path, const lg_checkpoint *cp);
 
 /* The Ed25519 key of `origin` among the witness's log keys, or NULL. */
 const ledger_vkey *lg_witness_log_key(const ledger_witness_options *o, const char *origin);

@@ -206,7 +206,7 @@ ledger_witness_add_checkpoint(ledger_witness_response *out, const ledger_witness
 {
     lg_witness_request req;
     lg_note *note = NULL;
-    lg_checkpoint cp, *prev, held;
+    lg_checkpoint cp, held;
     const ledger_vkey *lk;
     lg_wstate w = {0, NULL};
     lg_hash empty;
@@ -269,13 +269,8 @@ ledger_witness_add_checkpoint(ledger_witness_response *out, const ledger_witness
     }
 
     /* Compare-and-swap under the state lock. */
-    if ((rc = lg_wstate_lock(&lock_fd, o->state_path)) < 0 ||
-        (rc = lg_wstate_load(&w, o->state_path)) < 0)
+    if ((rc = lg_wstate_open(&lock_fd, &w, o->state_path, cp.origin, &held, &have_prev)) < 0)
         goto done;
-    prev = lg_wstate_find(&w, cp.origin);
-    have_prev = prev != NULL;
-    if (have_prev)
-        held = *prev;
     stored = have_prev ? held.size : 0;
     if (req.old_size != stored) {
         rc = answer(out, 409, CT_SIZE, "%" PRIu64 "\n", stored);
@@ -308,26 +303,8 @@ ledger_witness_add_checkpoint(ledger_witness_response *out, const ledger_witness
                     cp.size, cp.origin);
         goto done;
     }
-    if (!have_prev || held.size != cp.size) {
-        if (!have_prev) {
-            lg_checkpoint *nv;
-
-            if (w.n == LEDGER_WITNESS_MAX_LOGS) {
-                rc = lg_error_set(LEDGER_EINVAL, "witness state already holds %d logs",
-                                  LEDGER_WITNESS_MAX_LOGS);
-                goto done;
-            }
-            if ((nv = lg_realloc(w.v, (w.n + 1) * sizeof *nv)) == NULL) {
-                rc = lg_error_nomem();
-                goto done;
-            }
-            w.v = nv;
-            prev = &w.v[w.n++];
-        }
-        *prev = cp;
-        if ((rc = lg_wstate_save(&w, o->state_path)) < 0)
-            goto done;
-    }
+    if ((!have_prev || held.size != cp.size) && (rc = lg_wstate_store(&w, o->state_path, &cp)) < 0)
+        goto done;
     out->result.timestamp = o->timestamp ? o->timestamp : (uint64_t)time(NULL);
     if ((rc = lg_note_cosign(&out->body, note->buf, note->text_len, out->result.timestamp,
                              o->witness_key)) < 0)
