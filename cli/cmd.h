@@ -108,6 +108,20 @@ void cli_json_str(FILE *f, const char *s);
 /* Format Unix milliseconds as RFC 3339 UTC. */
 void cli_time(char out[32], uint64_t ms);
 
+/* A tiles tree to read (tiles_src.c): a directory or an http(s) URL. */
+typedef struct {
+    ledger_fetch_fn fetch;
+    void *payload;
+    ledger_http_fetcher *http; /* NULL for a directory */
+} cli_tiles;
+/* 1 for "http://..." or "https://..." (any case). */
+int cli_is_http(const char *s);
+/* Open `where` for reading; `flag` names the option in messages. --timeout
+ * (seconds) applies to URLs. 0, or an exit code after printing. */
+int cli_tiles_open(const cli *c, cli_tiles *t, const char *where, const char *timeout,
+                   const char *flag);
+void cli_tiles_close(cli_tiles *t);
+
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_key(cli *c, int argc, char **argv);
 int cmd_sign(cli *c, int argc, char **argv);
@@ -128,5 +142,7 @@ int cmd_audit(cli *c, int argc, char **argv);
 int cmd_witness(cli *c, int argc, char **argv);
 int cmd_cosign(cli *c, int argc, char **argv);
 int cmd_new(cli *c, int argc, char **argv);
+int cmd_mirror(cli *c, int argc, char **argv);
+int cmd_verify_fork(cli *c, int argc, char **argv);
 
 #endif

@@ -121,6 +121,17 @@ cmd_submit(cli *c, int argc, char **argv)
     }
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
+    {
+        ledger_log_info info;
+
+        if (ledger_log_get_info(&info, log) == 0 && info.mirror) {
+            rc = cli_error(c, EXIT_USAGE,
+                           "%s is a mirror of %s: it takes entries only from `attrledger "
+                           "mirror`; submit to the log itself",
+                           c->dir, info.origin);
+            goto done;
+        }
+    }
     snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
     if ((rc = cli_load_key(c, key_path, a.log_pass != NULL ? a.log_pass : c->passphrase_file,
                            &logkey)) != 0)

@@ -36,6 +36,8 @@ static const command commands[] = {
     {"audit", cmd_audit},
     {"witness", cmd_witness},
     {"cosign", cmd_cosign},
+    {"mirror", cmd_mirror},
+    {"verify-fork", cmd_verify_fork},
     {"serve", cmd_serve},
     {"new", cmd_new},
     {NULL, NULL},

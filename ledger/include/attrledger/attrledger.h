@@ -17,6 +17,7 @@
 #include "http.h"
 #include "key.h"
 #include "ledger.h"
+#include "mirror.h"
 #include "proof.h"
 #include "record.h"
 #include "serve.h"

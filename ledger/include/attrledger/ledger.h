@@ -77,6 +77,7 @@ typedef struct {
     uint64_t size; /**< number of entries */
     uint8_t root[LEDGER_HASH_SIZE];
     uint8_t log_public_key[LEDGER_PUBKEY_SIZE];
+    int mirror; /**< 1: a mirror (mirror.h), which refuses submissions */
 } ledger_log_info;
 
 /** Origin, size and root as committed. @return 0, LEDGER_ECORRUPT, LEDGER_EIO. */

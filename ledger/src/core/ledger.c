@@ -17,14 +17,14 @@
 #include <sys/stat.h>
 
 #include "base/alloc.h"
-#include "codec/codec.h"
-#include "crypto/crypto.h"
 #include "base/error.h"
+#include "codec/codec.h"
 #include "codec/json.h"
-#include "core/ledger_int.h"
-#include "tlog/merkle.h"
 #include "codec/record.h"
+#include "core/ledger_int.h"
+#include "crypto/crypto.h"
 #include "store/store.h"
+#include "tlog/merkle.h"
 
 #define LG_STORE_FORMAT "1"
 
@@ -70,7 +70,15 @@ load_identity(ledger_log *log, lg_txn *t)
     }
     memcpy(log->log_pk, b.data, 32);
     ledger_buf_dispose(&b);
-    return 0;
+    /* A mirror (mirror.c) is marked; only mirror runs append to it. */
+    rc = lg_store_get(t, LG_DB_META, "mirror", 6, &b);
+    ledger_buf_dispose(&b);
+    if (rc == LEDGER_ENOTFOUND) {
+        ledger_error_clear();
+        return 0;
+    }
+    log->mirror = rc == 0;
+    return rc;
 }
 
 int
@@ -247,6 +255,7 @@ ledger_log_get_info(ledger_log_info *out, ledger_log *log)
     out->size = m.size;
     memcpy(out->root, m.root, 32);
     memcpy(out->log_public_key, log->log_pk, 32);
+    out->mirror = log->mirror;
     return 0;
 }
 

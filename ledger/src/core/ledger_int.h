@@ -18,6 +18,7 @@ struct ledger_log {
     char origin[LEDGER_NAME_MAX + 1];
     uint8_t log_pk[32];
     lg_digest_index digests; /* the digest_tail rows, between write transactions */
+    int mirror;              /* meta "mirror" is set: entries come only from mirror.c */
 };
 
 /* The committed tree state kept in `meta`. */

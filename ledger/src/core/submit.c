@@ -400,6 +400,11 @@ submit_envelopes(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const 
     memset(rcpts, 0, n * sizeof *rcpts);
     if (n == 0)
         return lg_error_set(LEDGER_EINVAL, "submit: nothing to submit");
+    if (log->mirror)
+        return lg_error_set(LEDGER_EREADONLY,
+                            "this ledger is a mirror of %s: it takes entries only from "
+                            "`attrledger mirror`, submit to the log itself",
+                            log->origin);
     if (log->signer == NULL)
         return lg_error_set(LEDGER_EINVAL, "submit: the log signing key is not loaded");
     items = lg_calloc(n, sizeof *items);
