@@ -699,6 +699,19 @@ lg_record_provenance(const lg_record *r)
     return (int)r->msg->header->provenance;
 }
 
+int
+lg_record_tlp(const lg_record *r)
+{
+    return (int)r->msg->header->tlp;
+}
+
+size_t
+lg_record_size(const lg_record *r)
+{
+    /* A decoded record is canonical, so this is its signed byte length. */
+    return protobuf_c_message_get_packed_size(&r->msg->base);
+}
+
 int64_t
 lg_record_created(const lg_record *r)
 {
@@ -767,6 +780,8 @@ lg_record_policy(lg_policy_info *out, const lg_record *r)
     out->origin = p->origin;
     out->log_public_key = p->log_public_key.data;
     out->n_admins = p->n_admins;
+    out->max_record_bytes = p->max_record_bytes;
+    out->public_ledger = p->public_ledger != 0;
     return 0;
 }
 

@@ -114,6 +114,13 @@ mem_put_key(void *p, const uint8_t id[32], const lg_key_row *row)
 }
 
 static int
+mem_each_key(void *p, int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row),
+             void *ctx)
+{
+    return lg_policy_map_each_key(&((vstate *)p)->keys, fn, ctx);
+}
+
+static int
 mem_put_participant(void *p, const char *id, const lg_participant_row *row)
 {
     return lg_map_put(&((vstate *)p)->participants, id, strlen(id), row);
@@ -661,6 +668,7 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
     v.st.get_participant = mem_get_participant;
     v.st.put_key = mem_put_key;
     v.st.put_participant = mem_put_participant;
+    v.st.each_key = mem_each_key;
     v.st.get_record = chk_get_record;
     v.st.load_record = chk_load_record;
     v.st.put_record = chk_put_record;
