@@ -38,8 +38,8 @@ utf8_at(const unsigned char *s, uint32_t *cp)
             return 0; /* also stops at the NUL terminator */
         c = c << 6 | (s[k] & 0x3f);
     }
-    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-        c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
+        (c >= 0xd800 && c <= 0xdfff))
         return 0;
     *cp = c;
     return n;

@@ -33,7 +33,8 @@ lg_view_key_owner(vctx *c, lg_record_type t, char *rid, size_t cap)
     ventry e;
     int rc;
 
-    if ((rc = lg_view_latest_row(c, rid, &latest)) < 0 || (rc = lg_view_load(c, latest.index, &e)) < 0)
+    if ((rc = lg_view_latest_row(c, rid, &latest)) < 0 ||
+        (rc = lg_view_load(c, latest.index, &e)) < 0)
         return rc;
     snprintf(key, sizeof key, "%s", lg_view_jstr(lg_view_body(&e), key_field(t)));
     lg_view_entry_free(&e);

@@ -379,44 +379,53 @@ stats_text(sb *s, const json_t *v)
               num(v, "findings_published"));
 }
 
+/* The escaped form of string x (a new reference), or NULL when x needs no
+ * escaping; *rc = LEDGER_ENOMEM when out of memory. */
+static json_t *
+escaped(const json_t *x, int *rc)
+{
+    char *e;
+    json_t *v;
+
+    if (!json_is_string(x) || !lg_text_needs_escape(json_string_value(x)))
+        return NULL;
+    e = lg_text_escape(json_string_value(x));
+    v = e ? json_string(e) : NULL;
+    lg_free(e);
+    if (v == NULL)
+        *rc = lg_error_nomem();
+    return v;
+}
+
 /* Replace every string value in v (in place) by its escaped form. The
  * depth is the view's own, bounded by the schema; 64 is far beyond it. */
 static int
 escape_strings(json_t *v, int depth)
 {
     const char *key;
-    json_t *x;
+    json_t *x, *e;
     size_t i;
+    int rc = 0;
 
     if (depth > 64)
         return lg_error_set(LEDGER_EINVAL, "view nested too deeply");
     if (json_is_object(v)) {
         json_object_foreach(v, key, x)
         {
-            int rc;
-            if (json_is_string(x) && lg_text_needs_escape(json_string_value(x))) {
-                char *e = lg_text_escape(json_string_value(x));
-                if (e == NULL || json_object_set_new(v, key, json_string(e)) != 0) {
-                    lg_free(e);
+            if ((e = escaped(x, &rc)) != NULL) {
+                if (json_object_set_new(v, key, e) != 0)
                     return lg_error_nomem();
-                }
-                lg_free(e);
-            } else if ((rc = escape_strings(x, depth + 1)) < 0) {
+            } else if (rc < 0 || (rc = escape_strings(x, depth + 1)) < 0) {
                 return rc;
             }
         }
     } else if (json_is_array(v)) {
         json_array_foreach(v, i, x)
         {
-            int rc;
-            if (json_is_string(x) && lg_text_needs_escape(json_string_value(x))) {
-                char *e = lg_text_escape(json_string_value(x));
-                if (e == NULL || json_array_set_new(v, i, json_string(e)) != 0) {
-                    lg_free(e);
+            if ((e = escaped(x, &rc)) != NULL) {
+                if (json_array_set_new(v, i, e) != 0)
                     return lg_error_nomem();
-                }
-                lg_free(e);
-            } else if ((rc = escape_strings(x, depth + 1)) < 0) {
+            } else if (rc < 0 || (rc = escape_strings(x, depth + 1)) < 0) {
                 return rc;
             }
         }
