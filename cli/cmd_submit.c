@@ -141,7 +141,9 @@ cmd_submit(cli *c, int argc, char **argv)
         goto done;
     }
     if ((rc = ledger_log_submit(rcpts, log, envs, (size_t)npos)) < 0) {
-        rc = cli_fail(c, rc);
+        /* A record_id already used by another record is a rule refusal
+         * (exit 1), like every LEDGER_EPOLICY (README, "Exit codes"). */
+        rc = cli_fail(c, rc == LEDGER_EEXISTS ? LEDGER_EPOLICY : rc);
         goto done;
     }
     for (int i = 0; i < npos; i++) {

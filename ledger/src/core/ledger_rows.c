@@ -167,6 +167,34 @@ st_add_ref(void *p, uint64_t target, uint64_t from)
     return lg_store_put(p, LG_DB_REFS, k, 8, v, 8, 0);
 }
 
+typedef struct {
+    int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row);
+    void *ctx;
+} each_key_scan;
+
+static int
+scan_key(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+    each_key_scan *s = p;
+    lg_key_row row;
+    int rc;
+
+    if (kl != 32)
+        return lg_error_set(LEDGER_ECORRUPT, "keys table: a key id of %zu bytes", kl);
+    if ((rc = lg_key_row_decode(&row, v, vl)) < 0)
+        return rc;
+    return s->fn(s->ctx, k, &row);
+}
+
+static int
+st_each_key(void *p, int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row),
+            void *ctx)
+{
+    each_key_scan s = {fn, ctx};
+
+    return lg_store_scan(p, LG_DB_KEYS, NULL, 0, 0, scan_key, &s);
+}
+
 void
 lg_store_policy_state(lg_policy_state *st, lg_txn *t)
 {
@@ -179,6 +207,7 @@ lg_store_policy_state(lg_policy_state *st, lg_txn *t)
     st->put_record = st_put_record;
     st->mark_record = st_mark_record;
     st->add_ref = st_add_ref;
+    st->each_key = st_each_key;
     st->payload = t;
     st->partial = 0;
 }
