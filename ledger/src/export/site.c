@@ -27,13 +27,12 @@
 #include "attrledger/ledger.h"
 #include "attrledger/proof.h"
 #include "attrledger/record.h"
+#include "attrledger/witness.h"
 #include "base/alloc.h"
 #include "base/error.h"
 #include "base/fsutil.h"
 #include "crypto/crypto.h"
 #include "export/site_int.h"
-#include "tlog/merkle.h"
-#include "tlog/note.h"
 
 typedef struct {
     const char *dir;
@@ -207,15 +206,13 @@ write_pages(lg_site *s, out_dir *o, const json_t *list, json_t *incidents)
     return 0;
 }
 
-/* rec/N.json and rec/N.tlog-proof for every entry of the snapshot. */
+/* rec/N.json and rec/N.tlog-proof (with the stored cosignatures) for every
+ * entry of the snapshot. */
 static int
-write_records(ledger_log *log, out_dir *o, uint64_t size, const ledger_buf *note)
+write_records(ledger_log *log, out_dir *o, uint64_t size)
 {
-    ledger_inclusion_proof *pr = lg_malloc(sizeof *pr);
     int rc = 0;
 
-    if (pr == NULL)
-        return lg_error_nomem();
     for (uint64_t i = 0; i < size && rc == 0; i++) {
         ledger_buf leaf = LEDGER_BUF_INIT, json = LEDGER_BUF_INIT, rcpt = LEDGER_BUF_INIT;
         char rel[64];
@@ -225,9 +222,7 @@ write_records(ledger_log *log, out_dir *o, uint64_t size, const ledger_buf *note
             snprintf(rel, sizeof rel, "rec/%" PRIu64 ".json", i);
             rc = publish(o, rel, json.data, json.len);
         }
-        if (rc == 0 && (rc = ledger_log_prove_inclusion(pr, log, i, size)) == 0 &&
-            (rc = lg_receipt_format(&rcpt, i, (const lg_hash *)pr->hashes, pr->n_hashes, note->data,
-                                    note->len)) == 0) {
+        if (rc == 0 && (rc = ledger_log_receipt(&rcpt, log, i, size, 1)) == 0) {
             snprintf(rel, sizeof rel, "rec/%" PRIu64 ".tlog-proof", i);
             rc = publish(o, rel, rcpt.data, rcpt.len);
         }
@@ -235,7 +230,6 @@ write_records(ledger_log *log, out_dir *o, uint64_t size, const ledger_buf *note
         ledger_buf_dispose(&json);
         ledger_buf_dispose(&rcpt);
     }
-    lg_free(pr);
     return rc;
 }
 
@@ -278,7 +272,7 @@ ledger_export_site(ledger_site_report *out, ledger_log *log, const char *dir)
     }
     if ((rc = lg_view_reader_open(&s.r, log)) < 0 || (rc = ledger_log_get_info(&info, log)) < 0 ||
         (rc = log_vkey(&vkey, &info)) < 0 ||
-        (rc = ledger_log_checkpoint(&note, log, lg_view_reader_size(s.r))) < 0)
+        (rc = ledger_log_checkpoint_cosigned(&note, log, lg_view_reader_size(s.r))) < 0)
         goto done;
     rep.tree_size = lg_view_reader_size(s.r);
     s.vkey = (const char *)vkey.data;
@@ -298,7 +292,7 @@ ledger_export_site(ledger_site_report *out, ledger_log *log, const char *dir)
         (rc = publish(&o, "index.html", page.data, page.len)) < 0)
         goto done;
     rep.pages++;
-    if ((rc = write_records(log, &o, rep.tree_size, &note)) < 0)
+    if ((rc = write_records(log, &o, rep.tree_size)) < 0)
         goto done;
     for (size_t i = 0; i < lg_site_asset_count; i++)
         if ((rc = publish(&o, lg_site_assets[i].path, lg_site_assets[i].data,

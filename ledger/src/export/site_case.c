@@ -382,6 +382,33 @@ lg_site_participant_page(ledger_buf *out, lg_site *s, const json_t *v, const cha
 
 /* ---- index ---- */
 
+/* The names on the checkpoint's signature lines ("\xe2\x80\x94 name sig"):
+ * the log, then its witnesses. The browser checks the log's signature;
+ * witness cosignatures are shown for `verify-receipt --policy`. */
+static void
+signers(lg_page *p, const char *note)
+{
+    const char *l = strstr(note, "\n\n");
+    int witnesses = 0;
+
+    lg_html_raw(&p->h, "<p>Signed by the log");
+    for (l = l ? l + 2 : ""; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "") {
+        const char *name = l + 4, *end = strchr(name, ' ');
+        char buf[LG_SITE_NAME_CAP + 1];
+
+        if (strncmp(l, "\xe2\x80\x94 ", 4) != 0 || end == NULL ||
+            (size_t)(end - name) > LG_SITE_NAME_CAP)
+            continue;
+        memcpy(buf, name, (size_t)(end - name));
+        buf[end - name] = '\0';
+        if (strcmp(buf, p->s->origin) == 0)
+            continue;
+        lg_html_raw(&p->h, witnesses++ ? ", " : "; cosigned by the witnesses ");
+        lg_html_text(&p->h, buf, LG_SITE_NAME_CAP, 0);
+    }
+    lg_html_raw(&p->h, witnesses ? ".</p>" : "; no witness cosignature yet.</p>");
+}
+
 int
 lg_site_index_page(ledger_buf *out, lg_site *s, const json_t *incidents, const json_t *stats,
                    const char *checkpoint)
@@ -405,10 +432,11 @@ lg_site_index_page(ledger_buf *out, lg_site *s, const json_t *incidents, const j
         lg_html_raw(&p.h, "</li>");
     }
     lg_html_raw(&p.h, "</ol></section>\n<section aria-labelledby=\"h-c\"><h2 id=\"h-c\">Latest "
-                      "checkpoint</h2><p>Signed by the log; witnesses' cosignatures, if any, "
-                      "follow the log's signature.</p><pre class=\"note\">");
+                      "checkpoint</h2><pre class=\"note\">");
     lg_html_text(&p.h, checkpoint, LG_SITE_FIELD_CAP, 0);
-    lg_html_raw(&p.h, "</pre></section>\n<section aria-labelledby=\"h-s\"><h2 id=\"h-s\">The "
+    lg_html_raw(&p.h, "</pre>");
+    signers(&p, checkpoint);
+    lg_html_raw(&p.h, "</section>\n<section aria-labelledby=\"h-s\"><h2 id=\"h-s\">The "
                       "record in numbers</h2><table><tbody>");
     json_object_foreach((json_t *)stats, k, n)
     {
