@@ -63,15 +63,7 @@ dom() {
 count() { grep -c " $1\$" "$2" || true; }
 
 # ---- the sample ledger ----
-export ATTRLEDGER_FAKE_TIME_MS=1700000000000
-export ATTRLEDGER_DIR="$T/sample/ledger"
-SAMPLE_DIR="$T/sample" SAMPLES="$SRC/examples/sample"
-mkdir -p "$SAMPLE_DIR"
-. "$SRC/scripts/sample.sh"
-sample_keys
-sample_init >/dev/null || fail "sample_init"
-sample_register || fail "sample_register"
-sample_submit_rest || fail "sample_submit_rest"
+sample_ledger
 
 al 0 --json export --format site -o "$T/site"
 [ "$(jq -r .pages "$T/out")" -gt 50 ] || fail "too few pages"
