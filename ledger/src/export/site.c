@@ -7,12 +7,12 @@
  *   index.html                      timeline, latest checkpoint, statistics
  *   incident/, actor/, participant/, finding/<slug>.html   one page each
  *   rec/<index>.json                every entry's raw JSON (show --json form)
- *   rec/<index>.tlog-proof          its receipt against the latest checkpoint
+ *   rec/<index>.tlog-proof          its receipt, against the checkpoint of the
+ *                                   export that first wrote it
  *   assets/site.css, assets/site.js built into the binary (ledger/site/)
  * Like the tiles, every file is written only when its bytes changed, by
  * temp file and rename, so re-running after a batch rewrites the pages
- * that batch touched, the index and the receipts (which name the new
- * checkpoint), and nothing else.
+ * that batch touched and the index, and adds the new entries' files.
  *
  * The pages come from the JSON views, all read in one snapshot
  * (views/view_site.c) opened before the tiles are written: every record a
@@ -21,6 +21,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "attrledger/export.h"
 #include "attrledger/key.h"
@@ -206,8 +207,25 @@ write_pages(lg_site *s, out_dir *o, const json_t *list, json_t *incidents)
     return 0;
 }
 
-/* rec/N.json and rec/N.tlog-proof (with the stored cosignatures) for every
- * entry of the snapshot. */
+/* 1 when DIR/rel exists (counted as unchanged). */
+static int
+present(out_dir *o, const char *rel)
+{
+    char path[4096];
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/%s", o->dir, rel);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        return 0;
+    o->rep->unchanged++;
+    return 1;
+}
+
+/* rec/N.json and rec/N.tlog-proof for every entry of the snapshot, written
+ * once: an entry never changes, and a receipt stays a valid proof of
+ * inclusion in the checkpoint it carries (a later checkpoint is reached by
+ * a consistency proof), so a re-export writes only the new entries' files
+ * instead of rewriting every receipt for each new checkpoint. */
 static int
 write_records(ledger_log *log, out_dir *o, uint64_t size)
 {
@@ -217,15 +235,13 @@ write_records(ledger_log *log, out_dir *o, uint64_t size)
         ledger_buf leaf = LEDGER_BUF_INIT, json = LEDGER_BUF_INIT, rcpt = LEDGER_BUF_INIT;
         char rel[64];
 
-        if ((rc = ledger_log_entry(&leaf, log, i)) == 0 &&
-            (rc = ledger_entry_to_json(&json, leaf.data, leaf.len, 1)) == 0) {
-            snprintf(rel, sizeof rel, "rec/%" PRIu64 ".json", i);
+        snprintf(rel, sizeof rel, "rec/%" PRIu64 ".json", i);
+        if (!present(o, rel) && (rc = ledger_log_entry(&leaf, log, i)) == 0 &&
+            (rc = ledger_entry_to_json(&json, leaf.data, leaf.len, 1)) == 0)
             rc = publish(o, rel, json.data, json.len);
-        }
-        if (rc == 0 && (rc = ledger_log_receipt(&rcpt, log, i, size, 1)) == 0) {
-            snprintf(rel, sizeof rel, "rec/%" PRIu64 ".tlog-proof", i);
+        snprintf(rel, sizeof rel, "rec/%" PRIu64 ".tlog-proof", i);
+        if (rc == 0 && !present(o, rel) && (rc = ledger_log_receipt(&rcpt, log, i, size, 1)) == 0)
             rc = publish(o, rel, rcpt.data, rcpt.len);
-        }
         ledger_buf_dispose(&leaf);
         ledger_buf_dispose(&json);
         ledger_buf_dispose(&rcpt);
