@@ -65,7 +65,18 @@
   function fetchBytes(path, max) {
     if (!files.has(path)) {
       files.set(path, (async () => {
-        const r = await fetch(root + path, { cache: 'no-store', redirect: 'error' });
+        /* A dropped connection or a 5xx is retried twice (a busy server is
+         * not a forgery); any other answer is final. */
+        let r;
+        for (let attempt = 0; ; attempt++) {
+          try {
+            r = await fetch(root + path, { cache: 'no-store', redirect: 'error' });
+            if (r.status < 500 || attempt >= 2) break;
+          } catch (err) {
+            if (attempt >= 2) throw new Error(path + ': ' + err.message);
+          }
+          await new Promise((ok) => setTimeout(ok, 200 * (attempt + 1)));
+        }
         if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
         const b = new Uint8Array(await r.arrayBuffer());
         if (b.length > max) throw new Error(path + ' is too large');
@@ -93,8 +104,11 @@
   }
 
   async function logKey() {
-    const parts = (body.dataset.logVkey || '').split('+');
-    if (parts.length !== 3 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Error('bad log key on the page');
+    /* name+hex8+base64: split at the first two '+' only (base64 has '+' too). */
+    const v = body.dataset.logVkey || '';
+    const i = v.indexOf('+'), j = v.indexOf('+', i + 1);
+    const parts = [v.slice(0, i), v.slice(i + 1, j), v.slice(j + 1)];
+    if (i <= 0 || j !== i + 9 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Error('bad log key on the page');
     const raw = b64(parts[2]);
     if (raw.length !== 33 || raw[0] !== 1) throw new Error('log key is not Ed25519');
     const id = (await sha256(concat(te.encode(parts[0] + '\n'), raw))).slice(0, 4);

@@ -62,6 +62,11 @@ def dom(path):
         if el.tag == "article" and "rec" in (el.get("class") or "").split():
             print(el.get("data-index"), el.get("data-record-id"),
                   el.get("data-verified", "none"))
+            if el.get("data-verified") == "failed":
+                for out in el.iter("output"):
+                    sys.stderr.write("record %s: %s\n" % (el.get("data-index"),
+                                                          "".join(out.itertext())))
+                    break
         if el.tag == "body":
             body = el
         if isinstance(el.tag, str) and el.get("data-pwned") is not None:

@@ -55,7 +55,7 @@ serve() {
 dom() {
   timeout 90 "${CHROME[@]}" --dump-dom "http://127.0.0.1:$PORT/$1#verify" >"$T/dom.html" \
     2>"$T/chrome.err" || fail "chromium failed on $1"
-  "$PY" "$CHECK" dom "$T/dom.html" >"$2" || fail "cannot read the DOM of $1"
+  "$PY" "$CHECK" dom "$T/dom.html" >"$2" 2>"$2.why" || fail "cannot read the DOM of $1"
   grep -qx 'body done' "$2" || fail "$1: verification did not finish"
   checks=$((checks + 1))
 }
@@ -160,6 +160,6 @@ serve "$T/evil"
 dom "incident/inc~3aevil.html" "$T/evil.dom"
 grep -qx 'pwned 0' "$T/evil.dom" || fail "a hostile script ran"
 grep -q '<title>&lt;script&gt;' "$T/dom.html" || fail "title changed: $(grep -o '<title>[^<]*' "$T/dom.html")"
-[ "$(count failed "$T/evil.dom")" = 0 ] || fail "hostile records did not verify: $(cat "$T/evil.dom")"
+[ "$(count failed "$T/evil.dom")" = 0 ] || fail "hostile records did not verify: $(cat "$T/evil.dom.why")"
 checks=$((checks + 1))
 echo "ok: $checks checks"
