@@ -219,7 +219,7 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger stats -C ./ledger\n"},
-    {"export", "export audit trails, tiles, STIX 2.1, CSV, Graphviz",
+    {"export", "export audit trails, tiles, a web site, STIX 2.1, CSV, Graphviz",
      "usage: attrledger export -C DIR [--format F] [--since I] [--until J]\n"
      "                        [--incident KEY] [--size N] [-o OUT]\n"
      "\n"
@@ -239,6 +239,11 @@ static const help_entry entries[] = {
      "          tile/entries/N; files are replaced atomically, unchanged files\n"
      "          are left alone, so re-exporting after new entries is cheap and a\n"
      "          web server can serve DIR meanwhile. Always the whole log.\n"
+     "  site    a static web site (-o DIR): index, one page per incident, actor,\n"
+     "          participant and finding, each record's raw JSON and receipt,\n"
+     "          and the tiles in the same tree. Every page checks its records\n"
+     "          in the reader's browser (Verify button, or #verify in the URL)\n"
+     "          against the log key shown on it. Incremental like tiles.\n"
      "  stix    a STIX 2.1 bundle: identities, threat actors and intrusion sets,\n"
      "          incidents (Incident Core) with impacts, victims, malware,\n"
      "          vulnerabilities and attack patterns, evidence as groupings with\n"
@@ -253,16 +258,17 @@ static const help_entry entries[] = {
      "  svg     the graph rendered by Graphviz's dot program (-o FILE)\n"
      "\n"
      "options:\n"
-     "  -f, --format F       audit, tiles, stix, csv, dot, svg\n"
+     "  -f, --format F       audit, tiles, site, stix, csv, dot, svg\n"
      "  --since I, --until J select entries I..J (inclusive)\n"
      "  --incident KEY       select the entries touching one incident (its reports,\n"
      "                       evidence, claims, opinions, retractions, findings, votes)\n"
      "  --size N             prove against the checkpoint signed at tree size N\n"
-     "  -o, --out OUT        output file (directory for tiles)\n"
+     "  -o, --out OUT        output file (directory for tiles and site)\n"
      "\n"
      "example:\n"
      "  attrledger export -C ./ledger --incident inc:wannacry-2017 -o wannacry.jsonl\n"
      "  attrledger export -C ./ledger --format tiles -o /var/www/log\n"
+     "  attrledger export -C ./ledger --format site -o /var/www/record\n"
      "  attrledger export -C ./ledger --format stix -o ledger.stix.json\n"
      "  attrledger export -C ./ledger --format dot --incident inc:notpetya-2017 | dot -Tpng\n"},
     {"audit", "verify an exported audit trail or tiles offline",
