@@ -11,13 +11,11 @@
 
 #include "cmd.h"
 
-enum { O_KEY = 1, O_OUTDIR, O_LOGPASS };
+enum { O_KEY = 1, O_OUTDIR, O_LOGPASS, O_URL, O_VKEY };
 
 static const cli_opt opts[] = {
-    {"key", 'k', 1, O_KEY},
-    {"out-dir", 0, 1, O_OUTDIR},
-    {"log-passphrase-file", 0, 1, O_LOGPASS},
-    {NULL, 0, 0, 0},
+    {"key", 'k', 1, O_KEY}, {"out-dir", 0, 1, O_OUTDIR}, {"log-passphrase-file", 0, 1, O_LOGPASS},
+    {"url", 0, 1, O_URL},   {"vkey", 0, 1, O_VKEY},      {NULL, 0, 0, 0},
 };
 
 #define MAX_INPUT (4u << 20)
@@ -27,6 +25,8 @@ typedef struct {
     const char *key;
     const char *out_dir;
     const char *log_pass;
+    const char *url;
+    const char *vkey;
 } submit_args;
 
 static int
@@ -40,6 +40,10 @@ on_opt(void *ctx, int id, const char *arg)
         a->out_dir = arg;
     else if (id == O_LOGPASS)
         a->log_pass = arg;
+    else if (id == O_URL)
+        a->url = arg;
+    else if (id == O_VKEY)
+        a->vkey = arg;
     return 0;
 }
 
@@ -78,7 +82,11 @@ cmd_submit(cli *c, int argc, char **argv)
         rc = cli_usage(c, "at most %d files per batch", MAX_BATCH);
         goto done;
     }
-    if ((rc = cli_need_dir(c)) != 0)
+    if ((a.url == NULL) != (a.vkey == NULL)) {
+        rc = cli_usage(c, "--url and --vkey go together (the log key pins what the server signs)");
+        goto done;
+    }
+    if (a.url == NULL && (rc = cli_need_dir(c)) != 0)
         goto done;
     envs = calloc((size_t)npos, sizeof *envs);
     rcpts = calloc((size_t)npos, sizeof *rcpts);
@@ -103,16 +111,29 @@ cmd_submit(cli *c, int argc, char **argv)
         if (member != NULL) {
             rc = ledger_envelope_sign(envs[i], member);
             if (rc < 0 && rc != LEDGER_EEXISTS) {
-                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i],
-                               ledger_error_last()->message);
+                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
                 goto done;
             }
         }
         if (ledger_envelope_signature_count(envs[i]) == 0) {
-            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)",
-                           pos[i]);
+            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)", pos[i]);
             goto done;
         }
+    }
+    if (a.url != NULL) {
+        ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
+        ledger_vkey vk;
+
+        if ((rc = ledger_vkey_load(&vk, a.vkey)) < 0) {
+            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+            goto done;
+        }
+        co.log_key = &vk;
+        if ((rc = ledger_client_submit(rcpts, a.url, envs, (size_t)npos, &co)) < 0) {
+            rc = cli_fail(c, rc);
+            goto done;
+        }
+        goto print;
     }
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
@@ -127,6 +148,7 @@ cmd_submit(cli *c, int argc, char **argv)
         rc = cli_fail(c, rc);
         goto done;
     }
+print:
     for (int i = 0; i < npos; i++) {
         n_new += !rcpts[i].existed;
         if (a.out_dir != NULL && (rc = write_outputs(c, a.out_dir, &rcpts[i])) != 0)

@@ -381,7 +381,8 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger serve -C ./ledger --listen 127.0.0.1:8080\n"
-     "  attrledger submit --url http://127.0.0.1:8080 --vkey ./ledger/log.vkey claim.signed.json\n"},
+     "  attrledger submit --url http://127.0.0.1:8080 --vkey ./ledger/log.vkey "
+     "claim.signed.json\n"},
     {NULL, NULL, NULL},
 };
 
