@@ -39,6 +39,7 @@
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "core/stored_entry.h"
 #include "tlog/tiles.h"
 
 /* ---- the snapshot and its checkpoint ---- */
@@ -173,13 +174,8 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
         return 1;
     if ((rc = entry_order(src, index)) < 0)
         return rc;
-    if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
-        (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
-        (rc = lg_record_to_json(&js, r)) < 0) {
-        if (rc != LEDGER_ENOMEM)
-            rc = lg_error_prefix(LEDGER_ECORRUPT, "entry %llu", (unsigned long long)index);
+    if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
         goto done;
-    }
     if ((rc = lg_sel_view_fill(&v, &src->refs, index, r, js)) < 0)
         goto done;
     rc = src->fn(src->arg, &v);
