@@ -132,7 +132,35 @@ else
   echo "SKIP: nginx not installed (scripts/common.sh installs it)"
 fi
 
+# ---- bad HTTP: each a 4xx or a cut connection, and the server keeps serving ----
 sum=$(data_sum)
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GARBAGE / HTTP/9.9\r\n\r\n' >&3
+line=$(head -1 <&3 | tr -d '\r') || true
+exec 3<&- 3>&-
+case $line in "HTTP/1.1 4"* | "HTTP/1.1 505"* | "") ;; *) fail "malformed request line: got \"$line\"" ;; esac
+checks=$((checks + 1))
+big=$(head -c 65536 /dev/zero | tr '\0' a)
+got=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$URL/checkpoint") || true
+case $got in 4??|000) ;; *) fail "64 KiB header: HTTP $got" ;; esac
+checks=$((checks + 1))
+# a client that never finishes its request is cut off (--request-timeout 2 below)
+stop_server
+start_server --request-timeout 2 --idle-timeout 30
+trap '' PIPE # writes to a connection the server cut fail instead of killing the test
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+for _ in 1 2 3 4 5 6; do printf 'G' >&3 2>/dev/null || break; sleep 1; done
+rest=$(timeout 10 cat <&3 2>/dev/null | head -c 100) || true
+exec 3<&- 3>&-
+[ -z "$rest" ] || case $rest in "HTTP/1.1 4"*) ;; *) fail "slow client got: $rest" ;; esac
+checks=$((checks + 1))
+# 200 idle connections, then the server still answers
+fds=()
+for _ in $(seq 1 200); do exec {fd}<>"/dev/tcp/127.0.0.1/$PORT"; fds+=("$fd"); done
+status_is 200 GET /checkpoint
+for fd in "${fds[@]}"; do exec {fd}<&-; done
+status_is 200 GET /healthz
+[ "$(data_sum)" = "$sum" ] || fail "bad HTTP changed the ledger"
 stop_server
 [ "$(data_sum)" = "$sum" ] || fail "stopping the server changed the ledger"
 al 0 verify --vkey "$VK"
