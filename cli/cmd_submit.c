@@ -13,13 +13,11 @@
 
 #include "cmd.h"
 
-enum { O_KEY = 1, O_OUTDIR, O_LOGPASS };
+enum { O_KEY = 1, O_OUTDIR, O_LOGPASS, O_URL, O_VKEY };
 
 static const cli_opt opts[] = {
-    {"key", 'k', 1, O_KEY},
-    {"out-dir", 0, 1, O_OUTDIR},
-    {"log-passphrase-file", 0, 1, O_LOGPASS},
-    {NULL, 0, 0, 0},
+    {"key", 'k', 1, O_KEY}, {"out-dir", 0, 1, O_OUTDIR}, {"log-passphrase-file", 0, 1, O_LOGPASS},
+    {"url", 0, 1, O_URL},   {"vkey", 0, 1, O_VKEY},      {NULL, 0, 0, 0},
 };
 
 #define MAX_INPUT (4u << 20)
@@ -29,6 +27,8 @@ typedef struct {
     const char *key;
     const char *out_dir;
     const char *log_pass;
+    const char *url;
+    const char *vkey;
 } submit_args;
 
 static int
@@ -42,6 +42,10 @@ on_opt(void *ctx, int id, const char *arg)
         a->out_dir = arg;
     else if (id == O_LOGPASS)
         a->log_pass = arg;
+    else if (id == O_URL)
+        a->url = arg;
+    else if (id == O_VKEY)
+        a->vkey = arg;
     return 0;
 }
 
@@ -80,7 +84,11 @@ cmd_submit(cli *c, int argc, char **argv)
         rc = cli_usage(c, "at most %d files per batch", MAX_BATCH);
         goto done;
     }
-    if ((rc = cli_need_dir(c)) != 0)
+    if ((a.url == NULL) != (a.vkey == NULL)) {
+        rc = cli_usage(c, "--url and --vkey go together (the log key pins what the server signs)");
+        goto done;
+    }
+    if (a.url == NULL && (rc = cli_need_dir(c)) != 0)
         goto done;
     /* Receipts are written after the batch is in: make their place first. */
     if (a.out_dir != NULL && mkdir(a.out_dir, 0755) != 0 && errno != EEXIST) {
@@ -119,6 +127,21 @@ cmd_submit(cli *c, int argc, char **argv)
             goto done;
         }
     }
+    if (a.url != NULL) {
+        ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
+        ledger_vkey vk;
+
+        if ((rc = ledger_vkey_load(&vk, a.vkey)) < 0) {
+            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+            goto done;
+        }
+        co.log_key = &vk;
+        if ((rc = ledger_client_submit(rcpts, a.url, envs, (size_t)npos, &co)) < 0) {
+            rc = cli_fail(c, rc);
+            goto done;
+        }
+        goto print;
+    }
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     {
@@ -146,6 +169,7 @@ cmd_submit(cli *c, int argc, char **argv)
         rc = cli_fail(c, rc == LEDGER_EEXISTS ? LEDGER_EPOLICY : rc);
         goto done;
     }
+print:
     for (int i = 0; i < npos; i++) {
         n_new += !rcpts[i].existed;
         if (a.out_dir != NULL && (rc = write_outputs(c, a.out_dir, &rcpts[i])) != 0)

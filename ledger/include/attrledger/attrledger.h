@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "buf.h"
 #include "checkpoint.h"
+#include "client.h"
 #include "common.h"
 #include "error.h"
 #include "export.h"

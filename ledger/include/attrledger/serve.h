@@ -49,7 +49,7 @@ typedef struct {
 #define LEDGER_SERVER_OPTIONS_VERSION 1
 #define LEDGER_SERVER_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        LEDGER_SERVER_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,   \
+        LEDGER_SERVER_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,    \
             NULL                                                                                   \
     }
 

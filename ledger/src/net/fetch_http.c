@@ -175,13 +175,14 @@ check_prefix(const char *url, size_t *scheme_len)
 
 #define PATH_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-"
 
-/* Our own paths only: no "..", nothing to escape; `query` also allows a
- * query string of already-escaped name=value pairs. */
+/* Our own paths only: no "..", nothing to escape; `query` (API requests)
+ * also allows percent-escapes and a query string of already-escaped
+ * name=value pairs. */
 static int
 check_path(const char *path, int query)
 {
     size_t len = strlen(path);
-    size_t ok = strspn(path, PATH_CHARS);
+    size_t ok = strspn(path, query ? PATH_CHARS "%" : PATH_CHARS);
 
     if (query && ok < len && path[ok] == '?')
         ok += 1 + strspn(path + ok + 1, PATH_CHARS "=&%+~");
