@@ -32,9 +32,9 @@ ALLOWED = {
     "rules": {"base", "crypto", "codec"},
     "core": {"base", "crypto", "codec", "store", "tlog", "rules"},
     "views": {"base", "crypto", "codec", "store", "tlog", "rules", "core"},
-    "export": {"base", "crypto", "codec", "store", "tlog", "rules", "core"},
+    "export": {"base", "crypto", "codec", "store", "tlog", "rules", "core", "views"},
     "audit": {"base", "crypto", "codec", "tlog", "rules", "export"},
-    "net": {"base", "crypto", "codec"},
+    "net": {"base", "crypto", "codec", "tlog"},
 }
 
 # Third-party headers that only one place may include.

@@ -74,6 +74,8 @@ const ledger_vkey *lg_witness_log_key(const ledger_witness_options *o, const cha
 /* Keep `note` plus this witness's cosignature `line` as the latest cosigned
  * checkpoint of `origin` (STATE.d/<hex SHA-256 of origin>, see
  * ledger_witness_latest). 0, LEDGER_EIO, LEDGER_EFORMAT, LEDGER_ENOMEM. */
+/* Hex SHA-256 of an origin: the name of its latest-checkpoint file. */
+void lg_witness_origin_hex(char hex[65], const char *origin);
 int lg_witness_keep_latest(const char *state_path, const char *origin, const uint8_t *note,
                            size_t note_len, const ledger_buf *line);
 

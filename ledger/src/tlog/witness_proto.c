@@ -81,69 +81,6 @@ refuse(ledger_witness_response *out, int status)
     return answer(out, status, CT_TEXT, "%s\n", ledger_error_last()->message);
 }
 
-/* ---- files next to the state ---- */
-
-static void
-origin_hex(char hex[65], const char *origin)
-{
-    uint8_t h[32];
-
-    lg_sha256(h, (const uint8_t *)origin, strlen(origin));
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", h[i]);
-}
-
-static char *
-latest_path(const char *state_path, const char *hex)
-{
-    size_t n = strlen(state_path) + 4 + 64 + 1;
-    char *p = lg_malloc(n);
-
-    if (p != NULL)
-        snprintf(p, n, "%s.d/%s", state_path, hex);
-    return p;
-}
-
-int
-lg_witness_keep_latest(const char *state_path, const char *origin, const uint8_t *note,
-                       size_t note_len, const ledger_buf *line)
-{
-    ledger_buf full = LEDGER_BUF_INIT;
-    char hex[65], *path;
-    int rc;
-
-    origin_hex(hex, origin);
-    if ((path = latest_path(state_path, hex)) == NULL)
-        return lg_error_nomem();
-    if ((rc = lg_note_add_lines(&full, note, note_len, line->data, line->len)) == 0 &&
-        (rc = lg_fs_mkdirs(path, 0)) == 0)
-        rc = lg_fs_write_atomic(path, full.data, full.len, 0644);
-    ledger_buf_dispose(&full);
-    lg_free(path);
-    return rc;
-}
-
-int
-ledger_witness_latest(ledger_buf *out, const char *state_path, const char *hex)
-{
-    char *path;
-    int rc;
-
-    if (out == NULL || state_path == NULL || hex == NULL)
-        return lg_error_set(LEDGER_EINVAL, "witness: missing argument");
-    out->data = NULL;
-    out->len = 0;
-    if (strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
-        return lg_error_set(LEDGER_ENOTFOUND, "not a hex SHA-256 of an origin");
-    if ((path = latest_path(state_path, hex)) == NULL)
-        return lg_error_nomem();
-    rc = lg_fs_read(out, path, LG_NOTE_MAX);
-    lg_free(path);
-    if (rc == LEDGER_ENOTFOUND)
-        rc = lg_error_set(LEDGER_ENOTFOUND, "this witness has cosigned no checkpoint of that log");
-    return rc;
-}
-
 /* Write evidence of a refused request; failures to write are ignored
  * (the refusal stands either way) but reported through *kept. */
 static void
@@ -160,7 +97,7 @@ keep_evidence(ledger_witness_response *out, const char *dir, const char *state_p
 
     if (dir == NULL)
         return;
-    origin_hex(hex, origin);
+    lg_witness_origin_hex(hex, origin);
     if (ledger_witness_latest(&held, state_path, hex) < 0)
         ledger_error_clear();
     plen = strlen(dir) + 96;
