@@ -41,7 +41,7 @@ for f in files:
             or r in ("README.md", "SECURITY.md")):
         continue
     for n, line in enumerate(open(f, encoding="utf-8", errors="replace"), 1):
-        if "/work/" in line or "../shared" in line:
+        if re.search(r"(?<![\w.-])/work/", line) or "../shared" in line:
             bad.append(f"{r}:{n}: cites a path outside the repository")
         for name in cited.findall(line):
             if name not in md_names:

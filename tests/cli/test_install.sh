@@ -72,7 +72,7 @@ complete_words() {
     _attrledger
     printf '%s\n' "${COMPREPLY[@]}")
 }
-[ "$(complete_words veri | sort | tr '\n' ' ')" = "verify verify-receipt " ] ||
+[ "$(complete_words veri | sort | tr '\n' ' ')" = "verify verify-fork verify-receipt " ] ||
   fail "completion of 'veri': $(complete_words veri | tr '\n' ' ')"
 [ "$(complete_words witness cosign --st)" = "--state" ] ||
   fail "completion of 'witness cosign --st': $(complete_words witness cosign --st)"
