@@ -23,6 +23,7 @@ def request(url, method, path, body=None):
     data = r.read()
     conn.close()
     sys.stdout.write("%d %s\n" % (r.status, r.getheader("Content-Type", "")))
+    sys.stdout.flush()  # the status line before the body: two buffers, one stream
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 
