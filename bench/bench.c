@@ -911,10 +911,11 @@ typedef struct {
     double submit_batch, submit_single, verify, rss, storage, leaf_mean;
     double incl_lib, incl_cli, cons_lib, cons_cli;
     double submit_ratio, verify_ratio, verify_ed_ratio; /* % of the floor, per run */
-    double submit_cpu, verify_cpu; /* us of CPU (all threads) per record / entry */
-    double submit_written;         /* bytes the kernel wrote to disk per record */
-    double fill_rate;              /* the bulk path, signing included */
+    double submit_cpu, verify_cpu;  /* us of CPU (all threads) per record / entry */
+    double submit_written;          /* bytes the kernel wrote to disk per record */
+    double fill_rate;               /* the bulk path, signing included */
     double export_rate, export_rss; /* `export --format audit` of the whole ledger */
+    double export_csv, export_dot;  /* `export --format csv` / `dot` of the whole ledger */
 } scale_figures;
 
 /* CPU seconds (user + system, all threads) this process has used. */
@@ -1031,6 +1032,26 @@ measure_export(const config *cfg, bench *b, scale_figures *out)
     progress("export: %.2f s, %.0f entries/s, peak RSS %ld KiB", t, out->export_rate, maxrss);
 }
 
+/* The whole ledger as CSV rows and as a Graphviz graph (both keep the
+ * selection in memory and look references up by id): entries/s, which
+ * must not fall with the size (a scan per lookup would make it quadratic). */
+static void
+measure_graph_exports(const config *cfg, bench *b, scale_figures *out)
+{
+    char *csv[] = {(char *)cfg->cli, "-C", b->dir, "-q", "export", "--format", "csv", NULL};
+    char *dot[] = {(char *)cfg->cli, "-C", b->dir, "-q", "export", "--format", "dot", NULL};
+    double rc[MAX_RUNS], rd[MAX_RUNS];
+
+    for (int r = 0; r < cfg->verify_runs; r++) {
+        rc[r] = (double)out->size / run_cli(cfg, csv, NULL, NULL);
+        rd[r] = (double)out->size / run_cli(cfg, dot, NULL, NULL);
+        progress("export csv %d/%d: %.0f entries/s, dot: %.0f entries/s", r + 1, cfg->verify_runs,
+                 rc[r], rd[r]);
+    }
+    out->export_csv = median(rc, cfg->verify_runs);
+    out->export_dot = median(rd, cfg->verify_runs);
+}
+
 static void
 measure_proofs(const config *cfg, bench *b, scale_figures *out)
 {
@@ -1122,6 +1143,8 @@ print_scale(const scale_figures *s, const floors *f, const char *prefix)
     FIG("peak_rss_verify", s->rss, "KiB");
     FIG("export_audit", s->export_rate, "entries/s");
     FIG("peak_rss_export", s->export_rss, "KiB");
+    FIG("export_csv", s->export_csv, "entries/s");
+    FIG("export_dot", s->export_dot, "entries/s");
 #undef FIG
 }
 
@@ -1259,6 +1282,7 @@ main(int argc, char **argv)
         measure_verify(&cfg, &b, &s[i]);
         progress("size %" PRIu64 ": export", n);
         measure_export(&cfg, &b, &s[i]);
+        measure_graph_exports(&cfg, &b, &s[i]);
         progress("size %" PRIu64 ": proofs", n);
         measure_proofs(&cfg, &b, &s[i]);
         measure_storage(&b, &s[i]);
@@ -1276,6 +1300,12 @@ main(int argc, char **argv)
                    "%");
             break;
         }
+    /* Linear exports keep their rate as the ledger grows: the largest
+     * size's rate as a percent of the smallest's (100 = flat). */
+    if (cfg.n_sizes > 1) {
+        figure("export_csv_rate_kept", 100.0 * top->export_csv / s[0].export_csv, "%");
+        figure("export_dot_rate_kept", 100.0 * top->export_dot / s[0].export_dot, "%");
+    }
 
     ledger_log_free(b.log);
     free(b.rcpts);

@@ -98,6 +98,25 @@ void cli_json_str(FILE *f, const char *s);
 /* Format Unix milliseconds as RFC 3339 UTC. */
 void cli_time(char out[32], uint64_t ms);
 
+/* A progress line on stderr (progress.c): active only when stderr is a
+ * terminal and -q is off; NO_COLOR drops escape sequences. */
+typedef struct {
+    const char *what, *unit;
+    int active, color, drawn, width;
+    double t0, last_draw;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, const cli *c, const char *what, const char *unit);
+/* Draw "WHAT: DONE / TOTAL UNIT (P%), RATE UNIT/s, T left" (at most 10 per s,
+ * always for done == total). */
+void cli_progress_at(cli_progress *p, uint64_t done, uint64_t total);
+/* The same as a ledger_progress_fn; payload is the cli_progress. */
+void cli_progress_cb(void *payload, uint64_t done, uint64_t total);
+/* Erase the line (call before printing anything else on stderr). */
+void cli_progress_end(cli_progress *p);
+/* Erase whichever line is shown (every message on stderr calls it). */
+void cli_progress_hide(void);
+
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_key(cli *c, int argc, char **argv);
 int cmd_sign(cli *c, int argc, char **argv);

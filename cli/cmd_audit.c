@@ -20,11 +20,8 @@ enum { O_VKEY = 1, O_TILES, O_FROM, O_TIMEOUT };
 #define MAX_NOTE (1u << 20)
 
 static const cli_opt opts[] = {
-    {"vkey", 0, 1, O_VKEY},
-    {"tiles", 0, 1, O_TILES},
-    {"from-checkpoint", 0, 1, O_FROM},
-    {"timeout", 0, 1, O_TIMEOUT},
-    {NULL, 0, 0, 0},
+    {"vkey", 0, 1, O_VKEY},       {"tiles", 0, 1, O_TILES}, {"from-checkpoint", 0, 1, O_FROM},
+    {"timeout", 0, 1, O_TIMEOUT}, {NULL, 0, 0, 0},
 };
 
 typedef struct {
@@ -115,14 +112,23 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
 {
     ledger_audit *a = NULL;
     ledger_audit_report rep;
+    cli_progress progress;
     FILE *f;
     uint8_t *line = NULL;
     size_t len = 0, cap = 0;
+    uint64_t bytes = 0, total = 0;
+    struct stat st;
     int rc = 0, ch, is_stdin = strcmp(path, "-") == 0;
 
     f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
         return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(errno));
+    /* Progress in bytes of a regular file (a pipe's size is unknown). */
+    cli_progress_start(&progress, c, "audit", "bytes");
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        total = (uint64_t)st.st_size;
+    else
+        progress.active = 0;
     if ((rc = ledger_audit_new(&a, vk)) < 0) {
         rc = cli_fail(c, rc);
         goto done;
@@ -135,6 +141,7 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
                 uint8_t *nl;
 
                 if (cap > LEDGER_AUDIT_MAX_LINE) {
+                    cli_progress_end(&progress);
                     rc = cli_error(c, EXIT_NEGATIVE, "line %llu: longer than %u bytes", lineno,
                                    LEDGER_AUDIT_MAX_LINE);
                     goto done;
@@ -151,14 +158,18 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
                 continue;
         }
         if (len > 0 && (rc = ledger_audit_line(a, line, len)) < 0) {
+            cli_progress_end(&progress);
             rc = audit_failed(c, rc);
             goto done;
         }
+        bytes += len;
+        cli_progress_at(&progress, bytes < total ? bytes : total, total);
         len = 0;
         lineno++;
         if (ch == EOF)
             break;
     }
+    cli_progress_end(&progress);
     if (ferror(f)) {
         rc = cli_error(c, EXIT_OPERATIONAL, "%s: read error", path);
         goto done;

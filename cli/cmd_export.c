@@ -33,6 +33,7 @@ typedef struct {
     const char *out;
     ledger_export_options o;
     const char *bad; /* the option whose value is invalid */
+    cli_progress progress;
 } export_args;
 
 static int
@@ -181,6 +182,7 @@ export_stream(cli *c, ledger_log *log, export_args *a, export_fn fn)
     if ((rc = out_open(c, &o, a->out)) != 0)
         return rc;
     rc = fn(&rep, log, &a->o, out_write, &o);
+    cli_progress_end(&a->progress);
     if (rc < 0) {
         int code = export_failed(c, &o, rc);
         out_close(c, &o, 0);
@@ -245,8 +247,6 @@ export_svg(cli *c, ledger_log *log, export_args *a)
     int fd, status = 0, rc;
     pid_t pid;
 
-    if (a->out == NULL || strcmp(a->out, "-") == 0)
-        return cli_usage(c, "--format svg needs -o FILE");
     if ((fd = mkstemp(tmp)) < 0)
         return cli_error(c, EXIT_OPERATIONAL, "temporary file: %s", strerror(errno));
     memset(&o, 0, sizeof o);
@@ -258,15 +258,21 @@ export_svg(cli *c, ledger_log *log, export_args *a)
         return cli_error(c, EXIT_OPERATIONAL, "temporary file: %s", strerror(errno));
     }
     rc = ledger_export_dot(&rep, log, &a->o, out_write, &o);
+    cli_progress_end(&a->progress);
     if (fclose(o.f) != 0 && rc == 0)
         rc = LEDGER_EIO;
     if (rc < 0) {
         unlink(tmp);
         return export_failed(c, &o, rc);
     }
+    fflush(stdout);
     pid = fork();
     if (pid == 0) {
-        execlp("dot", "dot", "-Tsvg", "-o", a->out, tmp, (char *)NULL);
+        /* Without -o (or with -o -), dot writes to our stdout. */
+        if (a->out == NULL || strcmp(a->out, "-") == 0)
+            execlp("dot", "dot", "-Tsvg", tmp, (char *)NULL);
+        else
+            execlp("dot", "dot", "-Tsvg", "-o", a->out, tmp, (char *)NULL);
         _exit(127);
     }
     if (pid < 0 || waitpid(pid, &status, 0) < 0) {
@@ -281,7 +287,8 @@ export_svg(cli *c, ledger_log *log, export_args *a)
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return cli_error(c, EXIT_OPERATIONAL, "dot failed (exit %d)",
                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    cli_info(c, "exported %llu graph edges to %s", (unsigned long long)rep.objects, a->out);
+    cli_info(c, "exported %llu graph edges to %s", (unsigned long long)rep.objects,
+             a->out && strcmp(a->out, "-") != 0 ? a->out : "stdout");
     summary(c, "svg", &rep, a->out);
     return EXIT_OK;
 }
@@ -312,6 +319,8 @@ cmd_export(cli *c, int argc, char **argv)
     }
     if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0)
         goto done;
+    cli_progress_start(&a.progress, c, "export", "entries");
+    ledger_log_set_progress(log, cli_progress_cb, &a.progress);
     if (strcmp(a.format, "audit") == 0)
         rc = export_stream(c, log, &a, ledger_export_audit);
     else if (strcmp(a.format, "stix") == 0)

@@ -67,6 +67,7 @@ cmd_submit(cli *c, int argc, char **argv)
     ledger_buf json = LEDGER_BUF_INIT;
     char **pos = NULL, key_path[4096];
     int npos = 0, rc, n_new = 0;
+    cli_progress progress = {0};
 
     if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
@@ -88,6 +89,7 @@ cmd_submit(cli *c, int argc, char **argv)
     }
     if (a.key != NULL && (rc = cli_load_key(c, a.key, c->passphrase_file, &member)) != 0)
         goto done;
+    cli_progress_start(&progress, c, "submit: reading", "records");
     for (int i = 0; i < npos; i++) {
         uint8_t *text = NULL;
         size_t len = 0;
@@ -103,17 +105,17 @@ cmd_submit(cli *c, int argc, char **argv)
         if (member != NULL) {
             rc = ledger_envelope_sign(envs[i], member);
             if (rc < 0 && rc != LEDGER_EEXISTS) {
-                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i],
-                               ledger_error_last()->message);
+                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
                 goto done;
             }
         }
         if (ledger_envelope_signature_count(envs[i]) == 0) {
-            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)",
-                           pos[i]);
+            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)", pos[i]);
             goto done;
         }
+        cli_progress_at(&progress, (uint64_t)i + 1, (uint64_t)npos);
     }
+    cli_progress_end(&progress);
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
@@ -148,6 +150,7 @@ cmd_submit(cli *c, int argc, char **argv)
     cli_info(c, "%d new, %d already present", n_new, npos - n_new);
     rc = EXIT_OK;
 done:
+    cli_progress_end(&progress);
     if (rcpts != NULL)
         ledger_receipts_dispose(rcpts, (size_t)npos);
     if (envs != NULL)

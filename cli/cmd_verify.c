@@ -46,6 +46,7 @@ cmd_verify(cli *c, int argc, char **argv)
     verify_args a = {0};
     ledger_verify_options o = LEDGER_VERIFY_OPTIONS_INIT;
     ledger_verify_report rep;
+    cli_progress progress;
     ledger_vkey vk;
     ledger_log *log = NULL;
     uint8_t *cp = NULL;
@@ -76,7 +77,10 @@ cmd_verify(cli *c, int argc, char **argv)
     o.log_key = &vk;
     o.checkpoint = cp;
     o.checkpoint_len = cp_len;
+    cli_progress_start(&progress, c, "verify", "entries");
+    ledger_log_set_progress(log, cli_progress_cb, &progress);
     rc = ledger_log_verify(&rep, log, &o);
+    cli_progress_end(&progress);
     if (rc < 0) {
         /* Damage or forgery is a negative verdict; I/O and memory are not. */
         rc = cli_fail_code(c, (rc == LEDGER_EIO || rc == LEDGER_ENOMEM || rc == LEDGER_EBUSY)

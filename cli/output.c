@@ -26,6 +26,7 @@ vmsg(const cli *c, const char *fmt, va_list ap)
 {
     char buf[2048];
 
+    cli_progress_hide();
     vsnprintf(buf, sizeof buf, fmt, ap);
     for (char *p = buf; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -62,6 +63,7 @@ cli_info(const cli *c, const char *fmt, ...)
 
     if (c->quiet)
         return;
+    cli_progress_hide();
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);

@@ -69,6 +69,22 @@ LEDGER_API void ledger_log_free(ledger_log *log);
  */
 LEDGER_API int ledger_log_set_signer(ledger_log *log, const ledger_key *log_key);
 
+/**
+ * Progress of a long operation on a handle: about `done` of `total`
+ * entries (an export that reads the entries twice counts each read as
+ * half an entry). Called on the calling thread for the first entry, every
+ * 1,024 entries of a pass and once at the end (done == total); it must not
+ * call back into the handle.
+ */
+typedef void (*ledger_progress_fn)(void *payload, uint64_t done, uint64_t total);
+
+/**
+ * Report the progress of ledger_log_verify() and the exports (export.h)
+ * run on this handle to fn (NULL: stop reporting). Nothing is reported by
+ * default.
+ */
+LEDGER_API void ledger_log_set_progress(ledger_log *log, ledger_progress_fn fn, void *payload);
+
 typedef struct {
     char origin[LEDGER_NAME_MAX + 1];
     uint64_t size;                 /**< number of entries */

@@ -229,6 +229,15 @@ ledger_log_set_signer(ledger_log *log, const ledger_key *key)
     return 0;
 }
 
+void
+ledger_log_set_progress(ledger_log *log, ledger_progress_fn fn, void *payload)
+{
+    if (log == NULL)
+        return;
+    log->progress.fn = fn;
+    log->progress.payload = payload;
+}
+
 int
 ledger_log_create(ledger_log **out, const char *dir, const ledger_init_options *opts)
 {

@@ -18,19 +18,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/export.h"
+#include "base/alloc.h"
 #include "base/b64.h"
-#include "codec/codec.h"
 #include "base/error.h"
 #include "base/map.h"
-#include "export/export_int.h"
+#include "codec/codec.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
-#include "tlog/merkle.h"
-#include "tlog/note.h"
+#include "export/export_int.h"
 #include "export/select.h"
 #include "store/store.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
 
 typedef struct {
     uint64_t index;
@@ -49,6 +49,7 @@ typedef struct {
     const lg_selection *sel;
     uint64_t size;
     lg_map by_id, by_rid, by_sup; /* see index_items() */
+    lg_progress *prog;
 } graph_ctx;
 
 static const char *
@@ -99,6 +100,7 @@ collect(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t le
     index = lg_be_u64(key);
     if (index >= g->size)
         return 1;
+    lg_progress_at(g->prog, index + 1);
     if (g->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
@@ -304,7 +306,9 @@ load(graph_ctx *g, ledger_export_report *rep, ledger_log *log, const ledger_expo
                           (unsigned long long)until);
         goto done;
     }
-    if ((rc = lg_export_select(sel, t, g->size, since, until, o->incident)) < 0)
+    g->prog = &log->progress;
+    lg_export_progress(g->prog, g->size, 2);
+    if ((rc = lg_export_select(sel, t, g->size, since, until, o->incident, g->prog)) < 0)
         goto done;
     for (size_t i = 0; i < sel->n; i++) {
         if (sel->mark[i] == LG_SEL_SELECTED)
@@ -319,6 +323,7 @@ load(graph_ctx *g, ledger_export_report *rep, ledger_log *log, const ledger_expo
     g->sel = sel;
     rc = lg_store_scan(t, LG_DB_ENTRIES, NULL, 0, 0, collect, g);
     if (rc == 0 && (rc = derive(g)) == 0) {
+        lg_progress_end(g->prog);
         rep->tree_size = g->size;
     }
 done:

@@ -40,21 +40,21 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/export.h"
+#include "base/alloc.h"
 #include "base/b64.h"
-#include "codec/codec.h"
-#include "crypto/crypto.h"
 #include "base/error.h"
-#include "export/export_int.h"
+#include "base/map.h"
+#include "codec/codec.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
-#include "base/map.h"
-#include "tlog/merkle.h"
-#include "tlog/note.h"
+#include "crypto/crypto.h"
+#include "export/export_int.h"
 #include "export/select.h"
 #include "export/stix_int.h"
 #include "store/store.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
 
 /* Fixed creation time of our extension definition (its version 1.0.0). */
 #define EXT_CREATED "2024-01-01T00:00:00.000Z"
@@ -68,6 +68,7 @@ typedef struct {
     lg_map findings; /* finding record id -> finding_state */
     int pass;        /* 0: count votes, 1: map */
     uint64_t mapped;
+    lg_progress *prog;
 } pass_ctx;
 
 static int
@@ -139,6 +140,7 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     index = lg_be_u64(key);
     if (index >= p->size)
         return 1;
+    lg_progress_at(p->prog, index + 1);
     if (p->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
@@ -150,7 +152,8 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     c->rec = js;
     c->index = index;
     lg_merkle_leaf_hash(c->leaf_hash, leaf, len);
-    c->time_ms = lg_stix_ts_parse(&t, jstr(c->hdr, "created")) == 0 ? t : (int64_t)e->integrated_time;
+    c->time_ms =
+        lg_stix_ts_parse(&t, jstr(c->hdr, "created")) == 0 ? t : (int64_t)e->integrated_time;
     c->mod_ms = c->time_ms;
 
     if (p->pass == 0) {
@@ -206,7 +209,8 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
                     continue;
                 lg_stix_make_id(id, c, "identity", "participant", pid);
                 if ((rc = new_chain(c, pid, LG_REC_PARTICIPANT, &ax)) < 0 ||
-                    (rc = lg_stix_chain_add_id(&c->chains[ax], id)) < 0 || (rc = lg_stix_name_put(c, pid, ax)) < 0)
+                    (rc = lg_stix_chain_add_id(&c->chains[ax], id)) < 0 ||
+                    (rc = lg_stix_name_put(c, pid, ax)) < 0)
                     break;
             }
         }
@@ -315,11 +319,12 @@ check_refs(stix_ctx *c, const json_t *v, const char *key, int depth)
         json_array_foreach(
             v, i,
             x) if (!json_is_string(x) ||
-                   !lg_stix_have(c,
-                         json_string_value(
-                             x))) return lg_error_set(LEDGER_ERROR,
-                                                      "stix: %s names an object outside the bundle",
-                                                      key);
+                   !lg_stix_have(
+                       c,
+                       json_string_value(
+                           x))) return lg_error_set(LEDGER_ERROR,
+                                                    "stix: %s names an object outside the bundle",
+                                                    key);
     } else if (kl >= 4 && strcmp(key + kl - 4, "_ref") == 0 && json_is_string(v) &&
                strstr(json_string_value(v), "--") != NULL) {
         if (!lg_stix_have(c, json_string_value(v)))
@@ -409,7 +414,9 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
     p.size = cp.size;
     p.sel = &sel;
     p.c = &c;
-    if ((rc = lg_export_select(&sel, t, cp.size, since, until, opts->incident)) < 0)
+    p.prog = &log->progress;
+    lg_export_progress(p.prog, cp.size, 3);
+    if ((rc = lg_export_select(&sel, t, cp.size, since, until, opts->incident, p.prog)) < 0)
         goto done;
     for (i = 0; i < sel.n; i++) {
         if (sel.mark[i] == LG_SEL_SELECTED)
@@ -421,9 +428,12 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
         rc = lg_error_set(LEDGER_ENOTFOUND, "no entry touches incident %s", opts->incident);
         goto done;
     }
-    for (p.pass = 0; p.pass < 2; p.pass++)
+    for (p.pass = 0; p.pass < 2; p.pass++) {
         if ((rc = lg_store_scan(t, LG_DB_ENTRIES, NULL, 0, 0, map_entry, &p)) < 0)
             goto done;
+        p.prog->pass++;
+    }
+    lg_progress_end(p.prog);
     if (c.ledger_identity[0] == '\0') {
         rc = lg_error_set(LEDGER_ECORRUPT, "stix: genesis entry is missing");
         goto done;
@@ -477,4 +487,3 @@ done:
     lg_txn_abort(t);
     return rc;
 }
-
