@@ -20,8 +20,11 @@ enum { O_VKEY = 1, O_TILES, O_FROM, O_TIMEOUT };
 #define MAX_NOTE (1u << 20)
 
 static const cli_opt opts[] = {
-    {"vkey", 0, 1, O_VKEY},       {"tiles", 0, 1, O_TILES}, {"from-checkpoint", 0, 1, O_FROM},
-    {"timeout", 0, 1, O_TIMEOUT}, {NULL, 0, 0, 0},
+    {"vkey", 0, 1, O_VKEY},
+    {"tiles", 0, 1, O_TILES},
+    {"from-checkpoint", 0, 1, O_FROM},
+    {"timeout", 0, 1, O_TIMEOUT},
+    {NULL, 0, 0, 0},
 };
 
 typedef struct {
@@ -141,7 +144,6 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
                 uint8_t *nl;
 
                 if (cap > LEDGER_AUDIT_MAX_LINE) {
-                    cli_progress_end(&progress);
                     rc = cli_error(c, EXIT_NEGATIVE, "line %llu: longer than %u bytes", lineno,
                                    LEDGER_AUDIT_MAX_LINE);
                     goto done;
@@ -158,7 +160,6 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
                 continue;
         }
         if (len > 0 && (rc = ledger_audit_line(a, line, len)) < 0) {
-            cli_progress_end(&progress);
             rc = audit_failed(c, rc);
             goto done;
         }

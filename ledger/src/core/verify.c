@@ -31,22 +31,23 @@
  * not grow with the ledger. The first failure stops the audit and is
  * reported with its entry index and record_id.
  */
+#include "attrledger/ledger.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "attrledger/ledger.h"
 #include "base/alloc.h"
-#include "base/error.h"
-#include "base/map.h"
 #include "codec/codec.h"
-#include "core/ledger_int.h"
 #include "crypto/crypto.h"
-#include "rules/policy.h"
-#include "rules/sigcheck.h"
 #include "store/digest_index.h"
-#include "store/store.h"
+#include "base/error.h"
+#include "core/ledger_int.h"
+#include "base/map.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "rules/policy.h"
+#include "rules/sigcheck.h"
+#include "store/store.h"
 
 /* Signature checks queued ahead of the settled ones: enough to keep every
  * core busy between two settlements. */
@@ -66,7 +67,7 @@ typedef struct {
     lg_map participants; /* participant_id -> lg_participant_row */
     lg_policy_state st;
     lg_merkle_range range;
-    uint64_t expect; /* next index */
+    uint64_t expect;     /* next index */
     uint64_t last_time;
     uint64_t n_records;
     lg_digest_sum digests;   /* (digest, index) of every replayed record */
@@ -74,7 +75,7 @@ typedef struct {
     uint64_t marks_seen;     /* supersede/retract events replayed */
     uint64_t refs_seen;      /* refs rows replayed */
     uint64_t now;            /* index of the entry being replayed */
-    uint64_t next_cp;        /* size of the next stored checkpoint, 0 = none left */
+    uint64_t next_cp;    /* size of the next stored checkpoint, 0 = none left */
     ledger_buf next_cp_note;
     ledger_checkpoint outside; /* the --checkpoint, when given */
     int have_outside;
@@ -297,11 +298,13 @@ check_checkpoint(vstate *v, uint64_t size, const lg_hash root)
     ledger_checkpoint cp;
     int rc;
 
-    rc = ledger_checkpoint_verify(&cp, v->next_cp_note.data, v->next_cp_note.len, v->opts->log_key);
+    rc = ledger_checkpoint_verify(&cp, v->next_cp_note.data, v->next_cp_note.len,
+                                  v->opts->log_key);
     if (rc == LEDGER_ENOMEM)
         return rc;
     if (rc < 0)
-        return lg_error_prefix(LEDGER_ECORRUPT, "stored checkpoint %llu", (unsigned long long)size);
+        return lg_error_prefix(LEDGER_ECORRUPT, "stored checkpoint %llu",
+                               (unsigned long long)size);
     if (cp.size != size)
         return lg_error_set(LEDGER_ECORRUPT, "stored checkpoint %llu names size %llu",
                             (unsigned long long)size, (unsigned long long)cp.size);
@@ -353,7 +356,8 @@ check_entry(vstate *v, uint64_t index, const uint8_t *leaf, size_t len, char *ri
     }
     if (e->integrated_time < v->last_time) {
         rc = lg_error_set(LEDGER_ECORRUPT, "integrated_time goes backwards (%llu < %llu)",
-                          (unsigned long long)e->integrated_time, (unsigned long long)v->last_time);
+                          (unsigned long long)e->integrated_time,
+                          (unsigned long long)v->last_time);
         goto done;
     }
     v->last_time = e->integrated_time;
@@ -475,7 +479,8 @@ compare_key_row(void *p, const uint8_t *key, size_t klen, const uint8_t *val, si
 }
 
 static int
-compare_participant_row(void *p, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
+compare_participant_row(void *p, const uint8_t *key, size_t klen, const uint8_t *val,
+                        size_t vlen)
 {
     vstate *v = p;
     lg_participant_row stored, *mem;
@@ -555,7 +560,8 @@ check_digests(vstate *v)
     if ((rc = lg_store_scan(v->t, LG_DB_ENTRIES, NULL, 0, 0, locate_digest_row, v)) < 0)
         return rc;
     if (stored.n != v->digests.n)
-        return lg_error_set(LEDGER_ECORRUPT, "digests index has %llu rows, the entries imply %llu",
+        return lg_error_set(LEDGER_ECORRUPT,
+                            "digests index has %llu rows, the entries imply %llu",
                             (unsigned long long)stored.n, (unsigned long long)v->digests.n);
     return lg_error_set(LEDGER_ECORRUPT, "digests index has a row that matches no entry");
 }
@@ -595,7 +601,8 @@ final_checks(vstate *v)
     if (rc < 0)
         return rc;
     if ((rc = expect_count(v, LG_DB_HASHES, lg_merkle_stored_count(m.size))) < 0 ||
-        (rc = expect_count(v, LG_DB_RECORDS, v->n_records)) < 0 || (rc = check_digests(v)) < 0 ||
+        (rc = expect_count(v, LG_DB_RECORDS, v->n_records)) < 0 ||
+        (rc = check_digests(v)) < 0 ||
         (rc = expect_count(v, LG_DB_KEYS, v->keys.count)) < 0 ||
         (rc = expect_count(v, LG_DB_PARTICIPANTS, v->participants.count)) < 0 ||
         (rc = expect_count(v, LG_DB_REFS, v->refs_seen)) < 0)
@@ -607,7 +614,8 @@ final_checks(vstate *v)
                             (unsigned long long)v->marks_expected,
                             (unsigned long long)v->marks_seen);
     if ((rc = lg_store_scan(v->t, LG_DB_KEYS, NULL, 0, 0, compare_key_row, v)) < 0 ||
-        (rc = lg_store_scan(v->t, LG_DB_PARTICIPANTS, NULL, 0, 0, compare_participant_row, v)) < 0)
+        (rc = lg_store_scan(v->t, LG_DB_PARTICIPANTS, NULL, 0, 0, compare_participant_row, v)) <
+            0)
         return rc;
     if (v->have_outside && !v->outside_seen) {
         if (v->outside.size > m.size)
@@ -620,14 +628,15 @@ final_checks(vstate *v)
             lg_merkle_empty_root(empty);
             if (memcmp(empty, v->outside.root, 32) != 0)
                 return lg_error_set(LEDGER_ECORRUPT, "the given checkpoint of size 0 has a "
-                                                     "non-empty root");
+                                    "non-empty root");
         }
     }
     return 0;
 }
 
 int
-ledger_log_verify(ledger_verify_report *report, ledger_log *log, const ledger_verify_options *opts)
+ledger_log_verify(ledger_verify_report *report, ledger_log *log,
+                  const ledger_verify_options *opts)
 {
     vstate v;
     int rc;
@@ -691,9 +700,7 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log, const ledger_ve
     if (rc == 0)
         lg_progress_end(&log->progress);
     if (rc < 0 && rc != LEDGER_ENOMEM && rc != LEDGER_EIO)
-        rc = LEDGER_ECORRUPT == ledger_error_last()->code
-                 ? rc
-                 : lg_error_prefix(LEDGER_ECORRUPT, "ledger");
+        rc = LEDGER_ECORRUPT == ledger_error_last()->code ? rc : lg_error_prefix(LEDGER_ECORRUPT, "ledger");
 done:
     lg_sigcheck_free(v.sigs);
     ledger_buf_dispose(&v.next_cp_note);

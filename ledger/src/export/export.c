@@ -28,18 +28,18 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "base/error.h"
-#include "base/fsutil.h"
 #include "codec/codec.h"
-#include "core/ledger_int.h"
 #include "crypto/crypto.h"
+#include "base/error.h"
 #include "export/export_int.h"
-#include "export/select.h"
-#include "export/trail.h"
-#include "store/store.h"
+#include "base/fsutil.h"
+#include "core/ledger_int.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "export/select.h"
+#include "store/store.h"
 #include "tlog/tiles.h"
+#include "export/trail.h"
 
 /* ---- the snapshot and its checkpoint ---- */
 

@@ -18,19 +18,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "attrledger/export.h"
 #include "base/alloc.h"
+#include "attrledger/export.h"
 #include "base/b64.h"
+#include "codec/codec.h"
 #include "base/error.h"
 #include "base/map.h"
-#include "codec/codec.h"
+#include "export/export_int.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
-#include "export/export_int.h"
-#include "export/select.h"
-#include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "export/select.h"
+#include "store/store.h"
 
 typedef struct {
     uint64_t index;
