@@ -95,6 +95,9 @@ void cli_b64(char *out, const uint8_t *b, size_t n);
 /* Write s as a JSON string literal (escaped). */
 #include <stdio.h>
 void cli_json_str(FILE *f, const char *s);
+/* Print one JSON value (the library's output) compact on one line, with a
+ * newline: every --json output has this one style. */
+void cli_json_print(const void *data, size_t len);
 /* Format Unix milliseconds as RFC 3339 UTC. */
 void cli_time(char out[32], uint64_t ms);
 

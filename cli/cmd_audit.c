@@ -66,21 +66,21 @@ print_report(const cli *c, const char *what, const ledger_audit_report *r)
 
     cli_b64(root, r->checkpoint.root, 32);
     if (c->json) {
-        printf("{\"valid\": true, \"kind\": \"%s\", \"origin\": ", what);
+        printf("{\"valid\":true,\"kind\":\"%s\",\"origin\":", what);
         cli_json_str(stdout, r->checkpoint.origin);
-        printf(", \"tree_size\": %llu, \"root\": \"%s\", \"entries\": %llu, \"signatures\": %llu, "
-               "\"complete\": %s",
+        printf(",\"tree_size\":%llu,\"root\":\"%s\",\"entries\":%llu,\"signatures\":%llu, "
+               "\"complete\":%s",
                (unsigned long long)r->checkpoint.size, root, (unsigned long long)r->entries,
                (unsigned long long)r->signatures, r->complete ? "true" : "false");
         if (strcmp(what, "trail") == 0) {
-            printf(", \"selected\": %llu, \"context\": %llu, \"incident\": ",
+            printf(",\"selected\":%llu,\"context\":%llu,\"incident\":",
                    (unsigned long long)r->selected, (unsigned long long)r->context);
             if (r->incident[0])
                 cli_json_str(stdout, r->incident);
             else
                 printf("null");
         } else {
-            printf(", \"tiles\": %llu, \"consistent_with_old\": %s", (unsigned long long)r->tiles,
+            printf(",\"tiles\":%llu,\"consistent_with_old\":%s", (unsigned long long)r->tiles,
                    r->consistent_with_old ? "true" : "false");
         }
         printf("}\n");

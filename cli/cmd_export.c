@@ -158,11 +158,11 @@ static void
 summary(const cli *c, const char *format, const ledger_export_report *r, const char *out)
 {
     if (c->json && out != NULL && strcmp(out, "-") != 0) {
-        printf("{\"format\": ");
+        printf("{\"format\":");
         cli_json_str(stdout, format);
-        printf(", \"output\": ");
+        printf(",\"output\":");
         cli_json_str(stdout, out);
-        printf(", \"tree_size\": %llu, \"selected\": %llu, \"context\": %llu, \"objects\": %llu}\n",
+        printf(",\"tree_size\":%llu,\"selected\":%llu,\"context\":%llu,\"objects\":%llu}\n",
                (unsigned long long)r->tree_size, (unsigned long long)r->selected,
                (unsigned long long)r->context, (unsigned long long)r->objects);
     }
@@ -224,9 +224,9 @@ export_tiles(cli *c, ledger_log *log, export_args *a)
              (unsigned long long)rep.tree_size, a->out, (unsigned long long)rep.written,
              (unsigned long long)rep.unchanged);
     if (c->json) {
-        printf("{\"format\": \"tiles\", \"output\": ");
+        printf("{\"format\":\"tiles\",\"output\":");
         cli_json_str(stdout, a->out);
-        printf(", \"tree_size\": %llu, \"written\": %llu, \"unchanged\": %llu}\n",
+        printf(",\"tree_size\":%llu,\"written\":%llu,\"unchanged\":%llu}\n",
                (unsigned long long)rep.tree_size, (unsigned long long)rep.written,
                (unsigned long long)rep.unchanged);
     }

@@ -73,7 +73,7 @@ prove_inclusion(cli *c, ledger_log *log, const char *arg, uint64_t size)
     if (c->json) {
         if ((rc = ledger_inclusion_proof_to_json(&json, &p)) < 0)
             return cli_fail(c, rc);
-        fwrite(json.data, 1, json.len, stdout);
+        cli_json_print(json.data, json.len);
         ledger_buf_dispose(&json);
         return EXIT_OK;
     }
@@ -100,7 +100,7 @@ prove_receipt(cli *c, ledger_log *log, const char *arg, const prove_args *a)
     if ((rc = ledger_log_receipt(&r, log, index, a->size, a->cosigned)) < 0)
         return cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
     if (c->json) {
-        printf("{\"index\": %llu, \"receipt\": ", (unsigned long long)index);
+        printf("{\"index\":%llu,\"receipt\":", (unsigned long long)index);
         cli_json_str(stdout, (const char *)r.data);
         printf("}\n");
     } else {
@@ -131,7 +131,7 @@ prove_consistency(cli *c, ledger_log *log, char **pos, int npos)
     if (c->json) {
         if ((rc = ledger_consistency_proof_to_json(&json, &p)) < 0)
             return cli_fail(c, rc);
-        fwrite(json.data, 1, json.len, stdout);
+        cli_json_print(json.data, json.len);
         ledger_buf_dispose(&json);
         return EXIT_OK;
     }

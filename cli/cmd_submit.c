@@ -99,7 +99,9 @@ cmd_submit(cli *c, int argc, char **argv)
         rc = ledger_envelope_parse(&envs[i], (const char *)text, len);
         free(text);
         if (rc < 0) {
-            rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
+            /* A malformed file is bad input (2); out of memory is not. */
+            rc = cli_error(c, rc == LEDGER_ENOMEM ? EXIT_OPERATIONAL : EXIT_USAGE, "%s: %s",
+                           pos[i], ledger_error_last()->message);
             goto done;
         }
         if (member != NULL) {
@@ -139,7 +141,7 @@ cmd_submit(cli *c, int argc, char **argv)
             rc = cli_fail(c, rc);
             goto done;
         }
-        fwrite(json.data, 1, json.len, stdout);
+        cli_json_print(json.data, json.len);
     } else {
         for (int i = 0; i < npos; i++)
             fwrite(rcpts[i].receipt.data, 1, rcpts[i].receipt.len, stdout);

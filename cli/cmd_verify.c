@@ -90,8 +90,8 @@ cmd_verify(cli *c, int argc, char **argv)
     }
     cli_b64(b, rep.root, 32);
     if (c->json)
-        printf("{\"valid\": true, \"entries\": %llu, \"signatures\": %llu, \"checkpoints\": %llu, "
-               "\"root\": \"%s\"}\n",
+        printf("{\"valid\":true,\"entries\":%llu,\"signatures\":%llu,\"checkpoints\":%llu, "
+               "\"root\":\"%s\"}\n",
                (unsigned long long)rep.entries, (unsigned long long)rep.signatures,
                (unsigned long long)rep.checkpoints, b);
     else
@@ -133,14 +133,14 @@ verify_receipt_policy(cli *c, const verify_args *a, const uint8_t *receipt, size
     }
     cli_b64(b, info.checkpoint.root, 32);
     if (c->json) {
-        printf("{\"valid\": true, \"index\": %llu, \"origin\": ", (unsigned long long)info.index);
+        printf("{\"valid\":true,\"index\":%llu,\"origin\":", (unsigned long long)info.index);
         cli_json_str(stdout, info.checkpoint.origin);
-        printf(", \"tree_size\": %llu, \"root\": \"%s\", \"cosigned_by\": [",
+        printf(",\"tree_size\":%llu,\"root\":\"%s\",\"cosigned_by\":[",
                (unsigned long long)info.checkpoint.size, b);
         for (size_t i = 0, k = 0; i < ledger_tlog_policy_witnesses(p); i++) {
             if (!(rep.cosigned[i / 64] >> (i % 64) & 1))
                 continue;
-            printf("%s", k++ ? ", " : "");
+            printf("%s", k++ ? "," : "");
             cli_json_str(stdout, ledger_tlog_policy_witness(p, i)->name);
         }
         printf("]}\n");
@@ -199,9 +199,9 @@ cmd_verify_receipt(cli *c, int argc, char **argv)
     }
     cli_b64(b, info.checkpoint.root, 32);
     if (c->json) {
-        printf("{\"valid\": true, \"index\": %llu, \"origin\": ", (unsigned long long)info.index);
+        printf("{\"valid\":true,\"index\":%llu,\"origin\":", (unsigned long long)info.index);
         cli_json_str(stdout, info.checkpoint.origin);
-        printf(", \"tree_size\": %llu, \"root\": \"%s\"}\n",
+        printf(",\"tree_size\":%llu,\"root\":\"%s\"}\n",
                (unsigned long long)info.checkpoint.size, b);
     } else {
         printf("ok: entry %llu is included in %s at tree size %llu (root %s)\n",

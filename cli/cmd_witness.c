@@ -140,9 +140,9 @@ witness_init(cli *c, const witness_args *a)
     cli_info(c, "wrote %s (secret, keep it) and %s (the witness vkey: give it to verifiers)",
              a->out, pub);
     if (c->json) {
-        printf("{\"name\": ");
+        printf("{\"name\":");
         cli_json_str(stdout, vk.name);
-        printf(", \"vkey\": ");
+        printf(",\"vkey\":");
         cli_json_str(stdout, (const char *)text.data);
         printf("}\n");
     } else {
@@ -196,11 +196,11 @@ witness_cosign(cli *c, const witness_args *a, char **pos, int npos)
     cli_info(c, "cosigned %s at size %llu (previously %llu)", res.origin,
              (unsigned long long)res.size, (unsigned long long)res.old_size);
     if (c->json) {
-        printf("{\"cosignature\": ");
+        printf("{\"cosignature\":");
         cli_json_str(stdout, (const char *)line.data);
-        printf(", \"origin\": ");
+        printf(",\"origin\":");
         cli_json_str(stdout, res.origin);
-        printf(", \"size\": %llu, \"old_size\": %llu, \"timestamp\": %llu}\n",
+        printf(",\"size\":%llu,\"old_size\":%llu,\"timestamp\":%llu}\n",
                (unsigned long long)res.size, (unsigned long long)res.old_size,
                (unsigned long long)res.timestamp);
     } else {
@@ -269,7 +269,7 @@ cmd_cosign(cli *c, int argc, char **argv)
     }
     cli_info(c, "stored %zu cosignature%s", added, added == 1 ? "" : "s");
     if (c->json)
-        printf("{\"stored\": %zu}\n", added);
+        printf("{\"stored\":%zu}\n", added);
     rc = EXIT_OK;
 done:
     ledger_log_free(log);

@@ -82,7 +82,12 @@ static const help_entry entries[] = {
      "options:\n"
      "  --key KEY              sign records with this key before submitting\n"
      "  --out-dir D            also write D/entry-N.tlog-proof and D/entry-N.leaf\n"
-     "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
+     "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted (the\n"
+     "                         global --passphrase-file is the passphrase of --key)\n"
+     "\n"
+     "Every FILE is read, parsed, signed (--key) and checked to carry a signature\n"
+     "before the log key's passphrase is asked for; the rules are checked when\n"
+     "the batch is appended. On a terminal, a progress line counts the files read.\n"
      "\n"
      "exit: 1 when a record is rejected (bad signature, unknown key, policy)\n"
      "\n"
@@ -249,7 +254,7 @@ static const help_entry entries[] = {
      "  csv     one row per attribution claim (status, disputed, confidence, ...)\n"
      "  dot     the attribution graph for Graphviz (disputed claims dashed,\n"
      "          retracted dotted, the body's findings bold)\n"
-     "  svg     the graph rendered by Graphviz's dot program (-o FILE)\n"
+     "  svg     the graph rendered by Graphviz's dot program (to -o FILE or stdout)\n"
      "\n"
      "options:\n"
      "  -f, --format F       audit, tiles, stix, csv, dot, svg\n"
@@ -339,20 +344,36 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger cosign add -C ./ledger --witness w1.key.pub cosig.txt\n"},
+    {"help", "help for one command: attrledger help CMD (or CMD --help)",
+     "usage: attrledger help [CMD]\n"
+     "\n"
+     "Without CMD, list the commands; with CMD, explain one: usage, options, exit\n"
+     "codes where they differ, an example. `attrledger CMD --help` (also after\n"
+     "global options: attrledger -C DIR CMD --help) prints the same text.\n"
+     "Exit code 2 for an unknown CMD.\n"
+     "\n"
+     "example:\n"
+     "  attrledger help export\n"},
     {NULL, NULL, NULL},
 };
 
 static const char global_help[] =
     "global options (before or after the command):\n"
     "  -C, --ledger DIR       ledger directory (default: $ATTRLEDGER_DIR)\n"
-    "  --json                 machine-readable output (one JSON object)\n"
-    "  -q, --quiet            no progress messages on stderr\n"
+    "  --json                 machine-readable output: compact JSON, one object\n"
+    "                         per line; on failure {\"ok\":false,\"error\":{...}}\n"
+    "                         on stdout too, with the same exit code\n"
+    "  -q, --quiet            no messages or progress lines on stderr (progress\n"
+    "                         shows only when stderr is a terminal; NO_COLOR\n"
+    "                         drops its escape sequences)\n"
     "  --passphrase-file F    read passphrases from the first line of F\n"
     "  -h, --help             help for the command\n"
-    "  --version              print the version\n"
+    "  --version              print the program's version, the formats it writes\n"
+    "                         and the versions of its libraries (--json: an object)\n"
     "\n"
-    "exit codes: 0 ok, 1 verification failed or record rejected, 2 usage error,\n"
-    "3 operational error (I/O, corrupt store, wrong passphrase)\n";
+    "exit codes: 0 ok; 1 verification failed, record rejected, or the record\n"
+    "asked for does not exist; 2 usage error or malformed input file; 3\n"
+    "operational error (I/O, damaged store, wrong passphrase, out of memory)\n";
 
 void
 cli_print_help(const char *cmd)
@@ -376,7 +397,7 @@ cli_print_help(const char *cmd)
           stdout);
     for (const help_entry *e = entries; e->name != NULL; e++)
         printf("  %-16s %s\n", e->name, e->summary);
-    printf("  %-16s %s\n\n", "help CMD", "help for one command");
+    fputs("\n", stdout);
     fputs(global_help, stdout);
 }
 

@@ -21,8 +21,28 @@
 /* Messages quote file names and input, which may hold newlines or terminal
  * escapes: print control characters as '?' so a message stays one line and
  * cannot drive the terminal. */
+/* With --json, a failure is also one object on stdout, so that a program
+ * reading stdout always gets JSON: {"ok": false, "error": {"exit_code": N,
+ * "kind": ..., "command": ..., "message": ...}} and a newline. */
 static void
-vmsg(const cli *c, const char *fmt, va_list ap)
+json_error(const cli *c, int code, const char *msg)
+{
+    static const char *const kinds[] = {"ok", "negative", "usage", "operational"};
+
+    if (!c->json)
+        return;
+    fflush(stdout);
+    printf("{\"ok\":false,\"error\":{\"exit_code\":%d,\"kind\":\"%s\",\"command\":", code,
+           code >= 0 && code <= 3 ? kinds[code] : "error");
+    cli_json_str(stdout, c->cmd ? c->cmd : "");
+    printf(",\"message\":");
+    cli_json_str(stdout, msg);
+    printf("}}\n");
+    fflush(stdout);
+}
+
+static void
+vmsg(const cli *c, int code, const char *fmt, va_list ap)
 {
     char buf[2048];
 
@@ -32,6 +52,7 @@ vmsg(const cli *c, const char *fmt, va_list ap)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
     fprintf(stderr, "attrledger: %s%s%s\n", c->cmd ? c->cmd : "", c->cmd ? ": " : "", buf);
+    json_error(c, code, buf);
 }
 
 int
@@ -40,7 +61,7 @@ cli_error(const cli *c, int code, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg(c, fmt, ap);
+    vmsg(c, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -51,7 +72,7 @@ cli_usage(const cli *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg(c, fmt, ap);
+    vmsg(c, EXIT_USAGE, fmt, ap);
     va_end(ap);
     return EXIT_USAGE;
 }
@@ -278,4 +299,32 @@ cli_json_str(FILE *f, const char *s)
         }
     }
     fputc('"', f);
+}
+
+void
+cli_json_print(const void *data, size_t len)
+{
+    const char *p = data;
+    int in_str = 0, esc = 0;
+
+    /* Drop the whitespace between tokens of valid JSON (the library's
+     * indented form): strings are copied as they are. */
+    for (size_t i = 0; i < len; i++) {
+        char ch = p[i];
+
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (ch == '\\')
+                esc = 1;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+            continue;
+        }
+        putchar(ch);
+    }
+    putchar('\n');
 }

@@ -65,7 +65,7 @@ member() {
   "$AL" -q key generate --name "$id" --out "$f" --no-passphrase >/dev/null 2>&1
   for r in "$@"; do roles="$roles\"PARTICIPANT_ROLE_$r\","; done
   local pk
-  pk=$("$AL" key show --json "$f.pub" | sed 's/.*"public_key": "\([^"]*\)".*/\1/')
+  pk=$("$AL" key show --json "$f.pub" | sed 's/.*"public_key":"\([^"]*\)".*/\1/')
   cat >"$T/reg-$id.json" <<JSON
 {"header": {"record_id": "reg:$id", "author": "p:admin", "created": "2024-01-01T00:00:00Z",
   "provenance": "PROVENANCE_FIRST_PARTY", "tlp": "TLP_CLEAR"},

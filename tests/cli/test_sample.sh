@@ -1,7 +1,7 @@
 # The embedded sample (examples/sample, 150 records) loaded with the demo's
 # loader (scripts/sample.sh), then:
 #   - `incident --json` of WannaCry and NotPetya and `stats --json` compared
-#     byte for byte with the reviewed golden files in tests/golden/;
+#     (as `jq .` of their one compact line) with the reviewed golden files in tests/golden/;
 #   - the text case files (published / not published findings, denials);
 #   - the actor and participant views, and a full verify.
 # integrated_time is pinned with ATTRLEDGER_FAKE_TIME_MS; keys are generated
@@ -26,18 +26,23 @@ sample_init >/dev/null || fail "sample_init"
 sample_register || fail "sample_register"
 sample_submit_rest || fail "sample_submit_rest"
 
-# golden NAME ARGS...: the command's stdout equals tests/golden/NAME.
+# golden NAME ARGS...: the command's stdout is one line of compact JSON
+# (every --json output is) whose `jq .` form equals tests/golden/NAME
+# (kept indented so that a change reads as a diff).
 golden() {
   local name=$1
   shift
   al 0 "$@"
+  [ "$(wc -l <"$T/out")" = 1 ] && [ "$(tail -c 1 "$T/out" | od -An -c | tr -d ' ')" = '\n' ] ||
+    fail "$* is not one line of JSON ending with a newline"
+  jq . "$T/out" >"$T/out.pretty" || fail "$* is not JSON"
   if [ "${ATTRLEDGER_UPDATE_GOLDEN:-}" = 1 ]; then
-    cp "$T/out" "$GOLDEN/$name"
+    cp "$T/out.pretty" "$GOLDEN/$name"
     echo "updated $GOLDEN/$name" >&2
   fi
-  cmp -s "$T/out" "$GOLDEN/$name" ||
-    fail "$* differs from tests/golden/$name: $(diff "$GOLDEN/$name" "$T/out" | head -20)"
-  checks=$((checks + 1))
+  cmp -s "$T/out.pretty" "$GOLDEN/$name" ||
+    fail "$* differs from tests/golden/$name: $(diff "$GOLDEN/$name" "$T/out.pretty" | head -20)"
+  checks=$((checks + 2))
 }
 # jq_is FILTER WANT: jq -c FILTER of the last stdout equals WANT.
 jq_is() {

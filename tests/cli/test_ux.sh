@@ -47,4 +47,95 @@ al 0 export --format csv -o "$T/x.csv"
 ! grep -q 'entries/s' "$T/err" || fail "export progress on a non-terminal stderr"
 checks=$((checks + 2))
 
+# ---- machine output and exit codes ----
+# one_json: the last stdout is exactly one line of compact JSON.
+one_json() {
+  [ "$(wc -l <"$T/out")" = 1 ] || fail "--json output is not one line"
+  [ "$(tail -c 1 "$T/out" | od -An -c | tr -d ' ')" = '\n' ] || fail "no final newline"
+  ! grep -q '": ' "$T/out" || fail "--json output is not compact"
+  checks=$((checks + 1))
+}
+al 0 --json verify
+one_json
+out_has '{"valid":true,"entries":9,'
+al 0 show clm:1 --json
+one_json
+al 0 --json prove inclusion clm:1
+one_json
+al 0 --json stats
+one_json
+al 0 --json incident inc:test
+one_json
+al 0 --json key show "$(keyof p:alpha).pub"
+one_json
+claim_json clm:6 p:alpha "$T/c6.json"
+al 0 --json submit --key "$(keyof p:alpha)" "$T/c6.json"
+one_json
+out_has '"record_id":"clm:6"'
+
+# A failure with --json: the same message as an object on stdout, same exit code.
+al 1 --json show clm:nope
+one_json
+out_has '{"ok":false,"error":{"exit_code":1,"kind":"negative","command":"show","message":'
+err_one_line
+al 2 --json export --format nope
+out_has '"exit_code":2,"kind":"usage"'
+# Without --json, nothing on stdout.
+al 1 show clm:nope
+[ ! -s "$T/out" ] || fail "error printed on stdout without --json"
+checks=$((checks + 1))
+
+# A record that does not exist is an answer (1), not an operational error (3).
+al 1 show clm:nope
+al 1 show 99999
+al 1 incident inc:nope
+al 1 actor act:nope
+al 1 participant p:nope
+# A malformed input file is a usage error (2); nothing is written.
+before=$(data_sum)
+printf '{"header": ' >"$T/bad.json"
+al 2 submit --key "$(keyof p:alpha)" "$T/bad.json"
+err_has "$T/bad.json: "
+[ "$(data_sum)" = "$before" ] || fail "a malformed file changed the ledger"
+checks=$((checks + 1))
+
+# --version: program, formats, libraries; --json as one object.
+al 0 --version
+out_has "attrledger 0.1.0"
+out_has "formats: log entry 1, audit trail 1"
+grep -qE '^libraries: libsodium [0-9.]+, LMDB [0-9.]+, protobuf-c [0-9.]+, jansson [0-9.]+, libcurl ' \
+  "$T/out" || fail "--version lacks the library versions"
+al 0 --version --json
+one_json
+grep -qE '^\{"program":"attrledger","version":"0\.1\.0","formats":\{"entry":1,"audit_trail":1\},"libraries":\{"libsodium":"[0-9.]+","lmdb":"[0-9.]+","protobuf-c":"[0-9.]+","jansson":"[0-9.]+","libcurl":("[0-9.]+"|null)\}\}$' \
+  "$T/out" || fail "--version --json"
+checks=$((checks + 2))
+
+# help help, and CMD --help after global options.
+al 0 help help
+out_has "usage: attrledger help [CMD]"
+al 0 help
+out_has "  help             help for one command"
+al 0 -C "$T/ledger" --json verify --help
+out_has "usage: attrledger verify"
+al 0 -q export --help
+out_has "usage: attrledger export"
+al 2 help nope
+
+# key generate refuses an existing --out before asking for a passphrase
+# (stdin is not a terminal here: asking would fail differently).
+al 3 key generate --name p:alpha --out "$(keyof p:alpha)" </dev/null
+err_has "already exists (use --force to replace it)"
+! grep -q -i passphrase "$T/err" || fail "asked for a passphrase first"
+checks=$((checks + 1))
+
+# export --format svg without -o: the SVG on stdout.
+if command -v dot >/dev/null; then
+  al 0 -q export --format svg
+  grep -q '^<svg' "$T/out" || fail "export --format svg wrote no SVG to stdout"
+  checks=$((checks + 1))
+else
+  echo "SKIP: export --format svg to stdout needs Graphviz's dot"
+fi
+
 done_ok

@@ -48,4 +48,22 @@
  */
 LEDGER_API int ledger_init(void);
 
+/** Versions of the library, of the formats it writes and of the libraries
+ * it runs with (those linked, as they report themselves at run time). */
+typedef struct {
+    const char *library;   /**< LEDGER_VERSION_STRING */
+    unsigned entry_format; /**< LogEntry.format_version of the leaves written */
+    unsigned trail_format; /**< "version" of audit-trail headers */
+    const char *libsodium;
+    const char *lmdb;       /**< e.g. "0.9.24" */
+    const char *protobuf_c;
+    const char *jansson;
+    /** libcurl (loaded with dlopen only to audit over HTTP): its version, or
+     * "" when it is not installed. */
+    char libcurl[64];
+} ledger_versions;
+
+/** Fill *out (it holds pointers to static strings). */
+LEDGER_API void ledger_versions_get(ledger_versions *out);
+
 #endif

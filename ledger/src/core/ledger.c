@@ -25,6 +25,8 @@
 #include "tlog/merkle.h"
 #include "codec/record.h"
 #include "store/store.h"
+#include "net/fetch_http.h"
+#include "attrledger/export.h"
 
 #define LG_STORE_FORMAT "1"
 
@@ -36,6 +38,20 @@ ledger_init(void)
     if (rc == 0)
         lg_json_init();
     return rc;
+}
+
+void
+ledger_versions_get(ledger_versions *out)
+{
+    memset(out, 0, sizeof *out);
+    out->library = LEDGER_VERSION_STRING;
+    out->entry_format = LG_ENTRY_FORMAT;
+    out->trail_format = LEDGER_AUDIT_TRAIL_VERSION;
+    out->libsodium = lg_crypto_version();
+    out->lmdb = lg_store_lmdb_version();
+    out->protobuf_c = lg_codec_protobuf_version();
+    out->jansson = lg_json_version();
+    lg_http_curl_version(out->libcurl, sizeof out->libcurl);
 }
 
 int
