@@ -26,6 +26,9 @@
  *                      the whole `attrledger prove` process
  *   storage            bytes on disk per entry beyond the leaf bytes
  *   bulk_fill          records/s of the fill itself (signing included)
+ *   export_csv/_dot    entries/s of the whole `attrledger export --format
+ *                      csv` / `dot` process (export_*_rate_kept: the
+ *                      largest size's rate in percent of the smallest's)
  *   *_cpu              CPU time (all threads) per record or entry, and
  *   *_work_vs_floor    the floor's work for one entry on one core (verify +
  *                      leaf + node hash) as a percent of it: how much more
