@@ -124,6 +124,7 @@ int cmd_init(cli *c, int argc, char **argv);
 int cmd_key(cli *c, int argc, char **argv);
 int cmd_sign(cli *c, int argc, char **argv);
 int cmd_submit(cli *c, int argc, char **argv);
+int cmd_serve(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
 int cmd_log(cli *c, int argc, char **argv);
 int cmd_checkpoint(cli *c, int argc, char **argv);

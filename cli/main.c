@@ -36,6 +36,7 @@ static const command commands[] = {
     {"audit", cmd_audit},
     {"witness", cmd_witness},
     {"cosign", cmd_cosign},
+    {"serve", cmd_serve},
     {NULL, NULL},
 };
 

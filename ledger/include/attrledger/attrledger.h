@@ -19,6 +19,7 @@
 #include "ledger.h"
 #include "proof.h"
 #include "record.h"
+#include "serve.h"
 #include "view.h"
 #include "witness.h"
 

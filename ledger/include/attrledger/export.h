@@ -165,4 +165,22 @@ typedef struct {
  */
 LEDGER_API int ledger_export_tiles(ledger_tiles_report *out, ledger_log *log, const char *dir);
 
+/**
+ * One tlog-tiles resource of the committed tree, for a server: exactly the
+ * bytes ledger_export_tiles() writes at that path. `path` is relative
+ * ("tile/0/x001/234", "tile/1/000.p/3", "tile/entries/005.p/17") and must
+ * be in canonical form (C2SP tlog-tiles: three-digit groups, 'x' prefixes,
+ * no leading zeros in L or W). A partial tile of a smaller, earlier tree is
+ * served too (its bytes never change).
+ *
+ * @param[out] out       the bytes; dispose with ledger_buf_dispose()
+ * @param[out] full_out  1 for a full (immutable) tile or bundle
+ * @param[in]  path, len the path bytes, untrusted, not NUL-terminated
+ * @return 0, LEDGER_EFORMAT (not a canonical tile path), LEDGER_ENOTFOUND
+ *         (beyond the committed tree), LEDGER_ECORRUPT, LEDGER_EIO,
+ *         LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_tile(ledger_buf *out, int *full_out, ledger_log *log, const char *path,
+                               size_t len);
+
 #endif

@@ -17,6 +17,7 @@
 #include "crypto/crypto.h"
 #include "base/error.h"
 #include "core/ledger_int.h"
+#include "core/stored_entry.h"
 #include "rules/policy.h"
 #include "store/store.h"
 
@@ -104,27 +105,14 @@ st_get_record(void *p, const char *rid, lg_record_row *out)
 int
 lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32])
 {
-    ledger_buf leaf = LEDGER_BUF_INIT;
     lg_entry *e = NULL;
-    uint8_t key[8];
     int rc;
 
-    *out = NULL;
-    lg_u64_be(key, index);
-    rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &leaf);
-    if (rc == LEDGER_ENOTFOUND)
-        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing", (unsigned long long)index);
-    if (rc < 0)
+    if ((rc = lg_stored_entry_load(&e, out, NULL, t, index)) < 0)
         return rc;
-    if ((rc = lg_entry_decode(&e, leaf.data, leaf.len)) == 0) {
-        lg_sha256(digest, e->record, e->record_len);
-        rc = lg_record_decode(out, e->record, e->record_len);
-    }
-    if (rc < 0 && rc != LEDGER_ENOMEM)
-        rc = lg_error_prefix(LEDGER_ECORRUPT, "entry %llu", (unsigned long long)index);
+    lg_sha256(digest, e->record, e->record_len);
     lg_entry_free(e);
-    ledger_buf_dispose(&leaf);
-    return rc;
+    return 0;
 }
 
 static int

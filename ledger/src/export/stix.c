@@ -54,6 +54,7 @@
 #include "tlog/note.h"
 #include "export/select.h"
 #include "export/stix_int.h"
+#include "core/stored_entry.h"
 #include "store/store.h"
 
 /* Fixed creation time of our extension definition (its version 1.0.0). */
@@ -143,9 +144,7 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     lg_progress_at(p->prog, index + 1);
     if (p->sel->mark[index] == LG_SEL_NONE)
         return 0;
-    if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
-        (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
-        (rc = lg_record_to_json(&js, r)) < 0)
+    if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
         goto done;
     type = lg_record_type_of(r);
     c->hdr = jobj(js, "header");

@@ -1,6 +1,6 @@
 /*
  * checkpoint.c - checkpoint bodies, and offline verification of
- * checkpoints and receipts.
+ * checkpoints (receipts: receipt.c).
  *
  * C2SP tlog-checkpoint v1.0.0 on top of note.c: the body text
  * "origin\nsize\nbase64(root)\n" plus optional non-empty extension lines
@@ -18,7 +18,6 @@
 
 #include "base/alloc.h"
 #include "base/b64.h"
-#include "codec/codec.h"
 #include "base/error.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
@@ -153,39 +152,4 @@ ledger_checkpoint_verify(ledger_checkpoint *out, const uint8_t *note_bytes, size
 done:
     lg_note_free(note);
     return rc;
-}
-
-int
-ledger_receipt_verify(ledger_receipt_info *out, const uint8_t *receipt, size_t receipt_len,
-                      const uint8_t *leaf, size_t leaf_len, const ledger_vkey *log_key)
-{
-    lg_receipt rc_parsed;
-    lg_entry *e = NULL;
-    int rc;
-
-    memset(out, 0, sizeof *out);
-    if ((rc = lg_receipt_parse(&rc_parsed, receipt, receipt_len)) < 0)
-        return lg_error_prefix(rc, "receipt");
-    if ((rc = ledger_checkpoint_verify(&out->checkpoint, rc_parsed.note, rc_parsed.note_len,
-                                       log_key)) < 0)
-        return rc;
-    /* The leaf names its own index: a receipt for another position of the
-     * same leaf bytes cannot exist, and a mismatch means the wrong leaf. */
-    if ((rc = lg_entry_decode(&e, leaf, leaf_len)) < 0)
-        return lg_error_prefix(rc, "leaf");
-    if (e->index != rc_parsed.index) {
-        rc = lg_error_set(LEDGER_EPROOF, "receipt is for index %llu but the leaf is entry %llu",
-                          (unsigned long long)rc_parsed.index, (unsigned long long)e->index);
-        lg_entry_free(e);
-        return rc;
-    }
-    lg_entry_free(e);
-    lg_merkle_leaf_hash(out->leaf_hash, leaf, leaf_len);
-    out->index = rc_parsed.index;
-    rc = lg_merkle_verify_inclusion(rc_parsed.index, out->checkpoint.size, out->leaf_hash,
-                                    (const lg_hash *)rc_parsed.hashes, rc_parsed.n_hashes,
-                                    out->checkpoint.root);
-    if (rc < 0)
-        return lg_error_prefix(rc, "receipt");
-    return 0;
 }

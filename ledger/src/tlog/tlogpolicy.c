@@ -20,7 +20,6 @@
 
 #include "base/alloc.h"
 #include "attrledger/witness.h"
-#include "codec/codec.h"
 #include "crypto/crypto.h"
 #include "base/error.h"
 #include "tlog/merkle.h"
@@ -385,42 +384,4 @@ ledger_checkpoint_verify_policy(ledger_policy_report *out, const uint8_t *note_b
 done:
     lg_note_free(note);
     return rc;
-}
-
-int
-ledger_receipt_verify_policy(ledger_receipt_info *out, ledger_policy_report *report,
-                             const uint8_t *receipt, size_t receipt_len, const uint8_t *leaf,
-                             size_t leaf_len, const ledger_tlog_policy *p)
-{
-    ledger_policy_report rep;
-    lg_receipt r;
-    lg_entry *e = NULL;
-    int rc;
-
-    if (out == NULL || p == NULL)
-        return lg_error_set(LEDGER_EINVAL, "receipt verify: missing argument");
-    memset(out, 0, sizeof *out);
-    if ((rc = lg_receipt_parse(&r, receipt, receipt_len)) < 0)
-        return lg_error_prefix(rc, "receipt");
-    if ((rc = ledger_checkpoint_verify_policy(&rep, r.note, r.note_len, p)) < 0)
-        return rc;
-    if ((rc = lg_entry_decode(&e, leaf, leaf_len)) < 0)
-        return lg_error_prefix(rc, "leaf");
-    if (e->index != r.index) {
-        rc = lg_error_set(LEDGER_EPROOF, "receipt is for index %llu but the leaf is entry %llu",
-                          (unsigned long long)r.index, (unsigned long long)e->index);
-        lg_entry_free(e);
-        return rc;
-    }
-    lg_entry_free(e);
-    lg_merkle_leaf_hash(out->leaf_hash, leaf, leaf_len);
-    out->index = r.index;
-    out->checkpoint = rep.checkpoint;
-    if ((rc = lg_merkle_verify_inclusion(r.index, rep.checkpoint.size, out->leaf_hash,
-                                         (const lg_hash *)r.hashes, r.n_hashes,
-                                         rep.checkpoint.root)) < 0)
-        return lg_error_prefix(rc, "receipt");
-    if (report != NULL)
-        *report = rep;
-    return 0;
 }
