@@ -614,9 +614,13 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
         goto done;
     if ((rc = load_next_checkpoint(&v, 0)) < 0)
         goto done;
-    {
+    if (log->progress.fn != NULL) {
+        /* The size to report against; damage to it is reported by the
+         * final checks, as without progress. */
         lg_meta m;
-        log->progress.total = lg_meta_state(v.t, &m) == 0 ? m.size : 0;
+        if ((rc = lg_meta_state(v.t, &m)) == LEDGER_ENOMEM)
+            goto done;
+        log->progress.total = rc == 0 ? m.size : 0;
         log->progress.passes = 1;
         log->progress.pass = 0;
     }
