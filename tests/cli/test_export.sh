@@ -122,7 +122,7 @@ for o in b["objects"]:
     walk(o)
 EOF
 al 0 export --format stix --incident inc:test
-out_has '"type":"incident"'
+out_has '"type": "incident"'
 grep -q 'Incident inc:other' "$T/out" && fail "stix incident selection leaks the other incident"
 
 # CSV and Graphviz.

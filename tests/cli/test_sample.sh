@@ -84,7 +84,7 @@ al 0 incident inc:equifax-2017@v3
 out_has "[89] inc:equifax-2017 by p:equifax: SUPERSEDED (by entry 91)"
 out_has "[105] inc:equifax-2017@v3 by p:equifax: ACTIVE"
 out_has "none: the body has not ruled on this incident"
-al 3 incident inc:nope
+al 1 incident inc:nope
 err_one_line
 err_has "no incident inc:nope"
 
