@@ -89,7 +89,8 @@ static const help_entry entries[] = {
      "before the log key's passphrase is asked for; the rules are checked when\n"
      "the batch is appended. On a terminal, a progress line counts the files read.\n"
      "\n"
-     "exit: 1 when a record is rejected (bad signature, unknown key, policy)\n"
+     "exit: 1 when a record is rejected (bad signature, unknown key, policy);\n"
+     "2 when a FILE does not parse as a record or signed envelope\n"
      "\n"
      "example:\n"
      "  attrledger submit -C ./ledger claim.signed.json incident.signed.json\n"},

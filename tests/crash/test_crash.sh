@@ -168,7 +168,7 @@ for r in $(seq 1 "$ROUNDS"); do
     [ "${killed[k]}" -eq 0 ] || continue
     id=$(basename "${files[k]%% *}" .json)
     al 0 --json submit "${files[k]%% *}" --key "$(keyof p:cert)"
-    out_has "\"index\": ${index_of[$id]},"
+    out_has "\"index\":${index_of[$id]},"
     out_has '"existed":true'
     break
   done
