@@ -61,7 +61,7 @@ void
 cli_progress_at(cli_progress *p, uint64_t done, uint64_t total)
 {
     double t = now_s(), el = t - p->t0, rate;
-    char line[256], left[32] = "";
+    char line[320], left[80] = "";
     int n;
 
     if (!p->active || (done < total && p->last_draw >= 0 && t - p->last_draw < 0.1))
@@ -69,7 +69,7 @@ cli_progress_at(cli_progress *p, uint64_t done, uint64_t total)
     p->last_draw = t;
     rate = el > 0 ? (double)done / el : 0;
     if (rate > 0 && total > done) {
-        char s[24];
+        char s[64];
         span(s, sizeof s, (double)(total - done) / rate);
         snprintf(left, sizeof left, ", %s left", s);
     }
