@@ -139,8 +139,10 @@ if command -v dot >/dev/null; then
 else
   al 3 export --format svg -o "$T/g.svg"
   err_has "dot program (Graphviz) is not installed"
+  # Without -o the SVG goes to stdout (test_ux checks it where dot exists).
+  al 3 export --format svg
+  err_has "dot program (Graphviz) is not installed"
 fi
-al 2 export --format svg
 
 # Usage and operational errors.
 al 2 export --format nonsense
