@@ -93,6 +93,7 @@ typedef struct {
     const char *parent;
     const char *cli;
     int keep;
+    int site; /* --site: also time `export --format site` (docs/SITE.md) */
 } config;
 
 typedef struct {
@@ -1055,6 +1056,34 @@ measure_graph_exports(const config *cfg, bench *b, scale_figures *out)
     out->export_dot = median(rd, cfg->verify_runs);
 }
 
+/* --site: the static site of the whole ledger from scratch, then again
+ * after one more batch of 1,000 (only changed files are rewritten; the
+ * receipts all change, since they name the new checkpoint). Whole CLI
+ * processes, one run each: the second run changes the ledger. */
+static void
+measure_site(const config *cfg, bench *b, uint64_t n)
+{
+    char dir[4300], name[64];
+    char *argv[] = {(char *)cfg->cli, "-C", b->dir, "export", "--format", "site", "-o", dir, NULL};
+    long rss = 0;
+    double full, incr;
+
+    snprintf(dir, sizeof dir, "%s/site", cfg->parent);
+    rmtree(dir);
+    full = run_cli(cfg, argv, &rss, NULL);
+    fill(cfg, b, BATCH);
+    incr = run_cli(cfg, argv, NULL, NULL);
+    progress("site: %.2f s from scratch (peak RSS %ld KiB), %.2f s after %d more", full, rss, incr,
+             BATCH);
+    snprintf(name, sizeof name, "scale_%" PRIu64 "_site_export_full", n);
+    figure(name, full, "s");
+    snprintf(name, sizeof name, "scale_%" PRIu64 "_site_export_after_1000", n);
+    figure(name, incr, "s");
+    snprintf(name, sizeof name, "scale_%" PRIu64 "_peak_rss_site", n);
+    figure(name, (double)rss / 1024.0, "MiB");
+    rmtree(dir);
+}
+
 static void
 measure_proofs(const config *cfg, bench *b, scale_figures *out)
 {
@@ -1158,7 +1187,7 @@ usage(void)
 {
     fprintf(stderr, "usage: attrledger_bench [--quick | --full | --sizes N,N,...] [--runs N]\n"
                     "                        [--verify-runs N] [--threads N] [--dir DIR]\n"
-                    "                        [--cli PATH] [--keep]\n"
+                    "                        [--cli PATH] [--keep] [--site]\n"
                     "  default sizes 10000,100000; --full adds 1000000; --quick is 10000 only\n");
     exit(2);
 }
@@ -1206,6 +1235,8 @@ parse_args(config *cfg, int argc, char **argv)
             parse_sizes(cfg, "10000,100000,1000000");
         } else if (strcmp(a, "--keep") == 0) {
             cfg->keep = 1;
+        } else if (strcmp(a, "--site") == 0) {
+            cfg->site = 1;
         } else if (v == NULL) {
             usage();
         } else if (strcmp(a, "--sizes") == 0) {
@@ -1291,6 +1322,8 @@ main(int argc, char **argv)
         measure_storage(&b, &s[i]);
         snprintf(prefix, sizeof prefix, "scale_%" PRIu64 "_", n);
         print_scale(&s[i], &f, prefix);
+        if (cfg.site)
+            measure_site(&cfg, &b, n);
     }
 
     /* The headline figures: the largest size, with the ratios. */

@@ -233,8 +233,8 @@ cmd_serve(cli *c, int argc, char **argv)
     {
         char line[400];
 
-        snprintf(line, sizeof line, "serving %s on %s:%u%s", c->dir, host,
-                 ledger_server_port(srv), a.read_only ? " (read-only)" : "");
+        snprintf(line, sizeof line, "serving %s on %s:%u%s", c->dir, host, ledger_server_port(srv),
+                 a.read_only ? " (read-only)" : "");
         log_line(NULL, line);
     }
     for (;;) {

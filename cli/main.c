@@ -36,7 +36,10 @@ static const command commands[] = {
     {"audit", cmd_audit},
     {"witness", cmd_witness},
     {"cosign", cmd_cosign},
+    {"mirror", cmd_mirror},
+    {"verify-fork", cmd_verify_fork},
     {"serve", cmd_serve},
+    {"new", cmd_new},
     {NULL, NULL},
 };
 
@@ -46,8 +49,10 @@ static int
 version(int json)
 {
     ledger_versions v;
+    char curl[64];
 
     ledger_versions_get(&v);
+    ledger_http_version_get(curl, sizeof curl);
     if (json) {
         printf("{\"program\":\"attrledger\",\"version\":");
         cli_json_str(stdout, v.library);
@@ -62,8 +67,8 @@ version(int json)
         printf(",\"jansson\":");
         cli_json_str(stdout, v.jansson);
         printf(",\"libcurl\":");
-        if (v.libcurl[0] != '\0')
-            cli_json_str(stdout, v.libcurl);
+        if (curl[0] != '\0')
+            cli_json_str(stdout, curl);
         else
             printf("null");
         printf("}}\n");
@@ -71,9 +76,9 @@ version(int json)
     }
     printf("attrledger %s\n", v.library);
     printf("formats: log entry %u, audit trail %u\n", v.entry_format, v.trail_format);
-    printf("libraries: libsodium %s, LMDB %s, protobuf-c %s, jansson %s, libcurl %s\n",
-           v.libsodium, v.lmdb, v.protobuf_c, v.jansson,
-           v.libcurl[0] != '\0' ? v.libcurl : "not installed (needed only for audit --tiles URL)");
+    printf("libraries: libsodium %s, LMDB %s, protobuf-c %s, jansson %s, libcurl %s\n", v.libsodium,
+           v.lmdb, v.protobuf_c, v.jansson,
+           curl[0] != '\0' ? curl : "not installed (needed only for audit --tiles URL)");
     return EXIT_OK;
 }
 
@@ -116,6 +121,8 @@ main(int argc, char **argv)
         cli_print_help(NULL);
         return EXIT_USAGE;
     }
+    if (strcmp(argv[i], "help") == 0 && i + 1 < argc && strncmp(argv[i + 1], "--", 2) == 0)
+        return cli_help_option(argc - i - 1, argv + i + 1);
     if (strcmp(argv[i], "help") == 0)
         return cli_help(i + 1 < argc ? argv[i + 1] : NULL);
     for (const command *cmd = commands; cmd->name != NULL; cmd++) {

@@ -2,8 +2,8 @@
  * common.h - shared definitions of the attrledger public API.
  *
  * Every public header includes this one. It defines the export macro, the
- * library version and the sizes that appear in the formats (DESIGN.md
- * section 3): hashes are SHA-256, keys are Ed25519.
+ * library version and the sizes that appear in the formats (docs/FORMATS.md;
+ * the parts behind it: docs/ARCHITECTURE.md): hashes are SHA-256, keys are Ed25519.
  */
 #ifndef ATTRLEDGER_COMMON_H
 #define ATTRLEDGER_COMMON_H
@@ -55,15 +55,13 @@ typedef struct {
     unsigned entry_format; /**< LogEntry.format_version of the leaves written */
     unsigned trail_format; /**< "version" of audit-trail headers */
     const char *libsodium;
-    const char *lmdb;       /**< e.g. "0.9.24" */
+    const char *lmdb; /**< e.g. "0.9.24" */
     const char *protobuf_c;
     const char *jansson;
-    /** libcurl (loaded with dlopen only to audit over HTTP): its version, or
-     * "" when it is not installed. */
-    char libcurl[64];
 } ledger_versions;
 
-/** Fill *out (it holds pointers to static strings). */
+/** Fill *out (it holds pointers to static strings). libcurl, loaded only
+ * when needed, reports its version through ledger_http_version_get(). */
 LEDGER_API void ledger_versions_get(ledger_versions *out);
 
 #endif

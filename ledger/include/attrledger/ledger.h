@@ -93,6 +93,7 @@ typedef struct {
     uint64_t size; /**< number of entries */
     uint8_t root[LEDGER_HASH_SIZE];
     uint8_t log_public_key[LEDGER_PUBKEY_SIZE];
+    int mirror; /**< 1: a mirror (mirror.h), which refuses submissions */
 } ledger_log_info;
 
 /** Origin, size and root as committed. @return 0, LEDGER_ECORRUPT, LEDGER_EIO. */
@@ -229,7 +230,7 @@ typedef struct {
 } ledger_verify_report;
 
 /**
- * The full audit (DESIGN.md section 6): stream every entry, check its
+ * The full audit (docs/ARCHITECTURE.md, core/verify.c): stream every entry, check its
  * encoding, index and time order, every signature and policy rule by
  * replaying the registry from genesis, recompute the tree and compare every
  * stored hash and checkpoint (signature, root, consistency), and compare

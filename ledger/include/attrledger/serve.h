@@ -12,7 +12,7 @@
  * for the writer; a read-only server may run beside a writer in another
  * process, or on a mirror.
  *
- * Routes, bodies, statuses, headers and limits: docs/HTTP.md.
+ * Routes, bodies, statuses, headers and limits: `attrledger help serve`.
  */
 #ifndef ATTRLEDGER_SERVE_H
 #define ATTRLEDGER_SERVE_H
@@ -49,7 +49,7 @@ typedef struct {
 #define LEDGER_SERVER_OPTIONS_VERSION 1
 #define LEDGER_SERVER_OPTIONS_INIT                                                                 \
     {                                                                                              \
-        LEDGER_SERVER_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,   \
+        LEDGER_SERVER_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,    \
             NULL                                                                                   \
     }
 

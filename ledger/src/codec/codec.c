@@ -25,6 +25,7 @@
 #include "codec/codec_int.h"
 #include "base/error.h"
 #include "codec/json.h"
+#include "codec/json_int.h"
 
 typedef Attrledger__V1__Record Record;
 typedef Attrledger__V1__LogEntry LogEntry;
@@ -127,10 +128,24 @@ static int
 check_message(const ProtobufCMessage *m, const char *path)
 {
     const ProtobufCMessageDescriptor *d = m->descriptor;
+    ts_layout ts;
 
     if (m->n_unknown_fields != 0)
         return lg_error_set(LEDGER_EFORMAT, "%s%sunknown field number %u", path,
                             *path ? ": " : "", m->unknown_fields[0].tag);
+    /* The JSON mapping writes a Timestamp only within years 1-9999 and with
+     * nanos below one second; a value outside could be signed but never read
+     * back, so it is refused here, where submit, verify and audit all pass. */
+    if (lg_json_is_timestamp(&ts, d)) {
+        int64_t sec = *(const int64_t *)(const void *)((const char *)m + ts.seconds_offset);
+        int32_t ns = *(const int32_t *)(const void *)((const char *)m + ts.nanos_offset);
+        if (!lg_json_timestamp_valid(sec, ns))
+            return lg_error_set(LEDGER_EFORMAT,
+                                "%s: timestamp out of range (seconds %lld, nanos %d; want years "
+                                "0001-9999 and nanos 0-999999999)",
+                                *path ? path : "timestamp", (long long)sec, (int)ns);
+        return 0;
+    }
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         const char *base = (const char *)m + f->offset;
@@ -692,6 +707,19 @@ lg_record_provenance(const lg_record *r)
     return (int)r->msg->header->provenance;
 }
 
+int
+lg_record_tlp(const lg_record *r)
+{
+    return (int)r->msg->header->tlp;
+}
+
+size_t
+lg_record_size(const lg_record *r)
+{
+    /* A decoded record is canonical, so this is its signed byte length. */
+    return protobuf_c_message_get_packed_size(&r->msg->base);
+}
+
 int64_t
 lg_record_created(const lg_record *r)
 {
@@ -760,6 +788,8 @@ lg_record_policy(lg_policy_info *out, const lg_record *r)
     out->origin = p->origin;
     out->log_public_key = p->log_public_key.data;
     out->n_admins = p->n_admins;
+    out->max_record_bytes = p->max_record_bytes;
+    out->public_ledger = p->public_ledger != 0;
     return 0;
 }
 

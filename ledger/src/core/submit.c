@@ -25,7 +25,8 @@
  * If anything fails, the transaction is aborted: nothing is written.
  *
  * integrated_time is the ledger's clock in Unix ms, forced non-decreasing.
- * ATTRLEDGER_FAKE_TIME_MS (tests only) pins it for reproducible output.
+ * ATTRLEDGER_FAKE_TIME_MS pins it for reproducible output in test builds
+ * (LEDGER_TEST_HOOKS) only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,11 +61,16 @@
 uint64_t
 lg_now_ms(void)
 {
-    const char *fake = getenv("ATTRLEDGER_FAKE_TIME_MS");
     struct timespec ts;
+#ifdef LEDGER_TEST_HOOKS
+    /* Test builds only: a pinned clock for byte-identical test ledgers. In
+     * a real ledger a far-future value would freeze every later
+     * integrated_time (time never goes back), so release builds lack it. */
+    const char *fake = getenv("ATTRLEDGER_FAKE_TIME_MS");
 
     if (fake != NULL && *fake != '\0')
         return strtoull(fake, NULL, 10);
+#endif
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
@@ -394,6 +400,11 @@ submit_envelopes(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const 
     memset(rcpts, 0, n * sizeof *rcpts);
     if (n == 0)
         return lg_error_set(LEDGER_EINVAL, "submit: nothing to submit");
+    if (log->mirror)
+        return lg_error_set(LEDGER_EREADONLY,
+                            "this ledger is a mirror of %s: it takes entries only from "
+                            "`attrledger mirror`, submit to the log itself",
+                            log->origin);
     if (log->signer == NULL)
         return lg_error_set(LEDGER_EINVAL, "submit: the log signing key is not loaded");
     items = lg_calloc(n, sizeof *items);
@@ -418,11 +429,13 @@ ledger_log_submit(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const
     return submit_envelopes(rcpts, log, envs, n, 0);
 }
 
+#ifdef LEDGER_TEST_HOOKS
 int
 lg_ledger_forge(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const *envs, size_t n)
 {
     return submit_envelopes(rcpts, log, envs, n, 1);
 }
+#endif
 
 /* ---- group commit ---- */
 

@@ -41,7 +41,6 @@
 
 #include "attrledger/http.h"
 #include "base/alloc.h"
-#include "net/fetch_http.h"
 #include "base/error.h"
 
 #define MAX_REDIRS 5L
@@ -134,7 +133,7 @@ global_init(void)
 }
 
 void
-lg_http_curl_version(char *out, size_t cap)
+ledger_http_version_get(char *out, size_t cap)
 {
     void *lib = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
     curl_version_info_data *(*info)(CURLversion);
@@ -195,13 +194,14 @@ check_prefix(const char *url, size_t *scheme_len)
 
 #define PATH_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-"
 
-/* Our own paths only: no "..", nothing to escape; `query` also allows a
- * query string of already-escaped name=value pairs. */
+/* Our own paths only: no "..", nothing to escape; `query` (API requests)
+ * also allows percent-escapes and a query string of already-escaped
+ * name=value pairs. */
 static int
 check_path(const char *path, int query)
 {
     size_t len = strlen(path);
-    size_t ok = strspn(path, PATH_CHARS);
+    size_t ok = strspn(path, query ? PATH_CHARS "%" : PATH_CHARS);
 
     if (query && ok < len && path[ok] == '?')
         ok += 1 + strspn(path + ok + 1, PATH_CHARS "=&%+~");

@@ -659,16 +659,16 @@ lg_httpd_start(lg_httpd **out, const lg_httpd_options *opts)
     if ((rc = listen_on(d, d->o.host, d->o.port)) < 0)
         goto fail;
     /* The logger first, so MHD never prints on its own (the library does not print). */
-    d->mhd = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-            MHD_USE_ERROR_LOG,
-        0, NULL, NULL, on_request, d, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, d,
-        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)d->listen_fd, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned int)d->o.threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned int)d->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned int)d->o.idle_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)LG_HTTPD_HEADER_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, d,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, d, MHD_OPTION_END);
+    d->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                                  MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+                              0, NULL, NULL, on_request, d, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, d,
+                              MHD_OPTION_LISTEN_SOCKET, (MHD_socket)d->listen_fd,
+                              MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)d->o.threads,
+                              MHD_OPTION_CONNECTION_LIMIT, (unsigned int)d->o.max_connections,
+                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)d->o.idle_timeout_s,
+                              MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LG_HTTPD_HEADER_MEMORY,
+                              MHD_OPTION_NOTIFY_COMPLETED, on_completed, d,
+                              MHD_OPTION_NOTIFY_CONNECTION, on_connection, d, MHD_OPTION_END);
     if (d->mhd == NULL) {
         rc = lg_error_set(LEDGER_EIO, "cannot start the HTTP server on %s:%u", d->o.host, d->port);
         goto fail;

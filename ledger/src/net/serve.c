@@ -24,12 +24,13 @@
  * is 429 with Retry-After. Clients retry safely: submission is
  * idempotent (an identical record returns its entry with existed: true).
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include <jansson.h>
 
 #include "attrledger/error.h"
 #include "attrledger/record.h"
@@ -52,29 +53,7 @@ lg_serve_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* ---- errors ---- */
-
-int
-lg_serve_error(lg_http_response *resp, unsigned status, const char *code, const char *message,
-               long record)
-{
-    json_t *o = json_object(), *e = json_object();
-    ledger_buf b = LEDGER_BUF_INIT;
-
-    if (o == NULL || e == NULL || json_object_set(o, "error", e) != 0 ||
-        json_object_set_new(e, "code", json_string(code)) != 0 ||
-        json_object_set_new(e, "message", json_string(message ? message : "")) != 0 ||
-        (record >= 0 && json_object_set_new(e, "record", json_integer(record)) != 0) ||
-        lg_json_dump(&b, o, 0) < 0) {
-        json_decref(e);
-        json_decref(o);
-        return lg_http_reply(resp, status, TEXT_TYPE, "error\n");
-    }
-    json_decref(e);
-    json_decref(o);
-    b.data[b.len] = '\n'; /* the NUL becomes the body's newline */
-    return lg_http_reply_owned(resp, status, JSON_TYPE, b.data, b.len + 1);
-}
+/* ---- errors (lg_serve_error: serve_error.c) ---- */
 
 typedef struct {
     const char *code;
@@ -131,8 +110,8 @@ count_refused(ledger_server *s, const char *code)
 static void
 hist_add(uint64_t *b, double v)
 {
-    static const double edges[LG_SERVE_HIST] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000,
-                                                5000};
+    static const double edges[LG_SERVE_HIST] = {1,   2,   5,   10,   20,   50,
+                                                100, 200, 500, 1000, 2000, 5000};
     int i = 0;
 
     while (i < LG_SERVE_HIST && v > edges[i])
@@ -140,7 +119,9 @@ hist_add(uint64_t *b, double v)
     b[i]++;
 }
 
-/* The 200 body: {"receipts":[{"index","record_id","leaf_hash","receipt","existed"}]}. */
+/* The 200 body: {"receipts":[{"index","record_id","leaf_hash","leaf","receipt","existed"}]}
+ * ("leaf": base64 of the exact leaf bytes, so a client checks the receipt
+ * without another request). */
 static int
 receipts_body(lg_http_response *resp, const ledger_receipt *r, size_t n)
 {
@@ -157,8 +138,9 @@ receipts_body(lg_http_response *resp, const ledger_receipt *r, size_t n)
             lg_json_set_u64(e, "index", r[i].index) < 0 ||
             json_object_set_new(e, "record_id", json_string(r[i].record_id)) != 0 ||
             lg_json_set_b64(e, "leaf_hash", r[i].leaf_hash, LEDGER_HASH_SIZE) < 0 ||
-            json_object_set_new(
-                e, "receipt", json_stringn((const char *)r[i].receipt.data, r[i].receipt.len)) !=
+            lg_json_set_b64(e, "leaf", r[i].leaf.data, r[i].leaf.len) < 0 ||
+            json_object_set_new(e, "receipt",
+                                json_stringn((const char *)r[i].receipt.data, r[i].receipt.len)) !=
                 0 ||
             json_object_set_new(e, "existed", json_boolean(r[i].existed)) != 0)
             rc = LEDGER_ENOMEM;
@@ -269,8 +251,7 @@ sequencer(void *arg)
             pthread_cond_wait(&s->wake, &s->lock);
         if (s->head == NULL)
             break; /* stopping, and nothing left to commit */
-        if (s->o.group_wait_ms > 0 && !s->stopping &&
-            s->queued_records < s->o.group_records_max) {
+        if (s->o.group_wait_ms > 0 && !s->stopping && s->queued_records < s->o.group_records_max) {
             struct timespec ts;
 
             clock_gettime(CLOCK_REALTIME, &ts);
@@ -346,29 +327,31 @@ rate_check(ledger_server *s, const char *addr)
     return wait;
 }
 
-/* Parse the body: one envelope object, or an array of them. */
+#define REFUSE(...) (lg_serve_error(__VA_ARGS__), -1)
+
+/* Parse the body: one envelope object, or an array of them. Returns 0, or
+ * -1 after filling resp with the refusal. */
 static int
-parse_records(lg_http_response *resp, ledger_server *s, const lg_http_request *req,
-              lg_pending *p)
+parse_records(lg_http_response *resp, ledger_server *s, const lg_http_request *req, lg_pending *p)
 {
     json_t *root = NULL;
     json_error_t jerr;
     size_t n;
-    int rc = LG_HTTPD_DONE, is_array;
+    int rc = 0, is_array;
     const char *c = (const char *)req->body;
     size_t i = 0;
 
     while (i < req->body_len && (c[i] == ' ' || c[i] == '\n' || c[i] == '\r' || c[i] == '\t'))
         i++;
     if (i == req->body_len)
-        return lg_serve_error(resp, 400, "malformed", "empty body", -1);
+        return REFUSE(resp, 400, "malformed", "empty body", -1);
     is_array = c[i] == '[';
     if (!is_array) {
         if ((p->envs = lg_calloc(1, sizeof *p->envs)) == NULL)
-            return lg_serve_error(resp, 503, "unavailable", "out of memory", -1);
+            return REFUSE(resp, 503, "unavailable", "out of memory", -1);
         p->n = 1;
         if (ledger_envelope_parse(&p->envs[0], c, req->body_len) < 0)
-            return lg_serve_error(resp, 400, "malformed", ledger_error_last()->message, 0);
+            return REFUSE(resp, 400, "malformed", ledger_error_last()->message, 0);
         return 0;
     }
     root = json_loadb(c, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
@@ -378,30 +361,28 @@ parse_records(lg_http_response *resp, ledger_server *s, const lg_http_request *r
         snprintf(msg, sizeof msg, "body is not a JSON array of envelopes: %s",
                  root == NULL ? jerr.text : "not an array");
         json_decref(root);
-        return lg_serve_error(resp, 400, "malformed", msg, -1);
+        return REFUSE(resp, 400, "malformed", msg, -1);
     }
     n = json_array_size(root);
     if (n == 0 || n > s->o.records_max) {
         char msg[120];
 
-        snprintf(msg, sizeof msg, "%zu records in one request, want 1 to %u", n,
-                 s->o.records_max);
+        snprintf(msg, sizeof msg, "%zu records in one request, want 1 to %u", n, s->o.records_max);
         json_decref(root);
-        return lg_serve_error(resp, n == 0 ? 400 : 413, n == 0 ? "malformed" : "too_many_records",
-                              msg, -1);
+        return REFUSE(resp, n == 0 ? 400 : 413, n == 0 ? "malformed" : "too_many_records", msg, -1);
     }
     if ((p->envs = lg_calloc(n, sizeof *p->envs)) == NULL) {
         json_decref(root);
-        return lg_serve_error(resp, 503, "unavailable", "out of memory", -1);
+        return REFUSE(resp, 503, "unavailable", "out of memory", -1);
     }
     p->n = n;
-    for (i = 0; i < n && rc == LG_HTTPD_DONE; i++) {
+    for (i = 0; i < n && rc == 0; i++) {
         char *text = json_dumps(json_array_get(root, i), JSON_COMPACT);
 
         if (text == NULL || !json_is_object(json_array_get(root, i))) {
-            rc = lg_serve_error(resp, 400, "malformed", "record is not a JSON object", (long)i);
+            rc = REFUSE(resp, 400, "malformed", "record is not a JSON object", (long)i);
         } else if (ledger_envelope_parse(&p->envs[i], text, strlen(text)) < 0) {
-            rc = lg_serve_error(resp, 400, "malformed", ledger_error_last()->message, (long)i);
+            rc = REFUSE(resp, 400, "malformed", ledger_error_last()->message, (long)i);
         } else {
             free(text);
             continue;
@@ -414,6 +395,8 @@ parse_records(lg_http_response *resp, ledger_server *s, const lg_http_request *r
     return 0;
 }
 
+#undef REFUSE
+
 static int
 h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
 {
@@ -421,7 +404,6 @@ h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
     const char *ct = lg_http_header(req, "Content-Type");
     lg_pending *p;
     unsigned wait;
-    int rc;
 
     if (ct == NULL || strncasecmp(ct, JSON_TYPE, strlen(JSON_TYPE)) != 0 ||
         (ct[strlen(JSON_TYPE)] != '\0' && ct[strlen(JSON_TYPE)] != ';'))
@@ -437,12 +419,12 @@ h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
     }
     if ((p = lg_calloc(1, sizeof *p)) == NULL)
         return lg_serve_error(resp, 503, "unavailable", "out of memory", -1);
-    if ((rc = parse_records(resp, s, req, p)) != 0) {
+    if (parse_records(resp, s, req, p) != 0) {
         pthread_mutex_lock(&s->lock);
         count_refused(s, "malformed");
         pthread_mutex_unlock(&s->lock);
         free_pending(p);
-        return rc;
+        return LG_HTTPD_DONE;
     }
     for (size_t i = 0; i < p->n; i++)
         if (ledger_envelope_signature_count(p->envs[i]) == 0) {
@@ -493,10 +475,10 @@ h_healthz(lg_http_response *resp, lg_http_request *req, void *payload)
 }
 
 static int
-hist_text(char **m, size_t *len, size_t *cap, const char *name, const char *help,
-          const uint64_t *b, uint64_t count, double sum)
+hist_text(char **m, size_t *len, size_t *cap, const char *name, const char *help, const uint64_t *b,
+          uint64_t count, double sum)
 {
-    static const char *const le[LG_SERVE_HIST] = {"1",   "2",   "5",    "10",   "20",  "50",
+    static const char *const le[LG_SERVE_HIST] = {"1",   "2",   "5",   "10",   "20",   "50",
                                                   "100", "200", "500", "1000", "2000", "5000"};
     uint64_t cum = 0;
     int rc;
@@ -556,7 +538,8 @@ h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
                           (unsigned long long)info.size, (unsigned long long)snap.accepted,
                           (unsigned long long)snap.existed);
     for (int i = 0; rc == 0 && i < LG_SERVE_CODES && snap.refused[i].code != NULL; i++)
-        rc = lg_strbuf_printf(&m, &len, &cap, "attrledger_requests_refused_total{code=\"%s\"} %llu\n",
+        rc = lg_strbuf_printf(&m, &len, &cap,
+                              "attrledger_requests_refused_total{code=\"%s\"} %llu\n",
                               snap.refused[i].code, (unsigned long long)snap.refused[i].n);
     if (rc == 0)
         rc = lg_strbuf_printf(&m, &len, &cap,
@@ -573,9 +556,8 @@ h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
                        "Time of one group commit (transaction, fsync, checkpoint).",
                        snap.commit_ms_bucket, snap.commit_ms_count, snap.commit_ms_sum);
     if (rc == 0)
-        rc = hist_text(&m, &len, &cap, "attrledger_group_requests",
-                       "Requests per group commit.", snap.group_bucket, snap.groups,
-                       (double)snap.group_sum);
+        rc = hist_text(&m, &len, &cap, "attrledger_group_requests", "Requests per group commit.",
+                       snap.group_bucket, snap.groups, (double)snap.group_sum);
     if (rc == 0)
         rc = lg_httpd_metrics(&m, &len, &cap, s->httpd, "attrledger");
     if (rc < 0) {
@@ -583,8 +565,8 @@ h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
         return lg_http_reply(resp, 500, TEXT_TYPE, "out of memory\n");
     }
     lg_http_add_header(resp, "Cache-Control", "no-store");
-    return lg_http_reply_owned(resp, 200, "text/plain; version=0.0.4; charset=utf-8",
-                               (uint8_t *)m, len);
+    return lg_http_reply_owned(resp, 200, "text/plain; version=0.0.4; charset=utf-8", (uint8_t *)m,
+                               len);
 }
 
 /* ---- start / stop ---- */
@@ -646,7 +628,15 @@ ledger_server_start(ledger_server **out, ledger_log *log, const ledger_server_op
     vk.note_id = lg_note_key_id(vk.name, vk.type, vk.public_key);
     if ((rc = ledger_vkey_format(&vkb, &vk)) < 0)
         goto fail;
-    s->vkey = (char *)vkb.data;
+    /* As in DIR/log.vkey: one line. */
+    if ((s->vkey = lg_malloc(vkb.len + 2)) == NULL) {
+        ledger_buf_dispose(&vkb);
+        rc = lg_error_nomem();
+        goto fail;
+    }
+    memcpy(s->vkey, vkb.data, vkb.len);
+    memcpy(s->vkey + vkb.len, "\n", 2);
+    ledger_buf_dispose(&vkb);
 
     if (!s->read_only) {
         routes[nr++] = (lg_httpd_route){"POST", "/add-records", 0, "add-records", h_add_records};

@@ -144,8 +144,7 @@ h_entry(lg_http_response *resp, lg_http_request *req, void *payload)
     uint64_t index;
 
     if (parse_u64(req->path + strlen("/entries/"), &index) < 0)
-        return lg_serve_error(resp, 400, "bad_number", "entry index is not a canonical number",
-                              -1);
+        return lg_serve_error(resp, 400, "bad_number", "entry index is not a canonical number", -1);
     return entry_json(resp, payload, index);
 }
 
@@ -221,8 +220,7 @@ h_receipt(lg_http_response *resp, lg_http_request *req, void *payload)
     int rc;
 
     if (parse_u64(req->path + strlen("/receipt/"), &index) < 0)
-        return lg_serve_error(resp, 400, "bad_number", "entry index is not a canonical number",
-                              -1);
+        return lg_serve_error(resp, 400, "bad_number", "entry index is not a canonical number", -1);
     if ((rc = ledger_log_receipt(&b, s->log, index, 0, 1)) < 0)
         return read_error(resp, rc == LEDGER_EINVAL ? LEDGER_ENOTFOUND : rc);
     return reply_buf(resp, TEXT_TYPE, &b, SHORT);
@@ -245,9 +243,13 @@ mime(const char *path)
 {
     static const struct {
         const char *ext, *type;
-    } t[] = {{".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-             {".js", "text/javascript; charset=utf-8"}, {".json", JSON_TYPE},
-             {".svg", "image/svg+xml"}, {".png", "image/png"}, {".txt", TEXT_TYPE},
+    } t[] = {{".html", "text/html; charset=utf-8"},
+             {".css", "text/css; charset=utf-8"},
+             {".js", "text/javascript; charset=utf-8"},
+             {".json", JSON_TYPE},
+             {".svg", "image/svg+xml"},
+             {".png", "image/png"},
+             {".txt", TEXT_TYPE},
              {".ico", "image/x-icon"}};
     const char *dot = strrchr(path, '.');
 
@@ -305,9 +307,8 @@ h_site(lg_http_response *resp, lg_http_request *req, void *payload)
         close(fd);
         return lg_serve_error(resp, 404, "not_found", "no such file", -1);
     }
-    while (off < (size_t)st.st_size &&
-           ((got = read(fd, buf + off, (size_t)st.st_size - off)) > 0 ||
-            (got < 0 && errno == EINTR)))
+    while (off < (size_t)st.st_size && ((got = read(fd, buf + off, (size_t)st.st_size - off)) > 0 ||
+                                        (got < 0 && errno == EINTR)))
         off += got > 0 ? (size_t)got : 0;
     close(fd);
     etag(resp, buf, off);

@@ -30,7 +30,7 @@ struct lg_replay {
     lg_map keys;         /* key_id -> lg_key_row */
     lg_map participants; /* participant_id -> lg_participant_row */
     lg_map records;      /* record_id -> lg_record_row, for every entry seen */
-    lg_map kept;         /* u64 index -> kept_record (policies, participants, findings) */
+    lg_map kept;         /* u64 index -> kept_record (see keep()) */
     int own_records;     /* records and kept are used (no lg_replay_records) */
     lg_policy_state st;
     int have_last;
@@ -66,6 +66,13 @@ static int
 mem_put_key(void *p, const uint8_t id[32], const lg_key_row *row)
 {
     return lg_map_put(&((lg_replay *)p)->keys, id, 32, row);
+}
+
+static int
+mem_each_key(void *p, int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row),
+             void *ctx)
+{
+    return lg_policy_map_each_key(&((lg_replay *)p)->keys, fn, ctx);
 }
 
 static int
@@ -184,6 +191,7 @@ lg_replay_new(lg_replay **out, const ledger_vkey *log_key, const lg_replay_recor
     r->st.get_participant = mem_get_participant;
     r->st.put_key = mem_put_key;
     r->st.put_participant = mem_put_participant;
+    r->st.each_key = mem_each_key;
     r->st.payload = r;
     if (records == NULL) {
         r->own_records = 1;
@@ -261,7 +269,8 @@ lg_replay_last_time(const lg_replay *r)
 }
 
 /* Keep the bytes of the records later rules read (policy chain, a
- * participant's earlier version, findings that votes name). */
+ * participant's earlier version, findings that votes name, the key of an
+ * actor's or incident report's earlier version). */
 static int
 keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
 {
@@ -271,7 +280,8 @@ keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
 
     if (!r->own_records)
         return 0; /* the caller's load_record reads them */
-    if (t != LG_REC_LEDGER_POLICY && t != LG_REC_PARTICIPANT && t != LG_REC_FINDING)
+    if (t != LG_REC_LEDGER_POLICY && t != LG_REC_PARTICIPANT && t != LG_REC_FINDING &&
+        t != LG_REC_ACTOR && t != LG_REC_INCIDENT_REPORT)
         return 0;
     k.bytes = lg_malloc(e->record_len);
     if (k.bytes == NULL)

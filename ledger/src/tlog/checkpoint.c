@@ -1,6 +1,6 @@
 /*
- * checkpoint.c - checkpoint bodies, and offline verification of
- * checkpoints (receipts: receipt.c).
+ * checkpoint.c - checkpoint bodies, offline verification of checkpoints
+ * (receipts: receipt.c), and cosigning a checkpoint as a witness.
  *
  * C2SP tlog-checkpoint v1.0.0 on top of note.c: the body text
  * "origin\nsize\nbase64(root)\n" plus optional non-empty extension lines
@@ -18,7 +18,9 @@
 
 #include "base/alloc.h"
 #include "base/b64.h"
+#include "base/bigendian.h"
 #include "base/error.h"
+#include "crypto/crypto.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "tlog/note_int.h"
@@ -152,4 +154,34 @@ ledger_checkpoint_verify(ledger_checkpoint *out, const uint8_t *note_bytes, size
 done:
     lg_note_free(note);
     return rc;
+}
+
+/* ---- cosigning (C2SP tlog-cosignature v1) ---- */
+
+int
+lg_note_cosign(ledger_buf *out, const uint8_t *body, size_t body_len, uint64_t timestamp,
+               const ledger_key *key)
+{
+    uint8_t payload[4 + LG_NOTE_COSIG_LEN];
+    lg_checkpoint cp;
+    uint8_t *msg = NULL;
+    size_t msg_len = 0;
+    int rc;
+
+    if (out == NULL || key == NULL || (body == NULL && body_len > 0))
+        return lg_error_set(LEDGER_EINVAL, "cosign: missing argument");
+    if (timestamp > LG_NOTE_TIMESTAMP_MAX)
+        return lg_error_set(LEDGER_EINVAL, "cosign: timestamp %" PRIu64 " above 2^63-1", timestamp);
+    /* A cosignature asserts a checkpoint; refuse to sign anything else. */
+    if ((rc = lg_checkpoint_parse(&cp, body, body_len)) < 0)
+        return rc;
+    lg_note_put_be32(payload, lg_note_key_id(key->name, LEDGER_SIGTYPE_COSIGNATURE, key->pk));
+    lg_u64_be(payload + 4, timestamp);
+    if ((rc = lg_note_cosig_message(&msg, &msg_len, body, body_len, timestamp)) < 0)
+        return rc;
+    rc = lg_ed25519_sign(payload + 12, msg, msg_len, key);
+    lg_free(msg);
+    if (rc < 0)
+        return rc;
+    return lg_note_emit_sig_line(out, NULL, 0, key->name, payload, sizeof payload);
 }
