@@ -47,9 +47,28 @@ typedef int (*cli_opt_fn)(void *ctx, int id, const char *arg);
 int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, cli_opt_fn fn, void *ctx,
               char ***pos, int *npos);
 
+/* What the command was doing when the library returned an error. */
+typedef enum {
+    CLI_ACT,   /* changing or producing something (submit, init, export, ...) */
+    CLI_FIND,  /* looking up what was asked for (show, views): absent is an answer */
+    CLI_CHECK, /* checking an input (verify*, audit, witness cosign): a malformed,
+                  damaged or absent part of it is a negative verdict */
+    CLI_PARSE, /* reading a file given to it (submit's records): malformed is a
+                  usage error (2) */
+} cli_job;
+
+/* The one place that turns a library error into an exit code (README, "Exit
+ * codes"): 3 when the answer could not be found (I/O, out of memory, busy,
+ * full, read-only, wrong passphrase); 1 when it is "no" (a signature or proof
+ * that does not verify, a rule refusal; nothing by that name for CLI_FIND and
+ * CLI_CHECK; malformed or damaged input for CLI_CHECK); 2 for LEDGER_EINVAL
+ * and for malformed input for CLI_PARSE; otherwise 3. */
+int cli_exit_code(int rc, cli_job job);
 /* Print the library's last error as "attrledger: CMD: message" and return
- * the exit code for `rc` (EBADSIG, EPROOF, EPOLICY -> 1; others -> 3). */
+ * cli_exit_code(rc, CLI_ACT). */
 int cli_fail(const cli *c, int rc);
+/* The same for another job. */
+int cli_fail_job(const cli *c, int rc, cli_job job);
 /* Same, but the caller decides the exit code. */
 int cli_fail_code(const cli *c, int exit_code);
 /* Print "attrledger: CMD: <formatted>" and return EXIT_USAGE. */

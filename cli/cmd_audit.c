@@ -47,15 +47,6 @@ on_opt(void *ctx, int id, const char *arg)
     return 0;
 }
 
-/* Verification failures exit 1; trouble reading or memory exits 3. */
-static int
-audit_failed(const cli *c, int rc)
-{
-    return cli_fail_code(c, (rc == LEDGER_EIO || rc == LEDGER_ENOMEM || rc == LEDGER_EINVAL)
-                                ? EXIT_OPERATIONAL
-                                : EXIT_NEGATIVE);
-}
-
 static void
 print_report(const cli *c, const char *what, const ledger_audit_report *r)
 {
@@ -157,7 +148,7 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
                 continue;
         }
         if (len > 0 && (rc = ledger_audit_line(a, line, len)) < 0) {
-            rc = audit_failed(c, rc);
+            rc = cli_fail_job(c, rc, CLI_CHECK);
             goto done;
         }
         bytes += len;
@@ -173,7 +164,7 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
         goto done;
     }
     if ((rc = ledger_audit_finish(&rep, a)) < 0) {
-        rc = audit_failed(c, rc);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     print_report(c, "trail", &rep);
@@ -203,7 +194,7 @@ audit_tiles(cli *c, const char *where, const char *from, const char *timeout, co
         goto done;
     rc = ledger_audit_tiles(&rep, src.fetch, src.payload, vk, old, old_len);
     if (rc < 0) {
-        rc = audit_failed(c, rc);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     print_report(c, "tiles", &rep);

@@ -149,9 +149,7 @@ export_failed(const cli *c, const out_file *o, int rc)
     if (rc == LEDGER_EIO && o->err != 0)
         return cli_error(c, EXIT_OPERATIONAL, "%s: %s", o->path ? o->path : "stdout",
                          strerror(o->err));
-    if (rc == LEDGER_EINVAL)
-        return cli_fail_code(c, EXIT_USAGE);
-    return cli_fail_code(c, EXIT_OPERATIONAL);
+    return cli_fail(c, rc);
 }
 
 static void

@@ -270,9 +270,8 @@ cmd_verify_fork(cli *c, int argc, char **argv)
     }
     if ((rc = cli_read_file(c, pos[0], LEDGER_FORK_REPORT_MAX, &data, &len)) != 0)
         goto done;
-    if (ledger_fork_verify(&fi, data, len, &vk) < 0) {
-        rc = cli_fail_code(c, ledger_error_last()->code == LEDGER_EFORMAT ? EXIT_OPERATIONAL
-                                                                          : EXIT_NEGATIVE);
+    if ((rc = ledger_fork_verify(&fi, data, len, &vk)) < 0) {
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     root_b64(ra, &fi.held);

@@ -21,7 +21,7 @@ cli_resolve_entry(const cli *c, ledger_log *log, const char *arg, uint64_t *inde
 
     /* No such record is an answer (exit 1); 3 is kept for I/O and damage. */
     if (rc < 0)
-        return cli_fail_code(c, rc == LEDGER_ENOTFOUND ? EXIT_NEGATIVE : EXIT_OPERATIONAL);
+        return cli_fail_job(c, rc, CLI_FIND);
     return 0;
 }
 
@@ -113,7 +113,7 @@ cmd_show(cli *c, int argc, char **argv)
                (rc = cli_resolve_entry(c, log, pos[0], &index)) != 0) {
         goto done;
     } else if ((rc = ledger_log_entry(&leaf, log, index)) < 0) {
-        rc = cli_fail_code(c, rc == LEDGER_ENOTFOUND ? EXIT_NEGATIVE : EXIT_OPERATIONAL);
+        rc = cli_fail_job(c, rc, CLI_FIND);
         goto done;
     }
     if ((rc = ledger_entry_info_get(&info, leaf.data, leaf.len)) < 0) {
@@ -193,8 +193,7 @@ log_entry(void *p, uint64_t index, const uint8_t *leaf, size_t len)
     if (a->c->json) {
         cli_b64(h, info.leaf_hash, 32);
         printf("{\"index\":%llu,\"integrated_time\":%llu,\"type\":\"%s\",\"record_id\":",
-               (unsigned long long)info.index, (unsigned long long)info.integrated_time,
-               info.type);
+               (unsigned long long)info.index, (unsigned long long)info.integrated_time, info.type);
         cli_json_str(stdout, info.record_id);
         printf(",\"author\":");
         cli_json_str(stdout, info.author);

@@ -115,8 +115,8 @@ cmd_submit(cli *c, int argc, char **argv)
         free(text);
         if (rc < 0) {
             /* A malformed file is bad input (2); out of memory is not. */
-            rc = cli_error(c, rc == LEDGER_ENOMEM ? EXIT_OPERATIONAL : EXIT_USAGE, "%s: %s",
-                           pos[i], ledger_error_last()->message);
+            rc = cli_error(c, cli_exit_code(rc, CLI_PARSE), "%s: %s", pos[i],
+                           ledger_error_last()->message);
             goto done;
         }
         if (member != NULL) {

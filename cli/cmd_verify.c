@@ -83,9 +83,7 @@ cmd_verify(cli *c, int argc, char **argv)
     cli_progress_end(&progress);
     if (rc < 0) {
         /* Damage or forgery is a negative verdict; I/O and memory are not. */
-        rc = cli_fail_code(c, (rc == LEDGER_EIO || rc == LEDGER_ENOMEM || rc == LEDGER_EBUSY)
-                                  ? EXIT_OPERATIONAL
-                                  : EXIT_NEGATIVE);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_b64(b, rep.root, 32);
@@ -127,8 +125,7 @@ verify_receipt_policy(cli *c, const verify_args *a, const uint8_t *receipt, size
         return cli_fail_code(c, EXIT_OPERATIONAL);
     rc = ledger_receipt_verify_policy(&info, &rep, receipt, receipt_len, leaf, leaf_len, p);
     if (rc < 0) {
-        rc = cli_fail_code(c, (rc == LEDGER_ENOMEM || rc == LEDGER_EIO) ? EXIT_OPERATIONAL
-                                                                        : EXIT_NEGATIVE);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_b64(b, info.checkpoint.root, 32);
@@ -193,16 +190,15 @@ cmd_verify_receipt(cli *c, int argc, char **argv)
     }
     rc = ledger_receipt_verify(&info, receipt, receipt_len, leaf, leaf_len, &vk);
     if (rc < 0) {
-        rc = cli_fail_code(c, (rc == LEDGER_ENOMEM || rc == LEDGER_EIO) ? EXIT_OPERATIONAL
-                                                                        : EXIT_NEGATIVE);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_b64(b, info.checkpoint.root, 32);
     if (c->json) {
         printf("{\"valid\":true,\"index\":%llu,\"origin\":", (unsigned long long)info.index);
         cli_json_str(stdout, info.checkpoint.origin);
-        printf(",\"tree_size\":%llu,\"root\":\"%s\"}\n",
-               (unsigned long long)info.checkpoint.size, b);
+        printf(",\"tree_size\":%llu,\"root\":\"%s\"}\n", (unsigned long long)info.checkpoint.size,
+               b);
     } else {
         printf("ok: entry %llu is included in %s at tree size %llu (root %s)\n",
                (unsigned long long)info.index, info.checkpoint.origin,

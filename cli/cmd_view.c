@@ -41,7 +41,7 @@ run(cli *c, int argc, char **argv, view_kind kind, const char *usage)
     }
     if (rc < 0) {
         /* Nothing by that name is an answer (exit 1), not a failure. */
-        rc = cli_fail_code(c, rc == LEDGER_ENOTFOUND ? EXIT_NEGATIVE : EXIT_OPERATIONAL);
+        rc = cli_fail_job(c, rc, CLI_FIND);
         goto done;
     }
     if (c->json)

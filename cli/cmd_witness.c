@@ -206,10 +206,7 @@ witness_cosign(cli *c, const witness_args *a, char **pos, int npos)
     o.state_path = a->state;
     rc = ledger_witness_cosign(&line, &res, &o, cp, cp_len, proof, proof_len);
     if (rc < 0) {
-        rc = cli_fail_code(c, rc == LEDGER_EPROOF || rc == LEDGER_EBADSIG || rc == LEDGER_ENOTFOUND
-                                  ? EXIT_NEGATIVE
-                              : rc == LEDGER_EINVAL ? EXIT_USAGE
-                                                    : EXIT_OPERATIONAL);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_info(c, "cosigned %s at size %llu (previously %llu)", res.origin,
@@ -355,11 +352,8 @@ witness_request(cli *c, const witness_args *a)
                             "--witness W.vkey [--size N]");
     if ((rc = load_vkeys(c, a, LEDGER_SIGTYPE_COSIGNATURE, &w)) != 0)
         return rc;
-    if (ledger_http_fetcher_new(&f, a->url, &ho) < 0) {
-        const ledger_error *e = ledger_error_last();
-        return e->code == LEDGER_EINVAL ? cli_usage(c, "%s", e->message)
-                                        : cli_fail_code(c, EXIT_OPERATIONAL);
-    }
+    if ((rc = ledger_http_fetcher_new(&f, a->url, &ho)) < 0)
+        return cli_fail(c, rc);
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     if ((rc = ledger_log_request_cosignature(&ex, log, a->size, f, &w)) < 0) {
@@ -436,9 +430,7 @@ cmd_cosign(cli *c, int argc, char **argv)
         (rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     if ((rc = ledger_log_add_cosignatures(&added, log, a.size, text, len, w, a.n_vkeys)) < 0) {
-        rc = cli_fail_code(c, rc == LEDGER_EBADSIG  ? EXIT_NEGATIVE
-                              : rc == LEDGER_EINVAL ? EXIT_USAGE
-                                                    : EXIT_OPERATIONAL);
+        rc = cli_fail(c, rc);
         goto done;
     }
     cli_info(c, "stored %zu cosignature%s", added, added == 1 ? "" : "s");

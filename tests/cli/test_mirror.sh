@@ -94,7 +94,7 @@ err_has "rollback: the remote serves size 4, older than the mirror's 8"
 # verify-fork refuses what proves nothing, and damage.
 al 1 verify-fork "$T/back.report" --vkey "$T/keys/admin.key.pub"
 printf 'attrledger fork report v1\nheld 3\nabc' >"$T/bad.report"
-al 3 verify-fork "$T/bad.report" --vkey "$VK"
+al 1 verify-fork "$T/bad.report" --vkey "$VK"
 err_one_line
 
 # The mirror as a cosigner: its cosignature is stored with the checkpoint
@@ -111,10 +111,10 @@ al 0 verify-receipt --policy "$T/policy" "$T/r1" --leaf "$T/leaf1"
 "$AL" -C "$T/mir" prove inclusion clm:one --receipt >"$T/r1-plain"
 al 1 verify-receipt --policy "$T/policy" "$T/r1-plain" --leaf "$T/leaf1"
 
-# Bad input: another log's key, a directory holding a normal ledger.
+# Bad input: another log's key (1), a directory holding a normal ledger (2: a wrong argument).
 al 1 mirror --url "$T/tiles" --vkey "$T/keys/admin.key.pub" "$T/mir2"
 [ ! -e "$T/mir2/data.mdb" ] || fail "a refused first run left a store"
-al 3 mirror --url "$T/tiles" --vkey "$VK" "$T/ledger"
+al 2 mirror --url "$T/tiles" --vkey "$VK" "$T/ledger"
 err_has "holds a ledger that is not a mirror"
 al 2 mirror --url "ftp://x/y" --vkey "$VK" "$T/mir"
 al 2 mirror --vkey "$VK" "$T/mir"
