@@ -398,7 +398,7 @@ parse_records(lg_http_response *resp, ledger_server *s, const lg_http_request *r
 #undef REFUSE
 
 static int
-h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
+h_add_records(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     const char *ct = lg_http_header(req, "Content-Type");
@@ -462,7 +462,7 @@ h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
 /* ---- /healthz, /metrics ---- */
 
 static int
-h_healthz(lg_http_response *resp, lg_http_request *req, void *payload)
+h_healthz(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_log_info info;
@@ -498,7 +498,7 @@ hist_text(char **m, size_t *len, size_t *cap, const char *name, const char *help
 }
 
 static int
-h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
+h_metrics(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_server snap;
