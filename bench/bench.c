@@ -894,7 +894,7 @@ ledger_size(bench *b)
 {
     ledger_log_info info;
 
-    if (ledger_log_get_info(&info, b->log) < 0)
+    if (ledger_log_info_get(&info, b->log) < 0)
         fatal("%s", ledger_error_last()->message);
     return info.size;
 }

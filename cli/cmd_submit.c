@@ -153,7 +153,7 @@ cmd_submit(cli *c, int argc, char **argv)
     {
         ledger_log_info info;
 
-        if (ledger_log_get_info(&info, log) == 0 && info.mirror) {
+        if (ledger_log_info_get(&info, log) == 0 && info.mirror) {
             rc = cli_error(c, EXIT_USAGE,
                            "%s is a mirror of %s: it takes entries only from `attrledger "
                            "mirror`; submit to the log itself",

@@ -97,7 +97,7 @@ typedef struct {
 } ledger_log_info;
 
 /** Origin, size and root as committed. @return 0, LEDGER_ECORRUPT, LEDGER_EIO. */
-LEDGER_API int ledger_log_get_info(ledger_log_info *out, ledger_log *log);
+LEDGER_API int ledger_log_info_get(ledger_log_info *out, ledger_log *log);
 
 /**
  * The signed checkpoint note for tree `size` (0 = the latest), as stored.

@@ -261,7 +261,7 @@ done:
 /* ---- reads ---- */
 
 int
-ledger_log_get_info(ledger_log_info *out, ledger_log *log)
+ledger_log_info_get(ledger_log_info *out, ledger_log *log)
 {
     lg_txn *t = NULL;
     lg_meta m;

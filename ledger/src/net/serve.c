@@ -468,7 +468,7 @@ h_healthz(void *payload, lg_http_response *resp, lg_http_request *req)
     ledger_log_info info;
 
     (void)req;
-    if (ledger_log_get_info(&info, s->log) < 0)
+    if (ledger_log_info_get(&info, s->log) < 0)
         return lg_http_reply(resp, 503, TEXT_TYPE, "store unreadable\n");
     lg_http_add_header(resp, "Cache-Control", "no-store");
     return lg_http_reply(resp, 200, TEXT_TYPE, "ok\n");
@@ -509,7 +509,7 @@ h_metrics(void *payload, lg_http_response *resp, lg_http_request *req)
 
     (void)req;
     memset(&info, 0, sizeof info);
-    ledger_log_get_info(&info, s->log);
+    ledger_log_info_get(&info, s->log);
     pthread_mutex_lock(&s->lock);
     memcpy(snap.refused, s->refused, sizeof snap.refused);
     memcpy(snap.commit_ms_bucket, s->commit_ms_bucket, sizeof snap.commit_ms_bucket);
@@ -601,7 +601,7 @@ ledger_server_start(ledger_server **out, ledger_log *log, const ledger_server_op
     if (opts->version != LEDGER_SERVER_OPTIONS_VERSION)
         return lg_error_set(LEDGER_EVERSION, "server options version %u, want %d", opts->version,
                             LEDGER_SERVER_OPTIONS_VERSION);
-    if ((rc = ledger_log_get_info(&info, log)) < 0)
+    if ((rc = ledger_log_info_get(&info, log)) < 0)
         return rc;
     if (opts->log_key != NULL && (rc = ledger_log_set_signer(log, opts->log_key)) < 0)
         return rc;
