@@ -129,6 +129,25 @@ err_has "already exists (use --force to replace it)"
 ! grep -q -i passphrase "$T/err" || fail "asked for a passphrase first"
 checks=$((checks + 1))
 
+# submit reads and checks the whole batch before it asks for the log key's
+# passphrase: with an encrypted log.key and no passphrase at hand, a bad
+# file is reported as such (2), not as a missing passphrase.
+printf 'log pass\n' >"$T/logpass"
+"$AL" -q init "$T/enc-ledger" --origin enc.example/l --admin "$T/keys/admin.key.pub" \
+  --passphrase-file "$T/logpass" >/dev/null 2>&1
+al 2 -C "$T/enc-ledger" submit "$T/bad.json" </dev/null
+err_has "$T/bad.json: "
+! grep -qi passphrase "$T/err" || fail "submit asked about the passphrase before checking the batch"
+al 2 -C "$T/enc-ledger" submit "$T/c6.json" </dev/null
+err_has "record is not signed"
+# The log key's passphrase: --log-passphrase-file, else the global one.
+"$AL" -q sign "$T/c6.json" --key "$(keyof p:alpha)" -o "$T/c6.s.json"
+al 2 -C "$T/enc-ledger" submit "$T/c6.s.json" </dev/null
+err_has "passphrase"
+al 1 -C "$T/enc-ledger" --passphrase-file "$T/logpass" submit "$T/c6.s.json"
+err_has "record clm:6: signature 0 is by unknown key"
+al 1 -C "$T/enc-ledger" submit --log-passphrase-file "$T/logpass" "$T/c6.s.json"
+
 # export --format svg without -o: the SVG on stdout.
 if command -v dot >/dev/null; then
   al 0 -q export --format svg
