@@ -404,8 +404,8 @@ static const help_entry entries[] = {
      "proof showing that the larger tree does not extend the smaller one).\n"
      "Prints the two sizes and roots.\n"
      "\n"
-     "exit: 0 the fork is proven; 1 the report proves nothing or is not signed by\n"
-     "LOG.vkey; 3 malformed report\n"
+     "exit: 0 the fork is proven; 1 the report proves nothing, is not signed by\n"
+     "LOG.vkey or is malformed; 3 it cannot be read\n"
      "\n"
      "example:\n"
      "  attrledger verify-fork mirror.fork-report --vkey log.vkey\n"},
@@ -504,9 +504,11 @@ static const char global_help[] =
     "  --version              print the program's version, the formats it writes\n"
     "                         and the versions of its libraries (--json: an object)\n"
     "\n"
-    "exit codes: 0 ok; 1 verification failed, record rejected, or the record\n"
-    "asked for does not exist; 2 usage error or malformed input file; 3\n"
-    "operational error (I/O, damaged store, wrong passphrase, out of memory)\n";
+    "exit codes: 0 ok; 1 verification failed (also a malformed or damaged input\n"
+    "to verify, verify-receipt, verify-fork, audit or witness cosign), record\n"
+    "rejected, or the record asked for does not exist; 2 usage error or a\n"
+    "malformed file to submit; 3 could not check or act (I/O, damaged store of\n"
+    "another command, wrong passphrase, out of memory)\n";
 
 const char *
 cli_help_entry(size_t i, const char **summary, const char **text)
