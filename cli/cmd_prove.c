@@ -66,14 +66,14 @@ prove_inclusion(cli *c, ledger_log *log, const char *arg, uint64_t size)
     if ((rc = cli_resolve_entry(c, log, arg, &index)) != 0)
         return rc;
     if ((rc = ledger_log_prove_inclusion(&p, log, index, size)) < 0)
-        return cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
+        return cli_fail(c, rc);
     if ((rc = ledger_proof_verify_inclusion(&p)) < 0)
         return cli_error(c, EXIT_OPERATIONAL, "the store produced a bad proof: %s",
                          ledger_error_last()->message);
     if (c->json) {
         if ((rc = ledger_inclusion_proof_to_json(&json, &p)) < 0)
             return cli_fail(c, rc);
-        fwrite(json.data, 1, json.len, stdout);
+        cli_json_print(json.data, json.len);
         ledger_buf_dispose(&json);
         return EXIT_OK;
     }
@@ -98,9 +98,9 @@ prove_receipt(cli *c, ledger_log *log, const char *arg, const prove_args *a)
     if ((rc = cli_resolve_entry(c, log, arg, &index)) != 0)
         return rc;
     if ((rc = ledger_log_receipt(&r, log, index, a->size, a->cosigned)) < 0)
-        return cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
+        return cli_fail(c, rc);
     if (c->json) {
-        printf("{\"index\": %llu, \"receipt\": ", (unsigned long long)index);
+        printf("{\"index\":%llu,\"receipt\":", (unsigned long long)index);
         cli_json_str(stdout, (const char *)r.data);
         printf("}\n");
     } else {
@@ -119,19 +119,20 @@ prove_consistency(cli *c, ledger_log *log, char **pos, int npos)
     uint64_t old_size, new_size = 0;
     int rc;
 
-    if (cli_parse_u64(pos[0], &old_size) != 0 || (npos == 2 && cli_parse_u64(pos[1], &new_size) != 0))
+    if (cli_parse_u64(pos[0], &old_size) != 0 ||
+        (npos == 2 && cli_parse_u64(pos[1], &new_size) != 0))
         return cli_usage(c, "OLD and NEW must be tree sizes (non-negative integers)");
     if (npos == 2 && new_size == 0)
         return cli_usage(c, "NEW must be at least 1");
     if ((rc = ledger_log_prove_consistency(&p, log, old_size, new_size)) < 0)
-        return cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
+        return cli_fail(c, rc);
     if ((rc = ledger_proof_verify_consistency(&p)) < 0)
         return cli_error(c, EXIT_OPERATIONAL, "the store produced a bad proof: %s",
                          ledger_error_last()->message);
     if (c->json) {
         if ((rc = ledger_consistency_proof_to_json(&json, &p)) < 0)
             return cli_fail(c, rc);
-        fwrite(json.data, 1, json.len, stdout);
+        cli_json_print(json.data, json.len);
         ledger_buf_dispose(&json);
         return EXIT_OK;
     }

@@ -40,10 +40,14 @@ run(cli *c, int argc, char **argv, view_kind kind, const char *usage)
         break;
     }
     if (rc < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        /* Nothing by that name is an answer (exit 1), not a failure. */
+        rc = cli_fail_job(c, rc, CLI_FIND);
         goto done;
     }
-    fwrite(out.data, 1, out.len, stdout);
+    if (c->json)
+        cli_json_print(out.data, out.len);
+    else
+        fwrite(out.data, 1, out.len, stdout);
     rc = EXIT_OK;
 done:
     ledger_buf_dispose(&out);

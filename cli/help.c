@@ -85,7 +85,12 @@ static const help_entry entries[] = {
      "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
      "                         (default: the global --passphrase-file)\n"
      "\n"
-     "exit: 1 when a record is rejected (bad signature, unknown key, policy)\n"
+     "Every FILE is read, parsed, signed (--key) and checked to carry a signature\n"
+     "before the log key's passphrase is asked for; the rules are checked when\n"
+     "the batch is appended. On a terminal, a progress line counts the files read.\n"
+     "\n"
+     "exit: 1 when a record is rejected (bad signature, unknown key, policy);\n"
+     "2 when a FILE does not parse as a record or signed envelope\n"
      "\n"
      "example:\n"
      "  attrledger submit -C ./ledger claim.signed.json incident.signed.json\n"},
@@ -255,7 +260,7 @@ static const help_entry entries[] = {
      "  csv     one row per attribution claim (status, disputed, confidence, ...)\n"
      "  dot     the attribution graph for Graphviz (disputed claims dashed,\n"
      "          retracted dotted, the body's findings bold)\n"
-     "  svg     the graph rendered by Graphviz's dot program (-o FILE)\n"
+     "  svg     the graph rendered by Graphviz's dot program (to -o FILE or stdout)\n"
      "\n"
      "options:\n"
      "  -f, --format F       audit, tiles, site, stix, csv, dot, svg\n"
@@ -399,8 +404,8 @@ static const help_entry entries[] = {
      "proof showing that the larger tree does not extend the smaller one).\n"
      "Prints the two sizes and roots.\n"
      "\n"
-     "exit: 0 the fork is proven; 1 the report proves nothing or is not signed by\n"
-     "LOG.vkey; 3 malformed report\n"
+     "exit: 0 the fork is proven; 1 the report proves nothing, is not signed by\n"
+     "LOG.vkey or is malformed; 3 it cannot be read\n"
      "\n"
      "example:\n"
      "  attrledger verify-fork mirror.fork-report --vkey log.vkey\n"},
@@ -471,6 +476,16 @@ static const help_entry entries[] = {
      "example:\n"
      "  attrledger serve -C ./ledger --listen 127.0.0.1:8080\n"
      "  attrledger submit --url http://127.0.0.1:8080 --vkey ./ledger/log.vkey claim.signed.json\n"},
+    {"help", "help for one command: attrledger help CMD (or CMD --help)",
+     "usage: attrledger help [CMD]\n"
+     "\n"
+     "Without CMD, list the commands; with CMD, explain one: usage, options, exit\n"
+     "codes where they differ, an example. `attrledger CMD --help` (also after\n"
+     "global options: attrledger -C DIR CMD --help) prints the same text.\n"
+     "Exit code 2 for an unknown CMD.\n"
+     "\n"
+     "example:\n"
+     "  attrledger help export\n"},
     {"new", "print a commented template of a record",
      "usage: attrledger new [TYPE]\n"
      "\n"
@@ -489,14 +504,22 @@ static const help_entry entries[] = {
 static const char global_help[] =
     "global options (before or after the command):\n"
     "  -C, --ledger DIR       ledger directory (default: $ATTRLEDGER_DIR)\n"
-    "  --json                 machine-readable output (one JSON object)\n"
-    "  -q, --quiet            no progress messages on stderr\n"
+    "  --json                 machine-readable output: compact JSON, one object\n"
+    "                         per line; on failure {\"ok\":false,\"error\":{...}}\n"
+    "                         on stdout too, with the same exit code\n"
+    "  -q, --quiet            no messages or progress lines on stderr (progress\n"
+    "                         shows only when stderr is a terminal; NO_COLOR\n"
+    "                         drops its escape sequences)\n"
     "  --passphrase-file F    read passphrases from the first line of F\n"
     "  -h, --help             help for the command\n"
-    "  --version              print the version\n"
+    "  --version              print the program's version, the formats it writes\n"
+    "                         and the versions of its libraries (--json: an object)\n"
     "\n"
-    "exit codes: 0 ok, 1 verification failed or record rejected, 2 usage error,\n"
-    "3 operational error (I/O, corrupt store, wrong passphrase)\n";
+    "exit codes: 0 ok; 1 verification failed (also a malformed or damaged input\n"
+    "to verify, verify-receipt, verify-fork, audit or witness cosign), record\n"
+    "rejected, or the record asked for does not exist; 2 usage error or a\n"
+    "malformed file to submit; 3 could not check or act (I/O, damaged store of\n"
+    "another command, wrong passphrase, out of memory)\n";
 
 const char *
 cli_help_entry(size_t i, const char **summary, const char **text)
@@ -536,7 +559,7 @@ cli_print_help(const char *cmd)
           stdout);
     for (const help_entry *e = entries; e->name != NULL; e++)
         printf("  %-16s %s\n", e->name, e->summary);
-    printf("  %-16s %s\n\n", "help CMD", "help for one command");
+    fputs("\n", stdout);
     fputs(global_help, stdout);
 }
 

@@ -3,7 +3,7 @@
  *
  * stdout carries results only; everything else goes to stderr as
  * "attrledger: <command>: <message>", with the library's message unchanged.
- * Exit codes are mapped in one place (cli_fail).
+ * A library error becomes an exit code in one place (cli_exit_code).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -18,19 +18,41 @@
 
 #include "cmd.h"
 
+/* With --json, a failure is also one object on stdout, so that a program
+ * reading stdout always gets JSON: {"ok": false, "error": {"exit_code": N,
+ * "kind": ..., "command": ..., "message": ...}} and a newline. */
+static void
+json_error(const cli *c, int code, const char *msg)
+{
+    static const char *const kinds[] = {"ok", "negative", "usage", "operational"};
+
+    if (!c->json)
+        return;
+    fflush(stdout);
+    printf("{\"ok\":false,\"error\":{\"exit_code\":%d,\"kind\":\"%s\",\"command\":", code,
+           code >= 0 && code <= 3 ? kinds[code] : "error");
+    cli_json_str(stdout, c->cmd ? c->cmd : "");
+    printf(",\"message\":");
+    cli_json_str(stdout, msg);
+    printf("}}\n");
+    fflush(stdout);
+}
+
 /* Messages quote file names and input, which may hold newlines or terminal
  * escapes: print control characters as '?' so a message stays one line and
  * cannot drive the terminal. */
 static void
-vmsg(const cli *c, const char *fmt, va_list ap)
+vmsg(const cli *c, int code, const char *fmt, va_list ap)
 {
     char buf[2048];
 
+    cli_progress_hide();
     vsnprintf(buf, sizeof buf, fmt, ap);
     for (char *p = buf; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = '?';
     fprintf(stderr, "attrledger: %s%s%s\n", c->cmd ? c->cmd : "", c->cmd ? ": " : "", buf);
+    json_error(c, code, buf);
 }
 
 int
@@ -39,7 +61,7 @@ cli_error(const cli *c, int code, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg(c, fmt, ap);
+    vmsg(c, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -50,7 +72,7 @@ cli_usage(const cli *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg(c, fmt, ap);
+    vmsg(c, EXIT_USAGE, fmt, ap);
     va_end(ap);
     return EXIT_USAGE;
 }
@@ -62,6 +84,7 @@ cli_info(const cli *c, const char *fmt, ...)
 
     if (c->quiet)
         return;
+    cli_progress_hide();
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -77,17 +100,40 @@ cli_fail_code(const cli *c, int exit_code)
 }
 
 int
-cli_fail(const cli *c, int rc)
+cli_exit_code(int rc, cli_job job)
 {
     switch (rc) {
+    case LEDGER_EIO:
+    case LEDGER_ENOMEM:
+    case LEDGER_EBUSY:
+    case LEDGER_EFULL:
+    case LEDGER_EREADONLY:
+    case LEDGER_EPASSPHRASE:
+    case LEDGER_ERROR:
+        return EXIT_OPERATIONAL; /* could not check */
     case LEDGER_EBADSIG:
     case LEDGER_EPROOF:
     case LEDGER_EPOLICY:
-        return cli_fail_code(c, EXIT_NEGATIVE);
-    default:
-        break;
+        return EXIT_NEGATIVE; /* checked: the answer is no */
+    case LEDGER_EINVAL:
+        return EXIT_USAGE;
+    case LEDGER_ENOTFOUND:
+        return job == CLI_ACT ? EXIT_OPERATIONAL : EXIT_NEGATIVE;
+    default: /* EFORMAT, ECORRUPT, EVERSION, EEXISTS: the input is wrong */
+        return job == CLI_CHECK ? EXIT_NEGATIVE : job == CLI_PARSE ? EXIT_USAGE : EXIT_OPERATIONAL;
     }
-    return cli_fail_code(c, EXIT_OPERATIONAL);
+}
+
+int
+cli_fail(const cli *c, int rc)
+{
+    return cli_fail_code(c, cli_exit_code(rc, CLI_ACT));
+}
+
+int
+cli_fail_job(const cli *c, int rc, cli_job job)
+{
+    return cli_fail_code(c, cli_exit_code(rc, job));
 }
 
 int
@@ -150,8 +196,7 @@ cli_read_file(const cli *c, const char *path, size_t max, uint8_t **out, size_t 
             free(buf);
             if (!is_stdin)
                 fclose(f);
-            return cli_error(c, EXIT_OPERATIONAL, "%s: input is larger than %zu bytes", path,
-                             max);
+            return cli_error(c, EXIT_OPERATIONAL, "%s: input is larger than %zu bytes", path, max);
         }
         if (got < 4096)
             break;
@@ -240,7 +285,8 @@ cli_time(char out[32], uint64_t ms)
     char date[24];
     size_t n;
 
-    if (gmtime_r(&s, &tm) == NULL || (n = strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
+    if (gmtime_r(&s, &tm) == NULL ||
+        (n = strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
         snprintf(out, 32, "?");
         return;
     }
@@ -276,4 +322,32 @@ cli_json_str(FILE *f, const char *s)
         }
     }
     fputc('"', f);
+}
+
+void
+cli_json_print(const void *data, size_t len)
+{
+    const char *p = data;
+    int in_str = 0, esc = 0;
+
+    /* Drop the whitespace between tokens of valid JSON (the library's
+     * indented form): strings are copied as they are. */
+    for (size_t i = 0; i < len; i++) {
+        char ch = p[i];
+
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (ch == '\\')
+                esc = 1;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+            continue;
+        }
+        putchar(ch);
+    }
+    putchar('\n');
 }

@@ -41,6 +41,12 @@ static const char *const type_names[LG_REC__COUNT] = {
 };
 
 const char *
+lg_codec_protobuf_version(void)
+{
+    return protobuf_c_version();
+}
+
+const char *
 lg_record_type_name(lg_record_type t)
 {
     return (t >= 0 && t < LG_REC__COUNT) ? type_names[t] : "none";

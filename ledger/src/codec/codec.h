@@ -43,6 +43,8 @@ typedef enum {
 
 /* "attribution_claim", ... (the body field name); "none" for LG_REC_NONE. */
 const char *lg_record_type_name(lg_record_type t);
+/* protobuf-c's version string (static). */
+const char *lg_codec_protobuf_version(void);
 /* Parse a body field name; returns LG_REC_NONE if unknown. */
 lg_record_type lg_record_type_parse(const char *name);
 

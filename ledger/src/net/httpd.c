@@ -399,7 +399,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     req.route = d->routes[c->route].name;
     req.conn = conn;
     req.pending = c;
-    rc = d->routes[c->route].fn(&resp, &req, d->o.payload);
+    rc = d->routes[c->route].fn(d->o.payload, &resp, &req);
     if (rc != LG_HTTPD_DEFER)
         return send_response(c, conn, &resp);
     lg_free(resp.body);

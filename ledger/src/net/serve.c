@@ -444,7 +444,7 @@ parse_records(lg_http_response *resp, ledger_server *s, const lg_http_request *r
 #undef REFUSE
 
 static int
-h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
+h_add_records(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     const char *ct = lg_http_header(req, "Content-Type");
@@ -508,13 +508,13 @@ h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
 /* ---- /healthz, /metrics ---- */
 
 static int
-h_healthz(lg_http_response *resp, lg_http_request *req, void *payload)
+h_healthz(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_log_info info;
 
     (void)req;
-    if (ledger_log_get_info(&info, s->log) < 0)
+    if (ledger_log_info_get(&info, s->log) < 0)
         return lg_http_reply(resp, 503, TEXT_TYPE, "store unreadable\n");
     lg_http_add_header(resp, "Cache-Control", "no-store");
     return lg_http_reply(resp, 200, TEXT_TYPE, "ok\n");
@@ -544,7 +544,7 @@ hist_text(char **m, size_t *len, size_t *cap, const char *name, const char *help
 }
 
 static int
-h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
+h_metrics(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_server snap;
@@ -556,7 +556,7 @@ h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
 
     (void)req;
     memset(&info, 0, sizeof info);
-    ledger_log_get_info(&info, s->log);
+    ledger_log_info_get(&info, s->log);
     pthread_mutex_lock(&s->lock);
     memcpy(snap.refused, s->refused, sizeof snap.refused);
     memcpy(snap.commit_ms_bucket, s->commit_ms_bucket, sizeof snap.commit_ms_bucket);
@@ -661,7 +661,7 @@ ledger_server_start(ledger_server **out, ledger_log *log, const ledger_server_op
     if (opts->version != LEDGER_SERVER_OPTIONS_VERSION)
         return lg_error_set(LEDGER_EVERSION, "server options version %u, want %d", opts->version,
                             LEDGER_SERVER_OPTIONS_VERSION);
-    if ((rc = ledger_log_get_info(&info, log)) < 0)
+    if ((rc = ledger_log_info_get(&info, log)) < 0)
         return rc;
     if (opts->log_key != NULL && (rc = ledger_log_set_signer(log, opts->log_key)) < 0)
         return rc;

@@ -89,6 +89,17 @@ optional_db(int i)
 }
 
 const char *
+lg_store_lmdb_version(void)
+{
+    static char v[32];
+    int major, minor, patch;
+
+    mdb_version(&major, &minor, &patch);
+    snprintf(v, sizeof v, "%d.%d.%d", major, minor, patch);
+    return v;
+}
+
+const char *
 lg_db_name(lg_db db)
 {
     return (db >= 0 && db < LG_DB__COUNT) ? db_names[db] : "?";

@@ -53,6 +53,8 @@ typedef enum {
 
 /* Name of a database ("entries"), for messages. */
 const char *lg_db_name(lg_db db);
+/* LMDB's version, "MAJOR.MINOR.PATCH" (static). */
+const char *lg_store_lmdb_version(void);
 
 typedef struct lg_store lg_store;
 typedef struct lg_txn lg_txn;
