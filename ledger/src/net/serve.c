@@ -181,7 +181,7 @@ quorum_for(ledger_server *s, ledger_batch *b, size_t n, quorum_state *q)
 {
     ledger_log_info info;
 
-    if (ledger_log_get_info(&info, s->log) < 0)
+    if (ledger_log_info_get(&info, s->log) < 0)
         return;
     q->size = info.size;
     lg_cosigner_notify(s->cosigner, info.size);
