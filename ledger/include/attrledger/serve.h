@@ -44,13 +44,15 @@ typedef struct {
     const char *site_dir;       /**< serve this directory's files at "/" (GET); NULL = none */
     ledger_server_log_fn log;   /**< NULL = silent */
     void *log_payload;
+    unsigned rate_per_key; /**< records appended per second per signing key (burst 2x), spent
+                                after commit; a key out of budget gets 429; 0 = no limit */
 } ledger_server_options;
 
 #define LEDGER_SERVER_OPTIONS_VERSION 1
 #define LEDGER_SERVER_OPTIONS_INIT                                                                 \
     {                                                                                              \
         LEDGER_SERVER_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,    \
-            NULL                                                                                   \
+            NULL, 0                                                                                \
     }
 
 /**

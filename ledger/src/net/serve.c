@@ -215,6 +215,7 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
             for (size_t i = 0; i < p->n; i++)
                 nn += !b[k].receipts[i].existed;
             receipts_body(&resp, b[k].receipts, p->n);
+            lg_serve_key_rate_charge(s, p->envs, p->n, b[k].receipts);
             pthread_mutex_lock(&s->lock);
             s->accepted += nn;
             s->existed += p->n - nn;
@@ -434,6 +435,15 @@ h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
             free_pending(p);
             return lg_serve_error(resp, 400, "unsigned", "record is not signed", (long)i);
         }
+    if ((wait = lg_serve_key_rate_check(s, p->envs, p->n)) > 0) {
+        free_pending(p);
+        pthread_mutex_lock(&s->lock);
+        count_refused(s, "rate_limited");
+        pthread_mutex_unlock(&s->lock);
+        lg_serve_error(resp, 429, "rate_limited", "too many records from a signing key", -1);
+        lg_http_add_header(resp, "Retry-After", "%u", wait);
+        return LG_HTTPD_DONE;
+    }
     pthread_mutex_lock(&s->lock);
     if (s->stopping || s->queued_records + p->n > s->o.queue_records_max) {
         int stopping = s->stopping;
