@@ -110,10 +110,10 @@ group_refusal_kinds(void **state)
     (void)state;
     assert_int_equal(ledger_key_generate(&stranger, "stranger"), 0);
     rf_ok(f, rf_revocation("rev:m2", P_M2, "p:m2", K(P_M2)), K(P_M2), NULL);
-    e[0] = rf_env(rf_incident("inc:k0", P_M1, NULL), stranger, NULL);       /* unknown key */
-    e[1] = rf_env(rf_incident("inc:k1", P_M2, NULL), K(P_M2), NULL);        /* revoked key */
-    e[2] = rf_env(rf_incident("inc:k2", P_M1, NULL), K(P_ADMIN), NULL);     /* author did not sign */
-    e[3] = rf_env(rf_incident("inc:k3", P_CUR, NULL), K(P_CUR), NULL);      /* lacks the role */
+    e[0] = rf_env(rf_incident("inc:k0", P_M1, NULL), stranger, NULL);   /* unknown key */
+    e[1] = rf_env(rf_incident("inc:k1", P_M2, NULL), K(P_M2), NULL);    /* revoked key */
+    e[2] = rf_env(rf_incident("inc:k2", P_M1, NULL), K(P_ADMIN), NULL); /* author did not sign */
+    e[3] = rf_env(rf_incident("inc:k3", P_CUR, NULL), K(P_CUR), NULL);  /* lacks the role */
     e[4] = rf_env(rf_evidence("ev:k4", P_M1, "inc:missing"), K(P_M1), NULL); /* a rule */
     memset(b, 0, sizeof b);
     for (int i = 0; i < 5; i++)

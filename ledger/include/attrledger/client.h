@@ -93,9 +93,8 @@ LEDGER_API int ledger_client_entry(ledger_buf *leaf_out, ledger_buf *receipt_out
  *         LEDGER_EPROOF, LEDGER_EBADSIG, LEDGER_EFORMAT, LEDGER_EIO,
  *         LEDGER_EINVAL, LEDGER_ENOMEM.
  */
-LEDGER_API int ledger_client_prove_inclusion(ledger_inclusion_proof *out,
-                                             ledger_checkpoint *cp_out, const char *url,
-                                             uint64_t index, uint64_t size,
+LEDGER_API int ledger_client_prove_inclusion(ledger_inclusion_proof *out, ledger_checkpoint *cp_out,
+                                             const char *url, uint64_t index, uint64_t size,
                                              const ledger_client_options *opts);
 
 /**

@@ -92,8 +92,8 @@ lg_client_server_error(long status, const ledger_buf *body, const char *what)
 
 int
 lg_client_request(ledger_http_status *st, ledger_buf *out, ledger_http_fetcher *f,
-        const ledger_client_options *o, const char *method, const char *path, const uint8_t *body,
-        size_t len, size_t max)
+                  const ledger_client_options *o, const char *method, const char *path,
+                  const uint8_t *body, size_t len, size_t max)
 {
     unsigned attempts = o->attempts ? o->attempts : 8;
     unsigned wait = o->backoff_ms ? o->backoff_ms : 200;
@@ -207,7 +207,8 @@ ledger_client_submit(ledger_receipt *rcpts, const char *url, ledger_envelope *co
     body.data[off++] = ']';
     body.len = off;
     if ((rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
-        (rc = lg_client_request(&st, &ans, f, o, "POST", "add-records", body.data, body.len, ANSWER_MAX)) < 0)
+        (rc = lg_client_request(&st, &ans, f, o, "POST", "add-records", body.data, body.len,
+                                ANSWER_MAX)) < 0)
         goto done;
     if (st.status != 200) {
         rc = lg_client_server_error(st.status, &ans, "add-records");
@@ -246,7 +247,8 @@ ledger_client_checkpoint(ledger_buf *note_out, ledger_checkpoint *cp_out, const 
     if (note_out == NULL)
         return lg_error_set(LEDGER_EINVAL, "client checkpoint: missing argument");
     *note_out = (ledger_buf)LEDGER_BUF_INIT;
-    if ((rc = lg_client_check_opts(o, url)) < 0 || (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
+    if ((rc = lg_client_check_opts(o, url)) < 0 ||
+        (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
         (rc = lg_client_request(&st, &ans, f, o, "GET", "checkpoint", NULL, 0, SMALL_MAX)) < 0)
         goto done;
     if (st.status != 200) {
@@ -311,7 +313,8 @@ ledger_client_entry(ledger_buf *leaf_out, ledger_buf *receipt_out, const char *u
         numeric &= *c >= '0' && *c <= '9';
     escape(esc, sizeof esc, index_or_id);
     snprintf(path, sizeof path, "%s/%s", numeric ? "entries" : "records", esc);
-    if ((rc = lg_client_check_opts(o, url)) < 0 || (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
+    if ((rc = lg_client_check_opts(o, url)) < 0 ||
+        (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
         (rc = lg_client_request(&st, &ans, f, o, "GET", path, NULL, 0, ANSWER_MAX)) < 0)
         goto done;
     if (st.status != 200) {

@@ -124,8 +124,8 @@ fetch_consistency(ledger_consistency_proof *p, ledger_http_fetcher *f,
     int rc;
 
     memset(p, 0, sizeof *p);
-    snprintf(path, sizeof path, "proof/consistency?old=%llu&new=%llu",
-             (unsigned long long)old_size, (unsigned long long)new_size);
+    snprintf(path, sizeof path, "proof/consistency?old=%llu&new=%llu", (unsigned long long)old_size,
+             (unsigned long long)new_size);
     if ((rc = get_json(&j, f, o, path)) < 0)
         return rc;
     if ((rc = get_u64(&p->old_size, j, "old_size")) == 0 &&
@@ -156,8 +156,9 @@ tie_to_checkpoint(const uint8_t root[LEDGER_HASH_SIZE], uint64_t n, ledger_http_
     if (n == cp->size)
         return memcmp(root, cp->root, LEDGER_HASH_SIZE) == 0
                    ? 0
-                   : lg_error_set(LEDGER_EPROOF, "the proof's root is not the signed root of "
-                                                 "size %llu",
+                   : lg_error_set(LEDGER_EPROOF,
+                                  "the proof's root is not the signed root of "
+                                  "size %llu",
                                   (unsigned long long)n);
     if ((rc = fetch_consistency(&c, f, o, n, cp->size)) < 0)
         return lg_error_prefix(rc, "tying size %llu to the signed checkpoint",
@@ -202,7 +203,8 @@ ledger_client_prove_inclusion(ledger_inclusion_proof *out, ledger_checkpoint *cp
         return lg_error_set(LEDGER_EINVAL, "client prove: bad argument");
     memset(out, 0, sizeof *out);
     memset(&p, 0, sizeof p);
-    if ((rc = lg_client_check_opts(o, url)) < 0 || (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
+    if ((rc = lg_client_check_opts(o, url)) < 0 ||
+        (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
         (rc = signed_checkpoint(&cp, f, o)) < 0 || (rc = check_size(&size, &cp, index + 1)) < 0)
         goto done;
     snprintf(path, sizeof path, "proof/inclusion?index=%llu&size=%llu", (unsigned long long)index,
@@ -248,7 +250,8 @@ ledger_client_prove_consistency(ledger_consistency_proof *out, ledger_checkpoint
     if (out == NULL)
         return lg_error_set(LEDGER_EINVAL, "client prove: bad argument");
     memset(out, 0, sizeof *out);
-    if ((rc = lg_client_check_opts(o, url)) < 0 || (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
+    if ((rc = lg_client_check_opts(o, url)) < 0 ||
+        (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
         (rc = signed_checkpoint(&cp, f, o)) < 0 || (rc = check_size(&new_size, &cp, 0)) < 0)
         goto done;
     if (new_size == 0 || old_size > new_size) {

@@ -519,7 +519,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (c->status == 0)
         c->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
     count(d, c->route, c->status);
-    lat_add(&d->lat[c->route >= 0 ? (size_t)c->route : LG_HTTPD_MAX_ROUTES], now_us() - c->start_us);
+    lat_add(&d->lat[c->route >= 0 ? (size_t)c->route : LG_HTTPD_MAX_ROUTES],
+            now_us() - c->start_us);
     if ((cr = conn_of(conn)) != NULL)
         cr->progress_ms = now_ms();
     pthread_cond_broadcast(&d->cond);
@@ -834,10 +835,9 @@ latency_metrics(char **buf, size_t *len, size_t *cap, lg_httpd *d, const char *p
     for (size_t r = 0; rc == 0 && r <= LG_HTTPD_MAX_ROUTES; r++) {
         if (snap[r].count == 0 || (r >= d->o.n_routes && r != LG_HTTPD_MAX_ROUTES))
             continue;
-        rc = lg_strbuf_printf(buf, len, cap,
-                              "%s_http_request_max_milliseconds{route=\"%s\"} %.3f\n", prefix,
-                              r < d->o.n_routes ? d->routes[r].name : "none",
-                              (double)snap[r].max_us / 1000.0);
+        rc = lg_strbuf_printf(
+            buf, len, cap, "%s_http_request_max_milliseconds{route=\"%s\"} %.3f\n", prefix,
+            r < d->o.n_routes ? d->routes[r].name : "none", (double)snap[r].max_us / 1000.0);
     }
     lg_free(snap);
     return rc;
