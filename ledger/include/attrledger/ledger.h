@@ -148,6 +148,7 @@ typedef struct {
     int rc;                       /**< out: 0 (committed), or why this request was refused */
     size_t failed;                /**< out: when refused, the position in envs of the record */
     char message[256];            /**< out: when refused, the one-line message */
+    int refusal;                  /**< out: when rc is LEDGER_EPOLICY, its ledger_refusal kind */
 } ledger_batch;
 
 /**

@@ -24,6 +24,7 @@ ledger_error_clear(void)
 {
     last_error.code = LEDGER_OK;
     last_error.message[0] = '\0';
+    last_error.refusal = LEDGER_REFUSAL_NONE;
 }
 
 int
@@ -32,6 +33,7 @@ lg_error_set(int code, const char *fmt, ...)
     va_list ap;
 
     last_error.code = code;
+    last_error.refusal = code == LEDGER_EPOLICY ? LEDGER_REFUSAL_RULE : LEDGER_REFUSAL_NONE;
     va_start(ap, fmt);
     vsnprintf(last_error.message, sizeof last_error.message, fmt, ap);
     va_end(ap);
@@ -65,7 +67,17 @@ lg_error_prefix(int code, const char *fmt, ...)
     }
     msg[n] = '\0';
     memcpy(last_error.message, msg, n + 1);
+    if (code != last_error.code)
+        last_error.refusal = code == LEDGER_EPOLICY ? LEDGER_REFUSAL_RULE : LEDGER_REFUSAL_NONE;
     last_error.code = code;
+    return code;
+}
+
+int
+lg_error_refusal(int kind, int code)
+{
+    if (code == LEDGER_EPOLICY && last_error.code == LEDGER_EPOLICY)
+        last_error.refusal = kind;
     return code;
 }
 

@@ -14,10 +14,10 @@
  * the group is answered: 200 with its receipts, or its own refusal.
  *
  * Refusals map a library code to a stable string and an HTTP status
- * (docs/HTTP.md "Errors"). A policy refusal about who signed (unknown or
- * revoked key, author's signature or role) is 403; any other rule of the
- * body is 422. The mapping reads the library's message for that split,
- * because the library reports all policy refusals as LEDGER_EPOLICY.
+ * (docs/HTTP.md "Errors"), in classify(). A policy refusal about who
+ * signed (unknown or revoked key, author's signature or role) is 403; any
+ * other rule of the body is 422: the rule book says which
+ * (ledger_batch.refusal, a ledger_refusal), no message is parsed.
  *
  * Back-pressure: more than queue_records_max records waiting, or a
  * server shutting down, is 503 with Retry-After; a client over its rate
@@ -52,9 +52,11 @@ typedef struct {
     unsigned status;
 } refusal;
 
-/* The stable code and status of a library refusal (docs/HTTP.md). */
+/* The stable code and status of a library refusal (docs/HTTP.md): the one
+ * place a library code and, for LEDGER_EPOLICY, the rule book's refusal
+ * kind (ledger_refusal) become an HTTP status. */
 static refusal
-classify(int rc, const char *msg)
+classify(int rc, int kind)
 {
     switch (rc) {
     case LEDGER_EFORMAT:
@@ -65,15 +67,16 @@ classify(int rc, const char *msg)
     case LEDGER_EEXISTS:
         return (refusal){"record_id_conflict", 422};
     case LEDGER_EPOLICY:
-        if (strstr(msg, "unknown key") != NULL)
+        switch (kind) {
+        case LEDGER_REFUSAL_UNKNOWN_KEY:
             return (refusal){"unknown_key", 403};
-        if (strstr(msg, "revoked at entry") != NULL)
+        case LEDGER_REFUSAL_REVOKED_KEY:
             return (refusal){"revoked_key", 403};
-        if (strstr(msg, "not a registered participant") != NULL ||
-            strstr(msg, "no signature by an active key") != NULL ||
-            strstr(msg, "lacks the") != NULL)
+        case LEDGER_REFUSAL_NOT_AUTHORIZED:
             return (refusal){"not_authorized", 403};
-        return (refusal){"rule", 422};
+        default:
+            return (refusal){"rule", 422};
+        }
     case LEDGER_EFULL:
     case LEDGER_EBUSY:
         return (refusal){"unavailable", 503};
@@ -258,12 +261,13 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
             for (size_t i = 0; i < p->n; i++)
                 nn += !b[k].receipts[i].existed;
             receipts_body(&resp, b[k].receipts, p->n, s->cosigner != NULL ? &q : NULL);
+            lg_serve_key_rate_charge(s, p->envs, p->n, b[k].receipts);
             pthread_mutex_lock(&s->lock);
             s->accepted += nn;
             s->existed += p->n - nn;
             pthread_mutex_unlock(&s->lock);
         } else {
-            refusal r = classify(b[k].rc, b[k].message);
+            refusal r = classify(b[k].rc, b[k].refusal);
 
             lg_serve_error(&resp, r.status, r.code, b[k].message, (long)b[k].failed);
             if (r.status == 503)
@@ -477,6 +481,15 @@ h_add_records(void *payload, lg_http_response *resp, lg_http_request *req)
             free_pending(p);
             return lg_serve_error(resp, 400, "unsigned", "record is not signed", (long)i);
         }
+    if ((wait = lg_serve_key_rate_check(s, p->envs, p->n)) > 0) {
+        free_pending(p);
+        pthread_mutex_lock(&s->lock);
+        count_refused(s, "rate_limited");
+        pthread_mutex_unlock(&s->lock);
+        lg_serve_error(resp, 429, "rate_limited", "too many records from a signing key", -1);
+        lg_http_add_header(resp, "Retry-After", "%u", wait);
+        return LG_HTTPD_DONE;
+    }
     pthread_mutex_lock(&s->lock);
     if (s->stopping || s->queued_records + p->n > s->o.queue_records_max) {
         int stopping = s->stopping;
