@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "crypto/crypto.h"
 #include "base/error.h"
 #include "base/map.h"
+#include "crypto/crypto.h"
 #include "rules/policy.h"
 
 /* A record kept for rules that read an earlier record's content. */
@@ -212,6 +212,25 @@ lg_replay_new(lg_replay **out, const ledger_vkey *log_key, const lg_replay_recor
     return 0;
 }
 
+int
+lg_replay_resume(lg_replay **out, const ledger_vkey *log_key, const lg_policy_state *st,
+                 uint64_t next, uint64_t last_time)
+{
+    lg_replay *r;
+    int rc;
+
+    *out = NULL;
+    if ((rc = lg_replay_new(&r, log_key, NULL)) < 0)
+        return rc;
+    r->own_records = 0; /* st's load_record reads earlier records */
+    r->st = *st;
+    r->have_last = next > 0;
+    r->last_index = next > 0 ? next - 1 : 0;
+    r->last_time = last_time;
+    *out = r;
+    return 0;
+}
+
 void
 lg_replay_free(lg_replay *r)
 {
@@ -333,8 +352,8 @@ lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const lg_en
     return 0;
 }
 
-static int
-verify_signatures(lg_replay *r, const lg_entry *e, const lg_sig_keys *keys)
+int
+lg_replay_verify_signatures(lg_replay *r, const lg_entry *e, const lg_sig_keys *keys)
 {
     for (size_t i = 0; i < e->n_sigs; i++) {
         int rc = lg_record_verify(e->sigs[i].sig, e->record, e->record_len, keys->pk[i]);
@@ -365,7 +384,7 @@ lg_replay_entry(lg_replay *r, uint64_t index, const uint8_t *leaf, size_t len, l
         goto done;
     }
     if ((rc = lg_replay_check(&keys, r, index, e, rec)) < 0 ||
-        (rc = verify_signatures(r, e, &keys)) < 0) {
+        (rc = lg_replay_verify_signatures(r, e, &keys)) < 0) {
         if (rc != LEDGER_ENOMEM)
             rc = lg_error_prefix(rc, "entry %llu (%s)", (unsigned long long)index,
                                  lg_record_id(rec));

@@ -55,6 +55,16 @@ typedef struct {
  * @return 0, LEDGER_EINVAL (log_key is not an Ed25519 key), LEDGER_ENOMEM.
  */
 int lg_replay_new(lg_replay **out, const ledger_vkey *log_key, const lg_replay_records *records);
+
+/*
+ * Resume judging at entry `next` over a state the caller keeps whole
+ * (registry and record index, e.g. a mirror's store inside its write
+ * transaction): `st` is used as it is, and `last_time` is the
+ * integrated_time of entry next-1 (ignored when next is 0).
+ * @return 0, LEDGER_EINVAL (log_key is not an Ed25519 key), LEDGER_ENOMEM.
+ */
+int lg_replay_resume(lg_replay **out, const ledger_vkey *log_key, const lg_policy_state *st,
+                     uint64_t next, uint64_t last_time);
 void lg_replay_free(lg_replay *r);
 
 /*
@@ -81,6 +91,10 @@ int lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const l
  */
 int lg_replay_entry(lg_replay *r, uint64_t index, const uint8_t *leaf, size_t len,
                     lg_record **rec_out);
+
+/* Verify every signature of `e` with the keys lg_replay_check gave.
+ * @return 0, LEDGER_EBADSIG ("signature I does not verify"), LEDGER_ENOMEM. */
+int lg_replay_verify_signatures(lg_replay *r, const lg_entry *e, const lg_sig_keys *keys);
 
 /* Signatures verified so far (by lg_replay_entry). */
 uint64_t lg_replay_signatures(const lg_replay *r);
