@@ -8,11 +8,11 @@
  *   N <  S: the remote went back. If the mirror's own tree of size N has
  *           root R the remote is only stale (refused, no report); else a
  *           fork, proved with the mirror's tree (consistency N -> S).
- *   N >  S: read the entry bundles that hold entries S..N-1, judge each
- *           new entry with replay.c's lg_replay_check (index, time order,
- *           genesis, policy.c's rules) and every signature, resumed over
- *           the key registry in the store, which the mirror's earlier
- *           entries built, so a run costs only the new entries; append it as
+ *   N >  S: read the entry bundles that hold entries S..N-1, check each new
+ *           entry as replay.c does for audits (index, time order, genesis,
+ *           policy.c's rules and every signature, but against the key
+ *           registry in the store, which the mirror's earlier entries
+ *           built, so a run costs only the new entries) and append it as
  *           submit.c does (leaf, stored hashes, index rows, digest index),
  *           all in one write transaction. The tree then must have root R:
  *           the remote's checkpoint and its entries agree with the mirror's
@@ -149,11 +149,25 @@ typedef struct {
     ledger_log *log;
     lg_txn *t;
     lg_policy_state st;
-    lg_replay *replay; /* replay.c's judge, over st */
     lg_merkle_range range;
     lg_meta m;
     uint64_t appended;
 } appender;
+
+/* replay.c's checks, against the store's registry (the mirror appends to a
+ * store that keeps the registry, where lg_replay keeps its own in memory). */
+static int
+check_entry(appender *a, uint64_t index, const lg_entry *e, const lg_record *rec)
+{
+    lg_sig_keys keys;
+    int rc;
+
+    if ((rc = lg_replay_check_order(index, e, rec, index > 0 ? &a->m.time : NULL, a->log->log_pk,
+                                    a->log->origin)) < 0 ||
+        (rc = lg_policy_check(&keys, &a->st, rec, e->sigs, e->n_sigs, index)) < 0)
+        return rc;
+    return lg_replay_verify_signatures(e, &keys);
+}
 
 static int
 append_leaf(void *payload, uint64_t index, const uint8_t *leaf, size_t len)
@@ -161,7 +175,6 @@ append_leaf(void *payload, uint64_t index, const uint8_t *leaf, size_t len)
     appender *a = payload;
     lg_entry *e = NULL;
     lg_record *rec = NULL;
-    lg_sig_keys keys;
     lg_hash h, fresh[64];
     uint8_t digest[32], key[8];
     uint64_t first, dup;
@@ -178,8 +191,8 @@ append_leaf(void *payload, uint64_t index, const uint8_t *leaf, size_t len)
     if (rc == 0)
         rc = lg_error_set(LEDGER_EPOLICY, "the same record is already entry %llu",
                           (unsigned long long)dup);
-    else if (rc == LEDGER_ENOTFOUND && (rc = lg_replay_check(&keys, a->replay, index, e, rec)) == 0)
-        rc = lg_replay_verify_signatures(a->replay, e, &keys);
+    else if (rc == LEDGER_ENOTFOUND)
+        rc = check_entry(a, index, e, rec);
     if (rc < 0) {
         if (rc != LEDGER_ENOMEM)
             rc = lg_error_prefix(rc, "entry %llu (%s)", (unsigned long long)index,
@@ -197,7 +210,8 @@ append_leaf(void *payload, uint64_t index, const uint8_t *leaf, size_t len)
         if ((rc = lg_store_put(a->t, LG_DB_HASHES, key, 8, fresh[i], 32, LG_PUT_APPEND)) < 0)
             goto done;
     }
-    if ((rc = lg_digests_add(&a->log->digests, a->t, digest, index)) < 0)
+    if ((rc = lg_policy_apply(&a->st, rec, digest, index)) < 0 ||
+        (rc = lg_digests_add(&a->log->digests, a->t, digest, index)) < 0)
         goto done;
     a->m.size = index + 1;
     a->m.time = e->integrated_time;
@@ -378,22 +392,11 @@ write_identity(lg_txn *t, ledger_log *log, const char *source)
 
 /* ---- one run ---- */
 
-/* The trusted identity of `log` as replay.c takes it. */
-static void
-vkey_of_log(ledger_vkey *vk, const ledger_log *log)
-{
-    memset(vk, 0, sizeof *vk);
-    vk->type = LEDGER_SIGTYPE_ED25519;
-    memcpy(vk->public_key, log->log_pk, 32);
-    memcpy(vk->name, log->origin, sizeof vk->name);
-}
-
 /* N > S: append S..N-1 in one transaction, or report why not. */
 static int
 grow(mirror_run *r, ledger_log *log, int created, const ledger_buf *held)
 {
     appender a;
-    ledger_vkey vk;
     uint8_t key[8];
     lg_hash root;
     int rc;
@@ -409,12 +412,7 @@ grow(mirror_run *r, ledger_log *log, int created, const ledger_buf *held)
     if ((rc = lg_merkle_range_load(&a.range, a.m.size, lg_store_hash_reader, a.t)) < 0)
         goto fail;
     lg_store_policy_state(&a.st, a.t);
-    vkey_of_log(&vk, log);
-    if ((rc = lg_replay_resume(&a.replay, &vk, &a.st, a.m.size, a.m.time)) < 0)
-        goto fail;
-    rc = each_remote_entry(r, a.m.size, r->remote.size, append_leaf, &a);
-    lg_replay_free(a.replay);
-    if (rc < 0)
+    if ((rc = each_remote_entry(r, a.m.size, r->remote.size, append_leaf, &a)) < 0)
         goto fail;
     lg_merkle_range_root(&a.range, root);
     if (memcmp(root, r->remote.root, LG_HASH) != 0) {

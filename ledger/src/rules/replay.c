@@ -212,25 +212,6 @@ lg_replay_new(lg_replay **out, const ledger_vkey *log_key, const lg_replay_recor
     return 0;
 }
 
-int
-lg_replay_resume(lg_replay **out, const ledger_vkey *log_key, const lg_policy_state *st,
-                 uint64_t next, uint64_t last_time)
-{
-    lg_replay *r;
-    int rc;
-
-    *out = NULL;
-    if ((rc = lg_replay_new(&r, log_key, NULL)) < 0)
-        return rc;
-    r->own_records = 0; /* st's load_record reads earlier records */
-    r->st = *st;
-    r->have_last = next > 0;
-    r->last_index = next > 0 ? next - 1 : 0;
-    r->last_time = last_time;
-    *out = r;
-    return 0;
-}
-
 void
 lg_replay_free(lg_replay *r)
 {
@@ -313,6 +294,44 @@ keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
 }
 
 int
+lg_replay_check_order(uint64_t index, const lg_entry *e, const lg_record *rec,
+                      const uint64_t *prev_time, const uint8_t log_pk[32], const char *origin)
+{
+    int rc;
+
+    if (e->index != index)
+        return lg_error_set(LEDGER_EFORMAT, "leaf says it is entry %llu",
+                            (unsigned long long)e->index);
+    if (prev_time != NULL && e->integrated_time < *prev_time)
+        return lg_error_set(LEDGER_EFORMAT, "integrated_time goes backwards (%llu < %llu)",
+                            (unsigned long long)e->integrated_time, (unsigned long long)*prev_time);
+    if (index == 0) {
+        lg_policy_info pol;
+
+        if ((rc = lg_record_policy(&pol, rec)) < 0)
+            return rc == LEDGER_ENOMEM ? rc : lg_error_prefix(LEDGER_EFORMAT, "genesis");
+        if (memcmp(pol.log_public_key, log_pk, 32) != 0 || strcmp(pol.origin, origin) != 0)
+            return lg_error_set(LEDGER_EBADSIG,
+                                "genesis names another log key or origin than the trusted one");
+    }
+    return 0;
+}
+
+int
+lg_replay_verify_signatures(const lg_entry *e, const lg_sig_keys *keys)
+{
+    for (size_t i = 0; i < e->n_sigs; i++) {
+        int rc = lg_record_verify(e->sigs[i].sig, e->record, e->record_len, keys->pk[i]);
+
+        if (rc == LEDGER_EBADSIG)
+            return lg_error_set(LEDGER_EBADSIG, "signature %zu does not verify", i);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int
 lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const lg_entry *e,
                 const lg_record *rec)
 {
@@ -322,23 +341,9 @@ lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const lg_en
     if (r->have_last && index <= r->last_index)
         return lg_error_set(LEDGER_EINVAL, "entry %llu comes after entry %llu",
                             (unsigned long long)index, (unsigned long long)r->last_index);
-    if (e->index != index)
-        return lg_error_set(LEDGER_EFORMAT, "leaf says it is entry %llu",
-                            (unsigned long long)e->index);
-    if (r->have_last && e->integrated_time < r->last_time)
-        return lg_error_set(LEDGER_EFORMAT, "integrated_time goes backwards (%llu < %llu)",
-                            (unsigned long long)e->integrated_time,
-                            (unsigned long long)r->last_time);
-    if (index == 0) {
-        lg_policy_info pol;
-
-        if ((rc = lg_record_policy(&pol, rec)) < 0)
-            return rc == LEDGER_ENOMEM ? rc : lg_error_prefix(LEDGER_EFORMAT, "genesis");
-        if (memcmp(pol.log_public_key, r->log_key.public_key, 32) != 0 ||
-            strcmp(pol.origin, r->log_key.name) != 0)
-            return lg_error_set(LEDGER_EBADSIG,
-                                "genesis names another log key or origin than the trusted one");
-    }
+    if ((rc = lg_replay_check_order(index, e, rec, r->have_last ? &r->last_time : NULL,
+                                    r->log_key.public_key, r->log_key.name)) < 0)
+        return rc;
     /* An excerpt with gaps cannot show every referenced record. */
     r->st.partial = index != (r->have_last ? r->last_index + 1 : 0) || r->st.partial;
     if ((rc = lg_policy_check(keys_out, &r->st, rec, e->sigs, e->n_sigs, index)) < 0)
@@ -352,19 +357,14 @@ lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const lg_en
     return 0;
 }
 
-int
-lg_replay_verify_signatures(lg_replay *r, const lg_entry *e, const lg_sig_keys *keys)
+static int
+verify_signatures(lg_replay *r, const lg_entry *e, const lg_sig_keys *keys)
 {
-    for (size_t i = 0; i < e->n_sigs; i++) {
-        int rc = lg_record_verify(e->sigs[i].sig, e->record, e->record_len, keys->pk[i]);
+    int rc = lg_replay_verify_signatures(e, keys);
 
-        if (rc == LEDGER_EBADSIG)
-            return lg_error_set(LEDGER_EBADSIG, "signature %zu does not verify", i);
-        if (rc < 0)
-            return rc;
-        r->signatures++;
-    }
-    return 0;
+    if (rc == 0)
+        r->signatures += e->n_sigs;
+    return rc;
 }
 
 int
@@ -384,7 +384,7 @@ lg_replay_entry(lg_replay *r, uint64_t index, const uint8_t *leaf, size_t len, l
         goto done;
     }
     if ((rc = lg_replay_check(&keys, r, index, e, rec)) < 0 ||
-        (rc = lg_replay_verify_signatures(r, e, &keys)) < 0) {
+        (rc = verify_signatures(r, e, &keys)) < 0) {
         if (rc != LEDGER_ENOMEM)
             rc = lg_error_prefix(rc, "entry %llu (%s)", (unsigned long long)index,
                                  lg_record_id(rec));

@@ -55,17 +55,21 @@ typedef struct {
  * @return 0, LEDGER_EINVAL (log_key is not an Ed25519 key), LEDGER_ENOMEM.
  */
 int lg_replay_new(lg_replay **out, const ledger_vkey *log_key, const lg_replay_records *records);
+void lg_replay_free(lg_replay *r);
 
 /*
- * Resume judging at entry `next` over a state the caller keeps whole
- * (registry and record index, e.g. a mirror's store inside its write
- * transaction): `st` is used as it is, and `last_time` is the
- * integrated_time of entry next-1 (ignored when next is 0).
- * @return 0, LEDGER_EINVAL (log_key is not an Ed25519 key), LEDGER_ENOMEM.
+ * The checks of an entry that need no registry: the leaf's own index is
+ * `index`, its integrated_time does not go back from *prev_time (NULL for the
+ * first entry seen), and entry 0 is the genesis of the log with key `log_pk`
+ * and `origin`. Shared by lg_replay_check and the mirror's append.
+ * @return 0, LEDGER_EFORMAT, LEDGER_EBADSIG (another log), LEDGER_ENOMEM.
  */
-int lg_replay_resume(lg_replay **out, const ledger_vkey *log_key, const lg_policy_state *st,
-                     uint64_t next, uint64_t last_time);
-void lg_replay_free(lg_replay *r);
+int lg_replay_check_order(uint64_t index, const lg_entry *e, const lg_record *rec,
+                          const uint64_t *prev_time, const uint8_t log_pk[32], const char *origin);
+
+/* Verify each signature of `e` against keys->pk[i] (from lg_policy_check).
+ * @return 0, LEDGER_EBADSIG "signature I does not verify", LEDGER_ENOMEM. */
+int lg_replay_verify_signatures(const lg_entry *e, const lg_sig_keys *keys);
 
 /*
  * Judge a decoded entry at `index` and apply its effects, without checking
@@ -91,10 +95,6 @@ int lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const l
  */
 int lg_replay_entry(lg_replay *r, uint64_t index, const uint8_t *leaf, size_t len,
                     lg_record **rec_out);
-
-/* Verify every signature of `e` with the keys lg_replay_check gave.
- * @return 0, LEDGER_EBADSIG ("signature I does not verify"), LEDGER_ENOMEM. */
-int lg_replay_verify_signatures(lg_replay *r, const lg_entry *e, const lg_sig_keys *keys);
 
 /* Signatures verified so far (by lg_replay_entry). */
 uint64_t lg_replay_signatures(const lg_replay *r);
