@@ -118,4 +118,20 @@ al 2 mirror --url "$T/tiles" --vkey "$VK" "$T/ledger"
 err_has "holds a ledger that is not a mirror"
 al 2 mirror --url "ftp://x/y" --vkey "$VK" "$T/mir"
 al 2 mirror --vkey "$VK" "$T/mir"
+
+# Every new entry is judged by replay.c before it is appended: a bundle
+# whose last entry carries a broken signature (its last byte flipped) is
+# refused naming the entry, and no mirror is created.
+cp -r "$T/tiles" "$T/badtiles"
+n=$(sed -n 2p "$T/tiles/checkpoint")
+python3 - "$T/badtiles/tile/entries/000.p/$n" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[-1] ^= 1
+open(sys.argv[1], "wb").write(bytes(b))
+PY
+al 1 mirror --url "$T/badtiles" --vkey "$VK" "$T/badmir"
+err_has "entry $((n - 1)) ("
+err_has "): signature 0 does not verify"
+[ ! -e "$T/badmir/data.mdb" ] || fail "a refused first run left a store"
 done_ok
