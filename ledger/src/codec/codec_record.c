@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/error.h"
 #include "codec/codec.h"
 #include "codec/codec_int.h"
-#include "base/error.h"
 
 typedef struct {
     lg_ref *out;
@@ -54,11 +54,14 @@ add_refs(ref_list *l, const char *field, char *const *ids, size_t n, unsigned ty
 #define T_OPINION LG_T(LG_REC_OPINION)
 #define T_FINDING LG_T(LG_REC_FINDING)
 #define T_RETRACTION LG_T(LG_REC_RETRACTION)
+#define T_INSTRUMENT LG_T(LG_REC_INSTRUMENT)
+#define T_NORM LG_T(LG_REC_NORM)
+#define T_COMMITMENT LG_T(LG_REC_COMMITMENT)
 /* Retractions and opinions may address any statement except the ledger's
  * own housekeeping (policy, registrations, revocations). */
-#define T_STATEMENT                                                                        \
-    (T_INCIDENT | T_ACTOR | T_EVIDENCE | T_CLAIM | T_OPINION | T_FINDING | T_RETRACTION |  \
-     LG_T(LG_REC_PANEL_VOTE))
+#define T_STATEMENT                                                                                \
+    (T_INCIDENT | T_ACTOR | T_EVIDENCE | T_CLAIM | T_OPINION | T_FINDING | T_RETRACTION |          \
+     LG_T(LG_REC_PANEL_VOTE) | T_INSTRUMENT | T_NORM | T_COMMITMENT)
 
 int
 lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
@@ -112,6 +115,9 @@ lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
         for (size_t i = 0; i < c->n_related_claims; i++)
             add_ref(&l, "attribution_claim.related_claims.claim_ref", (long)i,
                     c->related_claims[i]->claim_ref, T_CLAIM);
+        for (size_t i = 0; i < c->n_norms_breached; i++)
+            add_ref(&l, "attribution_claim.norms_breached.norm_ref", (long)i,
+                    c->norms_breached[i]->norm_ref, T_NORM);
         break;
     }
     case ATTRLEDGER__V1__RECORD__BODY_OPINION: {
@@ -126,8 +132,7 @@ lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
         const Attrledger__V1__Retraction *r = m->retraction;
         add_ref(&l, "retraction.target_ref", -1, r->target_ref, T_STATEMENT);
         add_ref(&l, "retraction.replacement_ref", -1, r->replacement_ref, T_STATEMENT);
-        add_refs(&l, "retraction.evidence_refs", r->evidence_refs, r->n_evidence_refs,
-                 T_EVIDENCE);
+        add_refs(&l, "retraction.evidence_refs", r->evidence_refs, r->n_evidence_refs, T_EVIDENCE);
         break;
     }
     case ATTRLEDGER__V1__RECORD__BODY_FINDING: {
@@ -171,6 +176,29 @@ lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
                     LG_REF_PARTICIPANT | LG_REF_PANELIST);
         add_refs(&l, "finding.panel_members", f->panel_members, f->n_panel_members,
                  LG_REF_PARTICIPANT | LG_REF_PANELIST);
+        for (size_t i = 0; i < f->n_norm_conclusions; i++)
+            add_ref(&l, "finding.norm_conclusions.norm_ref", (long)i,
+                    f->norm_conclusions[i]->norm_ref, T_NORM);
+        break;
+    }
+    case ATTRLEDGER__V1__RECORD__BODY_INSTRUMENT: {
+        const Attrledger__V1__Instrument *in = m->instrument;
+        add_refs(&l, "instrument.reaffirms", in->reaffirms, in->n_reaffirms, T_NORM);
+        break;
+    }
+    case ATTRLEDGER__V1__RECORD__BODY_NORM: {
+        const Attrledger__V1__Norm *no = m->norm;
+        add_ref(&l, "norm.instrument_ref", -1, no->instrument_ref, T_INSTRUMENT);
+        add_refs(&l, "norm.reaffirms", no->reaffirms, no->n_reaffirms, T_NORM);
+        add_ref(&l, "norm.superseded_by", -1, no->superseded_by, T_NORM);
+        break;
+    }
+    case ATTRLEDGER__V1__RECORD__BODY_COMMITMENT: {
+        const Attrledger__V1__Commitment *cm = m->commitment;
+        add_ref(&l, "commitment.party", -1, cm->party, T_ACTOR);
+        add_ref(&l, "commitment.declared_by", -1, cm->declared_by, LG_REF_PARTICIPANT);
+        add_ref(&l, "commitment.instrument_ref", -1, cm->instrument_ref, T_INSTRUMENT);
+        add_ref(&l, "commitment.norm_ref", -1, cm->norm_ref, T_NORM);
         break;
     }
     case ATTRLEDGER__V1__RECORD__BODY_PANEL_VOTE:
@@ -215,8 +243,7 @@ add_likelihood(conf_list *l, const char *field, long idx, const Attrledger__V1__
     else
         snprintf(c->field, sizeof c->field, "%s", field);
     c->term = "";
-    if (ca != NULL &&
-        ca->stix_case == ATTRLEDGER__V1__CONFIDENCE_ASSESSMENT__STIX_STIX_VALUE) {
+    if (ca != NULL && ca->stix_case == ATTRLEDGER__V1__CONFIDENCE_ASSESSMENT__STIX_STIX_VALUE) {
         c->has_stix = 1;
         c->stix = ca->stix_value;
     }
@@ -284,6 +311,10 @@ lg_record_key(const lg_record *r)
         k = r->msg->actor->actor_id;
     else if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_INCIDENT_REPORT)
         k = r->msg->incident_report->incident_key;
+    else if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_INSTRUMENT)
+        k = r->msg->instrument->instrument_id;
+    else if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_NORM)
+        k = r->msg->norm->norm_id;
     else
         return NULL;
     return k ? k : "";
