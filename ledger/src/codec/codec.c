@@ -22,8 +22,8 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "base/error.h"
 #include "codec/codec_int.h"
+#include "base/error.h"
 #include "codec/json.h"
 #include "codec/json_int.h"
 
@@ -35,22 +35,10 @@ typedef Attrledger__V1__Signature Signature;
 #define PBA ((ProtobufCAllocator *)lg_alloc_protobuf())
 
 static const char *const type_names[LG_REC__COUNT] = {
-    "none",
-    "ledger_policy",
-    "participant",
-    "key_revocation",
-    "actor",
-    "incident_report",
-    "evidence",
-    "attribution_claim",
-    "opinion",
-    "retraction",
-    "finding",
-    "panel_vote",
-    NULL /* 21: reserved (curation) */,
-    "instrument",
-    "norm",
-    "commitment",
+    "none",     "ledger_policy",     "participant", "key_revocation",
+    "actor",    "incident_report",   "evidence",    "attribution_claim",
+    "opinion",  "retraction",        "finding",     "panel_vote",
+    NULL /* 21: reserved (curation) */, "instrument", "norm", "commitment",
 };
 
 const char *
@@ -71,8 +59,9 @@ lg_record_type_parse(const char *name)
 const char *
 lg_role_name(unsigned bit)
 {
-    const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
-        &attrledger__v1__participant_role__descriptor, (int)bit);
+    const ProtobufCEnumValue *v =
+        protobuf_c_enum_descriptor_get_value(&attrledger__v1__participant_role__descriptor,
+                                             (int)bit);
     static const size_t prefix = sizeof "PARTICIPANT_ROLE_" - 1;
 
     if (v == NULL || bit == 0)
@@ -137,8 +126,8 @@ check_message(const ProtobufCMessage *m, const char *path)
     ts_layout ts;
 
     if (m->n_unknown_fields != 0)
-        return lg_error_set(LEDGER_EFORMAT, "%s%sunknown field number %u", path, *path ? ": " : "",
-                            m->unknown_fields[0].tag);
+        return lg_error_set(LEDGER_EFORMAT, "%s%sunknown field number %u", path,
+                            *path ? ": " : "", m->unknown_fields[0].tag);
     /* The JSON mapping writes a Timestamp only within years 1-9999 and with
      * nanos below one second; a value outside could be signed but never read
      * back, so it is refused here, where submit, verify and audit all pass. */
@@ -159,8 +148,8 @@ check_message(const ProtobufCMessage *m, const char *path)
         const void *items = base;
 
         if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-            uint32_t which =
-                *(const uint32_t *)(const void *)((const char *)m + f->quantifier_offset);
+            uint32_t which = *(const uint32_t *)(const void *)((const char *)m +
+                                                               f->quantifier_offset);
             if (which != f->id)
                 continue;
         }
@@ -205,8 +194,8 @@ check_canonical(const ProtobufCMessage *m, const uint8_t *bytes, size_t len, con
 
     if (n != len)
         return lg_error_set(LEDGER_EFORMAT,
-                            "%s is not canonical protobuf (re-encodes to %zu bytes, not %zu)", what,
-                            n, len);
+                            "%s is not canonical protobuf (re-encodes to %zu bytes, not %zu)",
+                            what, n, len);
     buf = lg_malloc(n);
     if (buf == NULL)
         return lg_error_nomem();
@@ -280,14 +269,16 @@ copy_sigs(lg_sig *out, size_t *n_out, Signature *const *sigs, size_t n, const ch
     if (n == 0)
         return lg_error_set(LEDGER_EFORMAT, "%s has no signatures", what);
     if (n > LG_MAX_SIGS)
-        return lg_error_set(LEDGER_EFORMAT, "%s has %zu signatures, max %d", what, n, LG_MAX_SIGS);
+        return lg_error_set(LEDGER_EFORMAT, "%s has %zu signatures, max %d", what, n,
+                            LG_MAX_SIGS);
     for (size_t i = 0; i < n; i++) {
         if (sigs[i]->key_id.len != 32)
             return lg_error_set(LEDGER_EFORMAT, "%s signature %zu: key_id is %zu bytes, want 32",
                                 what, i, sigs[i]->key_id.len);
         if (sigs[i]->signature.len != 64)
-            return lg_error_set(LEDGER_EFORMAT, "%s signature %zu: signature is %zu bytes, want 64",
-                                what, i, sigs[i]->signature.len);
+            return lg_error_set(LEDGER_EFORMAT,
+                                "%s signature %zu: signature is %zu bytes, want 64", what, i,
+                                sigs[i]->signature.len);
         memcpy(out[i].key_id, sigs[i]->key_id.data, 32);
         memcpy(out[i].sig, sigs[i]->signature.data, 64);
     }
@@ -387,9 +378,10 @@ lg_entry_encode(ledger_buf *out, uint64_t index, uint64_t integrated_time, const
     m.signatures = sig_ptrs;
     m.n_signatures = n_sigs;
     if (protobuf_c_message_get_packed_size(&m.base) > LEDGER_MAX_LEAF)
-        return lg_error_set(
-            LEDGER_EFORMAT, "entry would be %zu bytes, max %d (record %zu bytes, %zu signatures)",
-            protobuf_c_message_get_packed_size(&m.base), LEDGER_MAX_LEAF, record_len, n_sigs);
+        return lg_error_set(LEDGER_EFORMAT,
+                            "entry would be %zu bytes, max %d (record %zu bytes, %zu signatures)",
+                            protobuf_c_message_get_packed_size(&m.base), LEDGER_MAX_LEAF,
+                            record_len, n_sigs);
     if ((rc = pack_alloc(out, &m.base)) < 0)
         return rc;
     return 0;
@@ -411,7 +403,8 @@ envelope_from_msg(lg_envelope **out, const SignedRecord *m)
     env = lg_calloc(1, sizeof *env);
     if (env == NULL)
         return lg_error_nomem();
-    if ((rc = copy_sigs(env->sigs, &env->n_sigs, m->signatures, m->n_signatures, "envelope")) < 0) {
+    if ((rc = copy_sigs(env->sigs, &env->n_sigs, m->signatures, m->n_signatures, "envelope")) <
+        0) {
         lg_free(env);
         return rc;
     }
@@ -435,7 +428,8 @@ lg_envelope_decode(lg_envelope **out, const uint8_t *bytes, size_t len)
 
     *out = NULL;
     if (len > LEDGER_MAX_LEAF)
-        return lg_error_set(LEDGER_EFORMAT, "envelope is %zu bytes, max %d", len, LEDGER_MAX_LEAF);
+        return lg_error_set(LEDGER_EFORMAT, "envelope is %zu bytes, max %d", len,
+                            LEDGER_MAX_LEAF);
     failures = lg_alloc_failures();
     m = attrledger__v1__signed_record__unpack(PBA, len, bytes);
     if (m == NULL)
@@ -511,10 +505,8 @@ check_participant(const Attrledger__V1__Participant *p, const char *what)
         char name[64];
 
         if (p->public_keys[i]->alg != ATTRLEDGER__V1__SIGNATURE_ALG__SIGNATURE_ALG_ED25519)
-            return lg_error_set(LEDGER_EFORMAT,
-                                "%s public_keys[%zu]: alg must be "
-                                "SIGNATURE_ALG_ED25519",
-                                what, i);
+            return lg_error_set(LEDGER_EFORMAT, "%s public_keys[%zu]: alg must be "
+                                "SIGNATURE_ALG_ED25519", what, i);
         snprintf(name, sizeof name, "%s public_keys[%zu].public_key", what, i);
         if ((rc = check_key_bytes(&p->public_keys[i]->public_key, name)) < 0)
             return rc;
@@ -537,10 +529,8 @@ check_record(const Record *m)
         return rc;
     if (h->provenance != ATTRLEDGER__V1__PROVENANCE__PROVENANCE_FIRST_PARTY &&
         h->provenance != ATTRLEDGER__V1__PROVENANCE__PROVENANCE_TRANSCRIBED)
-        return lg_error_set(LEDGER_EFORMAT,
-                            "record %s: header.provenance must be "
-                            "PROVENANCE_FIRST_PARTY or PROVENANCE_TRANSCRIBED",
-                            h->record_id);
+        return lg_error_set(LEDGER_EFORMAT, "record %s: header.provenance must be "
+                            "PROVENANCE_FIRST_PARTY or PROVENANCE_TRANSCRIBED", h->record_id);
     if (h->supersedes != NULL && strcmp(h->supersedes, h->record_id) == 0)
         return lg_error_set(LEDGER_EFORMAT, "record %s supersedes itself", h->record_id);
     switch (m->body_case) {
@@ -560,7 +550,8 @@ check_record(const Record *m)
     case ATTRLEDGER__V1__RECORD__BODY_PARTICIPANT:
         return check_participant(m->participant, "participant");
     case ATTRLEDGER__V1__RECORD__BODY_KEY_REVOCATION:
-        if ((rc = check_id(m->key_revocation->participant_id, "key_revocation.participant_id")) < 0)
+        if ((rc = check_id(m->key_revocation->participant_id,
+                           "key_revocation.participant_id")) < 0)
             return rc;
         return check_key_bytes(&m->key_revocation->key_id, "key_revocation.key_id");
     case ATTRLEDGER__V1__RECORD__BODY_PANEL_VOTE:
@@ -604,7 +595,8 @@ lg_record_decode(lg_record **out, const uint8_t *bytes, size_t len)
     m = attrledger__v1__record__unpack(PBA, len, bytes);
     if (m == NULL)
         return unpack_error(failures, LEDGER_EFORMAT, "record");
-    if ((rc = check_canonical(&m->base, bytes, len, "record")) < 0 || (rc = check_record(m)) < 0) {
+    if ((rc = check_canonical(&m->base, bytes, len, "record")) < 0 ||
+        (rc = check_record(m)) < 0) {
         attrledger__v1__record__free_unpacked(m, PBA);
         return rc;
     }
@@ -819,8 +811,7 @@ lg_genesis_encode(ledger_buf *out, const char *origin, const uint8_t log_pk[32],
     Attrledger__V1__Participant *part_ptrs[LG_MAX_SIGS];
     Attrledger__V1__PublicKey keys[LG_MAX_SIGS];
     Attrledger__V1__PublicKey *key_ptrs[LG_MAX_SIGS];
-    Attrledger__V1__ParticipantRole admin_role =
-        ATTRLEDGER__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_ADMIN;
+    Attrledger__V1__ParticipantRole admin_role = ATTRLEDGER__V1__PARTICIPANT_ROLE__PARTICIPANT_ROLE_ADMIN;
     int rc;
 
     if (n_admins > LG_MAX_SIGS)
@@ -849,8 +840,7 @@ lg_genesis_encode(ledger_buf *out, const char *origin, const uint8_t log_pk[32],
     hdr.schema_version = (char *)"attrledger/v1";
     /* Default decision rule (reference/domain-model.md 3.4): 4 of 5. */
     rule.panel_size = panel_size ? panel_size : 5;
-    rule.approvals_required =
-        approvals_required ? approvals_required : (panel_size ? panel_size : 4);
+    rule.approvals_required = approvals_required ? approvals_required : (panel_size ? panel_size : 4);
     if (rule.approvals_required > rule.panel_size || rule.panel_size > 1000)
         return lg_error_set(LEDGER_EINVAL, "decision rule %u of %u is impossible",
                             rule.approvals_required, rule.panel_size);

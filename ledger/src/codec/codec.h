@@ -145,7 +145,8 @@ typedef struct {
 int lg_record_participant(lg_participant_info *out, const lg_record *r, int admin_index);
 
 /* KeyRevocation body. */
-int lg_record_revocation(const char **participant_id, const uint8_t **key_id, const lg_record *r);
+int lg_record_revocation(const char **participant_id, const uint8_t **key_id,
+                         const lg_record *r);
 
 /* LedgerPolicy body. */
 typedef struct {
@@ -176,9 +177,9 @@ int lg_genesis_encode(ledger_buf *out, const char *origin, const uint8_t log_pk[
 #define LG_REF_PANELIST (1u << 29)
 
 typedef struct {
-    char field[96]; /* e.g. "attribution_claim.incident_refs[2]" */
-    const char *id; /* borrowed from the record */
-    unsigned types; /* LG_T() mask of allowed target types, or LG_REF_* */
+    char field[96];   /* e.g. "attribution_claim.incident_refs[2]" */
+    const char *id;   /* borrowed from the record */
+    unsigned types;   /* LG_T() mask of allowed target types, or LG_REF_* */
 } lg_ref;
 
 #define LG_MAX_REFS 512
@@ -213,7 +214,7 @@ const char *lg_record_retraction_target(const lg_record *r);
 typedef struct {
     uint32_t panel_size;
     uint32_t approvals_required;
-    int recusal_policy;                /* RecusalPolicy value */
+    int recusal_policy; /* RecusalPolicy value */
     uint32_t min_regions, min_sectors; /* strictest group constraint */
     int present;
 } lg_rule;
@@ -225,7 +226,8 @@ int lg_record_rule(lg_rule *out, const lg_record *r);
 int lg_record_panel(const char *const **members, size_t *n, const lg_record *r);
 
 /* PanelVote: finding_ref, 32-byte digest and Vote value. */
-int lg_record_vote(const char **finding_ref, const uint8_t **digest, int *vote, const lg_record *r);
+int lg_record_vote(const char **finding_ref, const uint8_t **digest, int *vote,
+                   const lg_record *r);
 
 /* ---- derived index rows (store's `keys` and `participants` databases) ---- */
 

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/error.h"
 #include "codec/codec.h"
 #include "codec/codec_int.h"
+#include "base/error.h"
 
 typedef struct {
     lg_ref *out;
@@ -59,8 +59,8 @@ add_refs(ref_list *l, const char *field, char *const *ids, size_t n, unsigned ty
 #define T_COMMITMENT LG_T(LG_REC_COMMITMENT)
 /* Retractions and opinions may address any statement except the ledger's
  * own housekeeping (policy, registrations, revocations). */
-#define T_STATEMENT                                                                                \
-    (T_INCIDENT | T_ACTOR | T_EVIDENCE | T_CLAIM | T_OPINION | T_FINDING | T_RETRACTION |          \
+#define T_STATEMENT                                                                        \
+    (T_INCIDENT | T_ACTOR | T_EVIDENCE | T_CLAIM | T_OPINION | T_FINDING | T_RETRACTION |  \
      LG_T(LG_REC_PANEL_VOTE) | T_INSTRUMENT | T_NORM | T_COMMITMENT)
 
 int
@@ -132,7 +132,8 @@ lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
         const Attrledger__V1__Retraction *r = m->retraction;
         add_ref(&l, "retraction.target_ref", -1, r->target_ref, T_STATEMENT);
         add_ref(&l, "retraction.replacement_ref", -1, r->replacement_ref, T_STATEMENT);
-        add_refs(&l, "retraction.evidence_refs", r->evidence_refs, r->n_evidence_refs, T_EVIDENCE);
+        add_refs(&l, "retraction.evidence_refs", r->evidence_refs, r->n_evidence_refs,
+                 T_EVIDENCE);
         break;
     }
     case ATTRLEDGER__V1__RECORD__BODY_FINDING: {
@@ -243,7 +244,8 @@ add_likelihood(conf_list *l, const char *field, long idx, const Attrledger__V1__
     else
         snprintf(c->field, sizeof c->field, "%s", field);
     c->term = "";
-    if (ca != NULL && ca->stix_case == ATTRLEDGER__V1__CONFIDENCE_ASSESSMENT__STIX_STIX_VALUE) {
+    if (ca != NULL &&
+        ca->stix_case == ATTRLEDGER__V1__CONFIDENCE_ASSESSMENT__STIX_STIX_VALUE) {
         c->has_stix = 1;
         c->stix = ca->stix_value;
     }

@@ -40,22 +40,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "attrledger/export.h"
 #include "base/alloc.h"
+#include "attrledger/export.h"
 #include "base/b64.h"
-#include "base/error.h"
-#include "base/map.h"
 #include "codec/codec.h"
+#include "crypto/crypto.h"
+#include "base/error.h"
+#include "export/export_int.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
-#include "core/stored_entry.h"
-#include "crypto/crypto.h"
-#include "export/export_int.h"
-#include "export/select.h"
-#include "export/stix_int.h"
-#include "store/store.h"
+#include "base/map.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
+#include "export/select.h"
+#include "export/stix_int.h"
+#include "core/stored_entry.h"
+#include "store/store.h"
 
 /* Fixed creation time of our extension definition (its version 1.0.0). */
 #define EXT_CREATED "2024-01-01T00:00:00.000Z"
@@ -149,8 +149,7 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     c->rec = js;
     c->index = index;
     lg_merkle_leaf_hash(c->leaf_hash, leaf, len);
-    c->time_ms =
-        lg_stix_ts_parse(&t, jstr(c->hdr, "created")) == 0 ? t : (int64_t)e->integrated_time;
+    c->time_ms = lg_stix_ts_parse(&t, jstr(c->hdr, "created")) == 0 ? t : (int64_t)e->integrated_time;
     c->mod_ms = c->time_ms;
 
     if (p->pass == 0) {
@@ -206,8 +205,7 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
                     continue;
                 lg_stix_make_id(id, c, "identity", "participant", pid);
                 if ((rc = new_chain(c, pid, LG_REC_PARTICIPANT, &ax)) < 0 ||
-                    (rc = lg_stix_chain_add_id(&c->chains[ax], id)) < 0 ||
-                    (rc = lg_stix_name_put(c, pid, ax)) < 0)
+                    (rc = lg_stix_chain_add_id(&c->chains[ax], id)) < 0 || (rc = lg_stix_name_put(c, pid, ax)) < 0)
                     break;
             }
         }
@@ -319,12 +317,11 @@ check_refs(stix_ctx *c, const json_t *v, const char *key, int depth)
         json_array_foreach(
             v, i,
             x) if (!json_is_string(x) ||
-                   !lg_stix_have(
-                       c,
-                       json_string_value(
-                           x))) return lg_error_set(LEDGER_ERROR,
-                                                    "stix: %s names an object outside the bundle",
-                                                    key);
+                   !lg_stix_have(c,
+                         json_string_value(
+                             x))) return lg_error_set(LEDGER_ERROR,
+                                                      "stix: %s names an object outside the bundle",
+                                                      key);
     } else if (kl >= 4 && strcmp(key + kl - 4, "_ref") == 0 && json_is_string(v) &&
                strstr(json_string_value(v), "--") != NULL) {
         if (!lg_stix_have(c, json_string_value(v)))
@@ -482,3 +479,4 @@ done:
     lg_txn_abort(t);
     return rc;
 }
+

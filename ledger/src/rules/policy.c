@@ -58,11 +58,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
-#include "base/error.h"
-#include "crypto/crypto.h"
 #include "rules/confidence.h"
 #include "rules/norms.h"
+#include "crypto/crypto.h"
+#include "base/alloc.h"
+#include "base/error.h"
 
 /* RecusalPolicy values of ledger.proto (0 = unspecified reduces the panel). */
 enum { LG_RECUSAL_REDUCES_PANEL = 1, LG_RECUSAL_COUNTS_AS_ABSTAIN = 2 };
@@ -211,6 +211,7 @@ check_participant_record(const lg_policy_state *st, const lg_record *r,
     return 0;
 }
 
+
 /* Returned by find_record when checking an excerpt that lacks the target. */
 #define NOT_IN_EXCERPT 1
 
@@ -225,9 +226,8 @@ find_record(lg_record_row *row, const lg_policy_state *st, const char *rid, uint
     if (rc == LEDGER_ENOTFOUND || (rc == 0 && row->index >= now)) {
         if (st->partial && rc == LEDGER_ENOTFOUND)
             return NOT_IN_EXCERPT;
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: %s names %.100s, which is not in the ledger", self, field,
-                            rid);
+        return lg_error_set(LEDGER_EPOLICY, "record %s: %s names %.100s, which is not in the ledger",
+                            self, field, rid);
     }
     return rc;
 }
@@ -291,9 +291,10 @@ check_refs(const lg_policy_state *st, const lg_record *r, uint64_t now)
                 continue;
             if (!(ref->types & LG_T(row.type))) {
                 types_text(want, sizeof want, ref->types);
-                return lg_error_set(
-                    LEDGER_EPOLICY, "record %s: %s names %.100s, a %s, but must name a %s",
-                    lg_record_id(r), ref->field, ref->id, lg_record_type_name(row.type), want);
+                return lg_error_set(LEDGER_EPOLICY,
+                                    "record %s: %s names %.100s, a %s, but must name a %s",
+                                    lg_record_id(r), ref->field, ref->id,
+                                    lg_record_type_name(row.type), want);
             }
         }
     }
@@ -364,16 +365,17 @@ check_retraction(const lg_policy_state *st, const lg_record *r, uint64_t now)
     if ((rc = find_record(&row, st, target, now, rid, "retraction.target_ref")) != 0)
         return rc < 0 ? rc : 0;
     if (strcmp(row.author, lg_record_author(r)) != 0)
-        return lg_error_set(LEDGER_EPOLICY, "record %s: only %s, the author of %s, may retract it",
-                            rid, row.author, target);
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: only %s, the author of %s, may retract it", rid,
+                            row.author, target);
     if (row.type == LG_REC_RETRACTION || row.type == LG_REC_PANEL_VOTE ||
         row.type == LG_REC_PARTICIPANT || row.type == LG_REC_KEY_REVOCATION ||
         row.type == LG_REC_LEDGER_POLICY)
         return lg_error_set(LEDGER_EPOLICY, "record %s: a %s cannot be retracted", rid,
                             lg_record_type_name(row.type));
     if (retracted(&row, now))
-        return lg_error_set(LEDGER_EPOLICY, "record %s: %s is already retracted (entry %llu)", rid,
-                            target, (unsigned long long)row.retracted_by);
+        return lg_error_set(LEDGER_EPOLICY, "record %s: %s is already retracted (entry %llu)",
+                            rid, target, (unsigned long long)row.retracted_by);
     return 0;
 }
 
@@ -508,16 +510,15 @@ check_finding(const lg_policy_state *st, const lg_record *r, uint64_t now)
         for (size_t j = 0; j < i; j++)
             if (strcmp(members[i], members[j]) == 0)
                 return lg_error_set(LEDGER_EPOLICY,
-                                    "record %s: panelist %s is named twice in panel_members", rid,
-                                    members[i]);
+                                    "record %s: panelist %s is named twice in panel_members",
+                                    rid, members[i]);
     if ((rc = lg_policy_ledger_rule(&base, st, now)) < 0 ||
         (rc = lg_policy_finding_rule(&own, st, r, now)) < 0)
         return rc;
     if (own.approvals_required == 0 || own.approvals_required > own.panel_size)
-        return lg_error_set(
-            LEDGER_EPOLICY,
-            "record %s: decision rule needs 1 to panel_size approvals, not %u of %u", rid,
-            own.approvals_required, own.panel_size);
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: decision rule needs 1 to panel_size approvals, not %u of %u",
+                            rid, own.approvals_required, own.panel_size);
     if (n != own.panel_size)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: panel_members names %zu panelists, the decision rule says "
@@ -528,10 +529,10 @@ check_finding(const lg_policy_state *st, const lg_record *r, uint64_t now)
     if (own.approvals_required < base.approvals_required ||
         (uint64_t)own.approvals_required * base.panel_size <
             (uint64_t)base.approvals_required * own.panel_size)
-        return lg_error_set(
-            LEDGER_EPOLICY,
-            "record %s: decision rule %u of %u is weaker than the ledger's %u of %u", rid,
-            own.approvals_required, own.panel_size, base.approvals_required, base.panel_size);
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: decision rule %u of %u is weaker than the ledger's %u of %u",
+                            rid, own.approvals_required, own.panel_size, base.approvals_required,
+                            base.panel_size);
     if (own.min_regions < base.min_regions || own.min_sectors < base.min_sectors)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: decision rule's group constraints (%u regions, %u sectors) "
@@ -734,10 +735,11 @@ static int
 check_key(const lg_policy_state *st, const lg_record *r, uint64_t now)
 {
     const char *key = lg_record_key(r), *rid = lg_record_id(r), *sup = lg_record_supersedes(r);
-    const char *field = lg_record_type_of(r) == LG_REC_ACTOR        ? "actor.actor_id"
-                        : lg_record_type_of(r) == LG_REC_INSTRUMENT ? "instrument.instrument_id"
-                        : lg_record_type_of(r) == LG_REC_NORM       ? "norm.norm_id"
-                                                              : "incident_report.incident_key";
+    lg_record_type kt = lg_record_type_of(r);
+    const char *field = kt == LG_REC_ACTOR        ? "actor.actor_id"
+                        : kt == LG_REC_INSTRUMENT ? "instrument.instrument_id"
+                        : kt == LG_REC_NORM       ? "norm.norm_id"
+                                                  : "incident_report.incident_key";
     lg_record_row row;
     int rc;
 
@@ -850,7 +852,8 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
     for (size_t i = 0; i < n_sigs; i++)
         for (size_t j = 0; j < i; j++)
             if (memcmp(sigs[i].key_id, sigs[j].key_id, 32) == 0)
-                return lg_error_set(LEDGER_EPOLICY, "record %s: key signed twice", lg_record_id(r));
+                return lg_error_set(LEDGER_EPOLICY, "record %s: key signed twice",
+                                    lg_record_id(r));
 
     /* Resolve every signature's key. */
     for (size_t i = 0; i < n_sigs; i++) {
@@ -935,10 +938,12 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
     }
     if ((arow.roles & need) == 0) {
         roles_text(need_text, sizeof need_text, need);
-        return lg_error_set(
-            LEDGER_EPOLICY, "record %s: author %s lacks the %s role needed for %s%s",
-            lg_record_id(r), author, need_text, lg_record_type_name(type),
-            lg_record_provenance(r) == LG_PROVENANCE_TRANSCRIBED ? " (transcribed)" : "");
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: author %s lacks the %s role needed for %s%s",
+                            lg_record_id(r), author, need_text, lg_record_type_name(type),
+                            lg_record_provenance(r) == LG_PROVENANCE_TRANSCRIBED
+                                ? " (transcribed)"
+                                : "");
     }
     if (have_newp && ((rc = check_participant_record(st, r, &newp, sigs, n_sigs)) < 0 ||
                       (rc = check_admin_left_after_version(st, r, &newp)) < 0))
@@ -1051,7 +1056,8 @@ mark(const lg_policy_state *st, const char *rid, int which, uint64_t index)
 /* Index rows: the record itself, the record it supersedes or retracts,
  * and one refs row per referenced record (duplicates collapse). */
 static int
-apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[32], uint64_t index)
+apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[32],
+           uint64_t index)
 {
     lg_record_row row;
     lg_ref refs[LG_MAX_REFS];
@@ -1065,7 +1071,8 @@ apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[3
     snprintf(row.author, sizeof row.author, "%s", lg_record_author(r));
     if ((rc = st->put_record(st->payload, lg_record_id(r), &row, digest)) < 0)
         return rc;
-    if (*lg_record_supersedes(r) != '\0' && (rc = mark(st, lg_record_supersedes(r), 0, index)) < 0)
+    if (*lg_record_supersedes(r) != '\0' &&
+        (rc = mark(st, lg_record_supersedes(r), 0, index)) < 0)
         return rc;
     target = lg_record_retraction_target(r);
     if (target != NULL && *target != '\0' && (rc = mark(st, target, 1, index)) < 0)

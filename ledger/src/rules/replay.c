@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "crypto/crypto.h"
 #include "base/error.h"
 #include "base/map.h"
-#include "crypto/crypto.h"
 #include "rules/policy.h"
 
 /* A record kept for rules that read an earlier record's content. */
