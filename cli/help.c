@@ -219,6 +219,36 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger stats -C ./ledger\n"},
+    {"norms", "the norms register: instruments, norms, breach counts",
+     "usage: attrledger norms -C DIR [--json]\n"
+     "\n"
+     "Every instrument (UN reports, bilateral agreements, communiques, industry\n"
+     "pledges, multistakeholder calls) with its norms, and for each norm how many\n"
+     "incidents live claims say breached it and how many the body's published\n"
+     "findings conclude BREACHED.\n"
+     "\n"
+     "example:\n"
+     "  attrledger norms -C ./ledger\n"},
+    {"norm", "one norm: commitments, claimed breaches, denials, conclusions",
+     "usage: attrledger norm -C DIR ID [--json]\n"
+     "\n"
+     "A norm (by norm_id or the record_id of any version): its instrument and the\n"
+     "later texts that reaffirm it; who committed to it (to the norm or to the\n"
+     "whole instrument), how and when; every claim that an incident breached it,\n"
+     "by whom, explicit (the speaker named it) or mapped (the author's reading),\n"
+     "with the denials and disputes of that claim; and the body's conclusions.\n"
+     "\n"
+     "example:\n"
+     "  attrledger norm -C ./ledger ungge2015-13f\n"},
+    {"state", "a state's norms record card",
+     "usage: attrledger state -C DIR ACTOR [--json]\n"
+     "\n"
+     "A state's (or any actor's, named as for `attrledger actor`) commitments\n"
+     "beside the claims and findings that attribute an incident to it and cite a\n"
+     "norm; each norm is marked with whether the actor had committed to it.\n"
+     "\n"
+     "example:\n"
+     "  attrledger state -C ./ledger act:china\n"},
     {"export", "export audit trails, tiles, a web site, STIX 2.1, CSV, Graphviz",
      "usage: attrledger export -C DIR [--format F] [--since I] [--until J]\n"
      "                        [--incident KEY] [--size N] [-o OUT]\n"

@@ -4,7 +4,8 @@
  *   - an instrument has a title and a kind; a norm names its instrument;
  *   - a commitment names its party, exactly one of an instrument or a norm,
  *     a kind and a date; FIRST_PARTY: declared by its author; TRANSCRIBED
- *     (by a curator, roles checked in policy.c): declared by someone else;
+ *     (by a curator, roles checked in policy.c): declared by someone else,
+ *     or by no participant (the party's consent is the instrument itself);
  *   - after a party withdrew from an instrument, a commitment of that party
  *     to the instrument or one of its norms dated later is refused unless it
  *     is itself a new commitment to the whole instrument (endorsed, signed,
@@ -138,8 +139,6 @@ check_commitment(const lg_policy_state *st, const lg_record *r, uint64_t now)
         return lg_error_set(LEDGER_EPOLICY, "record %s: commitment.kind is not set", rid);
     if (!c.has_date)
         return lg_error_set(LEDGER_EPOLICY, "record %s: commitment.date is missing", rid);
-    if (*c.declared_by == '\0')
-        return lg_error_set(LEDGER_EPOLICY, "record %s: commitment.declared_by is missing", rid);
     if (lg_record_provenance(r) == LG_PROVENANCE_FIRST_PARTY && strcmp(c.declared_by, author) != 0)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: a FIRST_PARTY commitment must be declared_by its author "

@@ -437,10 +437,12 @@ int
 lg_view_text(ledger_buf *out, const json_t *original, lg_view_kind kind)
 {
     sb s = {NULL, 0, 0, 0};
-    json_t *view = json_deep_copy(original);
+    json_t *view;
     int rc;
 
-    if (view == NULL)
+    if (kind == LG_VIEW_NORMS || kind == LG_VIEW_NORM || kind == LG_VIEW_STATE)
+        return lg_view_norms_text(out, original, kind);
+    if ((view = json_deep_copy(original)) == NULL)
         return lg_error_nomem();
     if ((rc = escape_strings(view, 0)) < 0) {
         json_decref(view);
@@ -460,6 +462,10 @@ lg_view_text(ledger_buf *out, const json_t *original, lg_view_kind kind)
     case LG_VIEW_STATS:
         stats_text(&s, view);
         break;
+    case LG_VIEW_NORMS:
+    case LG_VIEW_NORM:
+    case LG_VIEW_STATE:
+        break; /* view_norms_text.c */
     }
     json_decref(view);
     if (s.oom || s.buf == NULL) {
