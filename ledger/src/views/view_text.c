@@ -185,6 +185,9 @@ finding(sb *s, const json_t *f, const char *indent)
         confidence(s, json_object_get(c, "confidence"));
         sb_printf(s, "\n");
     }
+    json_array_foreach(json_object_get(f, "norm_conclusions"), i, c)
+        sb_printf(s, "%s      norm conclusion: %s %s\n", indent, str(c, "norm_ref"),
+                  bare(str(c, "verdict"), "NORM_VERDICT_"));
     json_array_foreach(json_object_get(f, "dissent"), i, c)
         sb_printf(s, "%s      dissent (%s): %s\n", indent, str(c, "panelist"), str(c, "summary"));
     json_array_foreach(json_object_get(f, "votes"), i, c)
@@ -214,8 +217,8 @@ reports_text(sb *s, const json_t *v, const char *what)
 static void
 incident_text(sb *s, const json_t *v)
 {
-    const json_t *inc = json_object_get(v, "incident"), *x;
-    size_t i;
+    const json_t *inc = json_object_get(v, "incident"), *x, *y;
+    size_t i, j;
 
     sb_printf(s, "INCIDENT %s: %s\n", str(v, "record_id"), str(inc, "name"));
     sb_printf(s, "  determination %s, investigation %s, latest report at entry %lld\n",
@@ -263,6 +266,9 @@ incident_text(sb *s, const json_t *v)
                   bare(str(x, "channel"), "CHANNEL_"),
                   *str(x, "evidence_disclosure") ? bare(str(x, "evidence_disclosure"), "DISCLOSURE_")
                                                  : "unspecified");
+        json_array_foreach(json_object_get(x, "norms_breached"), j, y)
+            sb_printf(s, "      norm breached: %s (%s)\n", str(y, "norm_ref"),
+                      bare(str(y, "link"), "NORM_LINK_"));
         opinions(s, json_object_get(x, "opinions"), "      ");
     }
     if (json_array_size(json_object_get(v, "opinions")) > 0) {
