@@ -97,7 +97,7 @@ out_has "incidents                 12 (3 with a finding, 9 without)"
 
 # The norms register (docs/VIEWS.md "Norms"): golden JSON of the three views.
 golden sample-norms.json norms --json
-jq_is '[.instruments | length, ([.instruments[].norms[]] | length)]' '[10,33]'
+jq_is '[(.instruments | length), ([.instruments[].norms[]] | length)]' '[10,33]'
 golden sample-norm-ungge2015-13f.json norm ungge2015-13f --json
 jq_is '[.counts.incidents_claimed, .counts.incidents_found_breached, (.commitments | length)]' '[2,1,16]'
 golden sample-state-china.json state act:china --json
