@@ -638,6 +638,45 @@ norms_with_commitment(json_t **out, vctx *c, const nset *s, const json_t *x, con
     return 0;
 }
 
+/* The claims (field "norms_breached") or findings ("norm_conclusions") of
+ * `src` that attribute an incident to `actor`, as card items: index,
+ * record_id, claimant or case_number, incident_refs, (published,) status
+ * and the norms with the party's commitments. */
+static int
+card_items(json_t *arr, vctx *c, const nset *s, const json_t *actor, const json_t *src,
+           const char *field, const char *party)
+{
+    int finding = strcmp(field, "norm_conclusions") == 0;
+    size_t i;
+    json_t *x;
+
+    json_array_foreach(src, i, x)
+    {
+        json_t *norms = NULL, *item, *incs = json_object_get(x, "incident_refs");
+        int rc;
+
+        if (!attributed(actor, jstr(x, "record_id")))
+            continue;
+        if ((rc = norms_with_commitment(&norms, c, s, x, field, party)) < 0) {
+            json_decref(norms);
+            return rc;
+        }
+        item =
+            json_pack("{s:I,s:s,s:s,s:o}", "index", json_integer_value(json_object_get(x, "index")),
+                      "record_id", jstr(x, "record_id"), finding ? "case_number" : "claimant",
+                      jstr(x, finding ? "case_number" : "claimant"), "incident_refs",
+                      incs ? json_incref(incs) : json_array());
+        if (item == NULL || json_array_append_new(arr, item) != 0 ||
+            (finding && json_object_set_new(
+                            item, "published",
+                            json_boolean(json_is_true(json_object_get(x, "published")))) != 0) ||
+            json_object_set_new(item, "status", json_string(jstr(x, "status"))) != 0 ||
+            json_object_set_new(item, "norms", norms) != 0)
+            return lg_error_nomem();
+    }
+    return 0;
+}
+
 int
 lg_view_state_json(json_t **out, vctx *c, const char *id)
 {
@@ -672,46 +711,9 @@ lg_view_state_json(json_t **out, vctx *c, const char *id)
             goto done;
         }
     }
-    json_array_foreach(s.claims, i, x)
-    {
-        json_t *norms = NULL, *item;
-        if (!attributed(actor, jstr(x, "record_id")))
-            continue;
-        if ((rc = norms_with_commitment(&norms, c, &s, x, "norms_breached", party)) < 0) {
-            json_decref(norms);
-            goto done;
-        }
-        json_t *incs = json_object_get(x, "incident_refs");
-        item = json_pack(
-            "{s:I,s:s,s:s,s:o,s:s,s:o}", "index", json_integer_value(json_object_get(x, "index")),
-            "record_id", jstr(x, "record_id"), "claimant", jstr(x, "claimant"), "incident_refs",
-            incs ? json_incref(incs) : json_array(), "status", jstr(x, "status"), "norms", norms);
-        if (item == NULL || json_array_append_new(claims, item) != 0) {
-            rc = lg_error_nomem();
-            goto done;
-        }
-    }
-    json_array_foreach(s.findings, i, x)
-    {
-        json_t *norms = NULL, *item;
-        if (!attributed(actor, jstr(x, "record_id")))
-            continue;
-        if ((rc = norms_with_commitment(&norms, c, &s, x, "norm_conclusions", party)) < 0) {
-            json_decref(norms);
-            goto done;
-        }
-        json_t *incs = json_object_get(x, "incident_refs");
-        item = json_pack("{s:I,s:s,s:s,s:o,s:b,s:s,s:o}", "index",
-                         json_integer_value(json_object_get(x, "index")), "record_id",
-                         jstr(x, "record_id"), "case_number", jstr(x, "case_number"),
-                         "incident_refs", incs ? json_incref(incs) : json_array(), "published",
-                         json_is_true(json_object_get(x, "published")), "status", jstr(x, "status"),
-                         "norms", norms);
-        if (item == NULL || json_array_append_new(finds, item) != 0) {
-            rc = lg_error_nomem();
-            goto done;
-        }
-    }
+    if ((rc = card_items(claims, c, &s, actor, s.claims, "norms_breached", party)) < 0 ||
+        (rc = card_items(finds, c, &s, actor, s.findings, "norm_conclusions", party)) < 0)
+        goto done;
     rc = lg_view_set(o, "commitments", coms);
     coms = NULL;
     if (rc == 0)
