@@ -34,7 +34,9 @@ enum {
     O_SITE,
     O_LOGFILE,
     O_PORTFILE,
+    O_WAITQUORUM,
     O_LOGPASS,
+    O_POLICY,
 };
 
 static const cli_opt opts[] = {
@@ -54,13 +56,15 @@ static const cli_opt opts[] = {
     {"log-file", 0, 1, O_LOGFILE},
     {"port-file", 0, 1, O_PORTFILE},
     {"log-passphrase-file", 0, 1, O_LOGPASS},
+    {"witness-policy", 0, 1, O_POLICY},
+    {"wait-quorum", 0, 1, O_WAITQUORUM},
     {NULL, 0, 0, 0},
 };
 
 typedef struct {
     const char *listen;
     int read_only;
-    const char *site, *log_file, *port_file, *log_pass;
+    const char *site, *log_file, *port_file, *log_pass, *policy;
     uint64_t n[O_LOGPASS + 1];
     const char *bad;
 } serve_args;
@@ -88,6 +92,9 @@ on_opt(void *ctx, int id, const char *arg)
         break;
     case O_LOGPASS:
         a->log_pass = arg;
+        break;
+    case O_POLICY:
+        a->policy = arg;
         break;
     default:
         if (cli_parse_u64(arg, &a->n[id]) != 0 || a->n[id] > 0xffffffffu)
@@ -137,6 +144,23 @@ open_log(const cli *c, const char *path)
     return 0;
 }
 
+/* --witness-policy FILE: a C2SP tlog-policy; a malformed file is a usage error. */
+static int
+load_policy(const cli *c, const char *path, ledger_tlog_policy **out)
+{
+    uint8_t *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    if ((rc = cli_read_file(c, path, 64u << 10, &text, &len)) != 0)
+        return rc;
+    rc = ledger_tlog_policy_parse(out, (const char *)text, len);
+    free(text);
+    if (rc == LEDGER_EFORMAT)
+        return cli_error(c, EXIT_USAGE, "%s: %s", path, ledger_error_last()->message);
+    return rc < 0 ? cli_fail_code(c, EXIT_OPERATIONAL) : 0;
+}
+
 /* "HOST:PORT", "[V6]:PORT" or ":PORT". */
 static int
 parse_listen(const char *s, char *host, size_t cap, unsigned *port)
@@ -170,6 +194,7 @@ cmd_serve(cli *c, int argc, char **argv)
     ledger_server *srv = NULL;
     ledger_log *log = NULL;
     ledger_key *logkey = NULL;
+    ledger_tlog_policy *policy = NULL;
     char **pos = NULL, host[256], key_path[4096];
     unsigned port = 8080;
     sigset_t sigs;
@@ -185,7 +210,18 @@ cmd_serve(cli *c, int argc, char **argv)
                           "(see: attrledger help serve)");
         goto done;
     }
+    if (a.n[O_WAITQUORUM] > 3600 || (a.n[O_WAITQUORUM] > 0 && a.policy == NULL)) {
+        rc = cli_usage(c, "--wait-quorum takes 1 to 3600 seconds, with --witness-policy");
+        goto done;
+    }
+    if (a.policy != NULL && a.read_only) {
+        rc = cli_usage(c,
+                       "--witness-policy needs a server that signs checkpoints (not --read-only)");
+        goto done;
+    }
     if ((rc = cli_need_dir(c)) != 0 || (rc = open_log(c, a.log_file)) != 0)
+        goto done;
+    if (a.policy != NULL && (rc = load_policy(c, a.policy, &policy)) != 0)
         goto done;
     if ((rc = cli_open_ledger(c, a.read_only ? LEDGER_OPEN_READONLY : 0, &log)) != 0)
         goto done;
@@ -219,8 +255,10 @@ cmd_serve(cli *c, int argc, char **argv)
     so.rate_per_client = (unsigned)a.n[O_RATE];
     so.site_dir = a.site;
     so.log = log_line;
+    so.witness_policy = policy;
+    so.wait_quorum_ms = (unsigned)a.n[O_WAITQUORUM] * 1000u;
     if ((rc = ledger_server_start(&srv, log, &so)) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        rc = cli_fail_code(c, rc == LEDGER_EINVAL ? EXIT_USAGE : EXIT_OPERATIONAL);
         goto done;
     }
     if (a.port_file != NULL) {
@@ -257,6 +295,7 @@ done:
     ledger_server_stop(srv, 0);
     ledger_log_free(log);
     ledger_key_free(logkey);
+    ledger_tlog_policy_free(policy);
     if (log_out != NULL && log_out != stderr)
         fclose(log_out);
     free(pos);

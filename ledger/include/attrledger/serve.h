@@ -44,13 +44,20 @@ typedef struct {
     const char *site_dir;       /**< serve this directory's files at "/" (GET); NULL = none */
     ledger_server_log_fn log;   /**< NULL = silent */
     void *log_payload;
+    /** Witnesses to ask for cosignatures after each commit (their `witness NAME VKEY URL`
+     *  lines) and the quorum; borrowed, must outlive the server. NULL = none. */
+    const struct ledger_tlog_policy *witness_policy;
+    /** With a witness_policy: answer POST /add-records only once the quorum has cosigned a
+     *  checkpoint that includes its records, waiting at most this long (then the answer says
+     *  the quorum is not met yet). 0 = answer at commit. */
+    unsigned wait_quorum_ms;
 } ledger_server_options;
 
 #define LEDGER_SERVER_OPTIONS_VERSION 1
 #define LEDGER_SERVER_OPTIONS_INIT                                                                 \
     {                                                                                              \
         LEDGER_SERVER_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,    \
-            NULL                                                                                   \
+            NULL, NULL, 0                                                                          \
     }
 
 /**

@@ -300,6 +300,13 @@ LEDGER_API void ledger_tlog_policy_free(ledger_tlog_policy *p);
 LEDGER_API size_t ledger_tlog_policy_witnesses(const ledger_tlog_policy *p);
 LEDGER_API const ledger_vkey *ledger_tlog_policy_witness(const ledger_tlog_policy *p, size_t i);
 
+/** Longest witness URL in a policy. */
+#define LEDGER_POLICY_URL_MAX 1024
+
+/** Witness i's URL (the line's optional last field: where add-checkpoint is
+ * sent, as `<url>/add-checkpoint`), or NULL when the policy gives none. */
+LEDGER_API const char *ledger_tlog_policy_witness_url(const ledger_tlog_policy *p, size_t i);
+
 /** How a checkpoint fared against a policy. */
 typedef struct {
     ledger_checkpoint checkpoint; /**< the verified checkpoint */

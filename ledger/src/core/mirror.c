@@ -43,6 +43,7 @@
 #include "core/ledger_int.h"
 #include "crypto/crypto.h"
 #include "rules/policy.h"
+#include "rules/replay.h"
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
@@ -153,39 +154,19 @@ typedef struct {
     uint64_t appended;
 } appender;
 
-/* The checks of replay.c's check(), against the store's registry. */
+/* replay.c's checks, against the store's registry (the mirror appends to a
+ * store that keeps the registry, where lg_replay keeps its own in memory). */
 static int
 check_entry(appender *a, uint64_t index, const lg_entry *e, const lg_record *rec)
 {
     lg_sig_keys keys;
     int rc;
 
-    if (e->index != index)
-        return lg_error_set(LEDGER_EFORMAT, "leaf says it is entry %llu",
-                            (unsigned long long)e->index);
-    if (index > 0 && e->integrated_time < a->m.time)
-        return lg_error_set(LEDGER_EFORMAT, "integrated_time goes backwards (%llu < %llu)",
-                            (unsigned long long)e->integrated_time, (unsigned long long)a->m.time);
-    if (index == 0) {
-        lg_policy_info pol;
-
-        if ((rc = lg_record_policy(&pol, rec)) < 0)
-            return lg_error_prefix(LEDGER_EFORMAT, "genesis");
-        if (memcmp(pol.log_public_key, a->log->log_pk, 32) != 0 ||
-            strcmp(pol.origin, a->log->origin) != 0)
-            return lg_error_set(LEDGER_EBADSIG,
-                                "genesis names another log key or origin than the trusted one");
-    }
-    if ((rc = lg_policy_check(&keys, &a->st, rec, e->sigs, e->n_sigs, index)) < 0)
+    if ((rc = lg_replay_check_order(index, e, rec, index > 0 ? &a->m.time : NULL, a->log->log_pk,
+                                    a->log->origin)) < 0 ||
+        (rc = lg_policy_check(&keys, &a->st, rec, e->sigs, e->n_sigs, index)) < 0)
         return rc;
-    for (size_t i = 0; i < e->n_sigs; i++) {
-        rc = lg_record_verify(e->sigs[i].sig, e->record, e->record_len, keys.pk[i]);
-        if (rc == LEDGER_EBADSIG)
-            return lg_error_set(LEDGER_EBADSIG, "signature %zu does not verify", i);
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
+    return lg_replay_verify_signatures(e, &keys);
 }
 
 static int

@@ -40,18 +40,10 @@
 #include "codec/record.h"
 #include "crypto/crypto.h"
 #include "net/serve_int.h"
+#include "net/serve_witness.h"
 
 #define JSON_TYPE "application/json"
 #define TEXT_TYPE "text/plain; charset=utf-8"
-
-uint64_t
-lg_serve_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 /* ---- errors (lg_serve_error: serve_error.c) ---- */
 
@@ -119,17 +111,30 @@ hist_add(uint64_t *b, double v)
     b[i]++;
 }
 
+/* What a server with a witness policy says of its answer: whether the
+ * policy's quorum cosigned the checkpoint of `size` its receipts use. */
+typedef struct {
+    int met;
+    uint64_t size;
+} quorum_state;
+
 /* The 200 body: {"receipts":[{"index","record_id","leaf_hash","leaf","receipt","existed"}]}
  * ("leaf": base64 of the exact leaf bytes, so a client checks the receipt
- * without another request). */
+ * without another request), and with a witness policy
+ * "quorum":{"met":true|false,"size":N}. */
 static int
-receipts_body(lg_http_response *resp, const ledger_receipt *r, size_t n)
+receipts_body(lg_http_response *resp, const ledger_receipt *r, size_t n, const quorum_state *q)
 {
-    json_t *o = json_object(), *arr = json_array();
+    json_t *o = json_object(), *arr = json_array(), *qo = NULL;
     ledger_buf b = LEDGER_BUF_INIT;
     int rc = 0;
 
     if (o == NULL || arr == NULL || json_object_set(o, "receipts", arr) != 0)
+        rc = LEDGER_ENOMEM;
+    if (rc == 0 && q != NULL &&
+        ((qo = json_object()) == NULL || json_object_set_new(o, "quorum", qo) != 0 ||
+         json_object_set_new(qo, "met", json_boolean(q->met)) != 0 ||
+         lg_json_set_u64(qo, "size", q->size) < 0))
         rc = LEDGER_ENOMEM;
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *e = json_object();
@@ -166,6 +171,44 @@ free_pending(lg_pending *p)
     lg_free(p);
 }
 
+/*
+ * After a commit, with a witness policy: ask the witnesses for the new
+ * checkpoint, and with wait_quorum_ms wait for the quorum; when it is met,
+ * the committed requests' receipts are rebuilt with the cosignatures.
+ */
+static void
+quorum_for(ledger_server *s, ledger_batch *b, size_t n, quorum_state *q)
+{
+    ledger_log_info info;
+
+    if (ledger_log_get_info(&info, s->log) < 0)
+        return;
+    q->size = info.size;
+    lg_cosigner_notify(s->cosigner, info.size);
+    if (s->o.wait_quorum_ms == 0 ||
+        lg_cosigner_wait(s->cosigner, info.size, s->o.wait_quorum_ms) < 0) {
+        pthread_mutex_lock(&s->lock);
+        s->quorum_waits_missed += s->o.wait_quorum_ms > 0;
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
+    q->met = 1;
+    for (size_t k = 0; k < n; k++) {
+        if (b[k].rc != 0 || b[k].receipts == NULL)
+            continue;
+        for (size_t i = 0; i < b[k].n; i++) {
+            ledger_buf r = LEDGER_BUF_INIT;
+
+            if (ledger_log_receipt(&r, s->log, b[k].receipts[i].index, info.size, 1) < 0) {
+                q->met = 0; /* keep the log-signed receipt; say so */
+                continue;
+            }
+            ledger_buf_dispose(&b[k].receipts[i].receipt);
+            b[k].receipts[i].receipt = r;
+        }
+    }
+}
+
 /* Commit one group and answer its requests. */
 static void
 commit_group(ledger_server *s, lg_pending *group, size_t n)
@@ -174,6 +217,7 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
     lg_pending *p;
     uint64_t t0 = lg_serve_now_ms(), ms;
     size_t k = 0, records = 0;
+    quorum_state q = {0, 0};
     int rc = 0;
 
     for (p = group; p != NULL && b != NULL; p = p->next, k++) {
@@ -188,6 +232,8 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
         rc = ledger_log_submit_group(s->log, b, n);
     else
         rc = LEDGER_ENOMEM;
+    if (b != NULL && rc == 0 && s->cosigner != NULL)
+        quorum_for(s, b, n, &q);
     ms = lg_serve_now_ms() - t0;
     pthread_mutex_lock(&s->lock);
     s->groups++;
@@ -211,7 +257,7 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
 
             for (size_t i = 0; i < p->n; i++)
                 nn += !b[k].receipts[i].existed;
-            receipts_body(&resp, b[k].receipts, p->n);
+            receipts_body(&resp, b[k].receipts, p->n, s->cosigner != NULL ? &q : NULL);
             pthread_mutex_lock(&s->lock);
             s->accepted += nn;
             s->existed += p->n - nn;
@@ -505,6 +551,7 @@ h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
     ledger_log_info info;
     char *m = NULL;
     size_t len = 0, cap = 0;
+    uint64_t missed = 0;
     int rc;
 
     (void)req;
@@ -558,6 +605,19 @@ h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
     if (rc == 0)
         rc = hist_text(&m, &len, &cap, "attrledger_group_requests", "Requests per group commit.",
                        snap.group_bucket, snap.groups, (double)snap.group_sum);
+    if (rc == 0 && s->cosigner != NULL)
+        rc = lg_cosigner_metrics(&m, &len, &cap, s->cosigner);
+    if (rc == 0 && s->cosigner != NULL && s->o.wait_quorum_ms > 0) {
+        pthread_mutex_lock(&s->lock);
+        missed = s->quorum_waits_missed;
+        pthread_mutex_unlock(&s->lock);
+        rc = lg_strbuf_printf(&m, &len, &cap,
+                              "# HELP attrledger_quorum_waits_missed_total Commits answered "
+                              "before the witness quorum cosigned (--wait-quorum ran out).\n"
+                              "# TYPE attrledger_quorum_waits_missed_total counter\n"
+                              "attrledger_quorum_waits_missed_total %llu\n",
+                              (unsigned long long)missed);
+    }
     if (rc == 0)
         rc = lg_httpd_metrics(&m, &len, &cap, s->httpd, "attrledger");
     if (rc < 0) {
@@ -638,6 +698,20 @@ ledger_server_start(ledger_server **out, ledger_log *log, const ledger_server_op
     memcpy(s->vkey + vkb.len, "\n", 2);
     ledger_buf_dispose(&vkb);
 
+    if (opts->witness_policy != NULL) {
+        if (s->read_only) {
+            rc = lg_error_set(LEDGER_EINVAL,
+                              "serve: a witness policy needs the log key (a read-only server "
+                              "signs no checkpoint to cosign)");
+            goto fail;
+        }
+        if ((rc = lg_cosigner_start(&s->cosigner, log, opts->witness_policy, opts->log,
+                                    opts->log_payload)) < 0)
+            goto fail;
+    } else if (opts->wait_quorum_ms > 0) {
+        rc = lg_error_set(LEDGER_EINVAL, "serve: waiting for a quorum needs a witness policy");
+        goto fail;
+    }
     if (!s->read_only) {
         routes[nr++] = (lg_httpd_route){"POST", "/add-records", 0, "add-records", h_add_records};
         if (pthread_create(&s->sequencer, NULL, sequencer, s) != 0) {
@@ -690,6 +764,7 @@ ledger_server_stop(ledger_server *s, unsigned drain_ms)
     pthread_mutex_unlock(&s->lock);
     if (s->sequencer_started)
         pthread_join(s->sequencer, NULL);
+    lg_cosigner_stop(s->cosigner);
     lg_httpd_stop(s->httpd, drain_ms);
     while (s->head != NULL) {
         lg_pending *n = s->head->next;

@@ -1,9 +1,12 @@
 /*
  * serve_error.c - the JSON error body every route of `serve` answers with:
- * {"error": {"code", "message", "record"}} (lg_serve_error, serve_int.h).
- * In its own file so the routes (serve.c, serve_read.c) depend on it and
- * not on each other.
+ * {"error": {"code", "message", "record"}} (lg_serve_error, serve_int.h),
+ * and the server's monotonic clock. In their own file so the routes
+ * (serve.c, serve_read.c) and the witness collector (serve_witness.c)
+ * depend on them and not on each other.
  */
+#include <time.h>
+
 #include <jansson.h>
 
 #include "attrledger/buf.h"
@@ -33,4 +36,13 @@ lg_serve_error(lg_http_response *resp, unsigned status, const char *code, const 
     json_decref(o);
     b.data[b.len] = '\n'; /* the NUL becomes the body's newline */
     return lg_http_reply_owned(resp, status, JSON_TYPE, b.data, b.len + 1);
+}
+
+uint64_t
+lg_serve_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }

@@ -43,9 +43,11 @@ struct ledger_server {
     int stopping;
     pthread_t sequencer;
     int sequencer_started;
+    struct lg_cosigner *cosigner; /* witness_policy's collector, or NULL */
 
     /* metrics (under lock) */
     uint64_t accepted, existed, groups, group_requests;
+    uint64_t quorum_waits_missed; /* --wait-quorum ran out */
     struct {
         const char *code;
         uint64_t n;

@@ -3,6 +3,8 @@
  * checkpoint to a witness, learn its size from a 409, prove consistency
  * from that size, verify and store the cosignature it returns.
  */
+#include "net/witness_client.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +56,13 @@ int
 ledger_log_request_cosignature(ledger_witness_exchange *out, ledger_log *log, uint64_t size,
                                ledger_http_fetcher *f, const ledger_vkey *wk)
 {
+    return lg_witness_request(out, log, size, 0, f, wk);
+}
+
+int
+lg_witness_request(ledger_witness_exchange *out, ledger_log *log, uint64_t size, uint64_t known,
+                   ledger_http_fetcher *f, const ledger_vkey *wk)
+{
     ledger_buf note = LEDGER_BUF_INIT, body = LEDGER_BUF_INIT, ans = LEDGER_BUF_INIT;
     ledger_consistency_proof proof;
     ledger_http_status st;
@@ -72,6 +81,8 @@ ledger_log_request_cosignature(ledger_witness_exchange *out, ledger_log *log, ui
         (rc = lg_checkpoint_parse(&cp, n->buf, n->text_len)) < 0)
         goto done;
     out->size = cp.size;
+    if (known < cp.size)
+        old = known;
     for (int attempt = 0; attempt < 2; attempt++) {
         ledger_buf_dispose(&body);
         ledger_buf_dispose(&ans);

@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "base/alloc.h"
-#include "crypto/crypto.h"
 #include "base/error.h"
 #include "base/map.h"
+#include "crypto/crypto.h"
 #include "rules/policy.h"
 
 /* A record kept for rules that read an earlier record's content. */
@@ -296,6 +296,44 @@ keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
 }
 
 int
+lg_replay_check_order(uint64_t index, const lg_entry *e, const lg_record *rec,
+                      const uint64_t *prev_time, const uint8_t log_pk[32], const char *origin)
+{
+    int rc;
+
+    if (e->index != index)
+        return lg_error_set(LEDGER_EFORMAT, "leaf says it is entry %llu",
+                            (unsigned long long)e->index);
+    if (prev_time != NULL && e->integrated_time < *prev_time)
+        return lg_error_set(LEDGER_EFORMAT, "integrated_time goes backwards (%llu < %llu)",
+                            (unsigned long long)e->integrated_time, (unsigned long long)*prev_time);
+    if (index == 0) {
+        lg_policy_info pol;
+
+        if ((rc = lg_record_policy(&pol, rec)) < 0)
+            return rc == LEDGER_ENOMEM ? rc : lg_error_prefix(LEDGER_EFORMAT, "genesis");
+        if (memcmp(pol.log_public_key, log_pk, 32) != 0 || strcmp(pol.origin, origin) != 0)
+            return lg_error_set(LEDGER_EBADSIG,
+                                "genesis names another log key or origin than the trusted one");
+    }
+    return 0;
+}
+
+int
+lg_replay_verify_signatures(const lg_entry *e, const lg_sig_keys *keys)
+{
+    for (size_t i = 0; i < e->n_sigs; i++) {
+        int rc = lg_record_verify(e->sigs[i].sig, e->record, e->record_len, keys->pk[i]);
+
+        if (rc == LEDGER_EBADSIG)
+            return lg_error_set(LEDGER_EBADSIG, "signature %zu does not verify", i);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int
 lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const lg_entry *e,
                 const lg_record *rec)
 {
@@ -305,23 +343,9 @@ lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const lg_en
     if (r->have_last && index <= r->last_index)
         return lg_error_set(LEDGER_EINVAL, "entry %llu comes after entry %llu",
                             (unsigned long long)index, (unsigned long long)r->last_index);
-    if (e->index != index)
-        return lg_error_set(LEDGER_EFORMAT, "leaf says it is entry %llu",
-                            (unsigned long long)e->index);
-    if (r->have_last && e->integrated_time < r->last_time)
-        return lg_error_set(LEDGER_EFORMAT, "integrated_time goes backwards (%llu < %llu)",
-                            (unsigned long long)e->integrated_time,
-                            (unsigned long long)r->last_time);
-    if (index == 0) {
-        lg_policy_info pol;
-
-        if ((rc = lg_record_policy(&pol, rec)) < 0)
-            return rc == LEDGER_ENOMEM ? rc : lg_error_prefix(LEDGER_EFORMAT, "genesis");
-        if (memcmp(pol.log_public_key, r->log_key.public_key, 32) != 0 ||
-            strcmp(pol.origin, r->log_key.name) != 0)
-            return lg_error_set(LEDGER_EBADSIG,
-                                "genesis names another log key or origin than the trusted one");
-    }
+    if ((rc = lg_replay_check_order(index, e, rec, r->have_last ? &r->last_time : NULL,
+                                    r->log_key.public_key, r->log_key.name)) < 0)
+        return rc;
     /* An excerpt with gaps cannot show every referenced record. */
     r->st.partial = index != (r->have_last ? r->last_index + 1 : 0) || r->st.partial;
     if ((rc = lg_policy_check(keys_out, &r->st, rec, e->sigs, e->n_sigs, index)) < 0)
@@ -338,16 +362,11 @@ lg_replay_check(lg_sig_keys *keys_out, lg_replay *r, uint64_t index, const lg_en
 static int
 verify_signatures(lg_replay *r, const lg_entry *e, const lg_sig_keys *keys)
 {
-    for (size_t i = 0; i < e->n_sigs; i++) {
-        int rc = lg_record_verify(e->sigs[i].sig, e->record, e->record_len, keys->pk[i]);
+    int rc = lg_replay_verify_signatures(e, keys);
 
-        if (rc == LEDGER_EBADSIG)
-            return lg_error_set(LEDGER_EBADSIG, "signature %zu does not verify", i);
-        if (rc < 0)
-            return rc;
-        r->signatures++;
-    }
-    return 0;
+    if (rc == 0)
+        r->signatures += e->n_sigs;
+    return rc;
 }
 
 int

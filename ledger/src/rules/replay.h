@@ -58,6 +58,20 @@ int lg_replay_new(lg_replay **out, const ledger_vkey *log_key, const lg_replay_r
 void lg_replay_free(lg_replay *r);
 
 /*
+ * The checks of an entry that need no registry: the leaf's own index is
+ * `index`, its integrated_time does not go back from *prev_time (NULL for the
+ * first entry seen), and entry 0 is the genesis of the log with key `log_pk`
+ * and `origin`. Shared by lg_replay_check and the mirror's append.
+ * @return 0, LEDGER_EFORMAT, LEDGER_EBADSIG (another log), LEDGER_ENOMEM.
+ */
+int lg_replay_check_order(uint64_t index, const lg_entry *e, const lg_record *rec,
+                          const uint64_t *prev_time, const uint8_t log_pk[32], const char *origin);
+
+/* Verify each signature of `e` against keys->pk[i] (from lg_policy_check).
+ * @return 0, LEDGER_EBADSIG "signature I does not verify", LEDGER_ENOMEM. */
+int lg_replay_verify_signatures(const lg_entry *e, const lg_sig_keys *keys);
+
+/*
  * Judge a decoded entry at `index` and apply its effects, without checking
  * its signatures: *keys_out receives the public key of each signature for
  * the caller to verify (verify checks them on all cores). Messages do not

@@ -18,10 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/witness.h"
-#include "crypto/crypto.h"
+#include "base/alloc.h"
 #include "base/error.h"
+#include "crypto/crypto.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 
@@ -45,6 +45,7 @@ struct ledger_tlog_policy {
     size_t n_witnesses;
     char wnames[LEDGER_POLICY_MAX_WITNESSES][LEDGER_NAME_MAX + 1];
     ledger_vkey witnesses[LEDGER_POLICY_MAX_WITNESSES];
+    char *wurls[LEDGER_POLICY_MAX_WITNESSES]; /* the optional [url] field, or NULL */
     size_t n_groups;
     group groups[LEDGER_POLICY_MAX_GROUPS];
     int have_quorum;
@@ -170,6 +171,16 @@ parse_line(ledger_tlog_policy *p, const char *line, size_t len, size_t lineno)
             if (p->witnesses[i].note_id == vk.note_id && strcmp(p->witnesses[i].name, vk.name) == 0)
                 return lg_error_set(LEDGER_EFORMAT, "policy line %zu: witness key listed twice",
                                     lineno);
+        if (n == 4) {
+            if (f[3].len > LEDGER_POLICY_URL_MAX ||
+                (strncmp(f[3].s, "http://", 7) != 0 && strncmp(f[3].s, "https://", 8) != 0))
+                return lg_error_set(LEDGER_EFORMAT,
+                                    "policy line %zu: a witness URL is http:// or https:// "
+                                    "and at most %d bytes",
+                                    lineno, LEDGER_POLICY_URL_MAX);
+            if ((p->wurls[p->n_witnesses] = lg_strndup(f[3].s, f[3].len)) == NULL)
+                return lg_error_nomem();
+        }
         p->witnesses[p->n_witnesses++] = vk;
         return 0;
     }
@@ -278,13 +289,17 @@ ledger_tlog_policy_parse(ledger_tlog_policy **out, const char *text, size_t len)
     *out = p;
     return 0;
 fail:
-    lg_free(p);
+    ledger_tlog_policy_free(p);
     return rc;
 }
 
 void
 ledger_tlog_policy_free(ledger_tlog_policy *p)
 {
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < LEDGER_POLICY_MAX_WITNESSES; i++)
+        lg_free(p->wurls[i]);
     lg_free(p);
 }
 
@@ -298,6 +313,12 @@ const ledger_vkey *
 ledger_tlog_policy_witness(const ledger_tlog_policy *p, size_t i)
 {
     return p && i < p->n_witnesses ? &p->witnesses[i] : NULL;
+}
+
+const char *
+ledger_tlog_policy_witness_url(const ledger_tlog_policy *p, size_t i)
+{
+    return p && i < p->n_witnesses ? p->wurls[i] : NULL;
 }
 
 /* Is the quorum met, given which witnesses verified? */
