@@ -356,6 +356,8 @@ cmd_export(cli *c, int argc, char **argv)
         rc = export_stream(c, log, &a, ledger_export_stix);
     else if (strcmp(a.format, "csv") == 0)
         rc = export_stream(c, log, &a, ledger_export_csv);
+    else if (strcmp(a.format, "norms-csv") == 0)
+        rc = export_stream(c, log, &a, ledger_export_norms_csv);
     else if (strcmp(a.format, "dot") == 0)
         rc = export_stream(c, log, &a, ledger_export_dot);
     else if (strcmp(a.format, "svg") == 0)
@@ -365,7 +367,7 @@ cmd_export(cli *c, int argc, char **argv)
     else if (strcmp(a.format, "site") == 0)
         rc = export_site(c, log, &a);
     else
-        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, site, stix, csv, dot, svg)",
+        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, site, stix, csv, norms-csv, dot, svg)",
                        a.format);
 done:
     ledger_log_free(log);

@@ -213,7 +213,8 @@ known_type(const char *t)
     static const char *const types[] = {
         "ledger_policy",   "participant", "key_revocation",    "actor",
         "incident_report", "evidence",    "attribution_claim", "opinion",
-        "retraction",      "finding",     "panel_vote",        NULL,
+        "retraction",      "finding",     "panel_vote",        "instrument",
+        "norm",            "commitment",  NULL,
     };
     for (int i = 0; types[i]; i++)
         if (strcmp(types[i], t) == 0)

@@ -1,6 +1,8 @@
 /*
  * graph.c - attribution claims as CSV rows and as a Graphviz graph
- * (export.h: ledger_export_csv, ledger_export_dot).
+ * (export.h: ledger_export_csv, ledger_export_norms_csv, ledger_export_dot;
+ * the graph has norm edges from incidents to the norms claims and findings
+ * cite).
  *
  * Both read the selection of a snapshot (select.c) through the records'
  * proto3 JSON, keep the selected and context records in memory, derive
@@ -549,6 +551,82 @@ done:
     return rc;
 }
 
+int
+ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
+                        const ledger_export_options *opts, ledger_write_fn w, void *payload)
+{
+    static const char *const cols[] = {
+        "index",      "record_id",   "status",    "disputed",      "incidents",
+        "claimant",   "author",      "provenance", "attributed_to", "state_nexus",
+        "norm_ref",   "link",        "basis",     "claimed_at",    "leaf_hash",
+    };
+    const size_t ncols = sizeof cols / sizeof cols[0];
+    ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    lg_selection sel;
+    graph_ctx g;
+    sbuf b = {NULL, 0, 0, 0};
+    int rc;
+
+    if (log == NULL || w == NULL)
+        return lg_error_set(LEDGER_EINVAL, "export: missing argument");
+    lg_sel_init(&sel);
+    if ((rc = load(&g, &rep, log, opts ? opts : &defaults, &sel)) < 0)
+        goto done;
+    for (size_t i = 0; i < ncols; i++)
+        csv_field(&b, cols[i], i + 1 == ncols);
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+        const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header"), *nb;
+        char idx[24], incs[2048], h[LG_B64_LEN(32) + 1];
+        const char *prov = jstr(hdr, "provenance");
+        size_t k;
+
+        if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
+            continue;
+        snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
+        lg_b64_encode(h, it->leaf_hash, 32);
+        json_array_foreach(json_object_get(c, "norms_breached"), k, nb)
+        {
+            const char *link = jstr(nb, "link");
+            const char *row[] = {
+                idx,
+                rid(it),
+                status(it),
+                it->disputed ? "yes" : "no",
+                join(incs, sizeof incs, json_object_get(c, "incident_refs"), &g, 0),
+                jstr(c, "claimant"),
+                jstr(hdr, "author"),
+                prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed"
+                                                                    : "first-party",
+                jstr(c, "attributed_to"),
+                jstr(c, "state_nexus"),
+                jstr(nb, "norm_ref"),
+                link && strcmp(link, "NORM_LINK_EXPLICIT") == 0 ? "explicit"
+                : link && strcmp(link, "NORM_LINK_MAPPED") == 0 ? "mapped"
+                                                                 : "",
+                jstr(nb, "basis"),
+                jstr(json_object_get(c, "claimed_at"), "time")
+                    ? jstr(json_object_get(c, "claimed_at"), "time")
+                    : jstr(hdr, "created"),
+                h,
+            };
+            for (size_t m = 0; m < ncols; m++)
+                csv_field(&b, row[m], m + 1 == ncols);
+            rep.objects++;
+        }
+    }
+    rc = finish(&b, w, payload);
+    b.p = NULL;
+    if (rc == 0 && out != NULL)
+        *out = rep;
+done:
+    lg_free(b.p);
+    unload(&g);
+    lg_sel_free(&sel);
+    return rc;
+}
+
 /* A DOT double-quoted string. */
 static void
 dot_str(sbuf *b, const char *s)
@@ -627,6 +705,67 @@ edge(sbuf *b, const char *from, const char *to, const char *label, const char *s
         puts_(b, color);
     }
     puts_(b, "];\n");
+}
+
+/* Norm edges: incident -> norm for every live selected claim citing it
+ * (dashed when the link is the author's mapping) and for each norm
+ * conclusion of a finding (bold, blue). Norm nodes are notes. Returns the
+ * number of edges. */
+static uint64_t
+norm_edges(sbuf *b, const graph_ctx *g)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < g->n; i++) {
+        const item *it = &g->v[i];
+        const json_t *body = body_of(it), *x, *inc;
+        const char *field;
+        size_t k, j;
+
+        if (it->mark != LG_SEL_SELECTED || it->superseded || it->retracted)
+            continue;
+        if (it->type == LG_REC_ATTRIBUTION_CLAIM)
+            field = "norms_breached";
+        else if (it->type == LG_REC_FINDING)
+            field = "norm_conclusions";
+        else
+            continue;
+        json_array_foreach(json_object_get(body, field), k, x)
+        {
+            const char *norm = jstr(x, "norm_ref");
+            char label[512];
+            int mapped = it->type == LG_REC_ATTRIBUTION_CLAIM && jstr(x, "link") &&
+                         strcmp(jstr(x, "link"), "NORM_LINK_MAPPED") == 0;
+
+            if (norm == NULL)
+                continue;
+            puts_(b, "  ");
+            dot_str(b, norm);
+            puts_(b, " [shape=note, label=");
+            dot_str(b, norm);
+            puts_(b, "];\n");
+            if (it->type == LG_REC_ATTRIBUTION_CLAIM)
+                snprintf(label, sizeof label, "breach claimed by %s (%s)",
+                         name_of(g, jstr(body, "claimant")), mapped ? "mapped" : "explicit");
+            else
+                snprintf(label, sizeof label, "finding %s: %s",
+                         jstr(body, "case_number") ? jstr(body, "case_number") : rid(it),
+                         jstr(x, "verdict") ? jstr(x, "verdict") + (sizeof "NORM_VERDICT_" - 1)
+                                            : "");
+            json_array_foreach(json_object_get(body, "incident_refs"), j, inc)
+            {
+                const char *from = json_is_string(inc) ? gid(g, json_string_value(inc)) : NULL;
+                if (from == NULL)
+                    continue;
+                if (it->type == LG_REC_FINDING)
+                    edge(b, from, norm, label, "bold", "blue");
+                else
+                    edge(b, from, norm, label, mapped ? "dashed" : NULL, "darkorange3");
+                n++;
+            }
+        }
+    }
+    return n;
 }
 
 int
@@ -735,6 +874,7 @@ ledger_export_dot(ledger_export_report *out, ledger_log *log, const ledger_expor
             }
         }
     }
+    rep.objects += norm_edges(&b, &g);
     puts_(&b, "}\n");
     rc = finish(&b, w, payload);
     b.p = NULL;

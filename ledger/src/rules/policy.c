@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "rules/confidence.h"
+#include "rules/norms.h"
 #include "crypto/crypto.h"
 #include "base/alloc.h"
 #include "base/error.h"
@@ -98,6 +99,11 @@ lg_policy_roles_for(lg_record_type t, int provenance)
         return LG_ROLE_PANELIST;
     case LG_REC_LEDGER_POLICY:
         return LG_ROLE_ADMIN;
+    case LG_REC_INSTRUMENT:
+    case LG_REC_NORM:
+        return LG_ROLE_CURATOR | LG_ROLE_BODY;
+    case LG_REC_COMMITMENT:
+        return provenance == LG_PROVENANCE_TRANSCRIBED ? LG_ROLE_CURATOR : LG_ROLE_MEMBER;
     case LG_REC_NONE:
     case LG_REC__COUNT:
         break;
@@ -729,8 +735,11 @@ static int
 check_key(const lg_policy_state *st, const lg_record *r, uint64_t now)
 {
     const char *key = lg_record_key(r), *rid = lg_record_id(r), *sup = lg_record_supersedes(r);
-    const char *field = lg_record_type_of(r) == LG_REC_ACTOR ? "actor.actor_id"
-                                                             : "incident_report.incident_key";
+    lg_record_type kt = lg_record_type_of(r);
+    const char *field = kt == LG_REC_ACTOR        ? "actor.actor_id"
+                        : kt == LG_REC_INSTRUMENT ? "instrument.instrument_id"
+                        : kt == LG_REC_NORM       ? "norm.norm_id"
+                                                  : "incident_report.incident_key";
     lg_record_row row;
     int rc;
 
@@ -791,7 +800,13 @@ check_content(const lg_policy_state *st, const lg_record *r, uint64_t now)
     case LG_REC_RETRACTION:
         return check_retraction(st, r, now);
     case LG_REC_FINDING:
-        return check_finding(st, r, now);
+        if ((rc = check_finding(st, r, now)) < 0)
+            return rc;
+        return lg_norms_check(st, r, now);
+    case LG_REC_INSTRUMENT:
+    case LG_REC_NORM:
+    case LG_REC_COMMITMENT:
+        return lg_norms_check(st, r, now);
     case LG_REC_PANEL_VOTE:
         return check_vote(st, r, now);
     case LG_REC_LEDGER_POLICY:
@@ -1136,6 +1151,9 @@ lg_policy_apply(const lg_policy_state *st, const lg_record *r, const uint8_t dig
     case LG_REC_RETRACTION:
     case LG_REC_FINDING:
     case LG_REC_PANEL_VOTE:
+    case LG_REC_INSTRUMENT:
+    case LG_REC_NORM:
+    case LG_REC_COMMITMENT:
     case LG_REC_NONE:
     case LG_REC__COUNT:
         break;
