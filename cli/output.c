@@ -38,21 +38,38 @@ json_error(const cli *c, int code, const char *msg)
     fflush(stdout);
 }
 
-/* Messages quote file names and input, which may hold newlines or terminal
- * escapes: print control characters as '?' so a message stays one line and
- * cannot drive the terminal. */
+/* Messages quote file names and input, which may hold newlines, terminal
+ * escapes or bidirectional overrides: escape them (ledger_text_escape) so a
+ * message stays one line and cannot drive or disguise the terminal. The
+ * buffer is sized to the message: nothing is cut. */
 static void
 vmsg(const cli *c, int code, const char *fmt, va_list ap)
 {
-    char buf[2048];
+    char small[1024], fallback[1024], *raw = small, *esc = NULL;
+    const char *out;
+    va_list again;
+    int n;
+    size_t m;
 
     cli_progress_hide();
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    for (char *p = buf; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
-    fprintf(stderr, "attrledger: %s%s%s\n", c->cmd ? c->cmd : "", c->cmd ? ": " : "", buf);
-    json_error(c, code, buf);
+    va_copy(again, ap);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (raw = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(raw, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (raw == NULL)
+        raw = small; /* out of memory: the first 1023 bytes, then the ellipsis below */
+    m = ledger_text_escape(NULL, 0, raw);
+    if ((esc = malloc(m + 1)) != NULL)
+        ledger_text_escape(esc, m + 1, raw);
+    else
+        ledger_text_escape(fallback, sizeof fallback, raw);
+    out = esc != NULL ? esc : fallback;
+    fprintf(stderr, "attrledger: %s%s%s\n", c->cmd ? c->cmd : "", c->cmd ? ": " : "", out);
+    json_error(c, code, out);
+    free(esc);
+    if (raw != small)
+        free(raw);
 }
 
 int

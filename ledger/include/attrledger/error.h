@@ -69,4 +69,18 @@ LEDGER_API void ledger_error_clear(void);
  */
 LEDGER_API const char *ledger_strerror(int code);
 
+/**
+ * Make untrusted text safe to print on a terminal, on one line: C0 controls
+ * (newline and tab included), DEL and invalid UTF-8 become \xHH; C1
+ * controls, bidirectional marks, embeddings, overrides and isolates, and
+ * the line and paragraph separators become \u{XXXX}. Library messages are
+ * already escaped; this is for text a program adds (file names, input).
+ *
+ * @param dst  where to write, NUL-terminated (NULL or cap 0: only measure);
+ *             text that does not fit is cut at a character and ends with an
+ *             ellipsis (U+2026)
+ * @return the length the whole escaped text needs, without the NUL
+ */
+LEDGER_API size_t ledger_text_escape(char *dst, size_t cap, const char *s);
+
 #endif

@@ -196,7 +196,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
         goto fail;
     }
     mdb_env_set_maxdbs(s->env, LG_DB__COUNT);
-    mdb_env_set_maxreaders(s->env, 126);
+    mdb_env_set_maxreaders(s->env, LG_STORE_MAX_READERS);
     rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->rdonly ? MDB_RDONLY : 0), 0644);
     if (rc != 0) {
         rc = mdb_error(rc, dir);
@@ -425,6 +425,18 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
     rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     if (rc == MDB_READERS_FULL && mdb_reader_check(s->env, NULL) == 0)
         rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc == MDB_READERS_FULL) {
+        unsigned slots = 0;
+
+        mdb_env_get_maxreaders(s->env, &slots);
+        if (write)
+            writer_leave(s);
+        lg_free(t);
+        return lg_error_set(LEDGER_EBUSY,
+                            "%s: all %u reader slots are taken by live readers (at most %u "
+                            "read at once); try again when some have finished",
+                            s->dir, slots, slots);
+    }
     if (rc == MDB_MAP_RESIZED) {
         /* Another process grew the map: adopt its size and retry. */
         MDB_envinfo info;
