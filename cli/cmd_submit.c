@@ -3,11 +3,15 @@
  *
  * Every file is parsed (and signed with --key) before the ledger is
  * touched; the library then appends the whole batch in one transaction or
- * nothing. A bad file is reported with its name and nothing is written.
+ * nothing. A bad file is reported with its name and nothing is written,
+ * and so is an --out-dir that cannot take the receipts. A record already
+ * in the log gets the receipt its first submission printed (submit.c).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -40,6 +44,24 @@ on_opt(void *ctx, int id, const char *arg)
         a->out_dir = arg;
     else if (id == O_LOGPASS)
         a->log_pass = arg;
+    return 0;
+}
+
+/* --out-dir must be a directory we can create files in, checked before
+ * the batch is committed: afterwards a failure would lose the receipts of
+ * a batch that is in the log (a resubmission prints them again). */
+static int
+check_out_dir(const cli *c, const char *dir)
+{
+    char probe[4096];
+    int fd, n = snprintf(probe, sizeof probe, "%s/.attrledger-probe-XXXXXX", dir);
+
+    if (n < 0 || (size_t)n >= sizeof probe)
+        return cli_usage(c, "--out-dir %s: path too long", dir);
+    if ((fd = mkstemp(probe)) < 0)
+        return cli_error(c, EXIT_OPERATIONAL, "--out-dir %s: %s", dir, strerror(errno));
+    close(fd);
+    unlink(probe);
     return 0;
 }
 
@@ -103,17 +125,17 @@ cmd_submit(cli *c, int argc, char **argv)
         if (member != NULL) {
             rc = ledger_envelope_sign(envs[i], member);
             if (rc < 0 && rc != LEDGER_EEXISTS) {
-                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i],
-                               ledger_error_last()->message);
+                rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
                 goto done;
             }
         }
         if (ledger_envelope_signature_count(envs[i]) == 0) {
-            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)",
-                           pos[i]);
+            rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)", pos[i]);
             goto done;
         }
     }
+    if (a.out_dir != NULL && (rc = check_out_dir(c, a.out_dir)) != 0)
+        goto done;
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);

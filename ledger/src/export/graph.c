@@ -9,26 +9,29 @@
  * or a disagreeing stance, targeting it), and write deterministic text.
  *
  * Untrusted text: every field comes from signed records, but signed is
- * not harmless. CSV fields are quoted per RFC 4180 and a leading = + - @
- * TAB or CR is prefixed with ' so spreadsheets do not run it as a formula
- * (OWASP "CSV injection"); DOT strings escape backslash, quote and line
+ * not harmless. CSV fields are quoted per RFC 4180 and a text value with a
+ * leading = + - @ TAB or CR is prefixed with ' so spreadsheets do not run
+ * it as a formula (OWASP "CSV injection"). Columns we write ourselves
+ * never need the guard: the leaf hash is lowercase hex (base64 can start
+ * with '+', and the guard would corrupt it), numbers are digits, words
+ * are enum names; DOT strings escape backslash, quote and line
  * breaks so a name cannot close its string and inject graph syntax.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/export.h"
+#include "base/alloc.h"
 #include "base/b64.h"
-#include "codec/codec.h"
 #include "base/error.h"
-#include "export/export_int.h"
+#include "codec/codec.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
-#include "tlog/merkle.h"
-#include "tlog/note.h"
+#include "export/export_int.h"
 #include "export/select.h"
 #include "store/store.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
 
 typedef struct {
     uint64_t index;
@@ -429,7 +432,7 @@ ledger_export_csv(ledger_export_report *out, ledger_log *log, const ledger_expor
         const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header");
         const json_t *conf = json_object_get(c, "confidence"),
                      *lk = json_object_get(conf, "likelihood");
-        char idx[24], cv[24], incs[2048], incn[4096], h[LG_B64_LEN(32) + 1];
+        char idx[24], cv[24], incs[2048], incn[4096], h[2 * 32 + 1];
         const char *prov = jstr(hdr, "provenance");
 
         if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
@@ -439,7 +442,7 @@ ledger_export_csv(ledger_export_report *out, ledger_log *log, const ledger_expor
         if (json_is_integer(json_object_get(conf, "stix_value")))
             snprintf(cv, sizeof cv, "%lld",
                      (long long)json_integer_value(json_object_get(conf, "stix_value")));
-        lg_b64_encode(h, it->leaf_hash, 32);
+        lg_hex_encode(h, it->leaf_hash, 32);
         const char *row[] = {
             idx,
             rid(it),

@@ -93,27 +93,30 @@ lg_stix_map_claim(stix_ctx *c, const json_t *cl)
 
         if (scope && strcmp(scope, "TARGET_SCOPE_TERRITORY") == 0) {
             chain *ach = lg_stix_chain_of(c, jstr(cl, "attributed_to"));
-            const char *lid = ach ? lg_stix_location(c, ach->country[0] ? ach->country : NULL, loc) : NULL;
+            const char *lid =
+                ach ? lg_stix_location(c, ach->country[0] ? ach->country : NULL, loc) : NULL;
             if (lid != NULL)
                 dst = lid;
             rtype = "originates-from";
         }
         snprintf(seed, sizeof seed, "%s\n%s", root,
                  json_is_string(inc) ? json_string_value(inc) : "");
-        if ((rc = lg_stix_relationship(c, "claim", seed, rtype, src, dst, conf, jstr(cl, "statement"),
-                               claim_extra(cl, claimant), cl, hypothesis)) < 0)
+        if ((rc = lg_stix_relationship(c, "claim", seed, rtype, src, dst, conf,
+                                       jstr(cl, "statement"), claim_extra(cl, claimant), cl,
+                                       hypothesis)) < 0)
             return rc;
     }
     /* The state behind the actor, as the claimant put it. */
     if ((rc = lg_stix_relationship(c, "claim-nexus", root, "attributed-to", target,
-                           lg_stix_ref(c, jstr(cl, "state_nexus")), conf, jstr(cl, "statement"),
-                           claim_extra(cl, claimant), cl, hypothesis)) < 0)
+                                   lg_stix_ref(c, jstr(cl, "state_nexus")), conf,
+                                   jstr(cl, "statement"), claim_extra(cl, claimant), cl,
+                                   hypothesis)) < 0)
         return rc;
     ff = jobj(cl, "false_flag_claimed");
     if (ff != NULL)
         rc = lg_stix_relationship(c, "claim-false-flag", root, "impersonates", target,
-                          lg_stix_ref(c, jstr(ff, "impersonated_actor")), NULL, jstr(ff, "notes"),
-                          claim_extra(cl, claimant), cl, 0);
+                                  lg_stix_ref(c, jstr(ff, "impersonated_actor")), NULL,
+                                  jstr(ff, "notes"), claim_extra(cl, claimant), cl, 0);
     return rc;
 }
 
@@ -274,7 +277,6 @@ lg_stix_map_retraction(stix_ctx *c, const json_t *rt)
 
 /* ---- findings and their publication ---- */
 
-
 int
 lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
 {
@@ -297,9 +299,9 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
             snprintf(seed, sizeof seed, "%s\n%zu\n%s", root, i,
                      json_is_string(inc) ? json_string_value(inc) : "");
             if ((rc = lg_stix_relationship(c, "conclusion", seed, "attributed-to", src,
-                                   lg_stix_ref(c, jstr(conc, "attributed_to")), jobj(conc, "confidence"),
-                                   jstr(conc, "basis"), claim_extra(conc, jstr(c->hdr, "author")),
-                                   NULL, 0)) < 0)
+                                           lg_stix_ref(c, jstr(conc, "attributed_to")),
+                                           jobj(conc, "confidence"), jstr(conc, "basis"),
+                                           claim_extra(conc, jstr(c->hdr, "author")), NULL, 0)) < 0)
                 goto done;
         }
     }
@@ -311,9 +313,9 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
          * here, so the finding's first conclusion is used when present. */
         const json_t *c0 = json_array_get(json_object_get(f, "conclusions"), 0);
         if ((rc = lg_stix_relationship(c, "finding-false-flag", seed, "impersonates",
-                               c0 ? lg_stix_ref(c, jstr(c0, "attributed_to")) : NULL,
-                               lg_stix_ref(c, jstr(v, "impersonated_actor")), NULL, jstr(v, "assessment"),
-                               NULL, NULL, 0)) < 0)
+                                       c0 ? lg_stix_ref(c, jstr(c0, "attributed_to")) : NULL,
+                                       lg_stix_ref(c, jstr(v, "impersonated_actor")), NULL,
+                                       jstr(v, "assessment"), NULL, NULL, 0)) < 0)
             goto done;
     }
     /* The body's opinion on each assessed claim. */
@@ -403,4 +405,3 @@ done:
     json_decref(refs);
     return rc;
 }
-
