@@ -90,6 +90,7 @@ typedef struct {
     const char *parent;
     const char *cli;
     int keep;
+    int site; /* --site: also time `export --format site` (docs/SITE.md) */
 } config;
 
 typedef struct {
@@ -911,9 +912,9 @@ typedef struct {
     double submit_batch, submit_single, verify, rss, storage, leaf_mean;
     double incl_lib, incl_cli, cons_lib, cons_cli;
     double submit_ratio, verify_ratio, verify_ed_ratio; /* % of the floor, per run */
-    double submit_cpu, verify_cpu; /* us of CPU (all threads) per record / entry */
-    double submit_written;         /* bytes the kernel wrote to disk per record */
-    double fill_rate;              /* the bulk path, signing included */
+    double submit_cpu, verify_cpu;  /* us of CPU (all threads) per record / entry */
+    double submit_written;          /* bytes the kernel wrote to disk per record */
+    double fill_rate;               /* the bulk path, signing included */
     double export_rate, export_rss; /* `export --format audit` of the whole ledger */
 } scale_figures;
 
@@ -1031,6 +1032,34 @@ measure_export(const config *cfg, bench *b, scale_figures *out)
     progress("export: %.2f s, %.0f entries/s, peak RSS %ld KiB", t, out->export_rate, maxrss);
 }
 
+/* --site: the static site of the whole ledger from scratch, then again
+ * after one more batch of 1,000 (only changed files are rewritten; the
+ * receipts all change, since they name the new checkpoint). Whole CLI
+ * processes, one run each: the second run changes the ledger. */
+static void
+measure_site(const config *cfg, bench *b, uint64_t n)
+{
+    char dir[4300], name[64];
+    char *argv[] = {(char *)cfg->cli, "-C", b->dir, "export", "--format", "site", "-o", dir, NULL};
+    long rss = 0;
+    double full, incr;
+
+    snprintf(dir, sizeof dir, "%s/site", cfg->parent);
+    rmtree(dir);
+    full = run_cli(cfg, argv, &rss, NULL);
+    fill(cfg, b, BATCH);
+    incr = run_cli(cfg, argv, NULL, NULL);
+    progress("site: %.2f s from scratch (peak RSS %ld KiB), %.2f s after %d more", full, rss, incr,
+             BATCH);
+    snprintf(name, sizeof name, "scale_%" PRIu64 "_site_export_full", n);
+    figure(name, full, "s");
+    snprintf(name, sizeof name, "scale_%" PRIu64 "_site_export_after_1000", n);
+    figure(name, incr, "s");
+    snprintf(name, sizeof name, "scale_%" PRIu64 "_peak_rss_site", n);
+    figure(name, (double)rss / 1024.0, "MiB");
+    rmtree(dir);
+}
+
 static void
 measure_proofs(const config *cfg, bench *b, scale_figures *out)
 {
@@ -1132,7 +1161,7 @@ usage(void)
 {
     fprintf(stderr, "usage: attrledger_bench [--quick | --full | --sizes N,N,...] [--runs N]\n"
                     "                        [--verify-runs N] [--threads N] [--dir DIR]\n"
-                    "                        [--cli PATH] [--keep]\n"
+                    "                        [--cli PATH] [--keep] [--site]\n"
                     "  default sizes 10000,100000; --full adds 1000000; --quick is 10000 only\n");
     exit(2);
 }
@@ -1180,6 +1209,8 @@ parse_args(config *cfg, int argc, char **argv)
             parse_sizes(cfg, "10000,100000,1000000");
         } else if (strcmp(a, "--keep") == 0) {
             cfg->keep = 1;
+        } else if (strcmp(a, "--site") == 0) {
+            cfg->site = 1;
         } else if (v == NULL) {
             usage();
         } else if (strcmp(a, "--sizes") == 0) {
@@ -1264,6 +1295,8 @@ main(int argc, char **argv)
         measure_storage(&b, &s[i]);
         snprintf(prefix, sizeof prefix, "scale_%" PRIu64 "_", n);
         print_scale(&s[i], &f, prefix);
+        if (cfg.site)
+            measure_site(&cfg, &b, n);
     }
 
     /* The headline figures: the largest size, with the ratios. */

@@ -8,10 +8,9 @@
 #ifndef CLI_CMD_H
 #define CLI_CMD_H
 
+#include <attrledger/attrledger.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <attrledger/attrledger.h>
 
 /* Exit codes (STYLE.md section 8). */
 #define EXIT_OK 0
@@ -66,6 +65,9 @@ int cli_need_dir(const cli *c);
 /* Read a whole file (max `max` bytes; "-" = stdin). Returns 0 or prints an
  * error and returns EXIT_OPERATIONAL (EXIT_USAGE when missing). */
 int cli_read_file(const cli *c, const char *path, size_t max, uint8_t **out, size_t *len);
+/* cli_read_file for a JSON record or envelope: // comments (as in the
+ * templates of `attrledger new`) are blanked out. */
+int cli_read_record(const cli *c, const char *path, size_t max, uint8_t **out, size_t *len);
 /* Write a file atomically (temp + fsync + rename), mode 0644. */
 int cli_write_file(const cli *c, const char *path, const void *data, size_t len);
 
@@ -87,6 +89,14 @@ int cli_open_ledger(const cli *c, unsigned flags, ledger_log **out);
 /* Help text lookup and printing. */
 int cli_help(const char *cmd);
 void cli_print_help(const char *cmd);
+/* The i-th command's name, summary and help text (NULL past the last one),
+ * and the global options text: the one source of help, man pages (man.c)
+ * and shell completion. */
+const char *cli_help_entry(size_t i, const char **summary, const char **text);
+const char *cli_help_global(void);
+/* `attrledger help --commands` (one name a line) and `help --man [CMD]`
+ * (the man page of the tool or of one command, in roff). */
+int cli_help_option(int argc, char **argv);
 
 /* Lowercase hex of n bytes into out (2n + 1). */
 void cli_hex(char *out, const uint8_t *b, size_t n);
@@ -98,10 +108,25 @@ void cli_json_str(FILE *f, const char *s);
 /* Format Unix milliseconds as RFC 3339 UTC. */
 void cli_time(char out[32], uint64_t ms);
 
+/* A tiles tree to read (tiles_src.c): a directory or an http(s) URL. */
+typedef struct {
+    ledger_fetch_fn fetch;
+    void *payload;
+    ledger_http_fetcher *http; /* NULL for a directory */
+} cli_tiles;
+/* 1 for "http://..." or "https://..." (any case). */
+int cli_is_http(const char *s);
+/* Open `where` for reading; `flag` names the option in messages. --timeout
+ * (seconds) applies to URLs. 0, or an exit code after printing. */
+int cli_tiles_open(const cli *c, cli_tiles *t, const char *where, const char *timeout,
+                   const char *flag);
+void cli_tiles_close(cli_tiles *t);
+
 int cmd_init(cli *c, int argc, char **argv);
 int cmd_key(cli *c, int argc, char **argv);
 int cmd_sign(cli *c, int argc, char **argv);
 int cmd_submit(cli *c, int argc, char **argv);
+int cmd_serve(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
 int cmd_log(cli *c, int argc, char **argv);
 int cmd_checkpoint(cli *c, int argc, char **argv);
@@ -116,5 +141,8 @@ int cmd_export(cli *c, int argc, char **argv);
 int cmd_audit(cli *c, int argc, char **argv);
 int cmd_witness(cli *c, int argc, char **argv);
 int cmd_cosign(cli *c, int argc, char **argv);
+int cmd_new(cli *c, int argc, char **argv);
+int cmd_mirror(cli *c, int argc, char **argv);
+int cmd_verify_fork(cli *c, int argc, char **argv);
 
 #endif

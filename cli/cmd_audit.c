@@ -20,11 +20,8 @@ enum { O_VKEY = 1, O_TILES, O_FROM, O_TIMEOUT };
 #define MAX_NOTE (1u << 20)
 
 static const cli_opt opts[] = {
-    {"vkey", 0, 1, O_VKEY},
-    {"tiles", 0, 1, O_TILES},
-    {"from-checkpoint", 0, 1, O_FROM},
-    {"timeout", 0, 1, O_TIMEOUT},
-    {NULL, 0, 0, 0},
+    {"vkey", 0, 1, O_VKEY},       {"tiles", 0, 1, O_TILES}, {"from-checkpoint", 0, 1, O_FROM},
+    {"timeout", 0, 1, O_TIMEOUT}, {NULL, 0, 0, 0},
 };
 
 typedef struct {
@@ -180,78 +177,19 @@ done:
 /* ---- tiles ---- */
 
 static int
-fetch_file(void *payload, const char *rel, size_t max, ledger_buf *out)
-{
-    const char *dir = payload;
-    char path[4096];
-    struct stat st;
-    FILE *f;
-    size_t got;
-
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path)
-        return LEDGER_EIO;
-    if (stat(path, &st) != 0)
-        return errno == ENOENT ? LEDGER_ENOTFOUND : LEDGER_EIO;
-    if (!S_ISREG(st.st_mode))
-        return LEDGER_EIO;
-    if ((uint64_t)st.st_size > max)
-        return LEDGER_EFORMAT;
-    if (ledger_buf_alloc(out, (size_t)st.st_size) < 0)
-        return LEDGER_ENOMEM;
-    if ((f = fopen(path, "rb")) == NULL) {
-        ledger_buf_dispose(out);
-        return LEDGER_EIO;
-    }
-    got = fread(out->data, 1, out->len, f);
-    if (got != out->len || getc(f) != EOF) {
-        fclose(f);
-        ledger_buf_dispose(out);
-        return LEDGER_EIO;
-    }
-    fclose(f);
-    return 0;
-}
-
-/* "http://..." or "https://..." (any case): read the tree over HTTP. */
-static int
-is_http(const char *s)
-{
-    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
-}
-
-static int
 audit_tiles(cli *c, const char *where, const char *from, const char *timeout, const ledger_vkey *vk)
 {
-    ledger_http_options hopts = LEDGER_HTTP_OPTIONS_INIT;
-    ledger_http_fetcher *http = NULL;
+    cli_tiles src;
     ledger_audit_report rep;
     uint8_t *old = NULL;
     size_t old_len = 0;
-    uint64_t secs = 0;
     int rc;
 
-    if (!is_http(where) && strstr(where, "://") != NULL)
-        return cli_usage(c, "--tiles takes a directory or an http:// or https:// URL");
-    if (timeout != NULL) {
-        if (!is_http(where))
-            return cli_usage(c, "--timeout is for --tiles URL");
-        if (cli_parse_u64(timeout, &secs) < 0 || secs < 1 || secs > 3600)
-            return cli_usage(c, "--timeout takes 1 to 3600 seconds");
-        hopts.connect_timeout_s = (unsigned)secs;
-        hopts.stall_timeout_s = (unsigned)secs;
-    }
-    if (is_http(where) && ledger_http_fetcher_new(&http, where, &hopts) < 0) {
-        const ledger_error *e = ledger_error_last();
-
-        return e->code == LEDGER_EINVAL ? cli_usage(c, "%s", e->message)
-                                        : cli_fail_code(c, EXIT_OPERATIONAL);
-    }
+    if ((rc = cli_tiles_open(c, &src, where, timeout, "--tiles")) != 0)
+        return rc;
     if (from != NULL && (rc = cli_read_file(c, from, MAX_NOTE, &old, &old_len)) != 0)
         goto done;
-    if (http != NULL)
-        rc = ledger_audit_tiles(&rep, ledger_http_fetch, http, vk, old, old_len);
-    else
-        rc = ledger_audit_tiles(&rep, fetch_file, (void *)where, vk, old, old_len);
+    rc = ledger_audit_tiles(&rep, src.fetch, src.payload, vk, old, old_len);
     if (rc < 0) {
         rc = audit_failed(c, rc);
         goto done;
@@ -259,7 +197,7 @@ audit_tiles(cli *c, const char *where, const char *from, const char *timeout, co
     print_report(c, "tiles", &rep);
     rc = EXIT_OK;
 done:
-    ledger_http_fetcher_free(http);
+    cli_tiles_close(&src);
     free(old);
     return rc;
 }

@@ -6,11 +6,11 @@
 
 #include "cmd.h"
 
-enum { O_SIZE = 1, O_COSIGNED };
+enum { O_SIZE = 1, O_COSIGNED, O_URL, O_VKEY };
 
 static const cli_opt opts[] = {
-    {"size", 0, 1, O_SIZE},
-    {"with-cosignatures", 0, 0, O_COSIGNED},
+    {"size", 0, 1, O_SIZE}, {"with-cosignatures", 0, 0, O_COSIGNED},
+    {"url", 0, 1, O_URL},   {"vkey", 0, 1, O_VKEY},
     {NULL, 0, 0, 0},
 };
 
@@ -18,6 +18,7 @@ typedef struct {
     uint64_t size;
     int bad;
     int cosigned;
+    const char *url, *vkey;
 } cp_args;
 
 static int
@@ -29,6 +30,10 @@ on_opt(void *ctx, int id, const char *arg)
         a->bad = 1;
     if (id == O_COSIGNED)
         a->cosigned = 1;
+    if (id == O_URL)
+        a->url = arg;
+    if (id == O_VKEY)
+        a->vkey = arg;
     return 0;
 }
 
@@ -48,6 +53,26 @@ cmd_checkpoint(cli *c, int argc, char **argv)
                           "(N >= 1)");
         goto done;
     }
+    if (a.url != NULL || a.vkey != NULL) {
+        ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
+        ledger_vkey vk;
+
+        if (a.url == NULL || a.vkey == NULL || a.size != 0) {
+            rc = cli_usage(c, "usage: attrledger checkpoint --url URL --vkey LOG.vkey "
+                              "(the latest, verified; no --size)");
+            goto done;
+        }
+        if (ledger_vkey_load(&vk, a.vkey) < 0) {
+            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+            goto done;
+        }
+        co.log_key = &vk;
+        if ((rc = ledger_client_checkpoint(&note, NULL, a.url, &co)) < 0) {
+            rc = cli_fail(c, rc);
+            goto done;
+        }
+        goto print;
+    }
     if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0)
         goto done;
     rc = a.cosigned ? ledger_log_checkpoint_cosigned(&note, log, a.size)
@@ -56,6 +81,7 @@ cmd_checkpoint(cli *c, int argc, char **argv)
         rc = cli_fail_code(c, EXIT_OPERATIONAL);
         goto done;
     }
+print:
     if (c->json) {
         printf("{\"checkpoint\": ");
         cli_json_str(stdout, (const char *)note.data);

@@ -231,6 +231,37 @@ export_tiles(cli *c, ledger_log *log, export_args *a)
     return EXIT_OK;
 }
 
+/* site: the static web site of the whole log, tiles included (docs/SITE.md). */
+static int
+export_site(cli *c, ledger_log *log, export_args *a)
+{
+    ledger_site_report rep;
+
+    if (a->out == NULL || strcmp(a->out, "-") == 0)
+        return cli_usage(c, "--format site needs -o DIR");
+    if (a->o.since != 0 || a->o.until != UINT64_MAX || a->o.incident != NULL || a->o.tree_size != 0)
+        return cli_usage(c, "--format site always exports the whole log at its latest "
+                            "checkpoint (no --since, --until, --incident or --size)");
+    if (ledger_export_site(&rep, log, a->out) < 0)
+        return cli_fail_code(c, EXIT_OPERATIONAL);
+    cli_info(c,
+             "site for tree size %llu in %s: %llu pages, %llu files written, %llu unchanged, "
+             "%llu tiles written",
+             (unsigned long long)rep.tree_size, a->out, (unsigned long long)rep.pages,
+             (unsigned long long)rep.written, (unsigned long long)rep.unchanged,
+             (unsigned long long)rep.tiles_written);
+    if (c->json) {
+        printf("{\"format\": \"site\", \"output\": ");
+        cli_json_str(stdout, a->out);
+        printf(", \"tree_size\": %llu, \"pages\": %llu, \"written\": %llu, \"unchanged\": %llu, "
+               "\"tiles_written\": %llu}\n",
+               (unsigned long long)rep.tree_size, (unsigned long long)rep.pages,
+               (unsigned long long)rep.written, (unsigned long long)rep.unchanged,
+               (unsigned long long)rep.tiles_written);
+    }
+    return EXIT_OK;
+}
+
 /*
  * svg: the DOT graph rendered by Graphviz's `dot`, run directly (no
  * shell) on a temporary file; refused with a clear message when `dot` is
@@ -324,8 +355,11 @@ cmd_export(cli *c, int argc, char **argv)
         rc = export_svg(c, log, &a);
     else if (strcmp(a.format, "tiles") == 0)
         rc = export_tiles(c, log, &a);
+    else if (strcmp(a.format, "site") == 0)
+        rc = export_site(c, log, &a);
     else
-        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, stix, csv, dot, svg)", a.format);
+        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, site, stix, csv, dot, svg)",
+                       a.format);
 done:
     ledger_log_free(log);
     free(pos);

@@ -7,7 +7,7 @@
 
 #include "cmd.h"
 
-enum { O_LEAFOUT = 1, O_TYPE, O_AUTHOR, O_FROM };
+enum { O_LEAFOUT = 1, O_TYPE, O_AUTHOR, O_FROM, O_URL, O_VKEY };
 
 /* INDEX (all digits) or RECORD_ID -> entry index. */
 int cli_resolve_entry(const cli *c, ledger_log *log, const char *arg, uint64_t *index);
@@ -24,14 +24,26 @@ cli_resolve_entry(const cli *c, ledger_log *log, const char *arg, uint64_t *inde
 
 static const cli_opt show_opts[] = {
     {"leaf-out", 0, 1, O_LEAFOUT},
+    {"url", 0, 1, O_URL},
+    {"vkey", 0, 1, O_VKEY},
     {NULL, 0, 0, 0},
 };
+
+typedef struct {
+    const char *leaf_out, *url, *vkey;
+} show_args;
 
 static int
 on_show(void *ctx, int id, const char *arg)
 {
+    show_args *a = ctx;
+
     if (id == O_LEAFOUT)
-        *(const char **)ctx = arg;
+        a->leaf_out = arg;
+    if (id == O_URL)
+        a->url = arg;
+    if (id == O_VKEY)
+        a->vkey = arg;
     return 0;
 }
 
@@ -63,7 +75,8 @@ print_entry_text(const ledger_entry_info *info, const uint8_t *leaf, size_t len)
 int
 cmd_show(cli *c, int argc, char **argv)
 {
-    const char *leaf_out = NULL;
+    show_args a = {0};
+    const char *leaf_out;
     ledger_log *log = NULL;
     ledger_buf leaf = LEDGER_BUF_INIT, json = LEDGER_BUF_INIT;
     ledger_entry_info info;
@@ -71,18 +84,36 @@ cmd_show(cli *c, int argc, char **argv)
     uint64_t index;
     int npos = 0, rc;
 
-    if ((rc = cli_parse(c, argc, argv, show_opts, on_show, &leaf_out, &pos, &npos)) != 0)
+    if ((rc = cli_parse(c, argc, argv, show_opts, on_show, &a, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
-    if (npos != 1) {
-        rc = cli_usage(c, "usage: attrledger show -C DIR INDEX|RECORD_ID [--json]");
+    leaf_out = a.leaf_out;
+    if (npos != 1 || (a.url == NULL) != (a.vkey == NULL)) {
+        rc = cli_usage(c, "usage: attrledger show (-C DIR | --url URL --vkey LOG.vkey) "
+                          "INDEX|RECORD_ID [--json]");
         goto done;
     }
-    if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0)
+    if (a.url != NULL) {
+        /* Fetched with its receipt, which is verified with the pinned key. */
+        ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
+        ledger_vkey vk;
+
+        if (ledger_vkey_load(&vk, a.vkey) < 0) {
+            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+            goto done;
+        }
+        co.log_key = &vk;
+        if ((rc = ledger_client_entry(&leaf, NULL, a.url, pos[0], &co)) < 0) {
+            rc = cli_fail(c, rc);
+            goto done;
+        }
+    } else if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0 ||
+               (rc = cli_resolve_entry(c, log, pos[0], &index)) != 0) {
         goto done;
-    if ((rc = cli_resolve_entry(c, log, pos[0], &index)) != 0)
+    } else if ((rc = ledger_log_entry(&leaf, log, index)) < 0) {
+        rc = cli_fail_code(c, EXIT_OPERATIONAL);
         goto done;
-    if ((rc = ledger_log_entry(&leaf, log, index)) < 0 ||
-        (rc = ledger_entry_info_get(&info, leaf.data, leaf.len)) < 0) {
+    }
+    if ((rc = ledger_entry_info_get(&info, leaf.data, leaf.len)) < 0) {
         rc = cli_fail_code(c, EXIT_OPERATIONAL);
         goto done;
     }
@@ -159,8 +190,7 @@ log_entry(void *p, uint64_t index, const uint8_t *leaf, size_t len)
     if (a->c->json) {
         cli_b64(h, info.leaf_hash, 32);
         printf("{\"index\": %llu, \"integrated_time\": %llu, \"type\": \"%s\", \"record_id\": ",
-               (unsigned long long)info.index, (unsigned long long)info.integrated_time,
-               info.type);
+               (unsigned long long)info.index, (unsigned long long)info.integrated_time, info.type);
         cli_json_str(stdout, info.record_id);
         printf(", \"author\": ");
         cli_json_str(stdout, info.author);
@@ -178,9 +208,9 @@ static int
 known_type(const char *t)
 {
     static const char *const types[] = {
-        "ledger_policy", "participant", "key_revocation",   "actor",
-        "incident_report", "evidence",  "attribution_claim", "opinion",
-        "retraction",    "finding",     "panel_vote",        NULL,
+        "ledger_policy",   "participant", "key_revocation",    "actor",
+        "incident_report", "evidence",    "attribution_claim", "opinion",
+        "retraction",      "finding",     "panel_vote",        NULL,
     };
     for (int i = 0; types[i]; i++)
         if (strcmp(types[i], t) == 0)

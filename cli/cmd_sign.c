@@ -62,7 +62,7 @@ cmd_sign(cli *c, int argc, char **argv)
         rc = cli_usage(c, "at most %d --key options", MAX_KEYS);
         goto done;
     }
-    if ((rc = cli_read_file(c, pos[0], MAX_INPUT, &text, &len)) != 0)
+    if ((rc = cli_read_record(c, pos[0], MAX_INPUT, &text, &len)) != 0)
         goto done;
     if ((rc = ledger_envelope_parse(&env, (const char *)text, len)) < 0) {
         rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[0], ledger_error_last()->message);

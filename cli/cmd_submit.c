@@ -11,17 +11,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
 
-enum { O_KEY = 1, O_OUTDIR, O_LOGPASS };
+enum { O_KEY = 1, O_OUTDIR, O_LOGPASS, O_URL, O_VKEY };
 
 static const cli_opt opts[] = {
-    {"key", 'k', 1, O_KEY},
-    {"out-dir", 0, 1, O_OUTDIR},
-    {"log-passphrase-file", 0, 1, O_LOGPASS},
-    {NULL, 0, 0, 0},
+    {"key", 'k', 1, O_KEY}, {"out-dir", 0, 1, O_OUTDIR}, {"log-passphrase-file", 0, 1, O_LOGPASS},
+    {"url", 0, 1, O_URL},   {"vkey", 0, 1, O_VKEY},      {NULL, 0, 0, 0},
 };
 
 #define MAX_INPUT (4u << 20)
@@ -31,6 +30,8 @@ typedef struct {
     const char *key;
     const char *out_dir;
     const char *log_pass;
+    const char *url;
+    const char *vkey;
 } submit_args;
 
 static int
@@ -44,6 +45,10 @@ on_opt(void *ctx, int id, const char *arg)
         a->out_dir = arg;
     else if (id == O_LOGPASS)
         a->log_pass = arg;
+    else if (id == O_URL)
+        a->url = arg;
+    else if (id == O_VKEY)
+        a->vkey = arg;
     return 0;
 }
 
@@ -100,7 +105,19 @@ cmd_submit(cli *c, int argc, char **argv)
         rc = cli_usage(c, "at most %d files per batch", MAX_BATCH);
         goto done;
     }
-    if ((rc = cli_need_dir(c)) != 0)
+    if ((a.url == NULL) != (a.vkey == NULL)) {
+        rc = cli_usage(c, "--url and --vkey go together (the log key pins what the server signs)");
+        goto done;
+    }
+    if (a.url == NULL && (rc = cli_need_dir(c)) != 0)
+        goto done;
+    /* Receipts are written after the batch is in: make their place first,
+     * and make sure files can be created in it. */
+    if (a.out_dir != NULL && mkdir(a.out_dir, 0755) != 0 && errno != EEXIST) {
+        rc = cli_error(c, EXIT_OPERATIONAL, "--out-dir %s: %s", a.out_dir, strerror(errno));
+        goto done;
+    }
+    if (a.out_dir != NULL && (rc = check_out_dir(c, a.out_dir)) != 0)
         goto done;
     envs = calloc((size_t)npos, sizeof *envs);
     rcpts = calloc((size_t)npos, sizeof *rcpts);
@@ -114,7 +131,7 @@ cmd_submit(cli *c, int argc, char **argv)
         uint8_t *text = NULL;
         size_t len = 0;
 
-        if ((rc = cli_read_file(c, pos[i], MAX_INPUT, &text, &len)) != 0)
+        if ((rc = cli_read_record(c, pos[i], MAX_INPUT, &text, &len)) != 0)
             goto done;
         rc = ledger_envelope_parse(&envs[i], (const char *)text, len);
         free(text);
@@ -134,21 +151,49 @@ cmd_submit(cli *c, int argc, char **argv)
             goto done;
         }
     }
-    if (a.out_dir != NULL && (rc = check_out_dir(c, a.out_dir)) != 0)
-        goto done;
+    if (a.url != NULL) {
+        ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
+        ledger_vkey vk;
+
+        if ((rc = ledger_vkey_load(&vk, a.vkey)) < 0) {
+            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+            goto done;
+        }
+        co.log_key = &vk;
+        if ((rc = ledger_client_submit(rcpts, a.url, envs, (size_t)npos, &co)) < 0) {
+            rc = cli_fail(c, rc);
+            goto done;
+        }
+        goto print;
+    }
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
+    {
+        ledger_log_info info;
+
+        if (ledger_log_get_info(&info, log) == 0 && info.mirror) {
+            rc = cli_error(c, EXIT_USAGE,
+                           "%s is a mirror of %s: it takes entries only from `attrledger "
+                           "mirror`; submit to the log itself",
+                           c->dir, info.origin);
+            goto done;
+        }
+    }
     snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
-    if ((rc = cli_load_key(c, key_path, a.log_pass, &logkey)) != 0)
+    if ((rc = cli_load_key(c, key_path, a.log_pass != NULL ? a.log_pass : c->passphrase_file,
+                           &logkey)) != 0)
         goto done;
     if ((rc = ledger_log_set_signer(log, logkey)) < 0) {
         rc = cli_fail_code(c, EXIT_OPERATIONAL);
         goto done;
     }
     if ((rc = ledger_log_submit(rcpts, log, envs, (size_t)npos)) < 0) {
-        rc = cli_fail(c, rc);
+        /* A record_id already used by another record is a rule refusal
+         * (exit 1), like every LEDGER_EPOLICY (README, "Exit codes"). */
+        rc = cli_fail(c, rc == LEDGER_EEXISTS ? LEDGER_EPOLICY : rc);
         goto done;
     }
+print:
     for (int i = 0; i < npos; i++) {
         n_new += !rcpts[i].existed;
         if (a.out_dir != NULL && (rc = write_outputs(c, a.out_dir, &rcpts[i])) != 0)

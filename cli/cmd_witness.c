@@ -3,6 +3,8 @@
  * C2SP tlog-witness) and attrledger cosign add (store verified witness
  * cosignatures with a ledger).
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,18 +25,23 @@ enum {
     O_LOGVKEY,
     O_PROOF,
     O_WITNESS,
-    O_SIZE
+    O_SIZE,
+    O_LISTEN,
+    O_EVIDENCE,
+    O_PORTFILE,
+    O_URL
 };
 
 static const cli_opt opts[] = {
-    {"name", 0, 1, O_NAME},        {"out", 'o', 1, O_OUT},   {"no-passphrase", 0, 0, O_NOPASS},
-    {"force", 0, 0, O_FORCE},      {"key", 0, 1, O_KEY},     {"state", 0, 1, O_STATE},
-    {"log-vkey", 0, 1, O_LOGVKEY}, {"proof", 0, 1, O_PROOF}, {"witness", 0, 1, O_WITNESS},
-    {"size", 0, 1, O_SIZE},        {NULL, 0, 0, 0},
+    {"name", 0, 1, O_NAME},          {"out", 'o', 1, O_OUT},     {"no-passphrase", 0, 0, O_NOPASS},
+    {"force", 0, 0, O_FORCE},        {"key", 0, 1, O_KEY},       {"state", 0, 1, O_STATE},
+    {"log-vkey", 0, 1, O_LOGVKEY},   {"proof", 0, 1, O_PROOF},   {"witness", 0, 1, O_WITNESS},
+    {"size", 0, 1, O_SIZE},          {"listen", 0, 1, O_LISTEN}, {"evidence", 0, 1, O_EVIDENCE},
+    {"port-file", 0, 1, O_PORTFILE}, {"url", 0, 1, O_URL},       {NULL, 0, 0, 0},
 };
 
 typedef struct {
-    const char *name, *out, *key, *state, *proof;
+    const char *name, *out, *key, *state, *proof, *listen, *evidence, *port_file, *url;
     int no_pass, force, bad, too_many;
     const char *vkeys[MAX_KEYS];
     size_t n_vkeys;
@@ -74,6 +81,18 @@ on_opt(void *ctx, int id, const char *arg)
             a->too_many = 1;
         else
             a->vkeys[a->n_vkeys++] = arg;
+        break;
+    case O_LISTEN:
+        a->listen = arg;
+        break;
+    case O_EVIDENCE:
+        a->evidence = arg;
+        break;
+    case O_PORTFILE:
+        a->port_file = arg;
+        break;
+    case O_URL:
+        a->url = arg;
         break;
     case O_SIZE:
         if (cli_parse_u64(arg, &a->size) != 0 || a->size == 0)
@@ -215,6 +234,155 @@ done:
     return rc;
 }
 
+/* ---- witness serve ---- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void
+log_line(void *payload, const char *line)
+{
+    (void)payload;
+    fprintf(stderr, "%s\n", line);
+}
+
+/* HOST:PORT, [V6]:PORT; host copied into `host` (cap bytes). */
+static int
+parse_listen(const char *s, char *host, size_t cap, unsigned *port)
+{
+    const char *colon = strrchr(s, ':');
+    uint64_t p;
+    size_t hl;
+
+    if (colon == NULL || cli_parse_u64(colon + 1, &p) < 0 || p > 65535)
+        return -1;
+    hl = (size_t)(colon - s);
+    if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
+        s++;
+        hl -= 2;
+    }
+    if (hl == 0 || hl >= cap)
+        return -1;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    *port = (unsigned)p;
+    return 0;
+}
+
+static int
+witness_serve(cli *c, const witness_args *a)
+{
+    ledger_witness_options o = LEDGER_WITNESS_OPTIONS_INIT;
+    ledger_witness_server_options so = LEDGER_WITNESS_SERVER_OPTIONS_INIT;
+    ledger_witness_server *srv = NULL;
+    ledger_vkey logs[MAX_KEYS];
+    ledger_key *key = NULL;
+    struct sigaction sa;
+    char host[256], portbuf[16];
+    unsigned port = 0;
+    sigset_t set, old;
+    int rc;
+
+    if (a->key == NULL || a->state == NULL || a->n_vkeys == 0 || a->listen == NULL)
+        return cli_usage(c, "usage: attrledger witness serve --key KEY --state STATE "
+                            "--log-vkey LOG.vkey... --listen HOST:PORT [--evidence DIR] "
+                            "[--port-file FILE]");
+    if (parse_listen(a->listen, host, sizeof host, &port) < 0)
+        return cli_usage(c, "--listen takes HOST:PORT (port 0: any free port), not %s", a->listen);
+    if ((rc = load_vkeys(c, a, LEDGER_SIGTYPE_ED25519, logs)) != 0)
+        return rc;
+    if ((rc = cli_load_key(c, a->key, c->passphrase_file, &key)) != 0)
+        return rc;
+    o.witness_key = key;
+    o.log_keys = logs;
+    o.n_log_keys = a->n_vkeys;
+    o.state_path = a->state;
+    so.witness = &o;
+    so.evidence_dir = a->evidence;
+    so.host = host;
+    so.port = port;
+    if (!c->quiet)
+        so.log = log_line;
+    /* Signals are taken by sigsuspend below, never by a pool thread. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (ledger_witness_server_start(&srv, &so) < 0) {
+        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        goto done;
+    }
+    snprintf(portbuf, sizeof portbuf, "%u\n", ledger_witness_server_port(srv));
+    if (a->port_file != NULL &&
+        (rc = cli_write_file(c, a->port_file, portbuf, strlen(portbuf))) != 0)
+        goto done;
+    cli_info(c, "witness %s serving %zu log%s on %s:%u", ledger_key_name(key), a->n_vkeys,
+             a->n_vkeys == 1 ? "" : "s", host, ledger_witness_server_port(srv));
+    while (!stop_signal)
+        sigsuspend(&old);
+    cli_info(c, "stopping (signal %d)", (int)stop_signal);
+    rc = EXIT_OK;
+done:
+    ledger_witness_server_stop(srv);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    ledger_key_free(key);
+    return rc;
+}
+
+/* ---- witness request ---- */
+
+static int
+witness_request(cli *c, const witness_args *a)
+{
+    ledger_http_options ho = LEDGER_HTTP_OPTIONS_INIT;
+    ledger_http_fetcher *f = NULL;
+    ledger_witness_exchange ex;
+    ledger_vkey w;
+    ledger_log *log = NULL;
+    int rc;
+
+    if (a->url == NULL || a->n_vkeys != 1 || a->bad)
+        return cli_usage(c, "usage: attrledger witness request -C DIR --url WITNESS_URL "
+                            "--witness W.vkey [--size N]");
+    if ((rc = load_vkeys(c, a, LEDGER_SIGTYPE_COSIGNATURE, &w)) != 0)
+        return rc;
+    if (ledger_http_fetcher_new(&f, a->url, &ho) < 0) {
+        const ledger_error *e = ledger_error_last();
+        return e->code == LEDGER_EINVAL ? cli_usage(c, "%s", e->message)
+                                        : cli_fail_code(c, EXIT_OPERATIONAL);
+    }
+    if ((rc = cli_open_ledger(c, 0, &log)) != 0)
+        goto done;
+    if ((rc = ledger_log_request_cosignature(&ex, log, a->size, f, &w)) < 0) {
+        rc = cli_fail(c, rc);
+        goto done;
+    }
+    if (ex.status != 200) {
+        rc = cli_error(c, ex.status >= 500 ? EXIT_OPERATIONAL : EXIT_NEGATIVE,
+                       "witness %s answered %d: %s", w.name, ex.status, ex.message);
+        goto done;
+    }
+    cli_info(c, "witness %s cosigned size %llu (it had %llu); stored with the checkpoint", w.name,
+             (unsigned long long)ex.size, (unsigned long long)ex.witness_size);
+    if (c->json)
+        printf("{\"witness\": \"%s\", \"size\": %llu, \"old_size\": %llu}\n", w.name,
+               (unsigned long long)ex.size, (unsigned long long)ex.witness_size);
+    rc = EXIT_OK;
+done:
+    ledger_log_free(log);
+    ledger_http_fetcher_free(f);
+    return rc;
+}
+
 int
 cmd_witness(cli *c, int argc, char **argv)
 {
@@ -231,10 +399,16 @@ cmd_witness(cli *c, int argc, char **argv)
         rc = witness_init(c, &a);
     else if (npos >= 1 && strcmp(pos[0], "cosign") == 0)
         rc = witness_cosign(c, &a, pos + 1, npos - 1);
+    else if (npos == 1 && strcmp(pos[0], "serve") == 0)
+        rc = witness_serve(c, &a);
+    else if (npos == 1 && strcmp(pos[0], "request") == 0)
+        rc = witness_request(c, &a);
     else
         rc = cli_usage(c, "usage: attrledger witness init --name NAME --out KEY | "
                           "witness cosign --key KEY --state STATE --log-vkey LOG.vkey CHECKPOINT "
-                          "[--proof CONSISTENCY]");
+                          "[--proof CONSISTENCY] | witness serve --key KEY --state STATE "
+                          "--log-vkey LOG.vkey... --listen HOST:PORT [--evidence DIR] | "
+                          "witness request -C DIR --url URL --witness W.vkey [--size N]");
     free(pos);
     return rc;
 }

@@ -87,6 +87,7 @@ static const help_entry entries[] = {
      "                         D must exist and be writable (checked before the\n"
      "                         batch is committed)\n"
      "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
+     "                         (default: the global --passphrase-file)\n"
      "\n"
      "exit: 1 when a record is rejected (bad signature, unknown key, policy)\n"
      "\n"
@@ -222,7 +223,7 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger stats -C ./ledger\n"},
-    {"export", "export audit trails, tiles, STIX 2.1, CSV, Graphviz",
+    {"export", "export audit trails, tiles, a web site, STIX 2.1, CSV, Graphviz",
      "usage: attrledger export -C DIR [--format F] [--since I] [--until J]\n"
      "                        [--incident KEY] [--size N] [-o OUT]\n"
      "\n"
@@ -242,6 +243,11 @@ static const help_entry entries[] = {
      "          tile/entries/N; files are replaced atomically, unchanged files\n"
      "          are left alone, so re-exporting after new entries is cheap and a\n"
      "          web server can serve DIR meanwhile. Always the whole log.\n"
+     "  site    a static web site (-o DIR): index, one page per incident, actor,\n"
+     "          participant and finding, each record's raw JSON and receipt,\n"
+     "          and the tiles in the same tree. Every page checks its records\n"
+     "          in the reader's browser (Verify button, or #verify in the URL)\n"
+     "          against the log key shown on it. Incremental like tiles.\n"
      "  stix    a STIX 2.1 bundle: identities, threat actors and intrusion sets,\n"
      "          incidents (Incident Core) with impacts, victims, malware,\n"
      "          vulnerabilities and attack patterns, evidence as groupings with\n"
@@ -256,16 +262,17 @@ static const help_entry entries[] = {
      "  svg     the graph rendered by Graphviz's dot program (-o FILE)\n"
      "\n"
      "options:\n"
-     "  -f, --format F       audit, tiles, stix, csv, dot, svg\n"
+     "  -f, --format F       audit, tiles, site, stix, csv, dot, svg\n"
      "  --since I, --until J select entries I..J (inclusive)\n"
      "  --incident KEY       select the entries touching one incident (its reports,\n"
      "                       evidence, claims, opinions, retractions, findings, votes)\n"
      "  --size N             prove against the checkpoint signed at tree size N\n"
-     "  -o, --out OUT        output file (directory for tiles)\n"
+     "  -o, --out OUT        output file (directory for tiles and site)\n"
      "\n"
      "example:\n"
      "  attrledger export -C ./ledger --incident inc:wannacry-2017 -o wannacry.jsonl\n"
      "  attrledger export -C ./ledger --format tiles -o /var/www/log\n"
+     "  attrledger export -C ./ledger --format site -o /var/www/record\n"
      "  attrledger export -C ./ledger --format stix -o ledger.stix.json\n"
      "  attrledger export -C ./ledger --format dot --incident inc:notpetya-2017 | dot -Tpng\n"},
     {"audit", "verify an exported audit trail or tiles offline",
@@ -306,6 +313,9 @@ static const help_entry entries[] = {
      "usage: attrledger witness init --name NAME --out KEY [--no-passphrase] [--force]\n"
      "       attrledger witness cosign --key KEY --state STATE --log-vkey LOG.vkey...\n"
      "                                 CHECKPOINT [--proof CONSISTENCY]\n"
+     "       attrledger witness serve --key KEY --state STATE --log-vkey LOG.vkey...\n"
+     "                                --listen HOST:PORT [--evidence DIR] [--port-file F]\n"
+     "       attrledger witness request -C DIR --url WITNESS_URL --witness W.vkey [--size N]\n"
      "\n"
      "A witness (C2SP tlog-witness) cosigns a log's checkpoint only if the log\n"
      "signed it and it is consistent with the last checkpoint the witness\n"
@@ -323,13 +333,81 @@ static const help_entry entries[] = {
      "STATE atomically, then prints the cosignature line (cosignature/v1, with a\n"
      "timestamp). The first checkpoint of an origin needs no proof.\n"
      "\n"
+     "serve: the same rules on the network, as C2SP tlog-witness v1.0.0:\n"
+     "POST /add-checkpoint answers 200 (the cosignature line), 400, 403 (no valid\n"
+     "log signature), 404 (unknown log), 409 (body \"<size>\\n\", text/x.tlog.size:\n"
+     "\"old\" is not the size this witness holds; send \"old 0\" to learn it) or\n"
+     "422 (fork, bad proof); GET /<hex SHA-256 of origin>/checkpoint is the latest\n"
+     "checkpoint it cosigned with its cosignature; GET /metrics counts requests.\n"
+     "One witness follows many logs (one --log-vkey each). --evidence DIR keeps\n"
+     "every request that shows a fork or a failing proof (forks also as fork\n"
+     "reports for verify-fork). Port 0 picks a free port (written to --port-file).\n"
+     "Runs until SIGINT or SIGTERM; one log line per request on stderr (-q: none).\n"
+     "\n"
+     "request: the log's side, for logs run without `serve`: send the stored\n"
+     "checkpoint of size N (default: the latest) to the witness at URL, learn its\n"
+     "size from a 409, send the consistency proof from there, verify the\n"
+     "cosignature with W.vkey and store it with the checkpoint (`cosign add`).\n"
+     "\n"
      "exit: 1 refused (rollback, fork, bad proof or signature, unknown log)\n"
      "\n"
      "example:\n"
+     "  attrledger witness serve --key w1.key --state w1.state --log-vkey log.vkey \\\n"
+     "      --listen 0.0.0.0:8441 --evidence ./evidence\n"
+     "  attrledger -C ./ledger witness request --url http://w1.example.org:8441 \\\n"
+     "      --witness w1.key.pub\n"
      "  attrledger witness init --name witness.example.org/w1 --out w1.key\n"
      "  attrledger -C ./ledger prove consistency 40 57 --json > p.json\n"
      "  attrledger witness cosign --key w1.key --state w1.state --log-vkey log.vkey \\\n"
      "      checkpoint-57.txt --proof p.json > cosig.txt\n"},
+    {"mirror", "keep a verified copy of a remote log; detect forks",
+     "usage: attrledger mirror --url URL|DIR --vkey LOG.vkey DIR [--follow SECONDS]\n"
+     "                         [--fork-report FILE] [--timeout S] [--key KEY]\n"
+     "\n"
+     "Follow a log through its C2SP tlog-tiles (`export --format tiles`, served by\n"
+     "any web server, or a directory) into the local ledger directory DIR\n"
+     "(created on the first run). Only what is new is fetched: the checkpoint and\n"
+     "the entry bundles past the mirror's size. Every new entry is checked as\n"
+     "`audit --tiles` checks it (encoding, index and time order, the ledger's\n"
+     "rules and every signature against the registry of the entries before it),\n"
+     "the tree must have the root of the remote checkpoint (signed by LOG.vkey)\n"
+     "and extend the mirror's own; only then are the entries and the remote's\n"
+     "checkpoint appended, in one transaction. DIR is then an ordinary ledger:\n"
+     "verify, show, the views, exports and prove work; submit is refused.\n"
+     "\n"
+     "If the remote contradicts the mirror (same size with another root, a larger\n"
+     "tree that does not extend it, a smaller one that is not its prefix), DIR is\n"
+     "left unchanged, both checkpoints are named and a fork report is written to\n"
+     "FILE (default DIR.fork-report) for `attrledger verify-fork`. A remote that\n"
+     "only went back to an older prefix is refused without a report.\n"
+     "--follow polls every SECONDS (network errors are retried at the next poll;\n"
+     "a fork or a bad entry stops it); progress is shown on a terminal.\n"
+     "\n"
+     "--key KEY (a cosigner key from `witness init`): the mirror cosigns each\n"
+     "checkpoint it reached (cosignature/v1) and stores the line with it, so\n"
+     "`checkpoint --with-cosignatures -C DIR` carries it and a policy can count\n"
+     "the mirror like a witness (C2SP tlog-mirror's cosigner role).\n"
+     "\n"
+     "exit: 1 fork, rollback or an entry that fails its checks (DIR unchanged)\n"
+     "\n"
+     "example:\n"
+     "  attrledger mirror --url https://ledger.example.org/tiles/ --vkey log.vkey \\\n"
+     "      ./mirror --follow 60\n"
+     "  attrledger -C ./mirror verify --vkey log.vkey\n"},
+    {"verify-fork", "check a fork report: two conflicting signed checkpoints",
+     "usage: attrledger verify-fork REPORT --vkey LOG.vkey [--json]\n"
+     "\n"
+     "Check a fork report written by `mirror` or kept by `witness serve\n"
+     "--evidence` (docs/FORMATS.md 11a): both checkpoints are signed by LOG.vkey\n"
+     "and cannot both be true (equal sizes with different roots, or a consistency\n"
+     "proof showing that the larger tree does not extend the smaller one).\n"
+     "Prints the two sizes and roots.\n"
+     "\n"
+     "exit: 0 the fork is proven; 1 the report proves nothing or is not signed by\n"
+     "LOG.vkey; 3 malformed report\n"
+     "\n"
+     "example:\n"
+     "  attrledger verify-fork mirror.fork-report --vkey log.vkey\n"},
     {"cosign", "store witness cosignatures with the ledger",
      "usage: attrledger cosign add -C DIR --witness W.vkey [--witness W2.vkey]... [--size N] FILE\n"
      "\n"
@@ -343,6 +421,61 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger cosign add -C ./ledger --witness w1.key.pub cosig.txt\n"},
+    {"serve", "run the ledger as an HTTP service (write API, tlog-tiles, proofs)",
+     "usage: attrledger serve -C DIR [--listen HOST:PORT] [--read-only] [options]\n"
+     "\n"
+     "Serve the ledger over HTTP (libmicrohttpd; put nginx in front for TLS, see\n"
+     "deploy/nginx.conf). Routes, bodies, statuses and limits: docs/HTTP.md.\n"
+     "  POST /add-records       one signed envelope, or a JSON array of up to\n"
+     "                          --max-records; answered after the records are\n"
+     "                          committed under a signed checkpoint, with\n"
+     "                          {\"receipts\": [{index, record_id, leaf_hash,\n"
+     "                          receipt, existed}]}, or {\"error\": {code, message,\n"
+     "                          record}} with 400/403/413/415/422/429/503\n"
+     "  GET /checkpoint, /tile/L/N[.p/W], /tile/entries/N[.p/W]   C2SP tlog-tiles,\n"
+     "                          byte-identical to `export --format tiles`\n"
+     "  GET /entries/I, /records/ID, /proof/inclusion?index=I[&size=N],\n"
+     "      /proof/consistency?old=A[&new=B], /receipt/I, /log.vkey\n"
+     "  GET /healthz, /metrics  (Prometheus text format)\n"
+     "Requests that arrive while a commit runs are committed together (group\n"
+     "commit: one transaction, one fsync, one checkpoint); each is refused alone.\n"
+     "The log key is unlocked once at start. SIGTERM or SIGINT drains (queued\n"
+     "records commit, new writes get 503) and exits 0; SIGHUP reopens --log-file.\n"
+     "One log line per request: TIME ADDR METHOD PATH STATUS BYTES MS ROUTE.\n"
+     "\n"
+     "options:\n"
+     "  --listen HOST:PORT       default 127.0.0.1:8080; port 0 picks a free port\n"
+     "  --read-only              no write route and no key (beside a writer, or a mirror)\n"
+     "  --threads N              HTTP threads (default 4)\n"
+     "  --max-connections N      default 1024\n"
+     "  --idle-timeout S         close idle connections after S seconds (default 30)\n"
+     "  --request-timeout S      cut a connection that completes no request in S (60)\n"
+     "  --max-body BYTES         largest POST body (default 1048576)\n"
+     "  --max-records N          records per request (default 1000)\n"
+     "  --group-records N        records per group commit (default 10000)\n"
+     "  --group-wait-ms MS       wait for more requests before a commit (default 0)\n"
+     "  --queue-records N        waiting records before 503 (default 20000)\n"
+     "  --rate N                 POSTs per second per client address, burst 2N (0 = off)\n"
+     "  --site DIR               also serve DIR's files at / (GET; no traversal)\n"
+     "  --log-file F             append the log to F instead of stderr\n"
+     "  --port-file F            write the bound port to F (scripts, tests)\n"
+     "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
+     "\n"
+     "example:\n"
+     "  attrledger serve -C ./ledger --listen 127.0.0.1:8080\n"
+     "  attrledger submit --url http://127.0.0.1:8080 --vkey ./ledger/log.vkey claim.signed.json\n"},
+    {"new", "print a commented template of a record",
+     "usage: attrledger new [TYPE]\n"
+     "\n"
+     "Print a template of a record of TYPE (participant, key_revocation, actor,\n"
+     "incident_report, evidence, attribution_claim, opinion, retraction,\n"
+     "finding, panel_vote) as proto3 JSON with // comments saying what each\n"
+     "field means; without TYPE, list the types. Fill it in and sign it:\n"
+     "`sign` and `submit` ignore // comments. docs/RECORDS.md has every field.\n"
+     "\n"
+     "example:\n"
+     "  attrledger new attribution_claim > claim.json\n"
+     "  attrledger sign claim.json --key cert-ua.key -o claim.signed.json\n"},
     {NULL, NULL, NULL},
 };
 
@@ -357,6 +490,22 @@ static const char global_help[] =
     "\n"
     "exit codes: 0 ok, 1 verification failed or record rejected, 2 usage error,\n"
     "3 operational error (I/O, corrupt store, wrong passphrase)\n";
+
+const char *
+cli_help_entry(size_t i, const char **summary, const char **text)
+{
+    if (i >= sizeof entries / sizeof entries[0] - 1)
+        return NULL;
+    *summary = entries[i].summary;
+    *text = entries[i].text;
+    return entries[i].name;
+}
+
+const char *
+cli_help_global(void)
+{
+    return global_help;
+}
 
 void
 cli_print_help(const char *cmd)

@@ -36,6 +36,10 @@ static const command commands[] = {
     {"audit", cmd_audit},
     {"witness", cmd_witness},
     {"cosign", cmd_cosign},
+    {"mirror", cmd_mirror},
+    {"verify-fork", cmd_verify_fork},
+    {"serve", cmd_serve},
+    {"new", cmd_new},
     {NULL, NULL},
 };
 
@@ -77,6 +81,8 @@ main(int argc, char **argv)
         cli_print_help(NULL);
         return EXIT_USAGE;
     }
+    if (strcmp(argv[i], "help") == 0 && i + 1 < argc && strncmp(argv[i + 1], "--", 2) == 0)
+        return cli_help_option(argc - i - 1, argv + i + 1);
     if (strcmp(argv[i], "help") == 0)
         return cli_help(i + 1 < argc ? argv[i + 1] : NULL);
     for (const command *cmd = commands; cmd->name != NULL; cmd++) {

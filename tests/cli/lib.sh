@@ -124,3 +124,18 @@ JSON
 data_sum() { sha256sum "$T/ledger/data.mdb" | cut -d' ' -f1; }
 
 done_ok() { echo "PASS: $checks checks"; }
+
+# sample_ledger: the embedded sample (examples/sample) loaded with the demo's
+# loader into $T/sample/ledger (ATTRLEDGER_DIR), integrated_time pinned.
+sample_ledger() {
+  export ATTRLEDGER_FAKE_TIME_MS=1700000000000
+  export ATTRLEDGER_DIR="$T/sample/ledger"
+  SAMPLE_DIR="$T/sample"
+  SAMPLES="$SRC/examples/sample"
+  mkdir -p "$SAMPLE_DIR"
+  . "$SRC/scripts/sample.sh"
+  sample_keys
+  sample_init >/dev/null || fail "sample_init"
+  sample_register || fail "sample_register"
+  sample_submit_rest || fail "sample_submit_rest"
+}

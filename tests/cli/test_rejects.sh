@@ -56,7 +56,7 @@ before=$(data_sum)
 claim_json clm:z p:cert "$T/c7.json"
 sed -i 's/Test claim/Changed claim/' "$T/c7.json"
 "$AL" -q sign "$T/c7.json" --key "$(keyof p:cert)" -o "$T/c7.signed.json"
-al 3 submit "$T/c7.signed.json"
+al 1 submit "$T/c7.signed.json"   # a rule refusal (issue 11, item 9)
 err_has "record_id already used by entry 5"
 unchanged "reused record_id"
 

@@ -14,17 +14,7 @@
 
 command -v jq >/dev/null || fail "jq is required (scripts/common.sh installs it)"
 GOLDEN=$SRC/tests/golden
-export ATTRLEDGER_FAKE_TIME_MS=1700000000000
-export ATTRLEDGER_DIR="$T/sample/ledger"
-SAMPLE_DIR="$T/sample"
-SAMPLES="$SRC/examples/sample"
-mkdir -p "$SAMPLE_DIR"
-. "$SRC/scripts/sample.sh"
-
-sample_keys
-sample_init >/dev/null || fail "sample_init"
-sample_register || fail "sample_register"
-sample_submit_rest || fail "sample_submit_rest"
+sample_ledger
 
 # golden NAME ARGS...: the command's stdout equals tests/golden/NAME.
 golden() {

@@ -375,9 +375,17 @@ rf_revocation(const char *rid, int author, const char *pid, const ledger_key *ke
 const char *
 rf_policy(rf_ledger *f, const char *rid, int author, const char *sup, const char *rule)
 {
+    return rf_policy_with(f, rid, author, sup, rule, NULL);
+}
+
+const char *
+rf_policy_with(rf_ledger *f, const char *rid, int author, const char *sup, const char *rule,
+               const char *extra)
+{
     return rf_json("{%s, \"ledger_policy\": {\"origin\": \"%s\", \"log_public_key\": \"%s\","
-                   " \"decision_rule\": {%s}}}",
-                   rf_hdr(rid, author, sup, 0), RF_ORIGIN, pubkey_b64(f->log_key), rule);
+                   " \"decision_rule\": {%s}%s%s}}",
+                   rf_hdr(rid, author, sup, 0), RF_ORIGIN, pubkey_b64(f->log_key), rule,
+                   extra ? ", " : "", extra ? extra : "");
 }
 
 /* ---- the fixture ---- */

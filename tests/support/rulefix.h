@@ -121,5 +121,8 @@ const char *rf_participant(const char *rid, int author, const char *sup, const c
 const char *rf_revocation(const char *rid, int author, const char *pid, const ledger_key *key);
 /* A new ledger_policy superseding `sup`, with decision_rule members `rule`. */
 const char *rf_policy(rf_ledger *f, const char *rid, int author, const char *sup, const char *rule);
+/* The same with more ledger_policy members `extra` (NULL: none). */
+const char *rf_policy_with(rf_ledger *f, const char *rid, int author, const char *sup,
+                           const char *rule, const char *extra);
 
 #endif

@@ -16,6 +16,8 @@
  *   --oversize-chunked PATH 200, chunked, zeros until the client hangs up
  *   --close PATH            close the connection without an answer
  *   --redirect PATH URL     302 to URL
+ * Files ending .html, .css, .js and .json get their media type (the static
+ * site tests load pages in a browser); everything else is octet-stream.
  * PATH is relative to DIR, without a leading slash ("tile/0/000.p/6").
  * Options may repeat. The server listens on 127.0.0.1 on an ephemeral port
  * and serves each connection in a child process (keep-alive: a connection
@@ -105,6 +107,23 @@ find_knob(enum knob_kind kind, const char *path)
         if (knobs[i].kind == kind && strcmp(knobs[i].path, path) == 0)
             return &knobs[i];
     return NULL;
+}
+
+static const char *
+mime(const char *path)
+{
+    static const char *const map[][2] = {{".html", "text/html; charset=utf-8"},
+                                         {".css", "text/css"},
+                                         {".js", "text/javascript"},
+                                         {".json", "application/json"}};
+    size_t n = strlen(path);
+
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        size_t m = strlen(map[i][0]);
+        if (n >= m && strcmp(path + n - m, map[i][0]) == 0)
+            return map[i][1];
+    }
+    return "application/octet-stream";
 }
 
 static int
@@ -212,8 +231,7 @@ serve(int fd, const char *method, const char *target, int keep)
         return send_simple(fd, 500, "Internal Server Error", keep, head) == 0 && keep;
     }
     close(ffd);
-    snprintf(extra, sizeof extra,
-             "Content-Type: application/octet-stream\r\nContent-Length: %lld\r\n",
+    snprintf(extra, sizeof extra, "Content-Type: %s\r\nContent-Length: %lld\r\n", mime(path),
              (long long)st.st_size);
     if (find_knob(K_TRUNCATE, path) != NULL) {
         log_request(method, target, status);

@@ -173,6 +173,52 @@ codec_field_checks(void **state)
                        "finding_digest");
 }
 
+/* Every Timestamp in binary input must be one the JSON mapping can write
+ * (years 0001-9999, nanos 0-999,999,999): a record that decodes must be
+ * readable by every reader, so submit, verify and audit (which all decode
+ * with lg_record_decode) refuse the rest. Issue 11, item 1. */
+static void
+codec_timestamps_within_the_json_range(void **state)
+{
+    static const char *const bad[] = {
+        /* header.created: nanos 1e9, nanos -1, year 10000, year 0 */
+        "0a200a066163743a74731204703a6d311a0c0880dea0cb05108094ebdc03280130016a0f0a066163743a74"
+        "7312054163746f72",
+        "0a250a066163743a74731204703a6d311a110880dea0cb0510ffffffffffffffffff01280130016a0f0a06"
+        "6163743a747312054163746f72",
+        "0a1b0a066163743a74731204703a6d311a07088083d1ffaf07280130016a0f0a066163743a747312054163"
+        "746f72",
+        "0a1f0a066163743a74731204703a6d311a0b08ff91b8c398feffffff01280130016a0f0a066163743a7473"
+        "12054163746f72",
+        /* nested: evidence.collected_at nanos 1e9 */
+        "0a0e0a0465763a741204703a6d3128017a0a3a080801108094ebdc03",
+    };
+    static const char *const good[] = {
+        /* 9999-12-31T23:59:59.999999999Z and 0001-01-01T00:00:00Z */
+        "0a170a01611201621a0d08ff82d1ffaf0710ff93ebdc0328016a00",
+        "0a150a01611201621a0b088092b8c398feffffff0128016a00",
+    };
+    uint8_t buf[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        long n = tu_hex(buf, sizeof buf, bad[i]);
+        assert_true(n > 0);
+        expect_reject(buf, (size_t)n, "timestamp out of range");
+    }
+    expect_reject(buf, (size_t)tu_hex(buf, sizeof buf, bad[4]), "evidence.collected_at");
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        long n = tu_hex(buf, sizeof buf, good[i]);
+        lg_record *r = NULL;
+        json_t *j = NULL;
+
+        TU_OK(lg_record_decode(&r, buf, (size_t)n));
+        TU_OK(lg_record_to_json(&j, r));
+        json_decref(j);
+        lg_record_free(r);
+    }
+}
+
 static void
 codec_size_limits(void **state)
 {
@@ -257,6 +303,7 @@ main(void)
         cmocka_unit_test(codec_golden_record_bytes),
         cmocka_unit_test(codec_rejects_non_canonical),
         cmocka_unit_test(codec_field_checks),
+        cmocka_unit_test(codec_timestamps_within_the_json_range),
         cmocka_unit_test(codec_size_limits),
         cmocka_unit_test(codec_entry_round_trip),
         cmocka_unit_test(codec_rows_round_trip),

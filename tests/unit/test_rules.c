@@ -385,16 +385,16 @@ typedef struct {
     "\"finding\": {\"incident_refs\": [\"inc:a\"], \"panel_members\": [" RF_PANEL "], " extra "}"
 
 static const ref_case ref_cases[] = {
-    {P_M1, "\"actor\": {\"actor_id\": \"x\", \"parent_actor\": \"%s\"}", "act:a", "inc:a",
+    {P_M1, "\"actor\": {\"parent_actor\": \"%s\"}", "act:a", "inc:a",
      "actor.parent_actor names inc:a, a incident_report, but must name a actor"},
-    {P_M1, "\"actor\": {\"actor_id\": \"x\", \"related_actors\": [\"%s\"]}", "act:a", "inc:a",
+    {P_M1, "\"actor\": {\"related_actors\": [\"%s\"]}", "act:a", "inc:a",
      "actor.related_actors[0] names inc:a, a incident_report"},
-    {P_M1, "\"incident_report\": {\"incident_key\": \"k\", \"related_incidents\": [\"%s\"]}",
+    {P_M1, "\"incident_report\": {\"related_incidents\": [\"%s\"]}",
      "inc:a", "act:a", "incident_report.related_incidents[0] names act:a, a actor"},
-    {P_M1, "\"incident_report\": {\"incident_key\": \"k\", \"evidence_refs\": [\"%s\"]}", "ev:a",
+    {P_M1, "\"incident_report\": {\"evidence_refs\": [\"%s\"]}", "ev:a",
      "act:a", "incident_report.evidence_refs[0] names act:a, a actor, but must name a evidence"},
     {P_M1,
-     "\"incident_report\": {\"incident_key\": \"k\", \"victims\": [{\"identity_ref\": \"%s\"}]}",
+     "\"incident_report\": {\"victims\": [{\"identity_ref\": \"%s\"}]}",
      "p:m2", "act:a",
      "incident_report.victims.identity_ref[0] names act:a, which is not a registered participant"},
     {P_M1, "\"evidence\": {\"incident_refs\": [\"%s\"]}", "inc:a", "act:a",
@@ -1254,6 +1254,192 @@ rules_quorum_retraction_by_the_body_unpublishes(void **state)
     rf_verify_ok(f);
 }
 
+/* ---- hostile members (issue 11) ---- */
+
+/* json with the first `from` replaced by `to` (an rf_json buffer). */
+static const char *
+subst(const char *json, const char *from, const char *to)
+{
+    const char *at = strstr(json, from);
+
+    assert_non_null(at);
+    return rf_json("%.*s%s%s", (int)(at - json), json, to, at + strlen(from));
+}
+
+/* Item 3: a rotation that lists only a new key retires the old one from
+ * that entry on; records it signed before stay valid. */
+static void
+rules_rotation_retires_dropped_keys(void **state)
+{
+    rf_ledger *f = *state;
+    ledger_key *k2 = NULL;
+    uint64_t before, rot;
+    uint8_t seed[32];
+    char rule[64];
+
+    memset(seed, 0x83, 32);
+    TU_OK(ledger_key_from_seed(&k2, "p:m1", seed));
+    before = rf_ok(f, rf_claim("clm:old-key", P_M1, NULL, 0, "p:m1", NULL), K(P_M1), NULL);
+    rot = rf_ok(f, rf_participant("reg:p:m1@v2", P_ADMIN, "reg:p:m1", "p:m1", MEMBER, k2, NULL,
+                                  NULL),
+                K(P_ADMIN), k2);
+    assert_true(rot > before);
+    snprintf(rule, sizeof rule, "of p:m1, revoked at entry %llu", (unsigned long long)rot);
+    rf_rejected(f, LEDGER_EPOLICY, rule, rf_claim("clm:late", P_M1, NULL, 0, "p:m1", NULL),
+                K(P_M1), NULL);
+    rf_ok(f, rf_claim("clm:new-key", P_M1, NULL, 0, "p:m1", NULL), k2, NULL);
+    /* The retired key cannot be revoked again, nor sign its own revocation. */
+    rf_rejected(f, LEDGER_EPOLICY, "key is already revoked",
+                rf_revocation("rev:old", P_ADMIN, "p:m1", K(P_M1)), K(P_ADMIN), NULL);
+    rf_verify_ok(f);
+    assert_int_equal(rf_index(f, "clm:old-key"), before);
+    rf_forged(f, rule, rf_claim("clm:late", P_M1, NULL, 0, "p:m1", NULL), K(P_M1), NULL);
+    ledger_key_free(k2);
+}
+
+/* Item 5: no revocation or new version may leave the ledger without an
+ * active admin key. */
+static void
+rules_last_admin_cannot_be_removed(void **state)
+{
+    rf_ledger *f = *state;
+    ledger_key *ka = NULL, *kb = NULL;
+    const char *admin = "\"PARTICIPANT_ROLE_ADMIN\"";
+    uint8_t seed[32];
+
+    memset(seed, 0x84, 32);
+    TU_OK(ledger_key_from_seed(&ka, "p:adm2", seed));
+    memset(seed, 0x85, 32);
+    TU_OK(ledger_key_from_seed(&kb, "p:adm2", seed));
+    rf_rejected(f, LEDGER_EPOLICY, "would revoke the last active admin key (of p:admin)",
+                rf_revocation("rev:admin", P_ADMIN, "p:admin", K(P_ADMIN)), K(P_ADMIN), NULL);
+    /* With a second admin, the first may go. */
+    rf_ok(f, rf_participant("reg:p:adm2", P_ADMIN, NULL, "p:adm2", admin, ka, NULL, NULL),
+          K(P_ADMIN), ka);
+    rf_ok(f, rf_revocation("rev:admin", P_ADMIN, "p:admin", K(P_ADMIN)), K(P_ADMIN), NULL);
+    /* p:adm2 is the last admin: it may not drop its role ... */
+    rf_rejected(f, LEDGER_EPOLICY, "would leave no active admin key (p:adm2 is the last admin)",
+                subst(rf_participant("reg:p:adm2@v2", P_ADMIN, "reg:p:adm2", "p:adm2", MEMBER, ka,
+                                     NULL, NULL),
+                      "\"author\": \"p:admin\"", "\"author\": \"p:adm2\""),
+                ka, NULL);
+    /* ... but may rotate to a new key ... */
+    rf_ok(f,
+          subst(rf_participant("reg:p:adm2@v2", P_ADMIN, "reg:p:adm2", "p:adm2", admin, kb, NULL,
+                               NULL),
+                "\"author\": \"p:admin\"", "\"author\": \"p:adm2\""),
+          ka, kb);
+    /* ... and not revoke it. */
+    rf_rejected(f, LEDGER_EPOLICY, "would revoke the last active admin key (of p:adm2)",
+                subst(rf_revocation("rev:adm2", P_ADMIN, "p:adm2", kb), "\"author\": \"p:admin\"",
+                      "\"author\": \"p:adm2\""),
+                kb, NULL);
+    rf_verify_ok(f);
+    rf_forged(f, "would revoke the last active admin key (of p:adm2)",
+              subst(rf_revocation("rev:adm2", P_ADMIN, "p:adm2", kb), "\"author\": \"p:admin\"",
+                    "\"author\": \"p:adm2\""),
+              kb, NULL);
+    ledger_key_free(ka);
+    ledger_key_free(kb);
+}
+
+/* Item 4: every field of the ledger policy is enforced from its entry on. */
+static void
+rules_ledger_policy_limits_are_enforced(void **state)
+{
+    rf_ledger *f = *state;
+    char name[600];
+    const char *big;
+
+    memset(name, 'x', 500);
+    name[500] = '\0';
+#define BIG(rid)                                                                                   \
+    rf_json("{%s, \"incident_report\": {\"incident_key\": \"%s\", \"name\": \"%s\"}}",            \
+            rf_hdr(rid, P_M1, NULL, 0), rid, name)
+    big = BIG("inc:big");
+    /* Before the policy update both are accepted ... */
+    rf_ok(f, subst(rf_incident("inc:red0", P_M1, NULL), "TLP_CLEAR", "TLP_RED"), K(P_M1), NULL);
+    rf_ok(f, BIG("inc:big0"), K(P_M1), NULL);
+#undef BIG
+    rf_ok(f,
+          rf_policy_with(f, "pol:public", P_ADMIN, "genesis",
+                         "\"panel_size\": 5, \"approvals_required\": 4",
+                         "\"max_record_bytes\": 400, \"public_ledger\": true"),
+          K(P_ADMIN), NULL);
+    /* ... after it, neither. */
+    rf_rejected(f, LEDGER_EPOLICY, "the ledger policy allows at most 400 (max_record_bytes)", big,
+                K(P_M1), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "is not TLP_CLEAR; the ledger policy makes this a public ledger",
+                subst(rf_incident("inc:red", P_M1, NULL), "TLP_CLEAR", "TLP_RED"), K(P_M1), NULL);
+    rf_ok(f, rf_incident("inc:small", P_M1, NULL), K(P_M1), NULL);
+    rf_verify_ok(f);
+    rf_forged(f, "is not TLP_CLEAR",
+              subst(rf_incident("inc:red", P_M1, NULL), "TLP_CLEAR", "TLP_RED"), K(P_M1), NULL);
+}
+
+/* Item 4, relaxed: a later policy lifts the limits from its entry on. */
+static void
+rules_ledger_policy_update_relaxes_limits(void **state)
+{
+    rf_ledger *f = *state;
+
+    rf_ok(f,
+          rf_policy_with(f, "pol:public", P_ADMIN, "genesis",
+                         "\"panel_size\": 5, \"approvals_required\": 4", "\"public_ledger\": true"),
+          K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "public ledger",
+                subst(rf_incident("inc:red", P_M1, NULL), "TLP_CLEAR", "TLP_RED"), K(P_M1), NULL);
+    rf_ok(f,
+          rf_policy_with(f, "pol:open", P_ADMIN, "pol:public",
+                         "\"panel_size\": 5, \"approvals_required\": 4", NULL),
+          K(P_ADMIN), NULL);
+    rf_ok(f, subst(rf_incident("inc:red", P_M1, NULL), "TLP_CLEAR", "TLP_RED"), K(P_M1), NULL);
+    rf_verify_ok(f);
+}
+
+/* Item 2: an incident_key or actor_id belongs to the record that
+ * introduced it; another member's record may only report on it. */
+static void
+rules_incident_and_actor_keys_are_owned(void **state)
+{
+    rf_ledger *f = *state;
+    const char *hijack = rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:free\","
+                                 " \"name\": \"Mine\"}}",
+                                 rf_hdr("rep:x", P_M2, NULL, 0));
+
+    /* A key that no record owns cannot be claimed by another record_id. */
+    rf_rejected(f, LEDGER_EPOLICY,
+                "incident_report.incident_key inc:free is not the record_id of an earlier "
+                "incident_report",
+                hijack, K(P_M2), NULL);
+    /* Nor can a key name a record of another type. */
+    rf_rejected(f, LEDGER_EPOLICY, "actor.actor_id inc:a is not the record_id of an earlier actor",
+                rf_json("{%s, \"actor\": {\"actor_id\": \"inc:a\", \"name\": \"X\"}}",
+                        rf_hdr("act:m2", P_M2, NULL, 0)),
+                K(P_M2), NULL);
+    /* p:m2's own report about p:m1's incident and actor is accepted ... */
+    rf_ok(f,
+          rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:a\", \"name\": \"Hijack\"}}",
+                  rf_hdr("rep:m2", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    rf_ok(f,
+          rf_json("{%s, \"actor\": {\"actor_id\": \"act:a\", \"name\": \"Lazarus Group\"}}",
+                  rf_hdr("act:m2", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    /* ... but cannot revise p:m1's, and its own revision keeps its key. */
+    rf_rejected(f, LEDGER_EPOLICY, "only p:m1, the author of inc:a, may supersede it",
+                rf_incident("inc:a@m2", P_M2, "inc:a"), K(P_M2), NULL);
+    rf_rejected(f, LEDGER_EPOLICY,
+                "incident_report.incident_key inc:b differs from inc:a, the key of rep:m2 (a "
+                "revision keeps its key)",
+                rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:b\"}}",
+                        rf_hdr("rep:m2@v2", P_M2, "rep:m2", 0)),
+                K(P_M2), NULL);
+    rf_verify_ok(f);
+    rf_forged(f, "inc:free is not the record_id of an earlier incident_report", hijack, K(P_M2),
+              NULL);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1287,6 +1473,11 @@ main(void)
         T(rules_quorum_group_constraints_block_until_met),
         T(rules_quorum_votes_do_not_carry_over_to_a_revision),
         T(rules_quorum_retraction_by_the_body_unpublishes),
+        T(rules_rotation_retires_dropped_keys),
+        T(rules_last_admin_cannot_be_removed),
+        T(rules_ledger_policy_limits_are_enforced),
+        T(rules_ledger_policy_update_relaxes_limits),
+        T(rules_incident_and_actor_keys_are_owned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -201,13 +201,23 @@ views_incident_case_file(void **state)
     v = view_json(f, ledger_view_incident, "inc:a@v2");
     assert_string_equal(s_of(v, "record_id"), "inc:a");
     json_decref(v);
+    /* Issue 11, item 2: another member's report under the same key is
+     * listed as theirs and never replaces the owner's text, whichever id
+     * the case is named by. */
     rf_ok(f,
-          rf_json("{%s, \"incident_report\": {\"incident_key\": \"key:k\", \"name\": \"K\"}}",
-                  rf_hdr("rep:k", P_M1, NULL, 0)),
-          K(P_M1), NULL);
-    v = view_json(f, ledger_view_incident, "key:k");
-    assert_string_equal(s_of(v, "record_id"), "rep:k");
-    json_decref(v);
+          rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:a\", \"name\": \"Hijack\"}}",
+                  rf_hdr("aaa:first", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    for (int i = 0; i < 2; i++) {
+        v = view_json(f, ledger_view_incident, i ? "aaa:first" : "inc:a");
+        assert_string_equal(s_of(v, "record_id"), "inc:a");
+        assert_string_equal(s_of(json_object_get(v, "incident"), "name"), "Incident inc:a@v2");
+        x = must_item(v, "reports", "aaa:first");
+        assert_string_equal(s_of(x, "author"), "p:m2");
+        assert_string_equal(s_of(x, "name"), "Hijack");
+        assert_int_equal(json_array_size(json_object_get(v, "reports")), 1);
+        json_decref(v);
+    }
     {
         ledger_buf out = LEDGER_BUF_INIT;
         TU_CHECK(ledger_view_incident(&out, f->log, "inc:nope", 1), LEDGER_ENOTFOUND);
@@ -308,9 +318,13 @@ static const char *
 actor_with_parent(const char *rid, const char *sup, const char *name, const char *kind,
                   const char *parent)
 {
-    return rf_json("{%s, \"actor\": {\"actor_id\": \"%s\", \"name\": \"%s\","
+    /* actor_id: the first version's record_id (the part before '@'). */
+    const char *at = strchr(rid, '@');
+    int keylen = at ? (int)(at - rid) : (int)strlen(rid);
+
+    return rf_json("{%s, \"actor\": {\"actor_id\": \"%.*s\", \"name\": \"%s\","
                    " \"actor_kind\": \"ACTOR_KIND_%s\"%s%s%s}}",
-                   rf_hdr(rid, P_M1, sup, 0), rid, name, kind,
+                   rf_hdr(rid, P_M1, sup, 0), keylen, rid, name, kind,
                    parent ? ", \"parent_actor\": \"" : "", parent ? parent : "",
                    parent ? "\"" : "");
 }
@@ -519,6 +533,107 @@ views_stats_counts_findings_on_any_incident_version(void **state)
     free(t);
 }
 
+/* ---- hostile members (issue 11) ---- */
+
+/* Item 2: a name two members' actors share is ambiguous, and another
+ * member's record under an actor's key is shown as theirs. */
+static void
+views_actor_names_and_keys_cannot_be_taken_over(void **state)
+{
+    rf_ledger *f = *state;
+    ledger_buf out = LEDGER_BUF_INIT;
+    json_t *v, *x;
+    char *t;
+
+    rf_ok(f,
+          rf_json("{%s, \"actor\": {\"actor_id\": \"act:a\", \"name\": \"Fake A\"}}",
+                  rf_hdr("aaa:a", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    rf_ok(f,
+          rf_json("{%s, \"actor\": {\"actor_id\": \"aaa:b\", \"name\": \"Actor act:a\"}}",
+                  rf_hdr("aaa:b", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    for (int i = 0; i < 2; i++) {
+        v = view_json(f, ledger_view_actor, i ? "aaa:a" : "act:a");
+        assert_string_equal(s_of(v, "record_id"), "act:a");
+        assert_string_equal(s_of(json_object_get(v, "actor"), "name"), "Actor act:a");
+        x = must_item(v, "reports", "aaa:a");
+        assert_string_equal(s_of(x, "author"), "p:m2");
+        json_decref(v);
+    }
+    t = view_text(f, ledger_view_actor, "act:a");
+    assert_has(t, "ACTOR act:a: Actor act:a (INTRUSION_SET)\n");
+    assert_has(t, "REPORTS BY OTHER MEMBERS (their own words about this actor)\n  [");
+    assert_has(t, "] aaa:a by p:m2: Fake A; ACTIVE\n");
+    free(t);
+    /* "Actor act:a" is the name of p:m1's act:a and of p:m2's aaa:b. */
+    TU_CHECK(ledger_view_actor(&out, f->log, "Actor act:a", 1), LEDGER_ENOTFOUND);
+    assert_non_null(strstr(ledger_error_last()->message,
+                           "Actor act:a is ambiguous: it names aaa:b (by p:m2) and act:a (by "
+                           "p:m1); name the actor by its record_id"));
+    ledger_buf_dispose(&out);
+}
+
+/* Item 6: control and bidirectional-override characters in record text
+ * are escaped in every text view (the JSON view is escaped by JSON). */
+static void
+views_text_escapes_control_and_bidi_characters(void **state)
+{
+    rf_ledger *f = *state;
+    char *t;
+
+    rf_ok(f,
+          rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:esc\", \"name\": "
+                  "\"a\\u001b[2Jb\\u0007c\\rd\\ne\\u202egro.f\\u2066g\\\\h\\u0085i\","
+                  " \"description\": \"x\\u001b]0;title\\u0007y\"}}",
+                  rf_hdr("inc:esc", P_M1, NULL, 0)),
+          K(P_M1), NULL);
+    rf_ok(f,
+          rf_json("{%s, \"actor\": {\"actor_id\": \"act:esc\", \"name\": \"n\\u001bm\","
+                  " \"aliases\": [\"al\\u202eias\"], \"actor_kind\": \"ACTOR_KIND_PERSONA\"}}",
+                  rf_hdr("act:esc", P_M1, NULL, 0)),
+          K(P_M1), NULL);
+    t = view_text(f, ledger_view_incident, "inc:esc");
+    assert_has(t, "INCIDENT inc:esc: a\\x1b[2Jb\\x07c\\x0dd\\x0ae\\u{202e}gro.f\\u{2066}g\\\\h"
+                  "\\u{0085}i\n");
+    assert_has(t, "  x\\x1b]0;title\\x07y\n");
+    for (const char *p = t; *p; p++)
+        assert_true(*p == '\n' || ((unsigned char)*p >= 0x20 && *p != 0x7f));
+    assert_null(strstr(t, "\xe2\x80\xae"));
+    free(t);
+    t = view_text(f, ledger_view_actor, "act:esc");
+    assert_has(t, "ACTOR act:esc: n\\x1bm (PERSONA)\n  aliases: al\\u{202e}ias\n");
+    free(t);
+}
+
+/* Item 10: the genesis admin's participant view shows the admin, not the
+ * ledger policy that registered it. */
+static void
+views_participant_genesis_admin(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v, *p, *keys;
+    char *t;
+
+    v = view_json(f, ledger_view_participant, "p:admin");
+    p = json_object_get(v, "participant");
+    assert_string_equal(s_of(p, "participant_id"), "p:admin");
+    assert_null(json_object_get(p, "origin"));
+    assert_null(json_object_get(p, "log_public_key"));
+    assert_non_null(json_object_get(p, "public_keys"));
+    assert_int_equal(i_of(v, "latest_index"), 0);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(v, "roles"), 0)),
+                        "ADMIN");
+    keys = json_object_get(v, "keys");
+    assert_int_equal(json_array_size(keys), 1);
+    assert_string_equal(s_of(json_array_get(keys, 0), "status"), "ACTIVE");
+    json_decref(v);
+    t = view_text(f, ledger_view_participant, "p:admin");
+    assert_has(t, "PARTICIPANT p:admin: ");
+    assert_has(t, "  roles: ADMIN\n");
+    free(t);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -532,6 +647,9 @@ main(void)
         T(views_actor_lists_only_attributions),
         T(views_actor_chain_and_names_follow_latest_versions),
         T(views_participant_keys_roles_and_records),
+        T(views_actor_names_and_keys_cannot_be_taken_over),
+        T(views_text_escapes_control_and_bidi_characters),
+        T(views_participant_genesis_admin),
         T(views_stats_counts),
         T(views_stats_counts_findings_on_any_incident_version),
     };

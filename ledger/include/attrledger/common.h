@@ -2,8 +2,8 @@
  * common.h - shared definitions of the attrledger public API.
  *
  * Every public header includes this one. It defines the export macro, the
- * library version and the sizes that appear in the formats (DESIGN.md
- * section 3): hashes are SHA-256, keys are Ed25519.
+ * library version and the sizes that appear in the formats (docs/FORMATS.md;
+ * the parts behind it: docs/ARCHITECTURE.md): hashes are SHA-256, keys are Ed25519.
  */
 #ifndef ATTRLEDGER_COMMON_H
 #define ATTRLEDGER_COMMON_H

@@ -81,8 +81,8 @@ LEDGER_API int ledger_export_audit(ledger_export_report *out, ledger_log *log,
                                    void *payload);
 
 /**
- * Write a STIX 2.1 bundle of the selection (docs/FORMATS.md section 12;
- * reference mapping: domain-model.md section 2.11): identities for
+ * Write a STIX 2.1 bundle of the selection (docs/FORMATS.md section 12,
+ * which gives the mapping of every field): identities for
  * participants and states (with locations), threat-actor or intrusion-set
  * for actors, incident with the OASIS Incident Core extension, grouping +
  * note for evidence, relationship attributed-to (with confidence) for
@@ -164,5 +164,49 @@ typedef struct {
  *         (stored hashes missing), LEDGER_ENOMEM.
  */
 LEDGER_API int ledger_export_tiles(ledger_tiles_report *out, ledger_log *log, const char *dir);
+
+/** Counts of a site export. */
+typedef struct {
+    uint64_t tree_size;     /**< entries shown: the snapshot the pages were read in */
+    uint64_t pages;         /**< HTML pages generated (index included) */
+    uint64_t written;       /**< site files written (new or changed), tiles not counted */
+    uint64_t unchanged;     /**< site files already up to date, left alone */
+    uint64_t tiles_written; /**< tiles, bundles and checkpoint written */
+} ledger_site_report;
+
+/**
+ * Write (or bring up to date) the public record as a static web site in
+ * DIR: an index, one page per incident, actor, participant and finding,
+ * every entry's raw JSON and receipt, one style sheet and one script, and
+ * the tlog-tiles tree (ledger_export_tiles) the pages are checked against
+ * in the reader's browser (docs/SITE.md). Files already holding the right
+ * bytes are left alone, so re-running after a batch rewrites only what
+ * changed. Every record string is escaped for its context; the pages load
+ * nothing from another origin.
+ *
+ * @param[out] out  counts (may be NULL)
+ * @param[in]  dir  output directory, created if missing
+ * @return 0, LEDGER_EINVAL, LEDGER_EIO (message names the path),
+ *         LEDGER_ECORRUPT, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_export_site(ledger_site_report *out, ledger_log *log, const char *dir);
+
+/**
+ * One tlog-tiles resource of the committed tree, for a server: exactly the
+ * bytes ledger_export_tiles() writes at that path. `path` is relative
+ * ("tile/0/x001/234", "tile/1/000.p/3", "tile/entries/005.p/17") and must
+ * be in canonical form (C2SP tlog-tiles: three-digit groups, 'x' prefixes,
+ * no leading zeros in L or W). A partial tile of a smaller, earlier tree is
+ * served too (its bytes never change).
+ *
+ * @param[out] out       the bytes; dispose with ledger_buf_dispose()
+ * @param[out] full_out  1 for a full (immutable) tile or bundle
+ * @param[in]  path, len the path bytes, untrusted, not NUL-terminated
+ * @return 0, LEDGER_EFORMAT (not a canonical tile path), LEDGER_ENOTFOUND
+ *         (beyond the committed tree), LEDGER_ECORRUPT, LEDGER_EIO,
+ *         LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_tile(ledger_buf *out, int *full_out, ledger_log *log, const char *path,
+                               size_t len);
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * http.h - read a C2SP tlog-tiles tree over HTTP(S), for ledger_audit_tiles().
+ * http.h - the library's one HTTP(S) client: read a C2SP tlog-tiles tree
+ * (ledger_audit_tiles()), and talk to an attrledger server or witness
+ * (ledger_http_request(): GET or POST, any status, Retry-After).
  *
  * A tiles tree is plain static files, so any web server, object store or
  * CDN can publish one. The fetcher turns a URL prefix into a
@@ -74,6 +76,37 @@ LEDGER_API int ledger_http_fetcher_new(ledger_http_fetcher **out, const char *ur
  *         LEDGER_EINVAL (bad path), LEDGER_ENOMEM.
  */
 LEDGER_API int ledger_http_fetch(void *payload, const char *path, size_t max, ledger_buf *out);
+
+/** What a server answered to ledger_http_request(). */
+typedef struct {
+    long status;            /**< HTTP status, e.g. 200, 422, 503 */
+    unsigned retry_after_s; /**< Retry-After in seconds (at most 86,400); 0 when absent */
+} ledger_http_status;
+
+/**
+ * One request to PREFIX/path, whatever status the server answers: for
+ * clients of an API (`submit --url`, witness requests) whose error bodies
+ * carry meaning. Same safety rules as ledger_http_fetch(): the body of any
+ * status is bounded by `max`, redirects only to http(s), no cookies or
+ * credentials, stalled transfers given up.
+ *
+ * @param[out] st      the status and Retry-After (zeroed on failure)
+ * @param[out] out     the response body, any status; caller disposes
+ * @param[in]  f       the fetcher (its prefix is the server's base URL)
+ * @param[in]  method  "GET" or "POST"
+ * @param[in]  path    relative path, optionally with an already
+ *                     percent-escaped query ("proof/inclusion?index=3")
+ * @param[in]  content_type  of the body (POST); NULL = application/octet-stream
+ * @param[in]  body, len     request body (POST); copied by libcurl as sent
+ * @param[in]  max     largest response body accepted
+ * @return 0 when the server answered (look at st->status), LEDGER_EIO
+ *         (DNS, connection refused or lost, TLS, timeout: safe to retry an
+ *         idempotent request), LEDGER_EFORMAT (body larger than max),
+ *         LEDGER_EINVAL (bad method or path), LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_http_request(ledger_http_status *st, ledger_buf *out, ledger_http_fetcher *f,
+                                   const char *method, const char *path, const char *content_type,
+                                   const uint8_t *body, size_t len, size_t max);
 
 /** Close the connection and free the fetcher. Accepts NULL. */
 LEDGER_API void ledger_http_fetcher_free(ledger_http_fetcher *f);

@@ -3,7 +3,7 @@
  *
  * A ledger_key is a secret key with a name. The seed lives in guarded
  * memory (sodium_malloc) and is wiped when the key is freed; it never leaves
- * the library. Key files (DESIGN.md section 3, docs/FORMATS.md) seal the seed
+ * the library. Key files (docs/FORMATS.md; crypto/ in docs/ARCHITECTURE.md) seal the seed
  * with XChaCha20-Poly1305 under an Argon2id-derived key; the header is
  * authenticated data. They are created with mode 0600 and never overwritten
  * without LEDGER_KEY_FORCE.

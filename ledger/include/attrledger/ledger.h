@@ -24,17 +24,20 @@
 typedef struct ledger_log ledger_log;
 
 typedef struct {
-    unsigned version;           /**< LEDGER_INIT_OPTIONS_VERSION */
-    const char *origin;         /**< checkpoint origin = log key name */
-    const ledger_key *log_key;  /**< signs genesis and checkpoints */
-    const ledger_vkey *admins;  /**< initial ADMIN participants (id = key name) */
+    unsigned version;          /**< LEDGER_INIT_OPTIONS_VERSION */
+    const char *origin;        /**< checkpoint origin = log key name */
+    const ledger_key *log_key; /**< signs genesis and checkpoints */
+    const ledger_vkey *admins; /**< initial ADMIN participants (id = key name) */
     size_t n_admins;
     uint32_t panel_size;         /**< findings' default panel size; 0 = 5 */
     uint32_t approvals_required; /**< approvals needed of panel_size; 0 = 4 (with 5) */
 } ledger_init_options;
 
 #define LEDGER_INIT_OPTIONS_VERSION 1
-#define LEDGER_INIT_OPTIONS_INIT {LEDGER_INIT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, 0}
+#define LEDGER_INIT_OPTIONS_INIT                                                                   \
+    {                                                                                              \
+        LEDGER_INIT_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, 0                                     \
+    }
 
 /**
  * Create a ledger in an existing empty directory: the store, the genesis
@@ -71,9 +74,10 @@ LEDGER_API int ledger_log_set_signer(ledger_log *log, const ledger_key *log_key)
 
 typedef struct {
     char origin[LEDGER_NAME_MAX + 1];
-    uint64_t size;                 /**< number of entries */
+    uint64_t size; /**< number of entries */
     uint8_t root[LEDGER_HASH_SIZE];
     uint8_t log_public_key[LEDGER_PUBKEY_SIZE];
+    int mirror; /**< 1: a mirror (mirror.h), which refuses submissions */
 } ledger_log_info;
 
 /** Origin, size and root as committed. @return 0, LEDGER_ECORRUPT, LEDGER_EIO. */
@@ -95,11 +99,11 @@ LEDGER_API int ledger_log_lookup(uint64_t *index_out, ledger_log *log, const cha
 /** One result of a submission. */
 typedef struct {
     uint64_t index;
-    int existed;                          /**< 1: identical record was already there */
+    int existed; /**< 1: identical record was already there */
     char record_id[LEDGER_ID_MAX + 1];
     uint8_t leaf_hash[LEDGER_HASH_SIZE];
-    ledger_buf leaf;                      /**< exact leaf bytes */
-    ledger_buf receipt;                   /**< C2SP tlog-proof text */
+    ledger_buf leaf;    /**< exact leaf bytes */
+    ledger_buf receipt; /**< C2SP tlog-proof text */
 } ledger_receipt;
 
 /**
@@ -120,6 +124,38 @@ typedef struct {
 LEDGER_API int ledger_log_submit(ledger_receipt *receipts_out, ledger_log *log,
                                  ledger_envelope *const *envs, size_t n);
 
+/** One request of a group commit (ledger_log_submit_group()). */
+typedef struct {
+    ledger_envelope *const *envs; /**< in: the request's records, borrowed */
+    size_t n;                     /**< in: how many (at least 1) */
+    ledger_receipt *receipts;     /**< in: array of n; filled when rc is 0 after the call */
+    int rc;                       /**< out: 0 (committed), or why this request was refused */
+    size_t failed;                /**< out: when refused, the position in envs of the record */
+    char message[256];            /**< out: when refused, the one-line message */
+} ledger_batch;
+
+/**
+ * Group commit: submit several independent batches in ONE write
+ * transaction with ONE signed checkpoint (one fsync, one signature), as a
+ * server does with the requests that arrive while a commit is in flight.
+ * Each batch stands or falls alone, exactly like ledger_log_submit() of
+ * that batch run after the batches before it that were accepted: a batch
+ * with a refused record (format, signature, policy, reused record_id) gets
+ * its own rc and message and leaves no trace, and the others still
+ * commit. Receipts of every accepted batch are against the group's
+ * checkpoint.
+ *
+ * @param[in,out] batches  the requests, in order of arrival
+ * @return 0 when every batch either committed or was refused (look at each
+ *         batch's rc; 0 also when all were refused), or a failure of the
+ *         whole group, which then wrote nothing and sets that code in each
+ *         batch not refused before: LEDGER_EINVAL (empty batch, no signer),
+ *         LEDGER_EREADONLY, LEDGER_EFULL, LEDGER_EBUSY, LEDGER_EIO,
+ *         LEDGER_ECORRUPT, LEDGER_ENOMEM. Release the receipts with
+ *         ledger_receipts_dispose().
+ */
+LEDGER_API int ledger_log_submit_group(ledger_log *log, ledger_batch *batches, size_t n);
+
 /** Release the buffers of n receipts. */
 LEDGER_API void ledger_receipts_dispose(ledger_receipt *receipts, size_t n);
 
@@ -127,8 +163,7 @@ LEDGER_API void ledger_receipts_dispose(ledger_receipt *receipts, size_t n);
  * JSON of a submission: {"checkpoint": note, "entries": [{"index",
  * "record_id", "leaf_hash", "existed", "receipt"}]}. NUL-terminated.
  */
-LEDGER_API int ledger_receipts_to_json(ledger_buf *out, const ledger_receipt *receipts,
-                                       size_t n);
+LEDGER_API int ledger_receipts_to_json(ledger_buf *out, const ledger_receipt *receipts, size_t n);
 
 /**
  * Inclusion proof of entry `index` in the tree of `size` entries (0 = the
@@ -153,31 +188,33 @@ LEDGER_API int ledger_log_prove_consistency(ledger_consistency_proof *out, ledge
  * a negative code that is returned.
  */
 typedef int (*ledger_entry_fn)(void *payload, uint64_t index, const uint8_t *leaf, size_t len);
-LEDGER_API int ledger_log_scan(ledger_log *log, uint64_t start, ledger_entry_fn fn,
-                               void *payload);
+LEDGER_API int ledger_log_scan(ledger_log *log, uint64_t start, ledger_entry_fn fn, void *payload);
 
 typedef struct {
-    unsigned version;              /**< LEDGER_VERIFY_OPTIONS_VERSION */
-    const ledger_vkey *log_key;    /**< trusted log key (required) */
-    const uint8_t *checkpoint;     /**< optional checkpoint kept outside the ledger */
+    unsigned version;           /**< LEDGER_VERIFY_OPTIONS_VERSION */
+    const ledger_vkey *log_key; /**< trusted log key (required) */
+    const uint8_t *checkpoint;  /**< optional checkpoint kept outside the ledger */
     size_t checkpoint_len;
-    unsigned threads;              /**< signature-check threads; 0 = all cores */
+    unsigned threads; /**< signature-check threads; 0 = all cores */
 } ledger_verify_options;
 
 #define LEDGER_VERIFY_OPTIONS_VERSION 1
-#define LEDGER_VERIFY_OPTIONS_INIT {LEDGER_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, 0}
+#define LEDGER_VERIFY_OPTIONS_INIT                                                                 \
+    {                                                                                              \
+        LEDGER_VERIFY_OPTIONS_VERSION, NULL, NULL, 0, 0                                            \
+    }
 
 typedef struct {
-    uint64_t entries;       /**< entries checked */
-    uint64_t signatures;    /**< signatures checked */
-    uint64_t checkpoints;   /**< stored checkpoints checked */
+    uint64_t entries;     /**< entries checked */
+    uint64_t signatures;  /**< signatures checked */
+    uint64_t checkpoints; /**< stored checkpoints checked */
     uint8_t root[LEDGER_HASH_SIZE];
-    int bad_index_valid;    /**< 1 when bad_index names the first bad entry */
+    int bad_index_valid; /**< 1 when bad_index names the first bad entry */
     uint64_t bad_index;
 } ledger_verify_report;
 
 /**
- * The full audit (DESIGN.md section 6): stream every entry, check its
+ * The full audit (docs/ARCHITECTURE.md, core/verify.c): stream every entry, check its
  * encoding, index and time order, every signature and policy rule by
  * replaying the registry from genesis, recompute the tree and compare every
  * stored hash and checkpoint (signature, root, consistency), and compare

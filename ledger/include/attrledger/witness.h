@@ -106,6 +106,135 @@ LEDGER_NODISCARD LEDGER_API int ledger_witness_cosign(ledger_buf *line_out,
 LEDGER_API int ledger_witness_state_get(ledger_checkpoint *out, const char *state_path,
                                         const char *origin);
 
+/* ---- the witness protocol (C2SP tlog-witness v1.0.0 add-checkpoint) ---- */
+
+/** Largest add-checkpoint request body accepted, in bytes. */
+#define LEDGER_WITNESS_REQUEST_MAX ((1u << 20) + (1u << 16))
+
+/** The HTTP answer to one add-checkpoint request. */
+typedef struct {
+    int status;                   /**< 200, 400, 403, 404, 409 or 422 */
+    const char *content_type;     /**< static string */
+    ledger_buf body;              /**< 200: cosignature line(s); 409: "<size>\n"; else a message */
+    int evidence;                 /**< 1 when the refusal was kept in the evidence directory */
+    ledger_witness_result result; /**< 200: what was cosigned */
+} ledger_witness_response;
+
+/**
+ * Answer a tlog-witness add-checkpoint request body ("old N\n", up to 63
+ * base64 consistency-proof hashes one per line, an empty line, the signed
+ * checkpoint), in the order the spec gives:
+ *   400  malformed body, checkpoint or note; old size above the checkpoint's;
+ *   404  no log key for the checkpoint's origin;
+ *   403  no valid signature by that key (or a failing one);
+ *   409  old size is not the size this witness last cosigned for the origin
+ *        (body "<size>\n", Content-Type text/x.tlog.size; "old 0" is how a
+ *        log discovers it);
+ *   422  a size-0 checkpoint whose root is not SHA-256(""), a non-empty
+ *        proof from size 0 or between equal sizes, equal sizes with another
+ *        root (a fork), a consistency proof that does not verify;
+ *   200  the state moved (or stayed, same checkpoint again) and the body is
+ *        the cosignature line (Content-Type text/plain; charset=utf-8).
+ * The read-compare-write on the state runs under the state file's lock, so
+ * two requests for one log can never move it backwards; the new state is
+ * on disk (fsynced, renamed) before the cosignature exists. The latest
+ * cosigned checkpoint with its cosignature is kept for
+ * ledger_witness_latest(). With evidence_dir, a fork or a failing proof is
+ * written there (docs/FORMATS.md "Witness evidence"; a fork also as a fork
+ * report that `attrledger verify-fork` checks).
+ *
+ * @param[out] out  always initialised; dispose out->body
+ * @return 0 whenever out holds an answer (any status); LEDGER_EIO,
+ *         LEDGER_EBUSY, LEDGER_EFORMAT (damaged state file), LEDGER_ENOMEM,
+ *         LEDGER_EINVAL when the witness itself failed (answer 500).
+ */
+LEDGER_API int ledger_witness_add_checkpoint(ledger_witness_response *out,
+                                             const ledger_witness_options *opts,
+                                             const char *evidence_dir, const uint8_t *body,
+                                             size_t len);
+
+/**
+ * The latest checkpoint this witness cosigned for the origin whose SHA-256
+ * is `origin_hex` (64 lowercase hex digits), with its cosignature line: the
+ * tlog-witness monitoring resource GET /<hex>/checkpoint.
+ *
+ * @return 0, LEDGER_ENOTFOUND (never cosigned, or not a hex name),
+ *         LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_witness_latest(ledger_buf *out, const char *state_path,
+                                     const char *origin_hex);
+
+/* ---- the witness over HTTP ---- */
+
+/** A running witness server. Opaque. */
+typedef struct ledger_witness_server ledger_witness_server;
+
+typedef struct {
+    unsigned version;                             /**< LEDGER_WITNESS_SERVER_OPTIONS_VERSION */
+    const ledger_witness_options *witness;        /**< key, log keys, state; borrowed */
+    const char *evidence_dir;                     /**< refusals that prove misbehaviour; or NULL */
+    const char *host;                             /**< NULL = "127.0.0.1" */
+    unsigned port;                                /**< 0 = any free port */
+    unsigned threads;                             /**< 0 = 4 */
+    void (*log)(void *payload, const char *line); /**< one line per request; or NULL */
+    void *log_payload;
+} ledger_witness_server_options;
+
+#define LEDGER_WITNESS_SERVER_OPTIONS_VERSION 1
+#define LEDGER_WITNESS_SERVER_OPTIONS_INIT                                                         \
+    {                                                                                              \
+        LEDGER_WITNESS_SERVER_OPTIONS_VERSION, NULL, NULL, NULL, 0, 0, NULL, NULL                  \
+    }
+
+/**
+ * Serve the C2SP tlog-witness protocol (docs/HTTP.md):
+ *   POST /add-checkpoint         ledger_witness_add_checkpoint()
+ *   GET  /<hex origin>/checkpoint ledger_witness_latest() (404 when none)
+ *   GET  /metrics                 request counters (Prometheus text)
+ * A failure of the witness itself (state file unreadable, disk full) is
+ * 500 with the message. Requests run on a thread pool; the state lock
+ * orders them.
+ *
+ * @return 0, LEDGER_EINVAL, LEDGER_EIO (cannot bind: the message names
+ *         HOST:PORT), LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_witness_server_start(ledger_witness_server **out,
+                                           const ledger_witness_server_options *opts);
+
+/** The bound port. */
+LEDGER_API unsigned ledger_witness_server_port(const ledger_witness_server *s);
+
+/** Stop accepting, let requests in flight finish (up to 5 s), free. Accepts NULL. */
+LEDGER_API void ledger_witness_server_stop(ledger_witness_server *s);
+
+/* ---- asking a witness (the log's side) ---- */
+
+/** What a witness answered to ledger_log_request_cosignature(). */
+typedef struct {
+    int status;            /**< the witness's last HTTP status (200: cosigned and stored) */
+    uint64_t size;         /**< the checkpoint size sent */
+    uint64_t witness_size; /**< the size the witness had cosigned before (learnt from 409) */
+    char message[256];     /**< first line of the witness's body when it refused */
+} ledger_witness_exchange;
+
+/**
+ * Send the stored checkpoint of tree `size` (0 = latest) to a witness
+ * (tlog-witness add-checkpoint through `witness`, a fetcher whose prefix is
+ * the witness's URL): first "old 0"; on 409 the witness's size S is learnt
+ * and the request sent again with the consistency proof from S. A 200's
+ * cosignature is verified with witness_key and stored with the checkpoint
+ * (ledger_log_add_cosignatures). Any other answer is reported in *out.
+ *
+ * @return 0 when the witness answered (look at out->status; 200 means
+ *         stored), LEDGER_EIO (unreachable), LEDGER_EBADSIG (its
+ *         cosignature does not verify), LEDGER_ENOTFOUND (no checkpoint of
+ *         that size), LEDGER_EFORMAT, LEDGER_ENOMEM.
+ */
+struct ledger_http_fetcher;
+LEDGER_API int ledger_log_request_cosignature(ledger_witness_exchange *out, ledger_log *log,
+                                              uint64_t size, struct ledger_http_fetcher *witness,
+                                              const ledger_vkey *witness_key);
+
 /* ---- cosignatures stored with a ledger ---- */
 
 /**
@@ -170,6 +299,13 @@ LEDGER_API void ledger_tlog_policy_free(ledger_tlog_policy *p);
 /** Number of witnesses, and witness i's key (NULL past the end). */
 LEDGER_API size_t ledger_tlog_policy_witnesses(const ledger_tlog_policy *p);
 LEDGER_API const ledger_vkey *ledger_tlog_policy_witness(const ledger_tlog_policy *p, size_t i);
+
+/** Longest witness URL in a policy. */
+#define LEDGER_POLICY_URL_MAX 1024
+
+/** Witness i's URL (the line's optional last field: where add-checkpoint is
+ * sent, as `<url>/add-checkpoint`), or NULL when the policy gives none. */
+LEDGER_API const char *ledger_tlog_policy_witness_url(const ledger_tlog_policy *p, size_t i);
 
 /** How a checkpoint fared against a policy. */
 typedef struct {

@@ -81,7 +81,7 @@ ledger_audit_new(ledger_audit **out, const ledger_vkey *log_key)
     a->key = *log_key;
     lg_sel_list_init(&a->entries);
     lg_sel_init(&a->sel);
-    if ((rc = lg_vkey_format(&vk, log_key)) < 0 || (rc = lg_replay_new(&a->replay, log_key)) < 0) {
+    if ((rc = lg_vkey_format(&vk, log_key)) < 0 || (rc = lg_replay_new(&a->replay, log_key, NULL)) < 0) {
         ledger_buf_dispose(&vk);
         ledger_audit_free(a);
         return rc;
@@ -694,7 +694,7 @@ ledger_audit_tiles(ledger_audit_report *out, ledger_fetch_fn fetch_fn, void *pay
     t.payload = payload;
     t.rep = &rep;
     lg_merkle_range_init(&t.range);
-    if ((rc = lg_replay_new(&t.replay, log_key)) < 0)
+    if ((rc = lg_replay_new(&t.replay, log_key, NULL)) < 0)
         return rc;
     rc = call_fetch(fetch_fn, payload, "checkpoint", LG_NOTE_MAX, &note);
     if (rc == LEDGER_ENOTFOUND)

@@ -6,6 +6,13 @@
  * check that each failure returns LEDGER_ENOMEM and leaks nothing (SQLite's
  * malloc-failure loop). In normal use the countdown is disabled and the cost
  * is one predictable branch.
+ *
+ * Every NULL these functions return is counted, injected or real (the
+ * system's malloc failing), so a caller whose dependency returns one value
+ * for "bad input" and "no memory" (protobuf-c's unpack, jansson's parser)
+ * can tell the two apart: compare lg_alloc_failures() before and after the
+ * call (lg_alloc_failed_since()). A real out-of-memory is then reported as
+ * LEDGER_ENOMEM, never as malformed input or a corrupt ledger.
  */
 #include "base/alloc.h"
 
@@ -16,7 +23,7 @@
 
 static _Thread_local long fail_countdown = -1;
 static _Thread_local int fail_persistent;
-static _Thread_local long fail_count;
+static _Thread_local long fail_count; /* every NULL returned, injected or real */
 
 static int
 should_fail(void)
@@ -24,13 +31,21 @@ should_fail(void)
     if (fail_countdown < 0)
         return 0;
     if (fail_countdown == 0) {
-        fail_count++;
         if (!fail_persistent)
             fail_countdown = -1;
         return 1;
     }
     fail_countdown--;
     return 0;
+}
+
+/* Count a NULL on its way out. */
+static void *
+counted(void *p)
+{
+    if (p == NULL)
+        fail_count++;
+    return p;
 }
 
 void
@@ -47,28 +62,34 @@ lg_alloc_failures(void)
     return fail_count;
 }
 
+int
+lg_alloc_failed_since(long before)
+{
+    return fail_count != before;
+}
+
 void *
 lg_malloc(size_t n)
 {
     if (should_fail())
-        return NULL;
-    return malloc(n ? n : 1);
+        return counted(NULL);
+    return counted(malloc(n ? n : 1));
 }
 
 void *
 lg_calloc(size_t count, size_t size)
 {
     if (should_fail())
-        return NULL;
-    return calloc(count ? count : 1, size ? size : 1);
+        return counted(NULL);
+    return counted(calloc(count ? count : 1, size ? size : 1));
 }
 
 void *
 lg_realloc(void *p, size_t n)
 {
     if (should_fail())
-        return NULL;
-    return realloc(p, n ? n : 1);
+        return counted(NULL);
+    return counted(realloc(p, n ? n : 1));
 }
 
 void

@@ -94,6 +94,12 @@ fsync_dir(const char *path)
 int
 lg_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
+    return lg_fs_write_replace(path, data, len, mode, 1);
+}
+
+int
+lg_fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable)
+{
     size_t plen = strlen(path);
     char *tmp = lg_malloc(plen + 16);
     struct stat st;
@@ -112,7 +118,7 @@ lg_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
         lg_free(tmp);
         return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
     }
-    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || (durable && fsync(fd) != 0)) {
         e = errno;
         close(fd);
         unlink(tmp);
@@ -126,7 +132,8 @@ lg_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
         return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
     }
     lg_free(tmp);
-    fsync_dir(path);
+    if (durable)
+        fsync_dir(path);
     return 0;
 }
 

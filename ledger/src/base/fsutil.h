@@ -24,6 +24,11 @@ int lg_fs_mkdirs(const char *path, int whole);
  * LEDGER_ENOMEM. Refuses to replace a symbolic link. */
 int lg_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/* The same; with durable == 0 the file and its directory are not fsynced
+ * (the rename is still atomic: a reader sees the old or the new file). For
+ * writers of many regenerable files (the site), which sync once at the end. */
+int lg_fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable);
+
 /* Read a whole regular file of at most `max` bytes (NUL-terminated).
  * 0, LEDGER_ENOTFOUND, LEDGER_EFORMAT (larger than max), LEDGER_EIO,
  * LEDGER_ENOMEM. */

@@ -65,6 +65,19 @@ lg_map_get(const lg_map *m, const void *key, size_t klen)
     return (s != NULL && s->key != NULL) ? s->val : NULL;
 }
 
+int
+lg_map_each(const lg_map *m, int (*fn)(void *ctx, const void *key, size_t klen, void *val),
+            void *ctx)
+{
+    for (size_t i = 0; i < m->cap; i++) {
+        int rc;
+        if (m->slots[i].key != NULL &&
+            (rc = fn(ctx, m->slots[i].key, m->slots[i].klen, m->slots[i].val)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int
 grow(lg_map *m)
 {

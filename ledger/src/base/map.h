@@ -28,4 +28,9 @@ void *lg_map_get(const lg_map *m, const void *key, size_t klen);
 /* Insert or replace (copies key and value). 0 or LEDGER_ENOMEM. */
 int lg_map_put(lg_map *m, const void *key, size_t klen, const void *val);
 
+/* Call fn on every entry (in no particular order) until it returns non-zero,
+ * which is returned. fn must not insert. */
+int lg_map_each(const lg_map *m, int (*fn)(void *ctx, const void *key, size_t klen, void *val),
+                void *ctx);
+
 #endif

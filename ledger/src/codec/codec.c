@@ -25,6 +25,7 @@
 #include "codec/codec_int.h"
 #include "base/error.h"
 #include "codec/json.h"
+#include "codec/json_int.h"
 
 typedef Attrledger__V1__Record Record;
 typedef Attrledger__V1__LogEntry LogEntry;
@@ -121,10 +122,24 @@ static int
 check_message(const ProtobufCMessage *m, const char *path)
 {
     const ProtobufCMessageDescriptor *d = m->descriptor;
+    ts_layout ts;
 
     if (m->n_unknown_fields != 0)
         return lg_error_set(LEDGER_EFORMAT, "%s%sunknown field number %u", path,
                             *path ? ": " : "", m->unknown_fields[0].tag);
+    /* The JSON mapping writes a Timestamp only within years 1-9999 and with
+     * nanos below one second; a value outside could be signed but never read
+     * back, so it is refused here, where submit, verify and audit all pass. */
+    if (lg_json_is_timestamp(&ts, d)) {
+        int64_t sec = *(const int64_t *)(const void *)((const char *)m + ts.seconds_offset);
+        int32_t ns = *(const int32_t *)(const void *)((const char *)m + ts.nanos_offset);
+        if (!lg_json_timestamp_valid(sec, ns))
+            return lg_error_set(LEDGER_EFORMAT,
+                                "%s: timestamp out of range (seconds %lld, nanos %d; want years "
+                                "0001-9999 and nanos 0-999999999)",
+                                *path ? path : "timestamp", (long long)sec, (int)ns);
+        return 0;
+    }
     for (unsigned i = 0; i < d->n_fields; i++) {
         const ProtobufCFieldDescriptor *f = &d->fields[i];
         const char *base = (const char *)m + f->offset;
@@ -195,13 +210,15 @@ check_canonical(const ProtobufCMessage *m, const uint8_t *bytes, size_t len, con
 }
 
 /* protobuf-c returns NULL for both malformed input and OOM; tell them apart
- * by whether the allocator failed during the call. */
+ * by whether the allocator returned NULL during the call (alloc.c counts
+ * real failures as well as injected ones). `code` is what bad bytes are:
+ * EFORMAT for input, ECORRUPT for the store's own index rows. */
 static int
-unpack_error(long failures_before, const char *what)
+unpack_error(long failures_before, int code, const char *what)
 {
-    if (lg_alloc_failures() != failures_before)
+    if (lg_alloc_failed_since(failures_before))
         return lg_error_nomem();
-    return lg_error_set(LEDGER_EFORMAT, "%s is not valid protobuf", what);
+    return lg_error_set(code, "%s is not valid protobuf", what);
 }
 
 static int
@@ -297,7 +314,7 @@ lg_entry_decode(lg_entry **out, const uint8_t *leaf, size_t len)
     failures = lg_alloc_failures();
     m = attrledger__v1__log_entry__unpack(PBA, len, leaf);
     if (m == NULL)
-        return unpack_error(failures, "leaf");
+        return unpack_error(failures, LEDGER_EFORMAT, "leaf");
     if ((rc = check_canonical(&m->base, leaf, len, "leaf")) < 0)
         goto done;
     if (m->format_version != LG_ENTRY_FORMAT) {
@@ -415,7 +432,7 @@ lg_envelope_decode(lg_envelope **out, const uint8_t *bytes, size_t len)
     failures = lg_alloc_failures();
     m = attrledger__v1__signed_record__unpack(PBA, len, bytes);
     if (m == NULL)
-        return unpack_error(failures, "envelope");
+        return unpack_error(failures, LEDGER_EFORMAT, "envelope");
     rc = check_canonical(&m->base, bytes, len, "envelope");
     if (rc == 0)
         rc = envelope_from_msg(out, m);
@@ -573,7 +590,7 @@ lg_record_decode(lg_record **out, const uint8_t *bytes, size_t len)
     failures = lg_alloc_failures();
     m = attrledger__v1__record__unpack(PBA, len, bytes);
     if (m == NULL)
-        return unpack_error(failures, "record");
+        return unpack_error(failures, LEDGER_EFORMAT, "record");
     if ((rc = check_canonical(&m->base, bytes, len, "record")) < 0 ||
         (rc = check_record(m)) < 0) {
         attrledger__v1__record__free_unpacked(m, PBA);
@@ -684,6 +701,19 @@ lg_record_provenance(const lg_record *r)
     return (int)r->msg->header->provenance;
 }
 
+int
+lg_record_tlp(const lg_record *r)
+{
+    return (int)r->msg->header->tlp;
+}
+
+size_t
+lg_record_size(const lg_record *r)
+{
+    /* A decoded record is canonical, so this is its signed byte length. */
+    return protobuf_c_message_get_packed_size(&r->msg->base);
+}
+
 int64_t
 lg_record_created(const lg_record *r)
 {
@@ -752,6 +782,8 @@ lg_record_policy(lg_policy_info *out, const lg_record *r)
     out->origin = p->origin;
     out->log_public_key = p->log_public_key.data;
     out->n_admins = p->n_admins;
+    out->max_record_bytes = p->max_record_bytes;
+    out->public_ledger = p->public_ledger != 0;
     return 0;
 }
 
@@ -835,12 +867,12 @@ lg_key_row_encode(ledger_buf *out, const lg_key_row *row)
 int
 lg_key_row_decode(lg_key_row *out, const uint8_t *b, size_t len)
 {
+    long failures = lg_alloc_failures();
     Attrledger__V1__KeyRow *m = attrledger__v1__key_row__unpack(PBA, len, b);
     int rc = 0;
 
     if (m == NULL)
-        return lg_alloc_failures() > 0 ? lg_error_nomem()
-                                       : lg_error_set(LEDGER_ECORRUPT, "key index row is not valid protobuf");
+        return unpack_error(failures, LEDGER_ECORRUPT, "key index row");
     if (m->public_key.len != 32 || strlen(m->participant_id) >= sizeof out->participant_id) {
         rc = lg_error_set(LEDGER_ECORRUPT, "key index row is malformed");
     } else {
@@ -873,12 +905,11 @@ lg_participant_row_encode(ledger_buf *out, const lg_participant_row *row)
 int
 lg_participant_row_decode(lg_participant_row *out, const uint8_t *b, size_t len)
 {
+    long failures = lg_alloc_failures();
     Attrledger__V1__ParticipantRow *m = attrledger__v1__participant_row__unpack(PBA, len, b);
 
     if (m == NULL)
-        return lg_alloc_failures() > 0
-                   ? lg_error_nomem()
-                   : lg_error_set(LEDGER_ECORRUPT, "participant index row is not valid protobuf");
+        return unpack_error(failures, LEDGER_ECORRUPT, "participant index row");
     out->latest_index = m->latest_index;
     out->roles = roles_mask(m->roles, m->n_roles);
     attrledger__v1__participant_row__free_unpacked(m, PBA);
@@ -906,9 +937,7 @@ lg_record_row_decode(lg_record_row *out, const uint8_t *b, size_t len)
     int rc = 0;
 
     if (m == NULL)
-        return lg_alloc_failures() != failures
-                   ? lg_error_nomem()
-                   : lg_error_set(LEDGER_ECORRUPT, "record index row is not valid protobuf");
+        return unpack_error(failures, LEDGER_ECORRUPT, "record index row");
     memset(out, 0, sizeof *out);
     if (m->type < 10 || m->type >= 10 + LG_REC__COUNT - 1 ||
         strlen(m->author) >= sizeof out->author) {

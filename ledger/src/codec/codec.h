@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "attrledger/buf.h"
-#include "tlog/merkle.h"
+#include "base/hash.h"
 
 /* Most signatures on one record (co-signed joint statements). */
 #define LG_MAX_SIGS 16
@@ -121,6 +121,11 @@ const char *lg_record_id(const lg_record *r);
 const char *lg_record_author(const lg_record *r);
 const char *lg_record_supersedes(const lg_record *r); /* "" when none */
 int lg_record_provenance(const lg_record *r);
+/* header.tlp (a Tlp value; LG_TLP_CLEAR = 1). */
+int lg_record_tlp(const lg_record *r);
+#define LG_TLP_CLEAR 1
+/* Length of the record's (canonical) bytes, as signed and stored. */
+size_t lg_record_size(const lg_record *r);
 /* header.created in Unix seconds (0 when absent). */
 int64_t lg_record_created(const lg_record *r);
 
@@ -143,6 +148,8 @@ typedef struct {
     const char *origin;
     const uint8_t *log_public_key; /* 32 bytes */
     size_t n_admins;
+    uint32_t max_record_bytes; /* 0 = the format limit */
+    int public_ledger;         /* only TLP_CLEAR records */
 } lg_policy_info;
 int lg_record_policy(lg_policy_info *out, const lg_record *r);
 
@@ -190,6 +197,10 @@ int lg_record_confidences(lg_confidence *out, size_t cap, size_t *n_out, const l
 
 /* AttributionClaim: the claimant (participant id), "" if not a claim. */
 const char *lg_record_claimant(const lg_record *r);
+
+/* The key an actor or incident report is known by (actor.actor_id,
+ * incident_report.incident_key; "" when unset), NULL for other types. */
+const char *lg_record_key(const lg_record *r);
 
 /* Retraction target record_id, or NULL. */
 const char *lg_record_retraction_target(const lg_record *r);

@@ -276,6 +276,20 @@ lg_record_claimant(const lg_record *r)
 }
 
 const char *
+lg_record_key(const lg_record *r)
+{
+    const char *k = NULL;
+
+    if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_ACTOR)
+        k = r->msg->actor->actor_id;
+    else if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_INCIDENT_REPORT)
+        k = r->msg->incident_report->incident_key;
+    else
+        return NULL;
+    return k ? k : "";
+}
+
+const char *
 lg_record_retraction_target(const lg_record *r)
 {
     if (r->msg->body_case != ATTRLEDGER__V1__RECORD__BODY_RETRACTION)

@@ -112,4 +112,8 @@ int lg_json_encode(json_t **out, const ProtobufCMessage *msg);
  */
 int lg_json_dump(ledger_buf *out, const json_t *value, int pretty);
 
+/* obj[key] = base64(data) / integer; 0 or LEDGER_ENOMEM (json_encode.c). */
+int lg_json_set_b64(json_t *obj, const char *key, const uint8_t *data, size_t len);
+int lg_json_set_u64(json_t *obj, const char *key, uint64_t v);
+
 #endif

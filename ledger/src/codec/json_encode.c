@@ -281,3 +281,26 @@ lg_json_encode(json_t **out, const ProtobufCMessage *msg)
     p.n = 0;
     return encode_message(out, msg, &p, 1);
 }
+
+/* ---- members for hand-built JSON (receipts, proofs, trails) ---- */
+
+/* Add a base64 string member; returns 0 or ENOMEM. */
+int
+lg_json_set_b64(json_t *obj, const char *key, const uint8_t *data, size_t len)
+{
+    char *s = lg_b64_encode_alloc(data, len);
+    int rc;
+
+    if (s == NULL)
+        return lg_error_nomem();
+    rc = json_object_set_new(obj, key, json_string(s)) == 0 ? 0 : lg_error_nomem();
+    lg_free(s);
+    return rc;
+}
+
+int
+lg_json_set_u64(json_t *obj, const char *key, uint64_t v)
+{
+    /* JSON numbers are exact up to 2^53; indexes and times stay far below. */
+    return json_object_set_new(obj, key, json_integer((json_int_t)v)) == 0 ? 0 : lg_error_nomem();
+}

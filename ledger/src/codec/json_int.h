@@ -3,7 +3,7 @@
  * json_encode.c, json_time.c) - what the decoding and encoding walkers
  * share: message member access, the flag jansson's allocator raises, JSON
  * paths for error messages, the UTF-8 check, repeated-element sizes and the
- * Timestamp form. Nothing else includes this file; the module's interface
+ * Timestamp form. Nothing else includes this file (but codec.c, for the Timestamp range); the module's interface
  * is json.h.
  */
 #ifndef LG_JSON_INT_H
@@ -80,6 +80,10 @@ int lg_json_is_timestamp(ts_layout *out, const ProtobufCMessageDescriptor *desc)
 
 /* Parse a strict RFC 3339 date-time in the proto3 Timestamp range; 0 or -1. */
 int lg_json_parse_rfc3339(int64_t *sec_out, int32_t *nanos_out, const char *s, size_t len);
+
+/* 1 if (seconds, nanos) is a Timestamp the JSON mapping can write (years 1-9999,
+ * nanos 0-999,999,999), else 0. The codec refuses any other value in binary input. */
+int lg_json_timestamp_valid(int64_t seconds, int32_t nanos);
 
 /* Format as UTC RFC 3339 with 0, 3, 6 or 9 fraction digits; 0, or -1 if out of range. */
 int lg_json_format_rfc3339(char buf[32], int64_t seconds, int32_t nanos);

@@ -124,13 +124,20 @@ lg_json_parse_rfc3339(int64_t *sec_out, int32_t *nanos_out, const char *s, size_
 
 /* Format UTC with 0, 3, 6 or 9 fraction digits; buf holds 31 bytes. */
 int
+lg_json_timestamp_valid(int64_t seconds, int32_t nanos)
+{
+    return seconds >= TS_MIN_SECONDS && seconds <= TS_MAX_SECONDS && nanos >= 0 &&
+           nanos <= 999999999;
+}
+
+int
 lg_json_format_rfc3339(char buf[32], int64_t seconds, int32_t nanos)
 {
     int64_t days, rem, y;
     unsigned m, d;
     int n;
 
-    if (seconds < TS_MIN_SECONDS || seconds > TS_MAX_SECONDS || nanos < 0 || nanos > 999999999)
+    if (!lg_json_timestamp_valid(seconds, nanos))
         return -1;
     days = seconds / 86400;
     rem = seconds % 86400;

@@ -17,14 +17,14 @@
 #include <sys/stat.h>
 
 #include "base/alloc.h"
-#include "codec/codec.h"
-#include "crypto/crypto.h"
 #include "base/error.h"
+#include "codec/codec.h"
 #include "codec/json.h"
-#include "core/ledger_int.h"
-#include "tlog/merkle.h"
 #include "codec/record.h"
+#include "core/ledger_int.h"
+#include "crypto/crypto.h"
 #include "store/store.h"
+#include "tlog/merkle.h"
 
 #define LG_STORE_FORMAT "1"
 
@@ -38,106 +38,6 @@ ledger_init(void)
     return rc;
 }
 
-int
-ledger_buf_alloc(ledger_buf *out, size_t len)
-{
-    if (out == NULL || len == SIZE_MAX)
-        return lg_error_set(LEDGER_EINVAL, "buffer: bad argument");
-    out->data = lg_malloc(len + 1);
-    out->len = 0;
-    if (out->data == NULL)
-        return lg_error_nomem();
-    out->data[len] = '\0';
-    out->len = len;
-    return 0;
-}
-
-void
-ledger_buf_dispose(ledger_buf *buf)
-{
-    if (buf == NULL)
-        return;
-    lg_free(buf->data);
-    buf->data = NULL;
-    buf->len = 0;
-}
-
-/* ---- meta helpers ---- */
-
-static int
-meta_get(lg_txn *t, const char *name, ledger_buf *out)
-{
-    int rc = lg_store_get(t, LG_DB_META, name, strlen(name), out);
-
-    if (rc == LEDGER_ENOTFOUND)
-        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"%s\" is missing", name);
-    return rc;
-}
-
-static int
-meta_put(lg_txn *t, const char *name, const void *v, size_t len)
-{
-    return lg_store_put(t, LG_DB_META, name, strlen(name), v, len, 0);
-}
-
-int
-lg_meta_state(lg_txn *t, lg_meta *m)
-{
-    ledger_buf b = LEDGER_BUF_INIT;
-    int rc;
-
-    memset(m, 0, sizeof *m);
-    if ((rc = meta_get(t, "size", &b)) < 0)
-        return rc;
-    if (b.len != 8) {
-        ledger_buf_dispose(&b);
-        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"size\" is malformed");
-    }
-    m->size = lg_be_u64(b.data);
-    ledger_buf_dispose(&b);
-    if ((rc = meta_get(t, "root", &b)) < 0)
-        return rc;
-    if (b.len != 32) {
-        ledger_buf_dispose(&b);
-        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"root\" is malformed");
-    }
-    memcpy(m->root, b.data, 32);
-    ledger_buf_dispose(&b);
-    if ((rc = meta_get(t, "time", &b)) < 0)
-        return rc;
-    if (b.len != 8) {
-        ledger_buf_dispose(&b);
-        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"time\" is malformed");
-    }
-    m->time = lg_be_u64(b.data);
-    ledger_buf_dispose(&b);
-    return 0;
-}
-
-int
-lg_meta_put_state(lg_txn *t, const lg_meta *m)
-{
-    uint8_t size[8], tm[8];
-    int rc;
-
-    lg_u64_be(size, m->size);
-    lg_u64_be(tm, m->time);
-    if ((rc = meta_put(t, "size", size, 8)) < 0 || (rc = meta_put(t, "root", m->root, 32)) < 0 ||
-        (rc = meta_put(t, "time", tm, 8)) < 0)
-        return rc;
-    return 0;
-}
-
-int
-lg_latest_checkpoint(lg_txn *t, ledger_buf *out)
-{
-    int rc = lg_store_last(t, LG_DB_CHECKPOINTS, NULL, out);
-
-    if (rc == LEDGER_ENOTFOUND)
-        return lg_error_set(LEDGER_ECORRUPT, "ledger has no signed checkpoint");
-    return rc;
-}
-
 /* ---- open / create ---- */
 
 static int
@@ -146,14 +46,14 @@ load_identity(ledger_log *log, lg_txn *t)
     ledger_buf b = LEDGER_BUF_INIT;
     int rc;
 
-    if ((rc = meta_get(t, "format", &b)) < 0)
+    if ((rc = lg_meta_get(t, "format", &b)) < 0)
         return rc;
     if (b.len != strlen(LG_STORE_FORMAT) || memcmp(b.data, LG_STORE_FORMAT, b.len) != 0) {
         ledger_buf_dispose(&b);
         return lg_error_set(LEDGER_EVERSION, "ledger store format is not %s", LG_STORE_FORMAT);
     }
     ledger_buf_dispose(&b);
-    if ((rc = meta_get(t, "origin", &b)) < 0)
+    if ((rc = lg_meta_get(t, "origin", &b)) < 0)
         return rc;
     if (b.len == 0 || b.len > LEDGER_NAME_MAX) {
         ledger_buf_dispose(&b);
@@ -162,7 +62,7 @@ load_identity(ledger_log *log, lg_txn *t)
     memcpy(log->origin, b.data, b.len);
     log->origin[b.len] = '\0';
     ledger_buf_dispose(&b);
-    if ((rc = meta_get(t, "log_public_key", &b)) < 0)
+    if ((rc = lg_meta_get(t, "log_public_key", &b)) < 0)
         return rc;
     if (b.len != 32) {
         ledger_buf_dispose(&b);
@@ -170,7 +70,15 @@ load_identity(ledger_log *log, lg_txn *t)
     }
     memcpy(log->log_pk, b.data, 32);
     ledger_buf_dispose(&b);
-    return 0;
+    /* A mirror (mirror.c) is marked; only mirror runs append to it. */
+    rc = lg_store_get(t, LG_DB_META, "mirror", 6, &b);
+    ledger_buf_dispose(&b);
+    if (rc == LEDGER_ENOTFOUND) {
+        ledger_error_clear();
+        return 0;
+    }
+    log->mirror = rc == 0;
+    return rc;
 }
 
 int
@@ -285,9 +193,9 @@ ledger_log_create(ledger_log **out, const char *dir, const ledger_init_options *
         goto done;
     memset(&m, 0, sizeof m);
     lg_merkle_empty_root(m.root);
-    if ((rc = meta_put(t, "format", LG_STORE_FORMAT, strlen(LG_STORE_FORMAT))) < 0 ||
-        (rc = meta_put(t, "origin", log->origin, strlen(log->origin))) < 0 ||
-        (rc = meta_put(t, "log_public_key", pk, 32)) < 0 || (rc = lg_meta_put_state(t, &m)) < 0)
+    if ((rc = lg_meta_put(t, "format", LG_STORE_FORMAT, strlen(LG_STORE_FORMAT))) < 0 ||
+        (rc = lg_meta_put(t, "origin", log->origin, strlen(log->origin))) < 0 ||
+        (rc = lg_meta_put(t, "log_public_key", pk, 32)) < 0 || (rc = lg_meta_put_state(t, &m)) < 0)
         goto done;
     rc = lg_txn_commit(t);
     t = NULL;
@@ -347,6 +255,7 @@ ledger_log_get_info(ledger_log_info *out, ledger_log *log)
     out->size = m.size;
     memcpy(out->root, m.root, 32);
     memcpy(out->log_public_key, log->log_pk, 32);
+    out->mirror = log->mirror;
     return 0;
 }
 

@@ -18,6 +18,7 @@ struct ledger_log {
     char origin[LEDGER_NAME_MAX + 1];
     uint8_t log_pk[32];
     lg_digest_index digests; /* the digest_tail rows, between write transactions */
+    int mirror;              /* meta "mirror" is set: entries come only from mirror.c */
 };
 
 /* The committed tree state kept in `meta`. */
@@ -27,12 +28,16 @@ typedef struct {
     uint64_t time; /* integrated_time of the last entry, Unix ms */
 } lg_meta;
 
+/* The meta row `name`; a missing row is LEDGER_ECORRUPT. (ledger_rows.c) */
+int lg_meta_get(lg_txn *t, const char *name, ledger_buf *out);
+int lg_meta_put(lg_txn *t, const char *name, const void *v, size_t len);
 int lg_meta_state(lg_txn *t, lg_meta *m);
 /* Store size, root and time in `meta` (ledger.c; used by create and submit). */
 int lg_meta_put_state(lg_txn *t, const lg_meta *m);
 /* The last signed checkpoint note; LEDGER_ECORRUPT if there is none. */
 int lg_latest_checkpoint(lg_txn *t, ledger_buf *out);
-/* The ledger clock in Unix ms; ATTRLEDGER_FAKE_TIME_MS (tests) pins it. */
+/* The ledger clock in Unix ms; ATTRLEDGER_FAKE_TIME_MS pins it in test
+ * builds (LEDGER_TEST_HOOKS). */
 uint64_t lg_now_ms(void);
 
 /* Index rows by key: 0, LEDGER_ENOTFOUND (no message), or an error. */
@@ -48,9 +53,12 @@ int lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32
  * (entries, hashes, index rows, a signed checkpoint) but WITHOUT the policy
  * and signature checks, the way an insider holding the log key could forge
  * the store. Tests use it to show that `verify` rejects every forbidden
- * entry. Never called by the library or the CLI.
+ * entry. Never called by the library or the CLI; compiled only in test
+ * builds (cmake -DLEDGER_TEST_HOOKS=ON, as scripts/test does).
  */
+#ifdef LEDGER_TEST_HOOKS
 int lg_ledger_forge(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const *envs, size_t n);
+#endif
 
 /* Policy state backed by the store, inside transaction t. */
 void lg_store_policy_state(lg_policy_state *st, lg_txn *t);

@@ -13,10 +13,12 @@
  */
 #include <string.h>
 
+#include "base/bigendian.h"
 #include "codec/codec.h"
 #include "crypto/crypto.h"
 #include "base/error.h"
 #include "core/ledger_int.h"
+#include "core/stored_entry.h"
 #include "rules/policy.h"
 #include "store/store.h"
 
@@ -104,27 +106,14 @@ st_get_record(void *p, const char *rid, lg_record_row *out)
 int
 lg_load_record(lg_txn *t, uint64_t index, lg_record **out, uint8_t digest[32])
 {
-    ledger_buf leaf = LEDGER_BUF_INIT;
     lg_entry *e = NULL;
-    uint8_t key[8];
     int rc;
 
-    *out = NULL;
-    lg_u64_be(key, index);
-    rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &leaf);
-    if (rc == LEDGER_ENOTFOUND)
-        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing", (unsigned long long)index);
-    if (rc < 0)
+    if ((rc = lg_stored_entry_load(&e, out, NULL, t, index)) < 0)
         return rc;
-    if ((rc = lg_entry_decode(&e, leaf.data, leaf.len)) == 0) {
-        lg_sha256(digest, e->record, e->record_len);
-        rc = lg_record_decode(out, e->record, e->record_len);
-    }
-    if (rc < 0 && rc != LEDGER_ENOMEM)
-        rc = lg_error_prefix(LEDGER_ECORRUPT, "entry %llu", (unsigned long long)index);
+    lg_sha256(digest, e->record, e->record_len);
     lg_entry_free(e);
-    ledger_buf_dispose(&leaf);
-    return rc;
+    return 0;
 }
 
 static int
@@ -178,6 +167,34 @@ st_add_ref(void *p, uint64_t target, uint64_t from)
     return lg_store_put(p, LG_DB_REFS, k, 8, v, 8, 0);
 }
 
+typedef struct {
+    int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row);
+    void *ctx;
+} each_key_scan;
+
+static int
+scan_key(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+    each_key_scan *s = p;
+    lg_key_row row;
+    int rc;
+
+    if (kl != 32)
+        return lg_error_set(LEDGER_ECORRUPT, "keys table: a key id of %zu bytes", kl);
+    if ((rc = lg_key_row_decode(&row, v, vl)) < 0)
+        return rc;
+    return s->fn(s->ctx, k, &row);
+}
+
+static int
+st_each_key(void *p, int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row),
+            void *ctx)
+{
+    each_key_scan s = {fn, ctx};
+
+    return lg_store_scan(p, LG_DB_KEYS, NULL, 0, 0, scan_key, &s);
+}
+
 void
 lg_store_policy_state(lg_policy_state *st, lg_txn *t)
 {
@@ -190,6 +207,83 @@ lg_store_policy_state(lg_policy_state *st, lg_txn *t)
     st->put_record = st_put_record;
     st->mark_record = st_mark_record;
     st->add_ref = st_add_ref;
+    st->each_key = st_each_key;
     st->payload = t;
     st->partial = 0;
+}
+
+/* ---- meta helpers ---- */
+
+int
+lg_meta_get(lg_txn *t, const char *name, ledger_buf *out)
+{
+    int rc = lg_store_get(t, LG_DB_META, name, strlen(name), out);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"%s\" is missing", name);
+    return rc;
+}
+
+int
+lg_meta_put(lg_txn *t, const char *name, const void *v, size_t len)
+{
+    return lg_store_put(t, LG_DB_META, name, strlen(name), v, len, 0);
+}
+
+int
+lg_meta_state(lg_txn *t, lg_meta *m)
+{
+    ledger_buf b = LEDGER_BUF_INIT;
+    int rc;
+
+    memset(m, 0, sizeof *m);
+    if ((rc = lg_meta_get(t, "size", &b)) < 0)
+        return rc;
+    if (b.len != 8) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"size\" is malformed");
+    }
+    m->size = lg_be_u64(b.data);
+    ledger_buf_dispose(&b);
+    if ((rc = lg_meta_get(t, "root", &b)) < 0)
+        return rc;
+    if (b.len != 32) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"root\" is malformed");
+    }
+    memcpy(m->root, b.data, 32);
+    ledger_buf_dispose(&b);
+    if ((rc = lg_meta_get(t, "time", &b)) < 0)
+        return rc;
+    if (b.len != 8) {
+        ledger_buf_dispose(&b);
+        return lg_error_set(LEDGER_ECORRUPT, "ledger metadata \"time\" is malformed");
+    }
+    m->time = lg_be_u64(b.data);
+    ledger_buf_dispose(&b);
+    return 0;
+}
+
+int
+lg_meta_put_state(lg_txn *t, const lg_meta *m)
+{
+    uint8_t size[8], tm[8];
+    int rc;
+
+    lg_u64_be(size, m->size);
+    lg_u64_be(tm, m->time);
+    if ((rc = lg_meta_put(t, "size", size, 8)) < 0 || (rc = lg_meta_put(t, "root", m->root, 32)) < 0 ||
+        (rc = lg_meta_put(t, "time", tm, 8)) < 0)
+        return rc;
+    return 0;
+}
+
+int
+lg_latest_checkpoint(lg_txn *t, ledger_buf *out)
+{
+    int rc = lg_store_last(t, LG_DB_CHECKPOINTS, NULL, out);
+
+    if (rc == LEDGER_ENOTFOUND)
+        return lg_error_set(LEDGER_ECORRUPT, "ledger has no signed checkpoint");
+    return rc;
 }

@@ -27,7 +27,8 @@
  * If anything fails, the transaction is aborted: nothing is written.
  *
  * integrated_time is the ledger's clock in Unix ms, forced non-decreasing.
- * ATTRLEDGER_FAKE_TIME_MS (tests only) pins it for reproducible output.
+ * ATTRLEDGER_FAKE_TIME_MS pins it for reproducible output in test builds
+ * (LEDGER_TEST_HOOKS) only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,11 +63,16 @@
 uint64_t
 lg_now_ms(void)
 {
-    const char *fake = getenv("ATTRLEDGER_FAKE_TIME_MS");
     struct timespec ts;
+#ifdef LEDGER_TEST_HOOKS
+    /* Test builds only: a pinned clock for byte-identical test ledgers. In
+     * a real ledger a far-future value would freeze every later
+     * integrated_time (time never goes back), so release builds lack it. */
+    const char *fake = getenv("ATTRLEDGER_FAKE_TIME_MS");
 
     if (fake != NULL && *fake != '\0')
         return strtoull(fake, NULL, 10);
+#endif
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
@@ -341,9 +347,11 @@ start_sigchecks(lg_txn *t, const batch_item *items, size_t n)
     return q;
 }
 
-/* One attempt of a batch in one write transaction. */
+/* One attempt of a batch in one write transaction. When record i is
+ * refused (append_one failed), *failed_out = i; otherwise SIZE_MAX. */
 static int
-submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *rcpts)
+submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *rcpts,
+           size_t *failed_out)
 {
     lg_txn *t = NULL;
     lg_policy_state st;
@@ -355,6 +363,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     uint64_t old_size;
     int rc;
 
+    *failed_out = SIZE_MAX;
     if ((rc = lg_txn_begin(&t, log->store, 1)) < 0)
         return rc;
     if ((rc = lg_meta_state(t, &m)) < 0 || (rc = lg_digests_begin(&log->digests, t)) < 0)
@@ -372,8 +381,10 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
             lg_sigcheck_wait(q, 0);
             lg_sigcheck_pop(q);
         }
-        if (rc < 0)
+        if (rc < 0) {
+            *failed_out = i;
             goto fail;
+        }
     }
     lg_sigcheck_free(q);
     q = NULL;
@@ -410,12 +421,13 @@ fail:
 }
 
 static int
-submit_items(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *rcpts)
+submit_items(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *rcpts,
+             size_t *failed_out)
 {
     int rc;
 
     for (int attempt = 0;; attempt++) {
-        rc = submit_txn(log, items, n, rcpts);
+        rc = submit_txn(log, items, n, rcpts, failed_out);
         if (rc != LEDGER_EFULL || attempt == LG_GROW_RETRIES)
             return rc;
         /* The map is full: grow it and replay the whole batch. */
@@ -436,6 +448,11 @@ submit_envelopes(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const 
     memset(rcpts, 0, n * sizeof *rcpts);
     if (n == 0)
         return lg_error_set(LEDGER_EINVAL, "submit: nothing to submit");
+    if (log->mirror)
+        return lg_error_set(LEDGER_EREADONLY,
+                            "this ledger is a mirror of %s: it takes entries only from "
+                            "`attrledger mirror`, submit to the log itself",
+                            log->origin);
     if (log->signer == NULL)
         return lg_error_set(LEDGER_EINVAL, "submit: the log signing key is not loaded");
     items = lg_calloc(n, sizeof *items);
@@ -446,7 +463,10 @@ submit_envelopes(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const 
         items[i].env = envs[i]->env;
         items[i].unchecked = unchecked;
     }
-    rc = submit_items(log, items, n, rcpts);
+    {
+        size_t failed;
+        rc = submit_items(log, items, n, rcpts, &failed);
+    }
     lg_free(items);
     return rc;
 }
@@ -457,10 +477,117 @@ ledger_log_submit(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const
     return submit_envelopes(rcpts, log, envs, n, 0);
 }
 
+#ifdef LEDGER_TEST_HOOKS
 int
 lg_ledger_forge(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const *envs, size_t n)
 {
     return submit_envelopes(rcpts, log, envs, n, 1);
+}
+#endif
+
+/* ---- group commit ---- */
+
+/* A refusal of one record (the request stands alone), as opposed to a
+ * failure of the store or the process, which fails the whole group. */
+static int
+is_refusal(int rc)
+{
+    return rc == LEDGER_EFORMAT || rc == LEDGER_EBADSIG || rc == LEDGER_EPOLICY ||
+           rc == LEDGER_EEXISTS || rc == LEDGER_EVERSION;
+}
+
+/*
+ * Group commit: the live batches' records, in order, are appended in one
+ * write transaction with one checkpoint, by the same submit_items() as a
+ * single batch. When a record is refused, its batch is marked refused and
+ * the transaction (which has written nothing) is run again without it, so
+ * every batch is checked against exactly the state the batches before it
+ * leave, and a refused batch leaves no trace. Each refusal costs one
+ * replay of the group's checks (no fsync, no signature: those happen only
+ * at the final commit); the server's request threads refuse most bad
+ * requests (format, signatures) before they reach a group.
+ */
+int
+ledger_log_submit_group(ledger_log *log, ledger_batch *b, size_t nb)
+{
+    batch_item *items = NULL;
+    ledger_receipt *rcpts = NULL;
+    size_t *owner = NULL, total = 0;
+    int rc = 0;
+
+    if (log == NULL || (b == NULL && nb > 0))
+        return lg_error_set(LEDGER_EINVAL, "submit group: missing argument");
+    for (size_t k = 0; k < nb; k++) {
+        b[k].rc = 0;
+        b[k].failed = 0;
+        b[k].message[0] = '\0';
+        if (b[k].n == 0 || b[k].envs == NULL || b[k].receipts == NULL ||
+            b[k].n > SIZE_MAX / 4 - total)
+            return lg_error_set(LEDGER_EINVAL, "submit group: batch %zu is empty", k);
+        memset(b[k].receipts, 0, b[k].n * sizeof *b[k].receipts);
+        total += b[k].n;
+    }
+    if (nb == 0)
+        return 0;
+    if (log->signer == NULL)
+        return lg_error_set(LEDGER_EINVAL, "submit: the log signing key is not loaded");
+    items = lg_calloc(total, sizeof *items);
+    rcpts = lg_calloc(total, sizeof *rcpts);
+    owner = lg_calloc(total, sizeof *owner);
+    if (items == NULL || rcpts == NULL || owner == NULL) {
+        rc = lg_error_nomem();
+        goto done;
+    }
+    for (;;) {
+        size_t n = 0, failed = SIZE_MAX;
+
+        for (size_t k = 0; k < nb; k++) {
+            if (b[k].rc != 0)
+                continue;
+            for (size_t i = 0; i < b[k].n; i++, n++) {
+                items[n].rec = b[k].envs[i]->rec;
+                items[n].env = b[k].envs[i]->env;
+                items[n].unchecked = 0;
+                owner[n] = k;
+            }
+        }
+        if (n == 0)
+            break; /* every batch refused: nothing to write */
+        rc = submit_items(log, items, n, rcpts, &failed);
+        if (rc == 0) {
+            size_t j = 0;
+
+            for (size_t k = 0; k < nb; k++)
+                if (b[k].rc == 0)
+                    for (size_t i = 0; i < b[k].n; i++)
+                        b[k].receipts[i] = rcpts[j++];
+            memset(rcpts, 0, total * sizeof *rcpts);
+            break;
+        }
+        if (failed < n && is_refusal(rc)) {
+            size_t k = owner[failed], first = failed;
+
+            while (first > 0 && owner[first - 1] == k)
+                first--;
+            b[k].rc = rc;
+            b[k].failed = failed - first;
+            snprintf(b[k].message, sizeof b[k].message, "%s", ledger_error_last()->message);
+            rc = 0;
+            continue;
+        }
+        /* The store or the process failed: no batch was written. */
+        for (size_t k = 0; k < nb; k++)
+            if (b[k].rc == 0) {
+                b[k].rc = rc;
+                snprintf(b[k].message, sizeof b[k].message, "%s", ledger_error_last()->message);
+            }
+        break;
+    }
+done:
+    lg_free(items);
+    lg_free(rcpts);
+    lg_free(owner);
+    return rc;
 }
 
 void

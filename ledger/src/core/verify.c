@@ -42,10 +42,11 @@
 #include "store/digest_index.h"
 #include "base/error.h"
 #include "core/ledger_int.h"
-#include "base/map.h"
+#include "core/stored_entry.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "rules/policy.h"
+#include "rules/replay.h"
 #include "rules/sigcheck.h"
 #include "store/store.h"
 
@@ -63,12 +64,9 @@ typedef struct {
     lg_txn *t;
     const ledger_verify_options *opts;
     ledger_verify_report *report;
-    lg_map keys;         /* key_id -> lg_key_row */
-    lg_map participants; /* participant_id -> lg_participant_row */
-    lg_policy_state st;
+    lg_replay *replay;   /* the entries replayed from genesis (rules/replay.c) */
     lg_merkle_range range;
     uint64_t expect;     /* next index */
-    uint64_t last_time;
     uint64_t n_records;
     lg_digest_sum digests;   /* (digest, index) of every replayed record */
     uint64_t marks_expected; /* nonzero superseded_by/retracted_by fields stored */
@@ -82,42 +80,6 @@ typedef struct {
     int outside_seen;
     lg_sigcheck *sigs; /* pending signature checks, in index order */
 } vstate;
-
-/* ---- in-memory registry ---- */
-
-static int
-mem_get_key(void *p, const uint8_t id[32], lg_key_row *out)
-{
-    lg_key_row *row = lg_map_get(&((vstate *)p)->keys, id, 32);
-
-    if (row == NULL)
-        return LEDGER_ENOTFOUND;
-    *out = *row;
-    return 0;
-}
-
-static int
-mem_get_participant(void *p, const char *id, lg_participant_row *out)
-{
-    lg_participant_row *row = lg_map_get(&((vstate *)p)->participants, id, strlen(id));
-
-    if (row == NULL)
-        return LEDGER_ENOTFOUND;
-    *out = *row;
-    return 0;
-}
-
-static int
-mem_put_key(void *p, const uint8_t id[32], const lg_key_row *row)
-{
-    return lg_map_put(&((vstate *)p)->keys, id, 32, row);
-}
-
-static int
-mem_put_participant(void *p, const char *id, const lg_participant_row *row)
-{
-    return lg_map_put(&((vstate *)p)->participants, id, strlen(id), row);
-}
 
 /* ---- stored record index, checked while it is replayed ---- */
 
@@ -344,40 +306,15 @@ check_entry(vstate *v, uint64_t index, const uint8_t *leaf, size_t len, char *ri
     lg_entry *e = NULL;
     lg_record *r = NULL;
     lg_sig_keys keys;
-    uint8_t digest[32];
     int rc;
 
     if ((rc = lg_entry_decode(&e, leaf, len)) < 0)
         goto done;
-    if (e->index != index) {
-        rc = lg_error_set(LEDGER_ECORRUPT, "leaf says it is entry %llu",
-                          (unsigned long long)e->index);
-        goto done;
-    }
-    if (e->integrated_time < v->last_time) {
-        rc = lg_error_set(LEDGER_ECORRUPT, "integrated_time goes backwards (%llu < %llu)",
-                          (unsigned long long)e->integrated_time,
-                          (unsigned long long)v->last_time);
-        goto done;
-    }
-    v->last_time = e->integrated_time;
     if ((rc = lg_record_decode(&r, e->record, e->record_len)) < 0)
         goto done;
     snprintf(rid_out, LEDGER_ID_MAX + 1, "%s", lg_record_id(r));
-    if (index == 0) {
-        lg_policy_info pol;
-        if ((rc = lg_record_policy(&pol, r)) == 0 &&
-            (memcmp(pol.log_public_key, v->opts->log_key->public_key, 32) != 0 ||
-             strcmp(pol.origin, v->log->origin) != 0))
-            rc = lg_error_set(LEDGER_ECORRUPT,
-                              "genesis names another log key or origin than the trusted one");
-        if (rc < 0)
-            goto done;
-    }
     v->now = index;
-    lg_sha256(digest, e->record, e->record_len);
-    if ((rc = lg_policy_check(&keys, &v->st, r, e->sigs, e->n_sigs, index)) < 0 ||
-        (rc = lg_policy_apply(&v->st, r, digest, index)) < 0)
+    if ((rc = lg_replay_check(&keys, v->replay, index, e, r)) < 0)
         goto done;
     if ((rc = check_hashes(v, index, leaf, len)) < 0)
         goto done;
@@ -459,17 +396,17 @@ static int
 compare_key_row(void *p, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
 {
     vstate *v = p;
-    lg_key_row stored, *mem;
+    lg_key_row stored, mem;
     int rc;
 
     if (klen != 32)
         return lg_error_set(LEDGER_ECORRUPT, "keys table has a malformed key");
     if ((rc = lg_key_row_decode(&stored, val, vlen)) < 0)
         return rc;
-    mem = lg_map_get(&v->keys, key, 32);
-    if (mem == NULL || memcmp(mem->public_key, stored.public_key, 32) != 0 ||
-        strcmp(mem->participant_id, stored.participant_id) != 0 ||
-        mem->added_at != stored.added_at || mem->revoked_at != stored.revoked_at)
+    rc = lg_replay_key(v->replay, key, &mem);
+    if (rc < 0 || memcmp(mem.public_key, stored.public_key, 32) != 0 ||
+        strcmp(mem.participant_id, stored.participant_id) != 0 ||
+        mem.added_at != stored.added_at || mem.revoked_at != stored.revoked_at)
         return lg_error_set(LEDGER_ECORRUPT,
                             "keys table row for %s does not match the entries (key registry "
                             "was edited)",
@@ -482,13 +419,13 @@ compare_participant_row(void *p, const uint8_t *key, size_t klen, const uint8_t 
                         size_t vlen)
 {
     vstate *v = p;
-    lg_participant_row stored, *mem;
+    lg_participant_row stored, mem;
     int rc;
 
     if ((rc = lg_participant_row_decode(&stored, val, vlen)) < 0)
         return rc;
-    mem = lg_map_get(&v->participants, key, klen);
-    if (mem == NULL || mem->latest_index != stored.latest_index || mem->roles != stored.roles)
+    rc = lg_replay_participant(v->replay, (const char *)key, klen, &mem);
+    if (rc < 0 || mem.latest_index != stored.latest_index || mem.roles != stored.roles)
         return lg_error_set(LEDGER_ECORRUPT,
                             "participants table row %.*s does not match the entries",
                             (int)(klen > 100 ? 100 : klen), (const char *)key);
@@ -522,8 +459,7 @@ locate_digest_row(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf,
     int rc;
 
     (void)klen;
-    if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
-        (rc = lg_record_decode(&r, e->record, e->record_len)) < 0)
+    if ((rc = lg_stored_entry_decode(&e, &r, NULL, index, leaf, len)) < 0)
         goto done;
     lg_sha256(digest, e->record, e->record_len);
     rc = lg_digests_lookup(v->t, digest, index, &at);
@@ -585,7 +521,7 @@ final_checks(vstate *v)
                             (unsigned long long)m.size, (unsigned long long)v->expect);
     if (memcmp(m.root, root, 32) != 0)
         return lg_error_set(LEDGER_ECORRUPT, "ledger metadata root does not match the entries");
-    if (m.time != v->last_time)
+    if (m.time != lg_replay_last_time(v->replay))
         return lg_error_set(LEDGER_ECORRUPT, "ledger metadata time does not match the last entry");
     if (v->next_cp != 0)
         return lg_error_set(LEDGER_ECORRUPT, "stored checkpoint %llu is beyond the tree size %llu",
@@ -602,8 +538,8 @@ final_checks(vstate *v)
     if ((rc = expect_count(v, LG_DB_HASHES, lg_merkle_stored_count(m.size))) < 0 ||
         (rc = expect_count(v, LG_DB_RECORDS, v->n_records)) < 0 ||
         (rc = check_digests(v)) < 0 ||
-        (rc = expect_count(v, LG_DB_KEYS, v->keys.count)) < 0 ||
-        (rc = expect_count(v, LG_DB_PARTICIPANTS, v->participants.count)) < 0 ||
+        (rc = expect_count(v, LG_DB_KEYS, lg_replay_key_count(v->replay))) < 0 ||
+        (rc = expect_count(v, LG_DB_PARTICIPANTS, lg_replay_participant_count(v->replay))) < 0 ||
         (rc = expect_count(v, LG_DB_REFS, v->refs_seen)) < 0)
         return rc;
     if (v->marks_expected != v->marks_seen)
@@ -638,6 +574,9 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
                   const ledger_verify_options *opts)
 {
     vstate v;
+    /* The replay's record index is the store's, each effect checked. */
+    lg_replay_records stored_records = {chk_get_record, chk_load_record, chk_put_record,
+                                        chk_mark_record, chk_add_ref, &v};
     int rc;
 
     if (report == NULL || log == NULL || opts == NULL || opts->log_key == NULL)
@@ -654,20 +593,10 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
     v.log = log;
     v.opts = opts;
     v.report = report;
-    lg_map_init(&v.keys, sizeof(lg_key_row));
-    lg_map_init(&v.participants, sizeof(lg_participant_row));
     lg_random(v.digests.key, sizeof v.digests.key);
-    v.st.get_key = mem_get_key;
-    v.st.get_participant = mem_get_participant;
-    v.st.put_key = mem_put_key;
-    v.st.put_participant = mem_put_participant;
-    v.st.get_record = chk_get_record;
-    v.st.load_record = chk_load_record;
-    v.st.put_record = chk_put_record;
-    v.st.mark_record = chk_mark_record;
-    v.st.add_ref = chk_add_ref;
-    v.st.payload = &v;
     lg_merkle_range_init(&v.range);
+    if ((rc = lg_replay_new(&v.replay, opts->log_key, &stored_records)) < 0)
+        goto done;
     if ((rc = lg_sigcheck_new(&v.sigs, PENDING,
                               opts->threads ? opts->threads : lg_sigcheck_default_threads())) < 0)
         goto done;
@@ -696,7 +625,6 @@ done:
     lg_sigcheck_free(v.sigs);
     ledger_buf_dispose(&v.next_cp_note);
     lg_txn_abort(v.t);
-    lg_map_free(&v.keys);
-    lg_map_free(&v.participants);
+    lg_replay_free(v.replay);
     return rc;
 }

@@ -32,13 +32,14 @@
 #include "base/error.h"
 #include "base/fsutil.h"
 #include "codec/codec.h"
+#include "core/cosign.h"
 #include "core/ledger_int.h"
+#include "core/stored_entry.h"
 #include "crypto/crypto.h"
 #include "export/export_int.h"
 #include "export/select.h"
 #include "export/trail.h"
 #include "store/store.h"
-#include "tlog/cosign.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "tlog/tiles.h"
@@ -175,13 +176,8 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
         return 1;
     if ((rc = entry_order(src, index)) < 0)
         return rc;
-    if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
-        (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
-        (rc = lg_record_to_json(&js, r)) < 0) {
-        if (rc != LEDGER_ENOMEM)
-            rc = lg_error_prefix(LEDGER_ECORRUPT, "entry %llu", (unsigned long long)index);
+    if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
         goto done;
-    }
     if ((rc = lg_sel_view_fill(&v, &src->refs, index, r, js)) < 0)
         goto done;
     rc = src->fn(src->arg, &v);
@@ -445,22 +441,81 @@ publish(tiles_ctx *c, const char *rel, const void *data, size_t len)
     return 0;
 }
 
+/* The bytes of a Merkle tile: `width` stored hashes of level L, tile n. */
+static int
+tile_bytes(lg_txn *t, const lg_tile *tile, uint8_t *data, size_t *len)
+{
+    int rc;
+
+    for (unsigned i = 0; i < tile->width; i++) {
+        uint64_t idx =
+            lg_merkle_stored_index(tile->level * LG_TILE_HEIGHT, tile->index * LG_TILE_WIDTH + i);
+        if ((rc = lg_store_hash_reader(t, idx, data + (size_t)i * LG_HASH)) < 0)
+            return rc;
+    }
+    *len = (size_t)tile->width * LG_HASH;
+    return 0;
+}
+
+/* The bytes of an entry bundle: each leaf as a 2-byte big-endian length
+ * and the leaf, into buf->data (capacity *cap, grown as needed). */
+static int
+bundle_bytes(lg_txn *t, const lg_tile *tile, ledger_buf *buf, size_t *cap, size_t *len)
+{
+    size_t off = 0;
+    int rc;
+
+    for (unsigned i = 0; i < tile->width; i++) {
+        ledger_buf leaf = LEDGER_BUF_INIT;
+        uint64_t index = tile->index * LG_TILE_WIDTH + i;
+        uint8_t key[8];
+
+        lg_u64_be(key, index);
+        if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &leaf)) < 0)
+            return rc == LEDGER_ENOTFOUND ? lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
+                                                         (unsigned long long)index)
+                                          : rc;
+        if (leaf.len > LEDGER_MAX_LEAF) {
+            ledger_buf_dispose(&leaf);
+            return lg_error_set(LEDGER_ECORRUPT, "entry %llu is larger than 65,535 bytes",
+                                (unsigned long long)index);
+        }
+        if (off + 2 + leaf.len + 1 > *cap) {
+            size_t ncap = (*cap ? *cap : 4096);
+            uint8_t *nd;
+
+            while (ncap < off + 2 + leaf.len + 1)
+                ncap *= 2;
+            if ((nd = lg_realloc(buf->data, ncap)) == NULL) {
+                ledger_buf_dispose(&leaf);
+                return lg_error_nomem();
+            }
+            buf->data = nd;
+            *cap = ncap;
+        }
+        buf->data[off] = (uint8_t)(leaf.len >> 8);
+        buf->data[off + 1] = (uint8_t)leaf.len;
+        memcpy(buf->data + off + 2, leaf.data, leaf.len);
+        off += 2 + leaf.len;
+        ledger_buf_dispose(&leaf);
+    }
+    *len = off;
+    return 0;
+}
+
 static int
 write_tile(tiles_ctx *c, lg_txn *t, int level, uint64_t n, unsigned width)
 {
     uint8_t data[LG_TILE_WIDTH * LG_HASH];
     char rel[LG_TILE_PATH_MAX];
     lg_tile tile = {level, n, width};
+    size_t len;
     int rc;
 
-    for (unsigned i = 0; i < width; i++) {
-        uint64_t idx = lg_merkle_stored_index(level * LG_TILE_HEIGHT, n * LG_TILE_WIDTH + i);
-        if ((rc = lg_store_hash_reader(t, idx, data + (size_t)i * LG_HASH)) < 0)
-            return rc;
-    }
-    if ((rc = lg_tile_path(rel, sizeof rel, &tile)) < 0)
+    if ((rc = tile_bytes(t, &tile, data, &len)) < 0 ||
+        (rc = lg_tile_path(rel, sizeof rel, &tile)) < 0)
         return rc;
-    return publish(c, rel, data, (size_t)width * LG_HASH);
+    return publish(c, rel, data, len);
 }
 
 static int
@@ -468,32 +523,68 @@ write_bundle(tiles_ctx *c, lg_txn *t, uint64_t n, unsigned width, ledger_buf *sc
 {
     char rel[LG_TILE_PATH_MAX];
     lg_tile tile = {LG_TILE_ENTRIES, n, width};
-    size_t off = 0;
+    size_t len, cap = scratch->len;
     int rc;
 
-    for (unsigned i = 0; i < width; i++) {
-        ledger_buf leaf = LEDGER_BUF_INIT;
-        uint8_t key[8];
-
-        lg_u64_be(key, n * LG_TILE_WIDTH + i);
-        if ((rc = lg_store_get(t, LG_DB_ENTRIES, key, 8, &leaf)) < 0)
-            return rc == LEDGER_ENOTFOUND ? lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing",
-                                                         (unsigned long long)(n * 256 + i))
-                                          : rc;
-        if (leaf.len > LEDGER_MAX_LEAF) {
-            ledger_buf_dispose(&leaf);
-            return lg_error_set(LEDGER_ECORRUPT, "entry %llu is larger than 65,535 bytes",
-                                (unsigned long long)(n * 256 + i));
-        }
-        scratch->data[off] = (uint8_t)(leaf.len >> 8);
-        scratch->data[off + 1] = (uint8_t)leaf.len;
-        memcpy(scratch->data + off + 2, leaf.data, leaf.len);
-        off += 2 + leaf.len;
-        ledger_buf_dispose(&leaf);
-    }
-    if ((rc = lg_tile_path(rel, sizeof rel, &tile)) < 0)
+    rc = bundle_bytes(t, &tile, scratch, &cap, &len);
+    scratch->len = cap;
+    if (rc < 0 || (rc = lg_tile_path(rel, sizeof rel, &tile)) < 0)
         return rc;
-    return publish(c, rel, scratch->data, off);
+    return publish(c, rel, scratch->data, len);
+}
+
+/*
+ * One tile for a server: the same bytes the export writes. A tile exists
+ * when all its hashes do in the committed tree: the level holds
+ * floor(size / 256^L) hashes (entries: size), so tile N of width W needs
+ * 256N + W of them. A partial tile of an earlier, smaller tree is served
+ * too: its bytes are a prefix of today's, which never change.
+ */
+int
+ledger_log_tile(ledger_buf *out, int *full_out, ledger_log *log, const char *path, size_t len)
+{
+    lg_txn *t = NULL;
+    lg_meta m;
+    lg_tile tile;
+    uint64_t have;
+    size_t n = 0;
+    int rc;
+
+    if (out == NULL || full_out == NULL || log == NULL || path == NULL)
+        return lg_error_set(LEDGER_EINVAL, "tile: missing argument");
+    *out = (ledger_buf)LEDGER_BUF_INIT;
+    *full_out = 0;
+    if ((rc = lg_tile_parse(&tile, path, len)) < 0)
+        return rc;
+    if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
+        return rc;
+    if ((rc = lg_meta_state(t, &m)) < 0)
+        goto done;
+    have = m.size;
+    for (int l = 0; l < tile.level && have > 0; l++)
+        have >>= LG_TILE_HEIGHT;
+    if (tile.index > have / LG_TILE_WIDTH || tile.index * LG_TILE_WIDTH + tile.width > have) {
+        rc = lg_error_set(LEDGER_ENOTFOUND, "tile %.*s is beyond the tree of %llu entries",
+                          (int)(len > 80 ? 80 : len), path, (unsigned long long)m.size);
+        goto done;
+    }
+    if (tile.level == LG_TILE_ENTRIES) {
+        size_t cap = 0;
+
+        rc = bundle_bytes(t, &tile, out, &cap, &n);
+    } else if ((rc = ledger_buf_alloc(out, (size_t)tile.width * LG_HASH)) == 0) {
+        rc = tile_bytes(t, &tile, out->data, &n);
+    }
+    if (rc < 0) {
+        ledger_buf_dispose(out);
+        goto done;
+    }
+    out->len = n;
+    out->data[n] = '\0'; /* ledger_buf convention */
+    *full_out = tile.width == LG_TILE_WIDTH;
+done:
+    lg_txn_abort(t);
+    return rc;
 }
 
 int
@@ -516,12 +607,8 @@ ledger_export_tiles(ledger_tiles_report *out, ledger_log *log, const char *dir)
     rep.tree_size = s.cp.size;
     if ((rc = lg_fs_mkdirs(dir, 1)) < 0)
         goto done;
-    /* One bundle's worth of leaves: 256 * (2 + 65,535) bytes at most. */
-    scratch.data = lg_malloc((size_t)LG_TILE_WIDTH * (2 + LEDGER_MAX_LEAF));
-    if (scratch.data == NULL) {
-        rc = lg_error_nomem();
-        goto done;
-    }
+    /* scratch holds one bundle (scratch.len is its capacity), grown to
+     * the largest bundle: 256 * (2 + 65,535) bytes at most. */
     for (int level = LG_TILE_ENTRIES; level <= LG_TILE_MAX_LEVEL; level++) {
         uint64_t full;
         unsigned partial;

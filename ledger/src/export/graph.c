@@ -29,6 +29,7 @@
 #include "core/ledger_int.h"
 #include "export/export_int.h"
 #include "export/select.h"
+#include "core/stored_entry.h"
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
@@ -86,9 +87,7 @@ collect(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t le
         return 1;
     if (g->sel->mark[index] == LG_SEL_NONE)
         return 0;
-    if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
-        (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
-        (rc = lg_record_to_json(&js, r)) < 0)
+    if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
         goto done;
     if (g->n == g->cap) {
         size_t ncap = g->cap ? g->cap * 2 : 64;

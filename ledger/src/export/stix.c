@@ -52,6 +52,7 @@
 #include "export/export_int.h"
 #include "export/select.h"
 #include "export/stix_int.h"
+#include "core/stored_entry.h"
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
@@ -141,9 +142,7 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
         return 1;
     if (p->sel->mark[index] == LG_SEL_NONE)
         return 0;
-    if ((rc = lg_entry_decode(&e, leaf, len)) < 0 ||
-        (rc = lg_record_decode(&r, e->record, e->record_len)) < 0 ||
-        (rc = lg_record_to_json(&js, r)) < 0)
+    if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
         goto done;
     type = lg_record_type_of(r);
     c->hdr = jobj(js, "header");

@@ -100,8 +100,9 @@ lg_stix_map_actor(stix_ctx *c, const json_t *a)
     size_t i;
     int rc;
 
-    if (aid == NULL)
-        aid = jstr(c->hdr, "record_id");
+    /* As for incidents (stix_incident.c): the id derives from the chain's
+     * first record_id, which is the actor_id of the owning record. */
+    aid = c->chains[c->cur].root;
     if (kind == NULL)
         kind = "ACTOR_KIND_UNSPECIFIED";
     if (strcmp(kind, "ACTOR_KIND_STATE") == 0)

@@ -557,13 +557,15 @@ named_things(stix_ctx *c, const char *id, const char *key, const json_t *r, int 
 int
 lg_stix_map_incident(stix_ctx *c, const json_t *r)
 {
-    const char *key = jstr(r, "incident_key");
+    /* The STIX id derives from the chain's first record_id: for the owning
+     * report that is the incident_key itself (rules/policy.c), and another
+     * member's report under the same key gets its own id, so no two authors
+     * ever share one incident id. */
+    const char *key = c->chains[c->cur].root;
     char id[ID_MAX];
     json_t *o;
     int rc, core;
 
-    if (key == NULL)
-        key = c->chains[c->cur].root;
     lg_stix_make_id(id, c, "incident", "incident", key);
     if ((o = lg_stix_obj_new(c, "incident", id, c->author_ref)) == NULL ||
         set_str(o, "name", jstr(r, "name") ? jstr(r, "name") : key) < 0 ||

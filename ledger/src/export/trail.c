@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "codec/json.h"
 #include "codec/record.h"
+#include "tlog/entry.h"
 #include "export/select.h"
 
 int

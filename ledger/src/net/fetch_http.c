@@ -39,8 +39,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "base/alloc.h"
 #include "attrledger/http.h"
+#include "base/alloc.h"
 #include "base/error.h"
 
 #define MAX_REDIRS 5L
@@ -67,6 +67,8 @@ typedef struct {
     int too_big;    /* the 200 body passed max */
     int error_body; /* a non-200 body passed ERROR_BODY_MAX */
     int nomem;
+    int any_status;         /* keep the body of every status (ledger_http_request) */
+    unsigned retry_after_s; /* Retry-After, in seconds; 0 = none */
 } sink;
 
 /* The libcurl functions this file calls, from the shared library. */
@@ -78,6 +80,8 @@ typedef struct {
     CURLcode (*easy_perform)(CURL *curl);
     CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
     const char *(*easy_strerror)(CURLcode code);
+    struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+    void (*slist_free_all)(struct curl_slist *list);
 } curl_api;
 
 static const struct {
@@ -91,6 +95,8 @@ static const struct {
     {"curl_easy_perform", offsetof(curl_api, easy_perform)},
     {"curl_easy_getinfo", offsetof(curl_api, easy_getinfo)},
     {"curl_easy_strerror", offsetof(curl_api, easy_strerror)},
+    {"curl_slist_append", offsetof(curl_api, slist_append)},
+    {"curl_slist_free_all", offsetof(curl_api, slist_free_all)},
 };
 
 #define LIBCURL_SONAME "libcurl.so.4"
@@ -123,8 +129,7 @@ global_init(void)
         memcpy((char *)&api + symbols[i].offset, &sym, sizeof sym);
     }
     if ((rc = api.global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK)
-        snprintf(global_error, sizeof global_error, "cannot initialise: %s",
-                 api.easy_strerror(rc));
+        snprintf(global_error, sizeof global_error, "cannot initialise: %s", api.easy_strerror(rc));
 }
 
 /* Printable ASCII only: a URL goes into one-line messages and request lines. */
@@ -168,15 +173,21 @@ check_prefix(const char *url, size_t *scheme_len)
     return 0;
 }
 
-/* Our own tile paths only: no "..", no query, nothing to escape. */
+#define PATH_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-"
+
+/* Our own paths only: no "..", nothing to escape; `query` (API requests)
+ * also allows percent-escapes and a query string of already-escaped
+ * name=value pairs. */
 static int
-check_path(const char *path)
+check_path(const char *path, int query)
 {
     size_t len = strlen(path);
+    size_t ok = strspn(path, query ? PATH_CHARS "%" : PATH_CHARS);
 
-    if (len == 0 || len > PATH_MAX_LEN || path[0] == '/' || strstr(path, "..") != NULL ||
-        strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-") != len)
-        return lg_error_set(LEDGER_EINVAL, "bad tile path");
+    if (query && ok < len && path[ok] == '?')
+        ok += 1 + strspn(path + ok + 1, PATH_CHARS "=&%+~");
+    if (len == 0 || len > PATH_MAX_LEN || path[0] == '/' || strstr(path, "..") != NULL || ok != len)
+        return lg_error_set(LEDGER_EINVAL, "bad %s path", query ? "request" : "tile");
     return 0;
 }
 
@@ -194,7 +205,7 @@ set_options(ledger_http_fetcher *f, const ledger_http_options *o, int https)
 #define SETOPT(opt, val)                                                                           \
     do {                                                                                           \
         if (rc == CURLE_OK)                                                                        \
-            rc = api.easy_setopt(c, opt, val);                                                    \
+            rc = api.easy_setopt(c, opt, val);                                                     \
     } while (0)
     SETOPT(CURLOPT_NOSIGNAL, 1L);
     SETOPT(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -285,12 +296,12 @@ on_body(char *p, size_t size, size_t nmemb, void *payload)
         api.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &s->status);
         api.easy_getinfo(s->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
         /* Refuse a declared oversized body before storing any of it. */
-        if (s->status == 200 && declared >= 0 && (uint64_t)declared > s->max) {
+        if ((s->status == 200 || s->any_status) && declared >= 0 && (uint64_t)declared > s->max) {
             s->too_big = 1;
             return 0;
         }
     }
-    if (s->status != 200) {
+    if (s->status != 200 && !s->any_status) {
         /* Discard; keep reading a short error page so the connection stays
          * usable (404 is an ordinary answer), give up on a long one. */
         s->skipped += n;
@@ -325,6 +336,27 @@ on_body(char *p, size_t size, size_t nmemb, void *payload)
     return n;
 }
 
+/* Retry-After as delta-seconds (RFC 9110 10.2.3); an HTTP-date is ignored. */
+static size_t
+on_header(char *p, size_t size, size_t nitems, void *payload)
+{
+    sink *s = payload;
+    size_t n = size * nitems;
+    static const char name[] = "retry-after:";
+
+    if (n > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
+        unsigned long v = 0;
+        size_t i = sizeof name - 1;
+
+        while (i < n && (p[i] == ' ' || p[i] == '\t'))
+            i++;
+        for (; i < n && p[i] >= '0' && p[i] <= '9' && v < 86400; i++)
+            v = v * 10 + (unsigned long)(p[i] - '0');
+        s->retry_after_s = (unsigned)(v > 86400 ? 86400 : v);
+    }
+    return n;
+}
+
 /* libcurl's detail, made safe for a one-line message. */
 static const char *
 cause(ledger_http_fetcher *f, CURLcode rc)
@@ -339,12 +371,71 @@ cause(ledger_http_fetcher *f, CURLcode rc)
     return f->errbuf;
 }
 
+/*
+ * One transfer: METHOD PREFIX/path, with `body` for POST. The answer's
+ * status and Retry-After go to s; rc is the transport's verdict only.
+ */
+static int
+perform(ledger_http_fetcher *f, sink *s, const char *method, const char *content_type,
+        const uint8_t *body, size_t len)
+{
+    struct curl_slist *hdrs = NULL;
+    char ct[128];
+    CURLcode crc;
+    int rc = 0, post = strcmp(method, "POST") == 0;
+
+    s->curl = f->curl;
+    f->errbuf[0] = '\0';
+    if (post) {
+        snprintf(ct, sizeof ct, "Content-Type: %s",
+                 content_type ? content_type : "application/octet-stream");
+        /* No "Expect: 100-continue" round trip: our bodies are small. */
+        if ((hdrs = api.slist_append(NULL, ct)) == NULL ||
+            api.slist_append(hdrs, "Expect:") == NULL) {
+            api.slist_free_all(hdrs);
+            return lg_error_nomem();
+        }
+    }
+    if (api.easy_setopt(f->curl, CURLOPT_URL, f->url) != CURLE_OK ||
+        api.easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+        api.easy_setopt(f->curl, CURLOPT_WRITEDATA, s) != CURLE_OK ||
+        api.easy_setopt(f->curl, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+        api.easy_setopt(f->curl, CURLOPT_HEADERDATA, s) != CURLE_OK ||
+        (post &&
+         (api.easy_setopt(f->curl, CURLOPT_POST, 1L) != CURLE_OK ||
+          api.easy_setopt(f->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) != CURLE_OK ||
+          api.easy_setopt(f->curl, CURLOPT_POSTFIELDS, len ? (const char *)body : "") !=
+              CURLE_OK)) ||
+        api.easy_setopt(f->curl, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK) {
+        rc = lg_error_set(LEDGER_EIO, "%s: libcurl refused the request", f->url);
+        goto done;
+    }
+    crc = api.easy_perform(f->curl);
+    if (s->status == 0)
+        api.easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &s->status);
+    if (s->nomem)
+        rc = lg_error_nomem();
+    else if (s->too_big)
+        rc = lg_error_set(LEDGER_EFORMAT, "%s: larger than %zu bytes", f->url, s->max);
+    else if (crc != CURLE_OK && !s->error_body)
+        rc = lg_error_set(LEDGER_EIO, "%s: %s", f->url, cause(f, crc));
+done:
+    /* Back to a plain GET, and no pointers to this stack frame or to
+     * freed headers left in the handle. */
+    if (post)
+        api.easy_setopt(f->curl, CURLOPT_HTTPGET, 1L);
+    api.easy_setopt(f->curl, CURLOPT_HTTPHEADER, NULL);
+    api.easy_setopt(f->curl, CURLOPT_WRITEDATA, NULL);
+    api.easy_setopt(f->curl, CURLOPT_HEADERDATA, NULL);
+    api.slist_free_all(hdrs);
+    return rc;
+}
+
 int
 ledger_http_fetch(void *payload, const char *path, size_t max, ledger_buf *out)
 {
     ledger_http_fetcher *f = payload;
     sink s;
-    CURLcode crc;
     int rc;
 
     if (out != NULL) {
@@ -353,28 +444,13 @@ ledger_http_fetch(void *payload, const char *path, size_t max, ledger_buf *out)
     }
     if (f == NULL || path == NULL || out == NULL || max == SIZE_MAX)
         return lg_error_set(LEDGER_EINVAL, "http fetch: bad argument");
-    if ((rc = check_path(path)) < 0)
+    if ((rc = check_path(path, 0)) < 0)
         return rc;
     snprintf(f->url, sizeof f->url, "%s/%s", f->prefix, path);
     memset(&s, 0, sizeof s);
-    s.curl = f->curl;
     s.max = max;
-    f->errbuf[0] = '\0';
-    if (api.easy_setopt(f->curl, CURLOPT_URL, f->url) != CURLE_OK ||
-        api.easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
-        api.easy_setopt(f->curl, CURLOPT_WRITEDATA, &s) != CURLE_OK) {
-        rc = lg_error_set(LEDGER_EIO, "%s: libcurl refused the URL", f->url);
-        goto done;
-    }
-    crc = api.easy_perform(f->curl);
-    if (s.status == 0)
-        api.easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &s.status);
-    if (s.nomem) {
-        rc = lg_error_nomem();
-    } else if (s.too_big) {
-        rc = lg_error_set(LEDGER_EFORMAT, "%s: larger than %zu bytes", f->url, max);
-    } else if (crc != CURLE_OK && !s.error_body) {
-        rc = lg_error_set(LEDGER_EIO, "%s: %s", f->url, cause(f, crc));
+    if ((rc = perform(f, &s, "GET", NULL, NULL, 0)) < 0) {
+        /* message set */
     } else if (s.status == 404 || s.status == 410) {
         rc = lg_error_set(LEDGER_ENOTFOUND, "%s: HTTP status %ld", f->url, s.status);
     } else if (s.status != 200) {
@@ -385,11 +461,47 @@ ledger_http_fetch(void *payload, const char *path, size_t max, ledger_buf *out)
         out->data = s.data;
         out->len = s.len;
         s.data = NULL;
-        rc = 0;
     }
-done:
     lg_free(s.data);
-    /* Do not keep a pointer to this stack frame in the handle. */
-    api.easy_setopt(f->curl, CURLOPT_WRITEDATA, NULL);
+    return rc;
+}
+
+int
+ledger_http_request(ledger_http_status *st, ledger_buf *out, ledger_http_fetcher *f,
+                    const char *method, const char *path, const char *content_type,
+                    const uint8_t *body, size_t len, size_t max)
+{
+    sink s;
+    int rc;
+
+    if (out != NULL) {
+        out->data = NULL;
+        out->len = 0;
+    }
+    if (st != NULL)
+        memset(st, 0, sizeof *st);
+    if (st == NULL || f == NULL || method == NULL || path == NULL || out == NULL ||
+        max == SIZE_MAX || (body == NULL && len > 0) ||
+        (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0))
+        return lg_error_set(LEDGER_EINVAL, "http request: bad argument");
+    if ((rc = check_path(path, 1)) < 0)
+        return rc;
+    snprintf(f->url, sizeof f->url, "%s/%s", f->prefix, path);
+    memset(&s, 0, sizeof s);
+    s.max = max;
+    s.any_status = 1;
+    if ((rc = perform(f, &s, method, content_type, body, len)) == 0) {
+        st->status = s.status;
+        st->retry_after_s = s.retry_after_s;
+        if (s.data == NULL && ledger_buf_alloc(out, 0) < 0) {
+            rc = lg_error_nomem();
+        } else if (s.data != NULL) {
+            s.data[s.len] = '\0';
+            out->data = s.data;
+            out->len = s.len;
+            s.data = NULL;
+        }
+    }
+    lg_free(s.data);
     return rc;
 }

@@ -26,7 +26,17 @@
  *     of an allowed type, or a registered participant (with PANELIST role
  *     where the field is a panel seat).
  *   - header.supersedes names the latest, unretracted version of a record of
- *     the same type by the same author (a new ledger_policy: any ADMIN).
+ *     the same type by the same author (a new ledger_policy or participant
+ *     version: any ADMIN).
+ *   - An actor_id or incident_key is the record_id of the record that
+ *     introduced it (its owner); another member's record may carry it only
+ *     as its own report about that actor or incident, and a revision keeps
+ *     its key (check_key).
+ *   - A new participant version retires every key it no longer lists; no
+ *     revocation or version may leave the ledger without an active ADMIN
+ *     key.
+ *   - The ledger policy in force limits every later record: at most
+ *     max_record_bytes, and only TLP_CLEAR when public_ledger is set.
  *     A Retraction targets an unretracted record of its own author.
  *   - An attribution_claim FIRST_PARTY names its author as claimant; a
  *     TRANSCRIBED one names someone else (and needs the CURATOR role).
@@ -50,6 +60,7 @@
 
 #include "rules/confidence.h"
 #include "crypto/crypto.h"
+#include "base/alloc.h"
 #include "base/error.h"
 
 /* RecusalPolicy values of ledger.proto (0 = unspecified reduces the panel). */
@@ -299,9 +310,12 @@ check_supersedes(const lg_policy_state *st, const lg_record *r, uint64_t now)
     if (row.type != type)
         return lg_error_set(LEDGER_EPOLICY, "record %s (%s) cannot supersede %s, a %s", rid,
                             lg_record_type_name(type), target, lg_record_type_name(row.type));
-    /* A new ledger policy is an ADMIN decision (roles already checked);
-     * every other chain belongs to its author. */
-    if (type != LG_REC_LEDGER_POLICY && strcmp(row.author, lg_record_author(r)) != 0)
+    /* A new ledger policy or participant version is an ADMIN decision
+     * (roles already checked): the registry belongs to the admins together,
+     * so one admin can rotate a key another registered, also after that
+     * admin left. Every other chain belongs to its author. */
+    if (type != LG_REC_LEDGER_POLICY && type != LG_REC_PARTICIPANT &&
+        strcmp(row.author, lg_record_author(r)) != 0)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: only %s, the author of %s, may supersede it", rid,
                             row.author, target);
@@ -382,15 +396,16 @@ check_claim(const lg_record *r)
     return 0;
 }
 
-/* The ledger's decision rule: that of the latest ledger_policy. */
-int
-lg_policy_ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
+/* The ledger policy in force at entry `now`: the latest version of the
+ * genesis record's chain before `now`. Free *out with lg_record_free. */
+static int
+current_policy(lg_record **out, const lg_policy_state *st, uint64_t now)
 {
     lg_record_row row;
-    lg_record *pol = NULL;
     uint8_t d[32];
     int rc = st->get_record(st->payload, "genesis", &row);
 
+    *out = NULL;
     for (int hops = 0; rc == 0 && superseded(&row, now); hops++) {
         lg_record *next = NULL;
         /* Follow the chain through the superseding entries' record ids. */
@@ -407,9 +422,56 @@ lg_policy_ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
         return lg_error_set(LEDGER_ECORRUPT, "the genesis record is missing");
     if (rc < 0)
         return rc;
-    if ((rc = st->load_record(st->payload, row.index, &pol, d)) < 0)
+    return st->load_record(st->payload, row.index, out, d);
+}
+
+/* The ledger's decision rule: that of the latest ledger_policy. */
+int
+lg_policy_ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
+{
+    lg_record *pol = NULL;
+    int rc;
+
+    if ((rc = current_policy(&pol, st, now)) < 0)
         return rc;
     rc = lg_record_rule(out, pol);
+    lg_record_free(pol);
+    return rc;
+}
+
+/*
+ * The record limits of the ledger policy in force (max_record_bytes,
+ * public_ledger). A new ledger_policy is exempt, so admins can always
+ * relax a limit; it applies from its own entry on to every later record.
+ */
+static int
+check_ledger_limits(const lg_policy_state *st, const lg_record *r, uint64_t now)
+{
+    lg_record *pol = NULL;
+    lg_policy_info info;
+    int rc;
+
+    if (lg_record_type_of(r) == LG_REC_LEDGER_POLICY)
+        return 0;
+    if ((rc = current_policy(&pol, st, now)) < 0) {
+        /* An excerpt without the policy chain cannot judge the limits. */
+        return st->partial && rc == LEDGER_ENOTFOUND ? 0 : rc;
+    }
+    if ((rc = lg_record_policy(&info, pol)) < 0)
+        goto done;
+    if (info.max_record_bytes != 0 && lg_record_size(r) > info.max_record_bytes) {
+        rc = lg_error_set(LEDGER_EPOLICY,
+                          "record %s is %zu bytes; the ledger policy allows at most %u "
+                          "(max_record_bytes)",
+                          lg_record_id(r), lg_record_size(r), (unsigned)info.max_record_bytes);
+        goto done;
+    }
+    if (info.public_ledger && lg_record_tlp(r) != LG_TLP_CLEAR)
+        rc = lg_error_set(LEDGER_EPOLICY,
+                          "record %s is not TLP_CLEAR; the ledger policy makes this a public "
+                          "ledger (public_ledger), which accepts only TLP_CLEAR records",
+                          lg_record_id(r));
+done:
     lg_record_free(pol);
     return rc;
 }
@@ -555,6 +617,158 @@ check_policy_update(const lg_policy_state *st, const lg_record *r, uint64_t now)
     return rc;
 }
 
+/* ---- the last admin ---- */
+
+typedef struct {
+    const lg_policy_state *st;
+    const char *skip_pid;    /* keys of this participant are not counted */
+    const uint8_t *skip_kid; /* nor this key (being revoked) */
+    int found;
+} admin_search;
+
+/* Stops the scan (returns 1) at the first active key of an ADMIN. */
+static int
+active_admin_key(void *p, const uint8_t id[32], const lg_key_row *row)
+{
+    admin_search *a = p;
+    lg_participant_row prow;
+    int rc;
+
+    if (row->revoked_at != 0 || (a->skip_kid != NULL && memcmp(id, a->skip_kid, 32) == 0) ||
+        (a->skip_pid != NULL && strcmp(row->participant_id, a->skip_pid) == 0))
+        return 0;
+    rc = a->st->get_participant(a->st->payload, row->participant_id, &prow);
+    if (rc == LEDGER_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    a->found = (prow.roles & LG_ROLE_ADMIN) != 0;
+    return a->found;
+}
+
+/* 1 if some admin other than skip_pid (or some key other than skip_kid)
+ * keeps an active key, 0 if none, or a negative code. */
+static int
+other_admin_left(const lg_policy_state *st, const char *skip_pid, const uint8_t *skip_kid)
+{
+    admin_search a = {st, skip_pid, skip_kid, 0};
+    int rc = st->each_key(st->payload, active_admin_key, &a);
+
+    return rc < 0 ? rc : a.found;
+}
+
+/* A revocation of an admin's key, or a new version of an admin that drops
+ * its role or keys, must leave at least one active admin key: otherwise
+ * nobody could ever register, rotate or revoke again. */
+static int
+check_admin_left_after_revocation(const lg_policy_state *st, const lg_record *r,
+                                  const lg_key_row *krow, const uint8_t kid[32])
+{
+    lg_participant_row prow;
+    int rc = st->get_participant(st->payload, krow->participant_id, &prow);
+
+    if (rc == LEDGER_ENOTFOUND || (rc == 0 && !(prow.roles & LG_ROLE_ADMIN)))
+        return 0;
+    if (rc < 0 || (rc = other_admin_left(st, NULL, kid)) < 0)
+        return rc;
+    if (rc == 0)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s would revoke the last active admin key (of %s); register "
+                            "another admin first",
+                            lg_record_id(r), krow->participant_id);
+    return 0;
+}
+
+static int
+check_admin_left_after_version(const lg_policy_state *st, const lg_record *r,
+                               const lg_participant_info *p)
+{
+    lg_participant_row prow;
+    int rc = st->get_participant(st->payload, p->participant_id, &prow);
+
+    if (rc == LEDGER_ENOTFOUND || (rc == 0 && !(prow.roles & LG_ROLE_ADMIN)))
+        return 0;
+    if (rc < 0)
+        return rc;
+    if (p->roles & LG_ROLE_ADMIN) {
+        /* Still an admin: fine if one of its listed keys is (or becomes) active. */
+        for (size_t i = 0; i < p->n_keys; i++) {
+            uint8_t id[32];
+            lg_key_row row;
+            lg_sha256(id, p->keys[i], 32);
+            rc = st->get_key(st->payload, id, &row);
+            if (rc == LEDGER_ENOTFOUND || (rc == 0 && row.revoked_at == 0))
+                return 0;
+            if (rc < 0)
+                return rc;
+        }
+    }
+    if ((rc = other_admin_left(st, p->participant_id, NULL)) < 0)
+        return rc;
+    if (rc == 0)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s would leave no active admin key (%s is the last admin); "
+                            "register another admin first",
+                            lg_record_id(r), p->participant_id);
+    return 0;
+}
+
+/* ---- who owns an incident_key or actor_id ---- */
+
+/*
+ * The key of an actor or incident report belongs to the record that
+ * introduces it, and that record's record_id is the key: a first version
+ * either introduces its own record_id as key, or names the key of an
+ * existing record of the same type, which makes it the author's own report
+ * about that actor or incident (views and exports show it as the author's,
+ * never as the owner's text). A revision keeps its key. So no member can
+ * take over another's incident or actor by reusing its key, and the owner
+ * of key K is always the author of record K.
+ */
+static int
+check_key(const lg_policy_state *st, const lg_record *r, uint64_t now)
+{
+    const char *key = lg_record_key(r), *rid = lg_record_id(r), *sup = lg_record_supersedes(r);
+    const char *field = lg_record_type_of(r) == LG_REC_ACTOR ? "actor.actor_id"
+                                                             : "incident_report.incident_key";
+    lg_record_row row;
+    int rc;
+
+    if (key == NULL)
+        return 0;
+    if (*sup != '\0') {
+        lg_record *old = NULL;
+        uint8_t d[32];
+        const char *old_key;
+
+        if ((rc = find_record(&row, st, sup, now, rid, "header.supersedes")) != 0)
+            return rc < 0 ? rc : 0;
+        if ((rc = st->load_record(st->payload, row.index, &old, d)) < 0)
+            return st->partial && rc == LEDGER_ENOTFOUND ? 0 : rc;
+        old_key = lg_record_key(old);
+        if (old_key != NULL && strcmp(old_key, key) != 0)
+            rc = lg_error_set(LEDGER_EPOLICY,
+                              "record %s: %s %.100s differs from %.100s, the key of %s (a "
+                              "revision keeps its key)",
+                              rid, field, key, old_key, sup);
+        lg_record_free(old);
+        return rc;
+    }
+    if (*key == '\0' || strcmp(key, rid) == 0)
+        return 0;
+    rc = st->get_record(st->payload, key, &row);
+    if (rc == LEDGER_ENOTFOUND && st->partial)
+        return 0;
+    if (rc < 0 && rc != LEDGER_ENOTFOUND)
+        return rc;
+    if (rc == LEDGER_ENOTFOUND || row.index >= now || row.type != lg_record_type_of(r))
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: %s %.100s is not the record_id of an earlier %s; a new "
+                            "key is the record_id of the record that introduces it",
+                            rid, field, key, lg_record_type_name(lg_record_type_of(r)));
+    return 0;
+}
+
 /* Rules on the record's content and references (after authorisation). */
 static int
 check_content(const lg_policy_state *st, const lg_record *r, uint64_t now)
@@ -563,7 +777,8 @@ check_content(const lg_policy_state *st, const lg_record *r, uint64_t now)
     size_t n;
     int rc;
 
-    if ((rc = check_supersedes(st, r, now)) < 0 || (rc = check_refs(st, r, now)) < 0)
+    if ((rc = check_supersedes(st, r, now)) < 0 || (rc = check_refs(st, r, now)) < 0 ||
+        (rc = check_key(st, r, now)) < 0)
         return rc;
     if ((rc = lg_record_confidences(conf, LG_MAX_CONFIDENCES, &n, r)) < 0)
         return rc;
@@ -612,6 +827,8 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
                             lg_record_id(r), n_sigs, LG_MAX_SIGS);
     if (index == 0)
         return check_genesis(keys, r, sigs, n_sigs);
+    if ((rc = check_ledger_limits(st, r, index)) < 0)
+        return rc;
     if (type == LG_REC_PARTICIPANT) {
         if ((rc = lg_record_participant(&newp, r, -1)) < 0)
             return rc;
@@ -699,6 +916,8 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
         if (krow.revoked_at != 0)
             return lg_error_set(LEDGER_EPOLICY, "record %s: key is already revoked",
                                 lg_record_id(r));
+        if ((rc = check_admin_left_after_revocation(st, r, &krow, kid)) < 0)
+            return rc;
         if (strcmp(pid, author) == 0)
             return 0; /* a participant may always revoke its own key */
     }
@@ -711,9 +930,60 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
                                 ? " (transcribed)"
                                 : "");
     }
-    if (have_newp && (rc = check_participant_record(st, r, &newp, sigs, n_sigs)) < 0)
+    if (have_newp && ((rc = check_participant_record(st, r, &newp, sigs, n_sigs)) < 0 ||
+                      (rc = check_admin_left_after_version(st, r, &newp)) < 0))
         return rc;
     return check_content(st, r, index);
+}
+
+typedef struct {
+    const lg_participant_info *p;
+    uint8_t (*ids)[32];
+    size_t n, cap;
+    int oom;
+} dropped_keys;
+
+static int
+collect_dropped(void *ctx, const uint8_t id[32], const lg_key_row *row)
+{
+    dropped_keys *d = ctx;
+
+    if (row->revoked_at != 0 || strcmp(row->participant_id, d->p->participant_id) != 0 ||
+        new_key_slot(d->p, id) >= 0)
+        return 0;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 8;
+        void *grown = lg_realloc(d->ids, cap * sizeof d->ids[0]);
+        if (grown == NULL)
+            return lg_error_nomem();
+        d->ids = grown;
+        d->cap = cap;
+    }
+    memcpy(d->ids[d->n++], id, 32);
+    return 0;
+}
+
+/*
+ * Rotation: a new version of a participant lists its keys; every active
+ * key of that participant it no longer lists is retired from this entry on
+ * (revoked_at = index), exactly as if revoked. Records signed before stay
+ * valid.
+ */
+static int
+retire_dropped_keys(const lg_policy_state *st, const lg_participant_info *p, uint64_t index)
+{
+    dropped_keys d = {p, NULL, 0, 0, 0};
+    int rc = st->each_key(st->payload, collect_dropped, &d);
+
+    for (size_t i = 0; rc >= 0 && i < d.n; i++) {
+        lg_key_row row;
+        if ((rc = st->get_key(st->payload, d.ids[i], &row)) < 0)
+            break;
+        row.revoked_at = index;
+        rc = st->put_key(st->payload, d.ids[i], &row);
+    }
+    lg_free(d.ids);
+    return rc < 0 ? rc : 0;
 }
 
 static int
@@ -837,6 +1107,8 @@ lg_policy_apply(const lg_policy_state *st, const lg_record *r, const uint8_t dig
     case LG_REC_PARTICIPANT:
         if ((rc = lg_record_participant(&p, r, -1)) < 0)
             return rc;
+        if (*lg_record_supersedes(r) != '\0' && (rc = retire_dropped_keys(st, &p, index)) < 0)
+            return rc;
         return register_participant(st, &p, index);
     case LG_REC_KEY_REVOCATION: {
         const char *pid;
@@ -862,4 +1134,28 @@ lg_policy_apply(const lg_policy_state *st, const lg_record *r, const uint8_t dig
         break;
     }
     return 0;
+}
+
+typedef struct {
+    int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row);
+    void *ctx;
+} map_keys;
+
+static int
+map_key(void *ctx, const void *key, size_t klen, void *val)
+{
+    map_keys *m = ctx;
+
+    (void)klen;
+    return m->fn(m->ctx, key, val);
+}
+
+int
+lg_policy_map_each_key(const lg_map *keys,
+                       int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row),
+                       void *ctx)
+{
+    map_keys m = {fn, ctx};
+
+    return lg_map_each(keys, map_key, &m);
 }

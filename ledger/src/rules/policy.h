@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "base/map.h"
 #include "codec/codec.h"
 
 typedef struct {
@@ -47,6 +48,12 @@ typedef struct {
     int (*mark_record)(void *payload, const char *record_id, int which, uint64_t by);
     /* refs: target entry -> referencing entry. */
     int (*add_ref)(void *payload, uint64_t target, uint64_t from);
+    /* Call fn on every registered key (any order) until it returns non-zero,
+     * which is returned. Used only for admin records (rotations and
+     * revocations), to keep at least one active admin key. */
+    int (*each_key)(void *payload, int (*fn)(void *ctx, const uint8_t key_id[32],
+                                             const lg_key_row *row),
+                    void *ctx);
     void *payload;
     /* Set when checking an excerpt (an audit trail of one incident): a
      * record that is not in the excerpt cannot be checked offline, so a
@@ -78,6 +85,12 @@ int lg_policy_ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
 /* A finding's own rule, or the ledger's when it names none. */
 int lg_policy_finding_rule(lg_rule *out, const lg_policy_state *st, const lg_record *finding,
                            uint64_t now);
+
+/* each_key over an lg_map of key_id -> lg_key_row (the in-memory registries
+ * of verify and audit replay). */
+int lg_policy_map_each_key(const lg_map *keys,
+                           int (*fn)(void *ctx, const uint8_t key_id[32], const lg_key_row *row),
+                           void *ctx);
 
 /* Role bits needed to author a record type (any one of them suffices). */
 unsigned lg_policy_roles_for(lg_record_type t, int provenance);

@@ -29,7 +29,9 @@
  * forever with the mutex free. Kernel file locks have no lost wake-ups: a
  * dead holder's or waiter's locks vanish and every waiter is retried. The
  * mutex is then only ever taken uncontended, and a holder that died leaves
- * it OWNER_DIED for LMDB's recovery in the next writer.
+ * it OWNER_DIED for LMDB's recovery in the next writer. Threads of one
+ * process share the lock's file description, so they queue on a mutex of
+ * the store first (a server's sequencer and its witness threads both write).
  */
 #define _DEFAULT_SOURCE /* madvise: posix_madvise(POSIX_MADV_DONTNEED) is a no-op in glibc */
 
@@ -37,6 +39,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +64,8 @@ struct lg_store {
     uint64_t map_size;
     uint64_t map_max;
     int rdonly;
-    int wlock_fd; /* DIR/writer.lock, -1 when read-only */
+    int wlock_fd;        /* DIR/writer.lock, -1 when read-only */
+    pthread_mutex_t wmu; /* this process's writers, before the file lock */
     char *dir;
 };
 
@@ -72,9 +76,8 @@ struct lg_txn {
 };
 
 static const char *const db_names[LG_DB__COUNT] = {
-    "entries",      "hashes", "records",     "digests", "keys",
-    "participants", "refs",   "checkpoints", "meta",    "cosignatures",
-    "digest_tail",
+    "entries", "hashes",      "records", "digests",      "keys",        "participants",
+    "refs",    "checkpoints", "meta",    "cosignatures", "digest_tail",
 };
 
 /* Tables added after format 1 was first written: a store opened read-only
@@ -99,8 +102,7 @@ mdb_error(int rc, const char *what)
         return lg_error_set(LEDGER_ENOTFOUND, "%s: not found", what);
     case MDB_MAP_FULL:
     case MDB_TXN_FULL:
-        return lg_error_set(LEDGER_EFULL, "%s: ledger store is full (LMDB map size reached)",
-                            what);
+        return lg_error_set(LEDGER_EFULL, "%s: ledger store is full (LMDB map size reached)", what);
     case MDB_KEYEXIST:
         return lg_error_set(LEDGER_EEXISTS, "%s: key exists", what);
     case MDB_CORRUPTED:
@@ -162,6 +164,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     if (s == NULL)
         return lg_error_nomem();
     s->wlock_fd = -1;
+    pthread_mutex_init(&s->wmu, NULL);
     s->dir = lg_strdup(dir);
     if (s->dir == NULL) {
         rc = lg_error_nomem();
@@ -263,6 +266,7 @@ lg_store_close(lg_store *s)
         mdb_env_close(s->env);
     if (s->wlock_fd >= 0)
         close(s->wlock_fd);
+    pthread_mutex_destroy(&s->wmu);
     lg_free(s->dir);
     lg_free(s);
 }
@@ -372,6 +376,25 @@ lg_store_map_size(const lg_store *s)
     return s->map_size;
 }
 
+/* A write transaction's locks: this process's mutex, then the file lock. */
+static int
+writer_enter(lg_store *s)
+{
+    int rc;
+
+    pthread_mutex_lock(&s->wmu);
+    if ((rc = writer_lock(s, F_WRLCK)) < 0)
+        pthread_mutex_unlock(&s->wmu);
+    return rc;
+}
+
+static void
+writer_leave(lg_store *s)
+{
+    writer_lock(s, F_UNLCK);
+    pthread_mutex_unlock(&s->wmu);
+}
+
 int
 lg_txn_begin(lg_txn **out, lg_store *s, int write)
 {
@@ -384,7 +407,7 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
     t = lg_calloc(1, sizeof *t);
     if (t == NULL)
         return lg_error_nomem();
-    if (write && (rc = writer_lock(s, F_WRLCK)) < 0) {
+    if (write && (rc = writer_enter(s)) < 0) {
         lg_free(t);
         return rc;
     }
@@ -401,7 +424,7 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
     }
     if (rc != 0) {
         if (write)
-            writer_lock(s, F_UNLCK);
+            writer_leave(s);
         lg_free(t);
         return mdb_error(rc, "begin transaction");
     }
@@ -417,7 +440,7 @@ lg_txn_commit(lg_txn *t)
     int rc = mdb_txn_commit(t->txn);
 
     if (t->write)
-        writer_lock(t->s, F_UNLCK);
+        writer_leave(t->s);
     lg_free(t);
     return rc == 0 ? 0 : mdb_error(rc, "commit");
 }
@@ -429,7 +452,7 @@ lg_txn_abort(lg_txn *t)
         return;
     mdb_txn_abort(t->txn);
     if (t->write)
-        writer_lock(t->s, F_UNLCK);
+        writer_leave(t->s);
     lg_free(t);
 }
 

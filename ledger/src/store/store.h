@@ -34,7 +34,7 @@
 
 #include "attrledger/buf.h"
 #include "base/bigendian.h"
-#include "tlog/merkle.h"
+#include "base/hash.h"
 
 typedef enum {
     LG_DB_ENTRIES,

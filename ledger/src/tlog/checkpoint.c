@@ -1,6 +1,6 @@
 /*
- * checkpoint.c - checkpoint bodies, and offline verification of
- * checkpoints and receipts.
+ * checkpoint.c - checkpoint bodies, offline verification of checkpoints
+ * (receipts: receipt.c), and cosigning a checkpoint as a witness.
  *
  * C2SP tlog-checkpoint v1.0.0 on top of note.c: the body text
  * "origin\nsize\nbase64(root)\n" plus optional non-empty extension lines
@@ -18,8 +18,9 @@
 
 #include "base/alloc.h"
 #include "base/b64.h"
-#include "codec/codec.h"
+#include "base/bigendian.h"
 #include "base/error.h"
+#include "crypto/crypto.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "tlog/note_int.h"
@@ -155,37 +156,32 @@ done:
     return rc;
 }
 
+/* ---- cosigning (C2SP tlog-cosignature v1) ---- */
+
 int
-ledger_receipt_verify(ledger_receipt_info *out, const uint8_t *receipt, size_t receipt_len,
-                      const uint8_t *leaf, size_t leaf_len, const ledger_vkey *log_key)
+lg_note_cosign(ledger_buf *out, const uint8_t *body, size_t body_len, uint64_t timestamp,
+               const ledger_key *key)
 {
-    lg_receipt rc_parsed;
-    lg_entry *e = NULL;
+    uint8_t payload[4 + LG_NOTE_COSIG_LEN];
+    lg_checkpoint cp;
+    uint8_t *msg = NULL;
+    size_t msg_len = 0;
     int rc;
 
-    memset(out, 0, sizeof *out);
-    if ((rc = lg_receipt_parse(&rc_parsed, receipt, receipt_len)) < 0)
-        return lg_error_prefix(rc, "receipt");
-    if ((rc = ledger_checkpoint_verify(&out->checkpoint, rc_parsed.note, rc_parsed.note_len,
-                                       log_key)) < 0)
+    if (out == NULL || key == NULL || (body == NULL && body_len > 0))
+        return lg_error_set(LEDGER_EINVAL, "cosign: missing argument");
+    if (timestamp > LG_NOTE_TIMESTAMP_MAX)
+        return lg_error_set(LEDGER_EINVAL, "cosign: timestamp %" PRIu64 " above 2^63-1", timestamp);
+    /* A cosignature asserts a checkpoint; refuse to sign anything else. */
+    if ((rc = lg_checkpoint_parse(&cp, body, body_len)) < 0)
         return rc;
-    /* The leaf names its own index: a receipt for another position of the
-     * same leaf bytes cannot exist, and a mismatch means the wrong leaf. */
-    if ((rc = lg_entry_decode(&e, leaf, leaf_len)) < 0)
-        return lg_error_prefix(rc, "leaf");
-    if (e->index != rc_parsed.index) {
-        rc = lg_error_set(LEDGER_EPROOF, "receipt is for index %llu but the leaf is entry %llu",
-                          (unsigned long long)rc_parsed.index, (unsigned long long)e->index);
-        lg_entry_free(e);
+    lg_note_put_be32(payload, lg_note_key_id(key->name, LEDGER_SIGTYPE_COSIGNATURE, key->pk));
+    lg_u64_be(payload + 4, timestamp);
+    if ((rc = lg_note_cosig_message(&msg, &msg_len, body, body_len, timestamp)) < 0)
         return rc;
-    }
-    lg_entry_free(e);
-    lg_merkle_leaf_hash(out->leaf_hash, leaf, leaf_len);
-    out->index = rc_parsed.index;
-    rc = lg_merkle_verify_inclusion(rc_parsed.index, out->checkpoint.size, out->leaf_hash,
-                                    (const lg_hash *)rc_parsed.hashes, rc_parsed.n_hashes,
-                                    out->checkpoint.root);
+    rc = lg_ed25519_sign(payload + 12, msg, msg_len, key);
+    lg_free(msg);
     if (rc < 0)
-        return lg_error_prefix(rc, "receipt");
-    return 0;
+        return rc;
+    return lg_note_emit_sig_line(out, NULL, 0, key->name, payload, sizeof payload);
 }

@@ -34,15 +34,13 @@
 #include <stdint.h>
 
 #include "attrledger/common.h"
+#include "base/hash.h"
 
-#define LG_HASH 32
 #define LG_PROOF_MAX_HASHES 64
 
 /* Largest tree the stored-hash functions accept: 2^63 leaves, so that
  * lg_merkle_stored_count() (about twice the size) fits in 64 bits. */
 #define LG_MERKLE_MAX_SIZE ((uint64_t)1 << 63)
-
-typedef uint8_t lg_hash[LG_HASH];
 
 /* SHA-256(0x00 || data). data may be NULL when len is 0. */
 void lg_merkle_leaf_hash(lg_hash out, const uint8_t *data, size_t len);

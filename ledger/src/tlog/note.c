@@ -47,9 +47,8 @@ static const char sig_prefix[] = "\xe2\x80\x94 ";
 
 static const char cosig_label[] = "cosignature/v1\ntime ";
 
-/* cosignature/v1: 8-byte timestamp then a 64-byte Ed25519 signature. */
-#define COSIG_LEN (8 + LG_ED25519_SIG)
-#define TIMESTAMP_MAX UINT64_C(0x7fffffffffffffff)
+#define COSIG_LEN LG_NOTE_COSIG_LEN
+#define TIMESTAMP_MAX LG_NOTE_TIMESTAMP_MAX
 
 /* ---- small helpers ---- */
 
@@ -189,8 +188,8 @@ lg_note_parse_u64(uint64_t *out, const uint8_t *s, size_t len)
     return 0;
 }
 
-static void
-put_be32(uint8_t *p, uint32_t v)
+void
+lg_note_put_be32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24);
     p[1] = (uint8_t)(v >> 16);
@@ -397,9 +396,8 @@ lg_note_sig_key(const lg_note_sig *sig, const ledger_vkey *keys, size_t n_keys)
     return -1;
 }
 
-/* "cosignature/v1\ntime <ts>\n" || body, in a fresh buffer. */
-static int
-cosig_message(uint8_t **out, size_t *out_len, const uint8_t *body, size_t body_len, uint64_t ts)
+int
+lg_note_cosig_message(uint8_t **out, size_t *out_len, const uint8_t *body, size_t body_len, uint64_t ts)
 {
     char head[sizeof cosig_label + 24];
     int hl = snprintf(head, sizeof head, "%s%" PRIu64 "\n", cosig_label, ts);
@@ -442,7 +440,7 @@ verify_one(uint64_t *ts_out, const lg_note *note, const lg_note_sig *sig, const 
         ts = lg_be_u64(sig->sig);
         if (ts > TIMESTAMP_MAX)
             return LEDGER_EBADSIG;
-        if ((rc = cosig_message(&msg, &msg_len, note->buf, note->text_len, ts)) < 0)
+        if ((rc = lg_note_cosig_message(&msg, &msg_len, note->buf, note->text_len, ts)) < 0)
             return rc;
         rc = lg_ed25519_verify(sig->sig + 8, msg, msg_len, vk->public_key);
         lg_free(msg);
@@ -522,12 +520,8 @@ check_note_text(const uint8_t *text, size_t len)
     return lg_note_check_chars(text, len, "note text");
 }
 
-/*
- * "— name base64(payload)\n" + NUL into a new buffer, after `pre_len`
- * bytes copied from `pre` (which may be empty).
- */
-static int
-emit_sig_line(ledger_buf *out, const uint8_t *pre, size_t pre_len, const char *name,
+int
+lg_note_emit_sig_line(ledger_buf *out, const uint8_t *pre, size_t pre_len, const char *name,
               const uint8_t *payload, size_t payload_len)
 {
     size_t nlen = strlen(name);
@@ -569,7 +563,7 @@ lg_note_sign(ledger_buf *out, const uint8_t *text, size_t text_len, const ledger
         return lg_error_set(LEDGER_EINVAL, "note sign: missing argument");
     if ((rc = check_note_text(text, text_len)) < 0)
         return rc;
-    put_be32(payload, lg_note_key_id(key->name, LEDGER_SIGTYPE_ED25519, key->pk));
+    lg_note_put_be32(payload, lg_note_key_id(key->name, LEDGER_SIGTYPE_ED25519, key->pk));
     if ((rc = lg_ed25519_sign(payload + 4, text, text_len, key)) < 0)
         return rc;
     /* text + the blank line, then the signature line. */
@@ -578,37 +572,9 @@ lg_note_sign(ledger_buf *out, const uint8_t *text, size_t text_len, const ledger
         return lg_error_nomem();
     memcpy(pre, text, text_len);
     pre[text_len] = '\n';
-    rc = emit_sig_line(out, pre, text_len + 1, key->name, payload, sizeof payload);
+    rc = lg_note_emit_sig_line(out, pre, text_len + 1, key->name, payload, sizeof payload);
     lg_free(pre);
     return rc;
-}
-
-int
-lg_note_cosign(ledger_buf *out, const uint8_t *body, size_t body_len, uint64_t timestamp,
-               const ledger_key *key)
-{
-    uint8_t payload[4 + COSIG_LEN];
-    lg_checkpoint cp;
-    uint8_t *msg = NULL;
-    size_t msg_len = 0;
-    int rc;
-
-    if (out == NULL || key == NULL || (body == NULL && body_len > 0))
-        return lg_error_set(LEDGER_EINVAL, "cosign: missing argument");
-    if (timestamp > TIMESTAMP_MAX)
-        return lg_error_set(LEDGER_EINVAL, "cosign: timestamp %" PRIu64 " above 2^63-1", timestamp);
-    /* A cosignature asserts a checkpoint; refuse to sign anything else. */
-    if ((rc = lg_checkpoint_parse(&cp, body, body_len)) < 0)
-        return rc;
-    put_be32(payload, lg_note_key_id(key->name, LEDGER_SIGTYPE_COSIGNATURE, key->pk));
-    lg_u64_be(payload + 4, timestamp);
-    if ((rc = cosig_message(&msg, &msg_len, body, body_len, timestamp)) < 0)
-        return rc;
-    rc = lg_ed25519_sign(payload + 12, msg, msg_len, key);
-    lg_free(msg);
-    if (rc < 0)
-        return rc;
-    return emit_sig_line(out, NULL, 0, key->name, payload, sizeof payload);
 }
 
 int

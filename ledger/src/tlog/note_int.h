@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attrledger/buf.h"
 #include "base/b64.h"
 #include "tlog/merkle.h"
 
@@ -38,5 +39,23 @@ size_t lg_note_name_len(const char *name);
 
 /* 1 for the signature types we verify and sign (0x01 Ed25519, 0x04 cosignature/v1), else 0. */
 int lg_note_sigtype_supported(uint8_t type);
+
+/* cosignature/v1: 8-byte timestamp then a 64-byte Ed25519 signature. */
+#define LG_NOTE_COSIG_LEN (8 + 64)
+#define LG_NOTE_TIMESTAMP_MAX UINT64_C(0x7fffffffffffffff)
+
+/* Big-endian 32-bit key ID into p[0..4). */
+void lg_note_put_be32(uint8_t *p, uint32_t v);
+
+/* "cosignature/v1\ntime <ts>\n" || body, in a fresh buffer (lg_free). */
+int lg_note_cosig_message(uint8_t **out, size_t *out_len, const uint8_t *body, size_t body_len,
+                          uint64_t ts);
+
+/*
+ * "— name base64(payload)\n" + NUL into a new buffer, after `pre_len`
+ * bytes copied from `pre` (which may be empty).
+ */
+int lg_note_emit_sig_line(ledger_buf *out, const uint8_t *pre, size_t pre_len, const char *name,
+                          const uint8_t *payload, size_t payload_len);
 
 #endif

@@ -1,21 +1,28 @@
 /*
- * receipt.c - C2SP tlog-proof v1 receipts as text: format and strict parse.
+ * receipt.c - C2SP tlog-proof v1 receipts as text: format, strict parse,
+ * and verification (one check of the leaf and the inclusion proof, behind
+ * a checkpoint verified by one log key or by a trust policy).
  *
  * A receipt is "c2sp.org/tlog-proof@v1\n", an optional "extra <base64>"
  * line, "index N\n", at most LG_PROOF_MAX_HASHES base64 proof hashes one
  * per line, a blank line, then a signed checkpoint note verbatim. The whole
  * receipt is at most LG_RECEIPT_MAX bytes. The note must pass
- * lg_note_parse() but is not verified here: ledger_receipt_verify()
- * (checkpoint.c) checks the signature and the inclusion proof.
+ * lg_note_parse() to parse; ledger_receipt_verify() and
+ * ledger_receipt_verify_policy() (below) check its signatures and the
+ * inclusion proof.
  * docs: reference/transparency-formats.md 2.10.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "attrledger/checkpoint.h"
+#include "attrledger/witness.h"
 #include "base/alloc.h"
 #include "base/b64.h"
 #include "base/error.h"
+#include "codec/codec.h"
+#include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "tlog/note_int.h"
 
@@ -155,5 +162,74 @@ lg_receipt_parse(lg_receipt *out, const uint8_t *text, size_t len)
         return rc == LEDGER_EFORMAT ? lg_error_prefix(rc, "receipt checkpoint") : rc;
     lg_note_free(n);
     *out = r;
+    return 0;
+}
+
+/* ---- verification ---- */
+
+/* The leaf is the receipt's entry and its proof leads to cp's root. The
+ * leaf names its own index: a receipt for another position of the same
+ * leaf bytes cannot exist, and a mismatch means the wrong leaf. */
+static int
+check_inclusion(ledger_receipt_info *out, const lg_receipt *r, const ledger_checkpoint *cp,
+                const uint8_t *leaf, size_t leaf_len)
+{
+    lg_entry *e = NULL;
+    int rc;
+
+    if ((rc = lg_entry_decode(&e, leaf, leaf_len)) < 0)
+        return lg_error_prefix(rc, "leaf");
+    if (e->index != r->index) {
+        rc = lg_error_set(LEDGER_EPROOF, "receipt is for index %llu but the leaf is entry %llu",
+                          (unsigned long long)r->index, (unsigned long long)e->index);
+        lg_entry_free(e);
+        return rc;
+    }
+    lg_entry_free(e);
+    lg_merkle_leaf_hash(out->leaf_hash, leaf, leaf_len);
+    out->index = r->index;
+    out->checkpoint = *cp;
+    if ((rc = lg_merkle_verify_inclusion(r->index, cp->size, out->leaf_hash,
+                                         (const lg_hash *)r->hashes, r->n_hashes, cp->root)) < 0)
+        return lg_error_prefix(rc, "receipt");
+    return 0;
+}
+
+int
+ledger_receipt_verify(ledger_receipt_info *out, const uint8_t *receipt, size_t receipt_len,
+                      const uint8_t *leaf, size_t leaf_len, const ledger_vkey *log_key)
+{
+    lg_receipt r;
+    ledger_checkpoint cp;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = lg_receipt_parse(&r, receipt, receipt_len)) < 0)
+        return lg_error_prefix(rc, "receipt");
+    if ((rc = ledger_checkpoint_verify(&cp, r.note, r.note_len, log_key)) < 0)
+        return rc;
+    return check_inclusion(out, &r, &cp, leaf, leaf_len);
+}
+
+int
+ledger_receipt_verify_policy(ledger_receipt_info *out, ledger_policy_report *report,
+                             const uint8_t *receipt, size_t receipt_len, const uint8_t *leaf,
+                             size_t leaf_len, const ledger_tlog_policy *p)
+{
+    ledger_policy_report rep;
+    lg_receipt r;
+    int rc;
+
+    if (out == NULL || p == NULL)
+        return lg_error_set(LEDGER_EINVAL, "receipt verify: missing argument");
+    memset(out, 0, sizeof *out);
+    if ((rc = lg_receipt_parse(&r, receipt, receipt_len)) < 0)
+        return lg_error_prefix(rc, "receipt");
+    if ((rc = ledger_checkpoint_verify_policy(&rep, r.note, r.note_len, p)) < 0)
+        return rc;
+    if ((rc = check_inclusion(out, &r, &rep.checkpoint, leaf, leaf_len)) < 0)
+        return rc;
+    if (report != NULL)
+        *report = rep;
     return 0;
 }

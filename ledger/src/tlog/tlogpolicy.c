@@ -18,11 +18,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/witness.h"
-#include "codec/codec.h"
-#include "crypto/crypto.h"
+#include "base/alloc.h"
 #include "base/error.h"
+#include "crypto/crypto.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 
@@ -46,6 +45,7 @@ struct ledger_tlog_policy {
     size_t n_witnesses;
     char wnames[LEDGER_POLICY_MAX_WITNESSES][LEDGER_NAME_MAX + 1];
     ledger_vkey witnesses[LEDGER_POLICY_MAX_WITNESSES];
+    char *wurls[LEDGER_POLICY_MAX_WITNESSES]; /* the optional [url] field, or NULL */
     size_t n_groups;
     group groups[LEDGER_POLICY_MAX_GROUPS];
     int have_quorum;
@@ -171,6 +171,16 @@ parse_line(ledger_tlog_policy *p, const char *line, size_t len, size_t lineno)
             if (p->witnesses[i].note_id == vk.note_id && strcmp(p->witnesses[i].name, vk.name) == 0)
                 return lg_error_set(LEDGER_EFORMAT, "policy line %zu: witness key listed twice",
                                     lineno);
+        if (n == 4) {
+            if (f[3].len > LEDGER_POLICY_URL_MAX ||
+                (strncmp(f[3].s, "http://", 7) != 0 && strncmp(f[3].s, "https://", 8) != 0))
+                return lg_error_set(LEDGER_EFORMAT,
+                                    "policy line %zu: a witness URL is http:// or https:// "
+                                    "and at most %d bytes",
+                                    lineno, LEDGER_POLICY_URL_MAX);
+            if ((p->wurls[p->n_witnesses] = lg_strndup(f[3].s, f[3].len)) == NULL)
+                return lg_error_nomem();
+        }
         p->witnesses[p->n_witnesses++] = vk;
         return 0;
     }
@@ -279,13 +289,17 @@ ledger_tlog_policy_parse(ledger_tlog_policy **out, const char *text, size_t len)
     *out = p;
     return 0;
 fail:
-    lg_free(p);
+    ledger_tlog_policy_free(p);
     return rc;
 }
 
 void
 ledger_tlog_policy_free(ledger_tlog_policy *p)
 {
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < LEDGER_POLICY_MAX_WITNESSES; i++)
+        lg_free(p->wurls[i]);
     lg_free(p);
 }
 
@@ -299,6 +313,12 @@ const ledger_vkey *
 ledger_tlog_policy_witness(const ledger_tlog_policy *p, size_t i)
 {
     return p && i < p->n_witnesses ? &p->witnesses[i] : NULL;
+}
+
+const char *
+ledger_tlog_policy_witness_url(const ledger_tlog_policy *p, size_t i)
+{
+    return p && i < p->n_witnesses ? p->wurls[i] : NULL;
 }
 
 /* Is the quorum met, given which witnesses verified? */
@@ -385,42 +405,4 @@ ledger_checkpoint_verify_policy(ledger_policy_report *out, const uint8_t *note_b
 done:
     lg_note_free(note);
     return rc;
-}
-
-int
-ledger_receipt_verify_policy(ledger_receipt_info *out, ledger_policy_report *report,
-                             const uint8_t *receipt, size_t receipt_len, const uint8_t *leaf,
-                             size_t leaf_len, const ledger_tlog_policy *p)
-{
-    ledger_policy_report rep;
-    lg_receipt r;
-    lg_entry *e = NULL;
-    int rc;
-
-    if (out == NULL || p == NULL)
-        return lg_error_set(LEDGER_EINVAL, "receipt verify: missing argument");
-    memset(out, 0, sizeof *out);
-    if ((rc = lg_receipt_parse(&r, receipt, receipt_len)) < 0)
-        return lg_error_prefix(rc, "receipt");
-    if ((rc = ledger_checkpoint_verify_policy(&rep, r.note, r.note_len, p)) < 0)
-        return rc;
-    if ((rc = lg_entry_decode(&e, leaf, leaf_len)) < 0)
-        return lg_error_prefix(rc, "leaf");
-    if (e->index != r.index) {
-        rc = lg_error_set(LEDGER_EPROOF, "receipt is for index %llu but the leaf is entry %llu",
-                          (unsigned long long)r.index, (unsigned long long)e->index);
-        lg_entry_free(e);
-        return rc;
-    }
-    lg_entry_free(e);
-    lg_merkle_leaf_hash(out->leaf_hash, leaf, leaf_len);
-    out->index = r.index;
-    out->checkpoint = rep.checkpoint;
-    if ((rc = lg_merkle_verify_inclusion(r.index, rep.checkpoint.size, out->leaf_hash,
-                                         (const lg_hash *)r.hashes, r.n_hashes,
-                                         rep.checkpoint.root)) < 0)
-        return lg_error_prefix(rc, "receipt");
-    if (report != NULL)
-        *report = rep;
-    return 0;
 }

@@ -32,10 +32,10 @@
 
 #include "base/alloc.h"
 #include "base/b64.h"
-#include "crypto/crypto.h"
 #include "base/error.h"
 #include "base/fsutil.h"
 #include "codec/json.h"
+#include "crypto/crypto.h"
 #include "tlog/note.h"
 #include "tlog/witness_int.h"
 
@@ -199,13 +199,8 @@ lg_witness_decide(const lg_checkpoint *prev, const lg_checkpoint *cp, uint64_t o
 
 /* ---- the state file ---- */
 
-typedef struct {
-    size_t n;
-    lg_checkpoint *v;
-} wstate;
-
-static void
-wstate_free(wstate *w)
+void
+lg_wstate_free(lg_wstate *w)
 {
     lg_free(w->v);
     w->v = NULL;
@@ -213,7 +208,7 @@ wstate_free(wstate *w)
 }
 
 static int
-wstate_parse(wstate *w, const uint8_t *text, size_t len, const char *path)
+wstate_parse(lg_wstate *w, const uint8_t *text, size_t len, const char *path)
 {
     const size_t hl = sizeof STATE_HEADER - 1;
     size_t pos = 0, line = 1;
@@ -258,8 +253,8 @@ wstate_parse(wstate *w, const uint8_t *text, size_t len, const char *path)
 }
 
 /* Load the state; a missing file is an empty state. */
-static int
-wstate_load(wstate *w, const char *path)
+int
+lg_wstate_load(lg_wstate *w, const char *path)
 {
     ledger_buf b = LEDGER_BUF_INIT;
     int rc = lg_fs_read(&b, path, STATE_MAX);
@@ -274,12 +269,12 @@ wstate_load(wstate *w, const char *path)
     rc = wstate_parse(w, b.data, b.len, path);
     ledger_buf_dispose(&b);
     if (rc < 0)
-        wstate_free(w);
+        lg_wstate_free(w);
     return rc;
 }
 
-static int
-wstate_save(const wstate *w, const char *path)
+int
+lg_wstate_save(const lg_wstate *w, const char *path)
 {
     size_t cap = sizeof STATE_HEADER + w->n * (LEDGER_NAME_MAX + 24 + LG_B64_LEN(LG_HASH) + 3);
     char *buf = lg_malloc(cap), root[LG_B64_LEN(LG_HASH) + 1];
@@ -299,8 +294,8 @@ wstate_save(const wstate *w, const char *path)
     return rc;
 }
 
-static lg_checkpoint *
-wstate_find(wstate *w, const char *origin)
+lg_checkpoint *
+lg_wstate_find(lg_wstate *w, const char *origin)
 {
     for (size_t i = 0; i < w->n; i++)
         if (strcmp(w->v[i].origin, origin) == 0)
@@ -309,8 +304,8 @@ wstate_find(wstate *w, const char *origin)
 }
 
 /* Exclusive lock on PATH.lock, held until the descriptor is closed. */
-static int
-lock_state(int *fd_out, const char *path)
+int
+lg_wstate_lock(int *fd_out, const char *path)
 {
     size_t n = strlen(path) + 6;
     char *lp = lg_malloc(n);
@@ -340,19 +335,58 @@ lock_state(int *fd_out, const char *path)
     return 0;
 }
 
+/* Lock and load the state; *have_out says whether `origin` is in it and
+ * *held_out is a copy of its entry. */
+int
+lg_wstate_open(int *lock_fd, lg_wstate *w, const char *path, const char *origin,
+               lg_checkpoint *held_out, int *have_out)
+{
+    lg_checkpoint *prev;
+    int rc;
+
+    if ((rc = lg_wstate_lock(lock_fd, path)) < 0 || (rc = lg_wstate_load(w, path)) < 0)
+        return rc;
+    prev = lg_wstate_find(w, origin);
+    *have_out = prev != NULL;
+    if (prev != NULL)
+        *held_out = *prev;
+    return 0;
+}
+
+/* Set cp as the state of its origin (new or replaced) and save. */
+int
+lg_wstate_store(lg_wstate *w, const char *path, const lg_checkpoint *cp)
+{
+    lg_checkpoint *prev = lg_wstate_find(w, cp->origin);
+
+    if (prev == NULL) {
+        lg_checkpoint *nv;
+
+        if (w->n == LEDGER_WITNESS_MAX_LOGS)
+            return lg_error_set(LEDGER_EINVAL, "witness state already holds %d logs",
+                                LEDGER_WITNESS_MAX_LOGS);
+        if ((nv = lg_realloc(w->v, (w->n + 1) * sizeof *nv)) == NULL)
+            return lg_error_nomem();
+        w->v = nv;
+        prev = &w->v[w->n++];
+    }
+    *prev = *cp;
+    return lg_wstate_save(w, path);
+}
+
 int
 ledger_witness_state_get(ledger_checkpoint *out, const char *state_path, const char *origin)
 {
-    wstate w;
+    lg_wstate w;
     lg_checkpoint *cp;
     int rc;
 
     if (out == NULL || state_path == NULL || origin == NULL)
         return lg_error_set(LEDGER_EINVAL, "witness state: missing argument");
     memset(out, 0, sizeof *out);
-    if ((rc = wstate_load(&w, state_path)) < 0)
+    if ((rc = lg_wstate_load(&w, state_path)) < 0)
         return rc;
-    cp = wstate_find(&w, origin);
+    cp = lg_wstate_find(&w, origin);
     if (cp == NULL)
         rc = lg_error_set(LEDGER_ENOTFOUND, "this witness never cosigned %.100s", origin);
     else {
@@ -360,14 +394,14 @@ ledger_witness_state_get(ledger_checkpoint *out, const char *state_path, const c
         out->size = cp->size;
         memcpy(out->root, cp->root, LG_HASH);
     }
-    wstate_free(&w);
+    lg_wstate_free(&w);
     return rc;
 }
 
 /* ---- cosign ---- */
 
-static const ledger_vkey *
-log_key_for(const ledger_witness_options *o, const char *origin)
+const ledger_vkey *
+lg_witness_log_key(const ledger_witness_options *o, const char *origin)
 {
     for (size_t i = 0; i < o->n_log_keys; i++)
         if (o->log_keys[i].type == LEDGER_SIGTYPE_ED25519 &&
@@ -383,9 +417,9 @@ ledger_witness_cosign(ledger_buf *line_out, ledger_witness_result *result,
 {
     lg_witness_request req;
     lg_note *note = NULL;
-    lg_checkpoint cp, *prev, saved;
+    lg_checkpoint cp, saved;
     const ledger_vkey *lk;
-    wstate w = {0, NULL};
+    lg_wstate w = {0, NULL};
     int lock_fd = -1, have_prev, rc;
     uint64_t ts;
 
@@ -416,7 +450,7 @@ ledger_witness_cosign(ledger_buf *line_out, ledger_witness_result *result,
         rc = lg_error_prefix(rc, "checkpoint");
         goto done;
     }
-    if ((lk = log_key_for(o, cp.origin)) == NULL) {
+    if ((lk = lg_witness_log_key(o, cp.origin)) == NULL) {
         rc = lg_error_set(LEDGER_ENOTFOUND, "unknown log %.100s: this witness has no key for it",
                           cp.origin);
         goto done;
@@ -427,46 +461,27 @@ ledger_witness_cosign(ledger_buf *line_out, ledger_witness_result *result,
     }
 
     /* Compare-and-swap on the state file, under the lock. */
-    if ((rc = lock_state(&lock_fd, o->state_path)) < 0 || (rc = wstate_load(&w, o->state_path)) < 0)
+    if ((rc = lg_wstate_open(&lock_fd, &w, o->state_path, cp.origin, &saved, &have_prev)) < 0)
         goto done;
-    prev = wstate_find(&w, cp.origin);
-    have_prev = prev != NULL;
-    if (have_prev)
-        saved = *prev;
     if (proof == NULL) /* no proof given: fine on first contact or for the same size */
-        req.old_size = have_prev ? prev->size : 0;
-    if (have_prev && proof == NULL && cp.size > prev->size) {
+        req.old_size = have_prev ? saved.size : 0;
+    if (have_prev && proof == NULL && cp.size > saved.size) {
         rc = lg_error_set(LEDGER_EPROOF,
                           "this witness last cosigned size %" PRIu64 " of %.100s: give a "
                           "consistency proof from %" PRIu64 " to %" PRIu64,
-                          prev->size, cp.origin, prev->size, cp.size);
+                          saved.size, cp.origin, saved.size, cp.size);
         goto done;
     }
     if ((rc = lg_witness_decide(have_prev ? &saved : NULL, &cp, req.old_size,
                                 (const lg_hash *)req.hashes, req.n)) < 0)
         goto done;
-    if (!have_prev || prev->size != cp.size) {
-        if (!have_prev) {
-            if (w.n == LEDGER_WITNESS_MAX_LOGS) {
-                rc = lg_error_set(LEDGER_EINVAL, "witness state already holds %d logs",
-                                  LEDGER_WITNESS_MAX_LOGS);
-                goto done;
-            }
-            lg_checkpoint *nv = lg_realloc(w.v, (w.n + 1) * sizeof *nv);
-            if (nv == NULL) {
-                rc = lg_error_nomem();
-                goto done;
-            }
-            w.v = nv;
-            prev = &w.v[w.n++];
-        }
-        *prev = cp;
-        if ((rc = wstate_save(&w, o->state_path)) < 0)
-            goto done;
-    }
+    if ((!have_prev || saved.size != cp.size) && (rc = lg_wstate_store(&w, o->state_path, &cp)) < 0)
+        goto done;
     ts = o->timestamp ? o->timestamp : (uint64_t)time(NULL);
     if ((rc = lg_note_cosign(line_out, note->buf, note->text_len, ts, o->witness_key)) < 0)
         goto done;
+    if (lg_witness_keep_latest(o->state_path, cp.origin, checkpoint, cp_len, line_out) < 0)
+        ledger_error_clear(); /* the monitoring copy may lag; the state is what counts */
     if (result != NULL) {
         memset(result, 0, sizeof *result);
         memcpy(result->origin, cp.origin, sizeof result->origin);
@@ -477,7 +492,7 @@ ledger_witness_cosign(ledger_buf *line_out, ledger_witness_result *result,
 done:
     if (lock_fd >= 0)
         close(lock_fd);
-    wstate_free(&w);
+    lg_wstate_free(&w);
     lg_note_free(note);
     return rc;
 }

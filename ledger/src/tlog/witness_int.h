@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "attrledger/witness.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 
@@ -44,5 +45,38 @@ int lg_witness_request_parse(lg_witness_request *out, const uint8_t *text, size_
  */
 int lg_witness_decide(const lg_checkpoint *prev, const lg_checkpoint *cp, uint64_t old_size,
                       const lg_hash *proof, size_t n);
+
+/*
+ * The witness state file (witness.c): the last cosigned checkpoint per
+ * origin. lg_wstate_lock takes the exclusive lock on STATE.lock (held until
+ * the descriptor is closed); load (a missing file is an empty state), find
+ * and save (temp file, fsync, rename) run under it.
+ */
+typedef struct {
+    size_t n;
+    lg_checkpoint *v;
+} lg_wstate;
+
+int lg_wstate_lock(int *fd_out, const char *path);
+int lg_wstate_load(lg_wstate *w, const char *path);
+int lg_wstate_save(const lg_wstate *w, const char *path);
+lg_checkpoint *lg_wstate_find(lg_wstate *w, const char *origin);
+void lg_wstate_free(lg_wstate *w);
+/* Lock and load; *have_out: origin is in the state, *held_out its entry. */
+int lg_wstate_open(int *lock_fd, lg_wstate *w, const char *path, const char *origin,
+                   lg_checkpoint *held_out, int *have_out);
+/* Make cp the state of its origin (added or replaced) and save. */
+int lg_wstate_store(lg_wstate *w, const char *path, const lg_checkpoint *cp);
+
+/* The Ed25519 key of `origin` among the witness's log keys, or NULL. */
+const ledger_vkey *lg_witness_log_key(const ledger_witness_options *o, const char *origin);
+
+/* Keep `note` plus this witness's cosignature `line` as the latest cosigned
+ * checkpoint of `origin` (STATE.d/<hex SHA-256 of origin>, see
+ * ledger_witness_latest). 0, LEDGER_EIO, LEDGER_EFORMAT, LEDGER_ENOMEM. */
+/* Hex SHA-256 of an origin: the name of its latest-checkpoint file. */
+void lg_witness_origin_hex(char hex[65], const char *origin);
+int lg_witness_keep_latest(const char *state_path, const char *origin, const uint8_t *note,
+                           size_t note_len, const ledger_buf *line);
 
 #endif

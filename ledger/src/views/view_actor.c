@@ -1,7 +1,9 @@
 /*
  * view_actor.c - the actor view: an actor found by record_id, actor_id,
- * name or alias (case-insensitive), its chain cluster -> organ -> state,
- * and every claim and finding that attributes an incident to it.
+ * name or alias (case-insensitive; a name two actors share is refused as
+ * ambiguous), its owning record's latest text, other members' reports
+ * about it (view_keys.c), its chain cluster -> organ -> state, and every
+ * claim and finding that attributes an incident to it.
  *
  * References may name any version of the actor record, so all version ids
  * are collected first. A record that only mentions the actor (impersonated
@@ -24,7 +26,10 @@
 typedef struct {
     vctx *c;
     const char *name;
-    char found[LEDGER_ID_MAX + 1];
+    char found[LEDGER_ID_MAX + 1];  /* the owning record of the first match */
+    char author[LEDGER_ID_MAX + 1]; /* its author */
+    char other[LEDGER_ID_MAX + 1];  /* a second, different actor that matches */
+    char other_author[LEDGER_ID_MAX + 1];
 } actor_search;
 
 static int
@@ -52,11 +57,18 @@ names(const char *hay, const char *needle)
     return 1;
 }
 
+/*
+ * A name or alias is not a key: any member may register an actor called
+ * "Lazarus Group". Every match is mapped to its owning record (view_keys.c);
+ * when matches belong to two different actors the lookup is ambiguous and
+ * fails naming both, so no member's actor can stand in for another's.
+ */
 static int
 find_actor(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
 {
     actor_search *s = p;
-    lg_record_row r;
+    lg_record_row r, o;
+    char owner[LEDGER_ID_MAX + 1];
     ventry e;
     json_t *b, *al;
     size_t i;
@@ -73,8 +85,19 @@ find_actor(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
     json_array_foreach(json_object_get(b, "aliases"), i, al) hit |=
         names(json_string_value(al) ? json_string_value(al) : "", s->name);
     lg_view_entry_free(&e);
-    if (hit) {
-        snprintf(s->found, sizeof s->found, "%.*s", (int)(kl < 255 ? kl : 255), (const char *)k);
+    if (!hit)
+        return 0;
+    snprintf(owner, sizeof owner, "%.*s", (int)(kl < LEDGER_ID_MAX ? kl : LEDGER_ID_MAX),
+             (const char *)k);
+    if ((rc = lg_view_key_owner(s->c, LG_REC_ACTOR, owner, sizeof owner)) < 0 ||
+        (rc = lg_view_chain_root(s->c, owner, &o, owner, sizeof owner)) < 0)
+        return rc;
+    if (*s->found == '\0') {
+        snprintf(s->found, sizeof s->found, "%s", owner);
+        snprintf(s->author, sizeof s->author, "%s", o.author);
+    } else if (strcmp(s->found, owner) != 0 && *s->other == '\0') {
+        snprintf(s->other, sizeof s->other, "%s", owner);
+        snprintf(s->other_author, sizeof s->other_author, "%s", o.author);
         return 1;
     }
     return 0;
@@ -174,6 +197,7 @@ int
 lg_view_actor_json(json_t **out, vctx *c, const char *id)
 {
     json_t *o = json_object(), *chain = json_array(), *attr = json_array(), *ids = json_array();
+    json_t *reports = NULL;
     idx_list refs = {0};
     lg_record_row r;
     char cur[LEDGER_ID_MAX + 1], root_id[LEDGER_ID_MAX + 1];
@@ -188,11 +212,18 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
     if (rc == 0 && r.type != LG_REC_ACTOR)
         rc = LEDGER_ENOTFOUND;
     if (rc == LEDGER_ENOTFOUND) {
-        actor_search s = {c, id, ""};
+        actor_search s = {c, id, "", "", "", ""};
         if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, find_actor, &s)) < 0)
             goto done;
         if (*s.found == '\0') {
             rc = lg_error_set(LEDGER_ENOTFOUND, "no actor named %.100s", id);
+            goto done;
+        }
+        if (*s.other != '\0') {
+            rc = lg_error_set(LEDGER_ENOTFOUND,
+                              "%.100s is ambiguous: it names %s (by %s) and %s (by %s); name "
+                              "the actor by its record_id",
+                              id, s.found, s.author, s.other, s.other_author);
             goto done;
         }
         snprintf(cur, sizeof cur, "%s", s.found);
@@ -201,7 +232,9 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
     } else {
         snprintf(cur, sizeof cur, "%s", id);
     }
-    if ((rc = lg_view_chain_root(c, cur, &r, root_id, sizeof root_id)) < 0)
+    if ((rc = lg_view_key_owner(c, LG_REC_ACTOR, cur, sizeof cur)) < 0 ||
+        (rc = lg_view_chain_root(c, cur, &r, root_id, sizeof root_id)) < 0 ||
+        (rc = lg_view_key_reports(&reports, c, LG_REC_ACTOR, root_id)) < 0)
         goto done;
     /* References may name any version; collect them all, then the latest. */
     snprintf(cur, sizeof cur, "%s", root_id);
@@ -223,8 +256,10 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
         rc = lg_view_set(o, "actor", json_deep_copy(lg_view_body(&e)));
         lg_view_entry_free(&e);
         if (rc < 0 || (rc = lg_view_set(o, "record_id", json_string(root_id))) < 0 ||
-            (rc = lg_json_set_u64(o, "latest_index", r.index)) < 0)
+            (rc = lg_json_set_u64(o, "latest_index", r.index)) < 0 ||
+            (rc = lg_view_set(o, "reports", reports)) < 0)
             goto done;
+        reports = NULL;
     }
     /* The chain cluster -> organ -> state, following parent_actor of the
      * latest version of each link. */
@@ -275,6 +310,7 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
 done:
     lg_free(refs.v);
     json_decref(chain);
+    json_decref(reports);
     json_decref(attr);
     json_decref(ids);
     return rc;

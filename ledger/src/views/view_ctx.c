@@ -20,6 +20,7 @@
 #include "codec/codec.h"
 #include "base/error.h"
 #include "codec/record.h"
+#include "core/stored_entry.h"
 #include "store/store.h"
 #include "views/views_int.h"
 
@@ -34,30 +35,17 @@ lg_view_entry_free(ventry *e)
 int
 lg_view_load(vctx *c, uint64_t index, ventry *out)
 {
-    ledger_buf leaf = LEDGER_BUF_INIT;
     lg_entry *e = NULL;
-    uint8_t key[8];
     int rc;
 
     memset(out, 0, sizeof *out);
-    lg_u64_be(key, index);
-    rc = lg_store_get(c->t, LG_DB_ENTRIES, key, 8, &leaf);
-    if (rc == LEDGER_ENOTFOUND)
-        return lg_error_set(LEDGER_ECORRUPT, "entry %llu is missing", (unsigned long long)index);
-    if (rc < 0)
+    if ((rc = lg_stored_entry_load(&e, &out->rec, &out->json, c->t, index)) < 0)
         return rc;
-    if ((rc = lg_entry_decode(&e, leaf.data, leaf.len)) == 0 &&
-        (rc = lg_record_decode(&out->rec, e->record, e->record_len)) == 0 &&
-        (rc = lg_record_to_json(&out->json, out->rec)) == 0) {
-        out->index = index;
-        out->time = e->integrated_time;
-        out->type = lg_record_type_of(out->rec);
-    }
+    out->index = index;
+    out->time = e->integrated_time;
+    out->type = lg_record_type_of(out->rec);
     lg_entry_free(e);
-    ledger_buf_dispose(&leaf);
-    if (rc < 0)
-        lg_view_entry_free(out);
-    return rc;
+    return 0;
 }
 
 json_t *

@@ -1,11 +1,13 @@
 /*
  * view_incident.c - the incident view: the case file of one incident,
  * named by the record_id of any version of its report or by its
- * incident_key.
+ * incident_key (which is the record_id of the report that introduced it).
  *
- * It lists the report's versions, oldest first, and everything that
- * references any version: claims (each with the opinions on it), evidence,
- * findings (tally.c), and the opinions on the incident itself.
+ * It lists the owning report's versions, oldest first (its latest version
+ * is the incident's text), other members' reports under the same key (as
+ * theirs, view_keys.c), and everything that references any version:
+ * claims (each with the opinions on it), evidence, findings (tally.c), and
+ * the opinions on the incident itself.
  */
 #include <stdio.h>
 #include <string.h>
@@ -104,44 +106,15 @@ done:
     return rc;
 }
 
-typedef struct {
-    vctx *c;
-    const char *key;
-    char found[LEDGER_ID_MAX + 1];
-} key_search;
-
-static int
-find_incident_key(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
-{
-    key_search *s = p;
-    lg_record_row r;
-    ventry e;
-    int rc;
-
-    if ((rc = lg_record_row_decode(&r, v, vl)) < 0)
-        return rc;
-    if (r.type != LG_REC_INCIDENT_REPORT)
-        return 0;
-    if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
-        return rc;
-    if (strcmp(lg_view_jstr(lg_view_body(&e), "incident_key"), s->key) == 0) {
-        snprintf(s->found, sizeof s->found, "%.*s", (int)(kl < 255 ? kl : 255), (const char *)k);
-        lg_view_entry_free(&e);
-        return 1;
-    }
-    lg_view_entry_free(&e);
-    return 0;
-}
-
 int
 lg_view_incident_json(json_t **out, vctx *c, const char *key)
 {
     json_t *o = json_object(), *versions = json_array(), *claims = json_array(),
            *findings = json_array(), *evidence = json_array(), *opinions = NULL;
+    json_t *reports = NULL;
     idx_list refs = {0}, vers = {0};
     lg_record_row r;
-    key_search ks = {c, key, ""};
-    char root_id[LEDGER_ID_MAX + 1];
+    char root_id[LEDGER_ID_MAX + 1], owner[LEDGER_ID_MAX + 1];
     uint64_t latest = 0;
     int rc;
 
@@ -150,16 +123,13 @@ lg_view_incident_json(json_t **out, vctx *c, const char *key)
         rc = lg_error_nomem();
         goto done;
     }
+    /* An incident_key is the record_id of the report that introduced it
+     * (rules/policy.c), so a key and any version's record_id are both
+     * record ids; another member's report names the owner's case. */
     rc = lg_view_row(c, key, &r);
     if (rc == LEDGER_ENOTFOUND) {
-        if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, find_incident_key, &ks)) < 0)
-            goto done;
-        if (*ks.found == '\0') {
-            rc = lg_error_set(LEDGER_ENOTFOUND, "no incident %.100s", key);
-            goto done;
-        }
-        rc = lg_view_row(c, ks.found, &r);
-        key = ks.found;
+        rc = lg_error_set(LEDGER_ENOTFOUND, "no incident %.100s", key);
+        goto done;
     }
     if (rc < 0)
         goto done;
@@ -168,7 +138,10 @@ lg_view_incident_json(json_t **out, vctx *c, const char *key)
                           lg_record_type_name(r.type));
         goto done;
     }
-    if ((rc = lg_view_chain_root(c, key, &r, root_id, sizeof root_id)) < 0)
+    snprintf(owner, sizeof owner, "%s", key);
+    if ((rc = lg_view_key_owner(c, LG_REC_INCIDENT_REPORT, owner, sizeof owner)) < 0 ||
+        (rc = lg_view_chain_root(c, owner, &r, root_id, sizeof root_id)) < 0 ||
+        (rc = lg_view_key_reports(&reports, c, LG_REC_INCIDENT_REPORT, root_id)) < 0)
         goto done;
     /* Versions, oldest first; references to any version count. */
     for (;;) {
@@ -213,6 +186,9 @@ lg_view_incident_json(json_t **out, vctx *c, const char *key)
             (rc = lg_view_set(o, "versions", versions)) < 0)
             goto done;
         versions = NULL;
+        if ((rc = lg_view_set(o, "reports", reports)) < 0)
+            goto done;
+        reports = NULL;
     }
     lg_view_sort_idx(&refs);
     for (size_t i = 0; i < refs.n; i++) {
@@ -267,6 +243,7 @@ done:
     lg_free(refs.v);
     lg_free(vers.v);
     json_decref(versions);
+    json_decref(reports);
     json_decref(claims);
     json_decref(findings);
     json_decref(evidence);

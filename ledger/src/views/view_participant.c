@@ -1,7 +1,9 @@
 /*
  * view_participant.c - the participant view: its latest participant
- * record, roles, keys (active or revoked, from the keys table) and the
- * records it authored, in entry order.
+ * record (for a genesis admin, its entry in the genesis policy's admins),
+ * roles, keys (active or revoked, from the keys table; a key a rotation
+ * dropped is revoked there too) and the records it authored, in entry
+ * order.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +109,27 @@ lg_view_participant_json(json_t **out, vctx *c, const char *id)
     }
     if ((rc = lg_view_load(c, pr.latest_index, &e)) < 0)
         goto done;
-    rc = lg_view_set(o, "participant", json_deep_copy(lg_view_body(&e)));
+    {
+        /* A genesis admin's latest "version" is the ledger policy that
+         * names it: show its own entry in policy.admins, not the policy. */
+        json_t *body = lg_view_body(&e), *p = body, *a;
+        size_t i;
+
+        if (e.type == LG_REC_LEDGER_POLICY) {
+            p = NULL;
+            json_array_foreach(json_object_get(body, "admins"), i, a)
+            {
+                if (strcmp(lg_view_jstr(a, "participant_id"), id) == 0) {
+                    p = a;
+                    break;
+                }
+            }
+        }
+        rc = p == NULL ? lg_error_set(LEDGER_ECORRUPT,
+                                      "entry %llu does not register participant %.100s",
+                                      (unsigned long long)pr.latest_index, id)
+                       : lg_view_set(o, "participant", json_deep_copy(p));
+    }
     lg_view_entry_free(&e);
     if (rc < 0 || (rc = lg_json_set_u64(o, "latest_index", pr.latest_index)) < 0 ||
         (rc = lg_view_set(o, "roles", roles)) < 0)

@@ -7,6 +7,10 @@
  * 94`. Enum values lose their type prefix (ATTRIBUTION_LEVEL_STRATEGIC ->
  * STRATEGIC). The text may change between versions; the JSON is the stable
  * contract.
+ *
+ * Every string is escaped before it is printed (base/textesc.h): record
+ * text is written by members, and a control character or bidirectional
+ * override must not drive the reader's terminal or forge a line.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +18,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/textesc.h"
 #include "views/views.h"
 
 typedef struct {
@@ -187,6 +192,25 @@ finding(sb *s, const json_t *f, const char *indent)
                   bare(str(c, "vote"), "VOTE_"));
 }
 
+/* Other members' reports under the same key: theirs, not the text above. */
+static void
+reports_text(sb *s, const json_t *v, const char *what)
+{
+    const json_t *x;
+    size_t i;
+
+    if (json_array_size(json_object_get(v, "reports")) == 0)
+        return;
+    sb_printf(s, "\nREPORTS BY OTHER MEMBERS (their own words about this %s)\n", what);
+    json_array_foreach(json_object_get(v, "reports"), i, x)
+    {
+        sb_printf(s, "  [%lld] %s by %s: %s; ", num(x, "index"), str(x, "record_id"),
+                  str(x, "author"), str(x, "name"));
+        status_line(s, x);
+        sb_printf(s, "\n");
+    }
+}
+
 static void
 incident_text(sb *s, const json_t *v)
 {
@@ -209,6 +233,7 @@ incident_text(sb *s, const json_t *v)
         status_line(s, x);
         sb_printf(s, "\n");
     }
+    reports_text(s, v, "incident");
     if (json_array_size(json_object_get(v, "evidence")) > 0) {
         sb_printf(s, "\nEVIDENCE\n");
         json_array_foreach(json_object_get(v, "evidence"), i, x)
@@ -274,7 +299,9 @@ actor_text(sb *s, const json_t *v)
     json_array_foreach(json_object_get(v, "chain"), i, x)
         sb_printf(s, "%s %s (%s)", i ? " ->" : "", str(x, "name"),
                   bare(str(x, "actor_kind"), "ACTOR_KIND_"));
-    sb_printf(s, "\n\nATTRIBUTIONS (%zu)\n",
+    sb_printf(s, "\n");
+    reports_text(s, v, "actor");
+    sb_printf(s, "\nATTRIBUTIONS (%zu)\n",
               json_array_size(json_object_get(v, "attributions")));
     json_array_foreach(json_object_get(v, "attributions"), i, x)
     {
@@ -352,10 +379,73 @@ stats_text(sb *s, const json_t *v)
               num(v, "findings_published"));
 }
 
+/* The escaped form of string x (a new reference), or NULL when x needs no
+ * escaping; *rc = LEDGER_ENOMEM when out of memory. */
+static json_t *
+escaped(const json_t *x, int *rc)
+{
+    char *e;
+    json_t *v;
+
+    if (!json_is_string(x) || !lg_text_needs_escape(json_string_value(x)))
+        return NULL;
+    e = lg_text_escape(json_string_value(x));
+    v = e ? json_string(e) : NULL;
+    lg_free(e);
+    if (v == NULL)
+        *rc = lg_error_nomem();
+    return v;
+}
+
+/* Replace every string value in v (in place) by its escaped form. The
+ * depth is the view's own, bounded by the schema; 64 is far beyond it. */
+static int
+escape_strings(json_t *v, int depth)
+{
+    const char *key;
+    json_t *x, *e;
+    size_t i;
+    int rc = 0;
+
+    if (depth > 64)
+        return lg_error_set(LEDGER_EINVAL, "view nested too deeply");
+    if (json_is_object(v)) {
+        json_object_foreach(v, key, x)
+        {
+            if ((e = escaped(x, &rc)) != NULL) {
+                if (json_object_set_new(v, key, e) != 0)
+                    return lg_error_nomem();
+            } else if (rc < 0 || (rc = escape_strings(x, depth + 1)) < 0) {
+                return rc;
+            }
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, x)
+        {
+            if ((e = escaped(x, &rc)) != NULL) {
+                if (json_array_set_new(v, i, e) != 0)
+                    return lg_error_nomem();
+            } else if (rc < 0 || (rc = escape_strings(x, depth + 1)) < 0) {
+                return rc;
+            }
+        }
+    }
+    return 0;
+}
+
 int
-lg_view_text(ledger_buf *out, const json_t *view, lg_view_kind kind)
+lg_view_text(ledger_buf *out, const json_t *original, lg_view_kind kind)
 {
     sb s = {NULL, 0, 0, 0};
+    json_t *view = json_deep_copy(original);
+    int rc;
+
+    if (view == NULL)
+        return lg_error_nomem();
+    if ((rc = escape_strings(view, 0)) < 0) {
+        json_decref(view);
+        return rc;
+    }
 
     switch (kind) {
     case LG_VIEW_INCIDENT:
@@ -371,6 +461,7 @@ lg_view_text(ledger_buf *out, const json_t *view, lg_view_kind kind)
         stats_text(&s, view);
         break;
     }
+    json_decref(view);
     if (s.oom || s.buf == NULL) {
         lg_free(s.buf);
         return lg_error_nomem();

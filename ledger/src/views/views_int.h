@@ -82,6 +82,18 @@ int lg_view_chain_root(vctx *c, const char *rid, lg_record_row *root, char *root
 /* o[key] = rid and o[key_name] = the name of its latest record, if any. */
 int lg_view_set_named(vctx *c, json_t *o, const char *key, const char *rid);
 
+/* ---- owners of actor and incident keys (view_keys.c) ---- */
+
+/* If the latest version of record `rid` (an actor or incident report, type
+ * t) carries the key of another record of type t, it is its author's
+ * report about that record's actor or incident: replace rid with the key,
+ * the owning record. Otherwise leave rid as it is. */
+int lg_view_key_owner(vctx *c, lg_record_type t, char *rid, size_t cap);
+/* Other members' reports about the actor or incident owned by record
+ * `key`: latest versions of records of type t carrying that key whose
+ * chain does not start at `key`, in record_id order (a new array). */
+int lg_view_key_reports(json_t **out, vctx *c, lg_record_type t, const char *key);
+
 /* ---- findings (tally.c) ---- */
 
 /* A finding item with its votes, tally and published state. */

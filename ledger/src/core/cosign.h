@@ -2,8 +2,8 @@
  * cosign.h (internal) - the stored witness cosignatures of a checkpoint,
  * for readers inside a transaction (cosign.c).
  */
-#ifndef LG_COSIGN_H
-#define LG_COSIGN_H
+#ifndef LG_CORE_COSIGN_H
+#define LG_CORE_COSIGN_H
 
 #include <stdint.h>
 

@@ -11,7 +11,7 @@
  * each line with the witness keys it trusts. A damaged row therefore can
  * make a checkpoint fail a reader's policy, never pass one it should not.
  */
-#include "tlog/cosign.h"
+#include "core/cosign.h"
 
 #include <string.h>
 

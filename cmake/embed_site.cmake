@@ -1,0 +1,22 @@
+# Generate site_assets.c: the static site's style sheet and script
+# (ledger/site/) as C arrays, so the attrledger binary is self-contained.
+# Run by CMake as a script: cmake -DSRC=<ledger/site> -DOUT=<file.c> -P embed_site.cmake
+set(names site.css site.js)
+set(body "/* Generated from ledger/site/ by cmake/embed_site.cmake; do not edit. */\n")
+string(APPEND body "#include \"export/site_int.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(name IN LISTS names)
+  file(READ ${SRC}/${name} hex HEX)
+  string(LENGTH "${hex}" hexlen)
+  math(EXPR len "${hexlen} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "((0x..,){16})" "\\1\n" bytes "${bytes}")
+  string(APPEND body "static const unsigned char asset${i}[] = {\n${bytes}0};\n")
+  string(APPEND table "    {\"assets/${name}\", asset${i}, ${len}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "\nconst lg_site_asset lg_site_assets[] = {\n${table}};\n")
+string(APPEND body "const size_t lg_site_asset_count = ${i};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,72 @@
+/*
+ * serve_int.h (internal) - shared by serve.c (start/stop, write path,
+ * sequencer, metrics) and serve_read.c (read routes).
+ */
+#ifndef LG_NET_SERVE_INT_H
+#define LG_NET_SERVE_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "attrledger/serve.h"
+#include "net/httpd.h"
+
+/* One POST /add-records waiting for the sequencer. */
+typedef struct lg_pending {
+    struct lg_pending *next;
+    ledger_envelope **envs;
+    size_t n;
+    void *token; /* lg_httpd_defer() */
+} lg_pending;
+
+/* A token bucket of the per-address rate limit. */
+typedef struct {
+    char addr[48];
+    double tokens;
+    uint64_t last_ms;
+} lg_rate_slot;
+
+#define LG_SERVE_HIST 12 /* histogram buckets */
+#define LG_SERVE_CODES 16
+
+struct ledger_server {
+    lg_httpd *httpd;
+    ledger_log *log;
+    ledger_server_options o;
+    char *vkey; /* "name+id+base64\n" */
+    int read_only;
+
+    pthread_mutex_t lock; /* queue, stopping, metrics */
+    pthread_cond_t wake;
+    lg_pending *head, *tail;
+    size_t queued_records;
+    int stopping;
+    pthread_t sequencer;
+    int sequencer_started;
+    struct lg_cosigner *cosigner; /* witness_policy's collector, or NULL */
+
+    /* metrics (under lock) */
+    uint64_t accepted, existed, groups, group_requests;
+    uint64_t quorum_waits_missed; /* --wait-quorum ran out */
+    struct {
+        const char *code;
+        uint64_t n;
+    } refused[LG_SERVE_CODES];
+    uint64_t commit_ms_bucket[LG_SERVE_HIST + 1], commit_ms_count;
+    double commit_ms_sum;
+    uint64_t group_bucket[LG_SERVE_HIST + 1], group_sum;
+
+    /* rate limit per client address: a small hashed table of token buckets */
+    lg_rate_slot rate[256];
+};
+
+/* Register the read routes; returns how many were written to r (at most max). */
+size_t lg_serve_read_routes(lg_httpd_route *r, size_t max, const ledger_server *s);
+
+/* A JSON error body {"error":{"code","message"[,"record"]}} (record < 0: none). */
+int lg_serve_error(lg_http_response *resp, unsigned status, const char *code, const char *message,
+                   long record);
+
+uint64_t lg_serve_now_ms(void);
+
+#endif

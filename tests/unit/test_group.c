@@ -1,0 +1,105 @@
+/*
+ * test_group.c - ledger_log_submit_group(): several batches in one write
+ * transaction with one checkpoint; a refused batch stands alone and the
+ * others commit, each checked against the state the batches before it
+ * leave.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rulefix.h"
+
+#define K(p) (f->key[(p)])
+
+static void
+group_refusal_stands_alone(void **state)
+{
+    rf_ledger *f = rf_new(1);
+    ledger_envelope *e[5];
+    ledger_receipt r0[1], r1[2], r2[1], r3[1];
+    ledger_batch b[4];
+    uint64_t size0 = rf_size(f);
+    ledger_buf cp1 = LEDGER_BUF_INIT, cp0 = LEDGER_BUF_INIT;
+
+    (void)state;
+    /* batch 0: an incident; batch 1: evidence on it (depends on batch 0)
+     * and a claim on a missing incident (refused: the whole batch 1 goes);
+     * batch 2: the same incident again (existed); batch 3: evidence on
+     * batch 0's incident. */
+    e[0] = rf_env(rf_incident("inc:g", P_M1, NULL), K(P_M1), NULL);
+    e[1] = rf_env(rf_evidence("ev:g1", P_M1, "inc:g"), K(P_M1), NULL);
+    e[2] = rf_env(rf_evidence("ev:g2", P_M1, "inc:missing"), K(P_M1), NULL);
+    e[3] = rf_env(rf_incident("inc:g", P_M1, NULL), K(P_M1), NULL);
+    e[4] = rf_env(rf_evidence("ev:g3", P_M1, "inc:g"), K(P_M1), NULL);
+    memset(b, 0, sizeof b);
+    b[0] = (ledger_batch){.envs = &e[0], .n = 1, .receipts = r0};
+    b[1] = (ledger_batch){.envs = &e[1], .n = 2, .receipts = r1};
+    b[2] = (ledger_batch){.envs = &e[3], .n = 1, .receipts = r2};
+    b[3] = (ledger_batch){.envs = &e[4], .n = 1, .receipts = r3};
+    assert_int_equal(ledger_log_checkpoint(&cp0, f->log, 0), 0);
+    assert_int_equal(ledger_log_submit_group(f->log, b, 4), 0);
+    assert_int_equal(b[0].rc, 0);
+    assert_int_equal(b[1].rc, LEDGER_EPOLICY);
+    assert_int_equal(b[1].failed, 1);
+    assert_non_null(strstr(b[1].message, "inc:missing"));
+    assert_int_equal(b[2].rc, 0);
+    assert_int_equal(b[3].rc, 0);
+    /* two new entries, one checkpoint for the group */
+    assert_int_equal(rf_size(f), size0 + 2);
+    assert_int_equal(r0[0].index, size0);
+    assert_int_equal(r0[0].existed, 0);
+    assert_int_equal(r2[0].index, size0);
+    assert_int_equal(r2[0].existed, 1);
+    assert_int_equal(r3[0].index, size0 + 1);
+    assert_int_equal(ledger_log_checkpoint(&cp1, f->log, size0 + 1), LEDGER_ENOTFOUND);
+    ledger_buf_dispose(&cp1);
+    assert_int_equal(ledger_log_checkpoint(&cp1, f->log, 0), 0);
+    /* every receipt ends with the group's checkpoint */
+    assert_true(r0[0].receipt.len > cp1.len);
+    assert_memory_equal(r0[0].receipt.data + r0[0].receipt.len - cp1.len, cp1.data, cp1.len);
+    assert_memory_equal(r3[0].receipt.data + r3[0].receipt.len - cp1.len, cp1.data, cp1.len);
+    assert_int_equal(rf_index(f, "ev:g3"), size0 + 1);
+    rf_verify_ok(f);
+    ledger_receipts_dispose(r0, 1);
+    ledger_receipts_dispose(r2, 1);
+    ledger_receipts_dispose(r3, 1);
+    ledger_buf_dispose(&cp0);
+    ledger_buf_dispose(&cp1);
+    for (int i = 0; i < 5; i++)
+        ledger_envelope_free(e[i]);
+    rf_free(f);
+}
+
+static void
+group_all_refused_writes_nothing(void **state)
+{
+    rf_ledger *f = rf_new(1);
+    ledger_envelope *e = rf_env(rf_evidence("ev:x", P_M1, "inc:missing"), K(P_M1), NULL);
+    ledger_receipt r[1];
+    ledger_batch b = {.envs = &e, .n = 1, .receipts = r};
+    uint64_t size0 = rf_size(f);
+
+    (void)state;
+    assert_int_equal(ledger_log_submit_group(f->log, &b, 1), 0);
+    assert_int_equal(b.rc, LEDGER_EPOLICY);
+    assert_int_equal(rf_size(f), size0);
+    b.n = 0;
+    assert_int_equal(ledger_log_submit_group(f->log, &b, 1), LEDGER_EINVAL);
+    ledger_envelope_free(e);
+    rf_free(f);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(group_refusal_stands_alone),
+        cmocka_unit_test(group_all_refused_writes_nothing),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
