@@ -26,6 +26,9 @@
  *                      the whole `attrledger prove` process
  *   storage            bytes on disk per entry beyond the leaf bytes
  *   bulk_fill          records/s of the fill itself (signing included)
+ *   export_csv/_dot    entries/s of the whole `attrledger export --format
+ *                      csv` / `dot` process (export_*_rate_kept: the
+ *                      largest size's rate in percent of the smallest's)
  *   *_cpu              CPU time (all threads) per record or entry, and
  *   *_work_vs_floor    the floor's work for one entry on one core (verify +
  *                      leaf + node hash) as a percent of it: how much more
@@ -891,7 +894,7 @@ ledger_size(bench *b)
 {
     ledger_log_info info;
 
-    if (ledger_log_get_info(&info, b->log) < 0)
+    if (ledger_log_info_get(&info, b->log) < 0)
         fatal("%s", ledger_error_last()->message);
     return info.size;
 }
@@ -916,6 +919,7 @@ typedef struct {
     double submit_written;          /* bytes the kernel wrote to disk per record */
     double fill_rate;               /* the bulk path, signing included */
     double export_rate, export_rss; /* `export --format audit` of the whole ledger */
+    double export_csv, export_dot;  /* `export --format csv` / `dot` of the whole ledger */
 } scale_figures;
 
 /* CPU seconds (user + system, all threads) this process has used. */
@@ -1030,6 +1034,26 @@ measure_export(const config *cfg, bench *b, scale_figures *out)
     out->export_rate = (double)out->size / t;
     out->export_rss = (double)maxrss;
     progress("export: %.2f s, %.0f entries/s, peak RSS %ld KiB", t, out->export_rate, maxrss);
+}
+
+/* The whole ledger as CSV rows and as a Graphviz graph (both keep the
+ * selection in memory and look references up by id): entries/s, which
+ * must not fall with the size (a scan per lookup would make it quadratic). */
+static void
+measure_graph_exports(const config *cfg, bench *b, scale_figures *out)
+{
+    char *csv[] = {(char *)cfg->cli, "-C", b->dir, "-q", "export", "--format", "csv", NULL};
+    char *dot[] = {(char *)cfg->cli, "-C", b->dir, "-q", "export", "--format", "dot", NULL};
+    double rc[MAX_RUNS], rd[MAX_RUNS];
+
+    for (int r = 0; r < cfg->verify_runs; r++) {
+        rc[r] = (double)out->size / run_cli(cfg, csv, NULL, NULL);
+        rd[r] = (double)out->size / run_cli(cfg, dot, NULL, NULL);
+        progress("export csv %d/%d: %.0f entries/s, dot: %.0f entries/s", r + 1, cfg->verify_runs,
+                 rc[r], rd[r]);
+    }
+    out->export_csv = median(rc, cfg->verify_runs);
+    out->export_dot = median(rd, cfg->verify_runs);
 }
 
 /* --site: the static site of the whole ledger from scratch, then again
@@ -1151,6 +1175,8 @@ print_scale(const scale_figures *s, const floors *f, const char *prefix)
     FIG("peak_rss_verify", s->rss, "KiB");
     FIG("export_audit", s->export_rate, "entries/s");
     FIG("peak_rss_export", s->export_rss, "KiB");
+    FIG("export_csv", s->export_csv, "entries/s");
+    FIG("export_dot", s->export_dot, "entries/s");
 #undef FIG
 }
 
@@ -1290,6 +1316,7 @@ main(int argc, char **argv)
         measure_verify(&cfg, &b, &s[i]);
         progress("size %" PRIu64 ": export", n);
         measure_export(&cfg, &b, &s[i]);
+        measure_graph_exports(&cfg, &b, &s[i]);
         progress("size %" PRIu64 ": proofs", n);
         measure_proofs(&cfg, &b, &s[i]);
         measure_storage(&b, &s[i]);
@@ -1309,6 +1336,12 @@ main(int argc, char **argv)
                    "%");
             break;
         }
+    /* Linear exports keep their rate as the ledger grows: the largest
+     * size's rate as a percent of the smallest's (100 = flat). */
+    if (cfg.n_sizes > 1) {
+        figure("export_csv_rate_kept", 100.0 * top->export_csv / s[0].export_csv, "%");
+        figure("export_dot_rate_kept", 100.0 * top->export_dot / s[0].export_dot, "%");
+    }
 
     ledger_log_free(b.log);
     free(b.rcpts);

@@ -47,9 +47,28 @@ typedef int (*cli_opt_fn)(void *ctx, int id, const char *arg);
 int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, cli_opt_fn fn, void *ctx,
               char ***pos, int *npos);
 
+/* What the command was doing when the library returned an error. */
+typedef enum {
+    CLI_ACT,   /* changing or producing something (submit, init, export, ...) */
+    CLI_FIND,  /* looking up what was asked for (show, views): absent is an answer */
+    CLI_CHECK, /* checking an input (verify*, audit, witness cosign): a malformed,
+                  damaged or absent part of it is a negative verdict */
+    CLI_PARSE, /* reading a file given to it (submit's records): malformed is a
+                  usage error (2) */
+} cli_job;
+
+/* The one place that turns a library error into an exit code (README, "Exit
+ * codes"): 3 when the answer could not be found (I/O, out of memory, busy,
+ * full, read-only, wrong passphrase); 1 when it is "no" (a signature or proof
+ * that does not verify, a rule refusal; nothing by that name for CLI_FIND and
+ * CLI_CHECK; malformed or damaged input for CLI_CHECK); 2 for LEDGER_EINVAL
+ * and for malformed input for CLI_PARSE; otherwise 3. */
+int cli_exit_code(int rc, cli_job job);
 /* Print the library's last error as "attrledger: CMD: message" and return
- * the exit code for `rc` (EBADSIG, EPROOF, EPOLICY -> 1; others -> 3). */
+ * cli_exit_code(rc, CLI_ACT). */
 int cli_fail(const cli *c, int rc);
+/* The same for another job. */
+int cli_fail_job(const cli *c, int rc, cli_job job);
 /* Same, but the caller decides the exit code. */
 int cli_fail_code(const cli *c, int exit_code);
 /* Print "attrledger: CMD: <formatted>" and return EXIT_USAGE. */
@@ -105,8 +124,30 @@ void cli_b64(char *out, const uint8_t *b, size_t n);
 /* Write s as a JSON string literal (escaped). */
 #include <stdio.h>
 void cli_json_str(FILE *f, const char *s);
+/* Print one JSON value (the library's output) compact on one line, with a
+ * newline: every --json output has this one style. */
+void cli_json_print(const void *data, size_t len);
 /* Format Unix milliseconds as RFC 3339 UTC. */
 void cli_time(char out[32], uint64_t ms);
+
+/* A progress line on stderr (progress.c): active only when stderr is a
+ * terminal and -q is off; NO_COLOR drops escape sequences. */
+typedef struct {
+    const char *what, *unit;
+    int active, color, drawn, width;
+    double t0, last_draw;
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, const cli *c, const char *what, const char *unit);
+/* Draw "WHAT: DONE / TOTAL UNIT (P%), RATE UNIT/s, T left" (at most 10 per s,
+ * always for done == total). */
+void cli_progress_at(cli_progress *p, uint64_t done, uint64_t total);
+/* The same as a ledger_progress_fn; payload is the cli_progress. */
+void cli_progress_cb(void *payload, uint64_t done, uint64_t total);
+/* Erase the line (call before printing anything else on stderr). */
+void cli_progress_end(cli_progress *p);
+/* Erase whichever line is shown (every message on stderr calls it). */
+void cli_progress_hide(void);
 
 /* A tiles tree to read (tiles_src.c): a directory or an http(s) URL. */
 typedef struct {
@@ -137,6 +178,9 @@ int cmd_incident(cli *c, int argc, char **argv);
 int cmd_actor(cli *c, int argc, char **argv);
 int cmd_participant(cli *c, int argc, char **argv);
 int cmd_stats(cli *c, int argc, char **argv);
+int cmd_norms(cli *c, int argc, char **argv);
+int cmd_norm(cli *c, int argc, char **argv);
+int cmd_state(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_audit(cli *c, int argc, char **argv);
 int cmd_witness(cli *c, int argc, char **argv);

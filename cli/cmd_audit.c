@@ -47,15 +47,6 @@ on_opt(void *ctx, int id, const char *arg)
     return 0;
 }
 
-/* Verification failures exit 1; trouble reading or memory exits 3. */
-static int
-audit_failed(const cli *c, int rc)
-{
-    return cli_fail_code(c, (rc == LEDGER_EIO || rc == LEDGER_ENOMEM || rc == LEDGER_EINVAL)
-                                ? EXIT_OPERATIONAL
-                                : EXIT_NEGATIVE);
-}
-
 static void
 print_report(const cli *c, const char *what, const ledger_audit_report *r)
 {
@@ -63,21 +54,21 @@ print_report(const cli *c, const char *what, const ledger_audit_report *r)
 
     cli_b64(root, r->checkpoint.root, 32);
     if (c->json) {
-        printf("{\"valid\": true, \"kind\": \"%s\", \"origin\": ", what);
+        printf("{\"valid\":true,\"kind\":\"%s\",\"origin\":", what);
         cli_json_str(stdout, r->checkpoint.origin);
-        printf(", \"tree_size\": %llu, \"root\": \"%s\", \"entries\": %llu, \"signatures\": %llu, "
-               "\"complete\": %s",
+        printf(",\"tree_size\":%llu,\"root\":\"%s\",\"entries\":%llu,\"signatures\":%llu,"
+               "\"complete\":%s",
                (unsigned long long)r->checkpoint.size, root, (unsigned long long)r->entries,
                (unsigned long long)r->signatures, r->complete ? "true" : "false");
         if (strcmp(what, "trail") == 0) {
-            printf(", \"selected\": %llu, \"context\": %llu, \"incident\": ",
+            printf(",\"selected\":%llu,\"context\":%llu,\"incident\":",
                    (unsigned long long)r->selected, (unsigned long long)r->context);
             if (r->incident[0])
                 cli_json_str(stdout, r->incident);
             else
                 printf("null");
         } else {
-            printf(", \"tiles\": %llu, \"consistent_with_old\": %s", (unsigned long long)r->tiles,
+            printf(",\"tiles\":%llu,\"consistent_with_old\":%s", (unsigned long long)r->tiles,
                    r->consistent_with_old ? "true" : "false");
         }
         printf("}\n");
@@ -112,14 +103,23 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
 {
     ledger_audit *a = NULL;
     ledger_audit_report rep;
+    cli_progress progress;
     FILE *f;
     uint8_t *line = NULL;
     size_t len = 0, cap = 0;
+    uint64_t bytes = 0, total = 0;
+    struct stat st;
     int rc = 0, ch, is_stdin = strcmp(path, "-") == 0;
 
     f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
         return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(errno));
+    /* Progress in bytes of a regular file (a pipe's size is unknown). */
+    cli_progress_start(&progress, c, "audit", "bytes");
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        total = (uint64_t)st.st_size;
+    else
+        progress.active = 0;
     if ((rc = ledger_audit_new(&a, vk)) < 0) {
         rc = cli_fail(c, rc);
         goto done;
@@ -148,20 +148,23 @@ audit_trail(cli *c, const char *path, const ledger_vkey *vk)
                 continue;
         }
         if (len > 0 && (rc = ledger_audit_line(a, line, len)) < 0) {
-            rc = audit_failed(c, rc);
+            rc = cli_fail_job(c, rc, CLI_CHECK);
             goto done;
         }
+        bytes += len;
+        cli_progress_at(&progress, bytes < total ? bytes : total, total);
         len = 0;
         lineno++;
         if (ch == EOF)
             break;
     }
+    cli_progress_end(&progress);
     if (ferror(f)) {
         rc = cli_error(c, EXIT_OPERATIONAL, "%s: read error", path);
         goto done;
     }
     if ((rc = ledger_audit_finish(&rep, a)) < 0) {
-        rc = audit_failed(c, rc);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     print_report(c, "trail", &rep);
@@ -191,7 +194,7 @@ audit_tiles(cli *c, const char *where, const char *from, const char *timeout, co
         goto done;
     rc = ledger_audit_tiles(&rep, src.fetch, src.payload, vk, old, old_len);
     if (rc < 0) {
-        rc = audit_failed(c, rc);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     print_report(c, "tiles", &rep);

@@ -83,7 +83,7 @@ cmd_checkpoint(cli *c, int argc, char **argv)
     }
 print:
     if (c->json) {
-        printf("{\"checkpoint\": ");
+        printf("{\"checkpoint\":");
         cli_json_str(stdout, (const char *)note.data);
         printf("}\n");
     } else {

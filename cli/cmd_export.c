@@ -33,6 +33,7 @@ typedef struct {
     const char *out;
     ledger_export_options o;
     const char *bad; /* the option whose value is invalid */
+    cli_progress progress;
 } export_args;
 
 static int
@@ -148,20 +149,18 @@ export_failed(const cli *c, const out_file *o, int rc)
     if (rc == LEDGER_EIO && o->err != 0)
         return cli_error(c, EXIT_OPERATIONAL, "%s: %s", o->path ? o->path : "stdout",
                          strerror(o->err));
-    if (rc == LEDGER_EINVAL)
-        return cli_fail_code(c, EXIT_USAGE);
-    return cli_fail_code(c, EXIT_OPERATIONAL);
+    return cli_fail(c, rc);
 }
 
 static void
 summary(const cli *c, const char *format, const ledger_export_report *r, const char *out)
 {
     if (c->json && out != NULL && strcmp(out, "-") != 0) {
-        printf("{\"format\": ");
+        printf("{\"format\":");
         cli_json_str(stdout, format);
-        printf(", \"output\": ");
+        printf(",\"output\":");
         cli_json_str(stdout, out);
-        printf(", \"tree_size\": %llu, \"selected\": %llu, \"context\": %llu, \"objects\": %llu}\n",
+        printf(",\"tree_size\":%llu,\"selected\":%llu,\"context\":%llu,\"objects\":%llu}\n",
                (unsigned long long)r->tree_size, (unsigned long long)r->selected,
                (unsigned long long)r->context, (unsigned long long)r->objects);
     }
@@ -181,6 +180,7 @@ export_stream(cli *c, ledger_log *log, export_args *a, export_fn fn)
     if ((rc = out_open(c, &o, a->out)) != 0)
         return rc;
     rc = fn(&rep, log, &a->o, out_write, &o);
+    cli_progress_end(&a->progress);
     if (rc < 0) {
         int code = export_failed(c, &o, rc);
         out_close(c, &o, 0);
@@ -222,9 +222,9 @@ export_tiles(cli *c, ledger_log *log, export_args *a)
              (unsigned long long)rep.tree_size, a->out, (unsigned long long)rep.written,
              (unsigned long long)rep.unchanged);
     if (c->json) {
-        printf("{\"format\": \"tiles\", \"output\": ");
+        printf("{\"format\":\"tiles\",\"output\":");
         cli_json_str(stdout, a->out);
-        printf(", \"tree_size\": %llu, \"written\": %llu, \"unchanged\": %llu}\n",
+        printf(",\"tree_size\":%llu,\"written\":%llu,\"unchanged\":%llu}\n",
                (unsigned long long)rep.tree_size, (unsigned long long)rep.written,
                (unsigned long long)rep.unchanged);
     }
@@ -251,10 +251,10 @@ export_site(cli *c, ledger_log *log, export_args *a)
              (unsigned long long)rep.written, (unsigned long long)rep.unchanged,
              (unsigned long long)rep.tiles_written);
     if (c->json) {
-        printf("{\"format\": \"site\", \"output\": ");
+        printf("{\"format\":\"site\",\"output\":");
         cli_json_str(stdout, a->out);
-        printf(", \"tree_size\": %llu, \"pages\": %llu, \"written\": %llu, \"unchanged\": %llu, "
-               "\"tiles_written\": %llu}\n",
+        printf(",\"tree_size\":%llu,\"pages\":%llu,\"written\":%llu,\"unchanged\":%llu,"
+               "\"tiles_written\":%llu}\n",
                (unsigned long long)rep.tree_size, (unsigned long long)rep.pages,
                (unsigned long long)rep.written, (unsigned long long)rep.unchanged,
                (unsigned long long)rep.tiles_written);
@@ -276,8 +276,6 @@ export_svg(cli *c, ledger_log *log, export_args *a)
     int fd, status = 0, rc;
     pid_t pid;
 
-    if (a->out == NULL || strcmp(a->out, "-") == 0)
-        return cli_usage(c, "--format svg needs -o FILE");
     if ((fd = mkstemp(tmp)) < 0)
         return cli_error(c, EXIT_OPERATIONAL, "temporary file: %s", strerror(errno));
     memset(&o, 0, sizeof o);
@@ -289,15 +287,21 @@ export_svg(cli *c, ledger_log *log, export_args *a)
         return cli_error(c, EXIT_OPERATIONAL, "temporary file: %s", strerror(errno));
     }
     rc = ledger_export_dot(&rep, log, &a->o, out_write, &o);
+    cli_progress_end(&a->progress);
     if (fclose(o.f) != 0 && rc == 0)
         rc = LEDGER_EIO;
     if (rc < 0) {
         unlink(tmp);
         return export_failed(c, &o, rc);
     }
+    fflush(stdout);
     pid = fork();
     if (pid == 0) {
-        execlp("dot", "dot", "-Tsvg", "-o", a->out, tmp, (char *)NULL);
+        /* Without -o (or with -o -), dot writes to our stdout. */
+        if (a->out == NULL || strcmp(a->out, "-") == 0)
+            execlp("dot", "dot", "-Tsvg", tmp, (char *)NULL);
+        else
+            execlp("dot", "dot", "-Tsvg", "-o", a->out, tmp, (char *)NULL);
         _exit(127);
     }
     if (pid < 0 || waitpid(pid, &status, 0) < 0) {
@@ -312,7 +316,8 @@ export_svg(cli *c, ledger_log *log, export_args *a)
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return cli_error(c, EXIT_OPERATIONAL, "dot failed (exit %d)",
                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    cli_info(c, "exported %llu graph edges to %s", (unsigned long long)rep.objects, a->out);
+    cli_info(c, "exported %llu graph edges to %s", (unsigned long long)rep.objects,
+             a->out && strcmp(a->out, "-") != 0 ? a->out : "stdout");
     summary(c, "svg", &rep, a->out);
     return EXIT_OK;
 }
@@ -343,12 +348,16 @@ cmd_export(cli *c, int argc, char **argv)
     }
     if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0)
         goto done;
+    cli_progress_start(&a.progress, c, "export", "entries");
+    ledger_log_set_progress(log, cli_progress_cb, &a.progress);
     if (strcmp(a.format, "audit") == 0)
         rc = export_stream(c, log, &a, ledger_export_audit);
     else if (strcmp(a.format, "stix") == 0)
         rc = export_stream(c, log, &a, ledger_export_stix);
     else if (strcmp(a.format, "csv") == 0)
         rc = export_stream(c, log, &a, ledger_export_csv);
+    else if (strcmp(a.format, "norms-csv") == 0)
+        rc = export_stream(c, log, &a, ledger_export_norms_csv);
     else if (strcmp(a.format, "dot") == 0)
         rc = export_stream(c, log, &a, ledger_export_dot);
     else if (strcmp(a.format, "svg") == 0)
@@ -358,7 +367,7 @@ cmd_export(cli *c, int argc, char **argv)
     else if (strcmp(a.format, "site") == 0)
         rc = export_site(c, log, &a);
     else
-        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, site, stix, csv, dot, svg)",
+        rc = cli_usage(c, "unknown format \"%s\" (audit, tiles, site, stix, csv, norms-csv, dot, svg)",
                        a.format);
 done:
     ledger_log_free(log);

@@ -178,13 +178,13 @@ cmd_init(cli *c, int argc, char **argv)
         goto done;
     }
     if (c->json) {
-        printf("{\"origin\": ");
+        printf("{\"origin\":");
         cli_json_str(stdout, a.origin);
-        printf(", \"dir\": ");
+        printf(",\"dir\":");
         cli_json_str(stdout, dir);
-        printf(", \"vkey\": ");
+        printf(",\"vkey\":");
         cli_json_str(stdout, (const char *)vkey_text.data);
-        printf(", \"checkpoint\": ");
+        printf(",\"checkpoint\":");
         cli_json_str(stdout, (const char *)note.data);
         printf("}\n");
     } else {

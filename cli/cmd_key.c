@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -59,9 +60,9 @@ print_vkey(const cli *c, const ledger_vkey *vk)
     cli_hex(hex, id, sizeof id);
     cli_b64(b64, vk->public_key, 32);
     if (c->json) {
-        printf("{\"name\": ");
+        printf("{\"name\":");
         cli_json_str(stdout, vk->name);
-        printf(", \"key_id\": \"%s\", \"public_key\": \"%s\", \"vkey\": ", hex, b64);
+        printf(",\"key_id\":\"%s\",\"public_key\":\"%s\",\"vkey\":", hex, b64);
         cli_json_str(stdout, (const char *)text.data);
         printf("}\n");
     } else {
@@ -92,6 +93,13 @@ key_generate(cli *c, const key_args *a)
         goto done;
     }
     sprintf(pub, "%s.pub", a->out);
+    /* Refuse an existing file before asking for a passphrase (the save
+     * below checks again, atomically). */
+    if (!a->force && (access(a->out, F_OK) == 0 || access(pub, F_OK) == 0)) {
+        rc = cli_error(c, EXIT_OPERATIONAL, "%s already exists (use --force to replace it)",
+                       access(a->out, F_OK) == 0 ? a->out : pub);
+        goto done;
+    }
     if (!a->no_pass &&
         (rc = cli_passphrase(c, c->passphrase_file, "New passphrase for the key: ", 1, &pass)) !=
             0)

@@ -86,10 +86,10 @@ print_run(const cli *c, const char *dir, const ledger_mirror_report *r)
 
     root_b64(root, &r->remote);
     if (c->json) {
-        printf("{\"origin\": ");
+        printf("{\"origin\":");
         cli_json_str(stdout, r->remote.origin);
-        printf(", \"old_size\": %llu, \"size\": %llu, \"root\": \"%s\", \"appended\": %llu, "
-               "\"bundles\": %llu, \"created\": %s}\n",
+        printf(",\"old_size\":%llu,\"size\":%llu,\"root\":\"%s\",\"appended\":%llu,"
+               "\"bundles\":%llu,\"created\":%s}\n",
                (unsigned long long)r->held.size, (unsigned long long)r->remote.size, root,
                (unsigned long long)r->appended, (unsigned long long)r->bundles,
                r->created ? "true" : "false");
@@ -270,18 +270,17 @@ cmd_verify_fork(cli *c, int argc, char **argv)
     }
     if ((rc = cli_read_file(c, pos[0], LEDGER_FORK_REPORT_MAX, &data, &len)) != 0)
         goto done;
-    if (ledger_fork_verify(&fi, data, len, &vk) < 0) {
-        rc = cli_fail_code(c, ledger_error_last()->code == LEDGER_EFORMAT ? EXIT_OPERATIONAL
-                                                                          : EXIT_NEGATIVE);
+    if ((rc = ledger_fork_verify(&fi, data, len, &vk)) < 0) {
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     root_b64(ra, &fi.held);
     root_b64(rb, &fi.other);
     if (c->json) {
-        printf("{\"fork\": true, \"origin\": ");
+        printf("{\"fork\":true,\"origin\":");
         cli_json_str(stdout, fi.held.origin);
-        printf(", \"held\": {\"size\": %llu, \"root\": \"%s\"}, \"other\": {\"size\": %llu, "
-               "\"root\": \"%s\"}}\n",
+        printf(",\"held\":{\"size\":%llu,\"root\":\"%s\"},\"other\":{\"size\":%llu,"
+               "\"root\":\"%s\"}}\n",
                (unsigned long long)fi.held.size, ra, (unsigned long long)fi.other.size, rb);
     } else {
         printf("fork proven: %s signed size %llu root %s and size %llu root %s, which cannot "

@@ -31,6 +31,7 @@ enum {
     O_GROUPWAIT,
     O_QUEUE,
     O_RATE,
+    O_RATEKEY,
     O_SITE,
     O_LOGFILE,
     O_PORTFILE,
@@ -52,6 +53,7 @@ static const cli_opt opts[] = {
     {"group-wait-ms", 0, 1, O_GROUPWAIT},
     {"queue-records", 0, 1, O_QUEUE},
     {"rate", 0, 1, O_RATE},
+    {"rate-per-key", 0, 1, O_RATEKEY},
     {"site", 0, 1, O_SITE},
     {"log-file", 0, 1, O_LOGFILE},
     {"port-file", 0, 1, O_PORTFILE},
@@ -253,6 +255,7 @@ cmd_serve(cli *c, int argc, char **argv)
     so.group_wait_ms = (unsigned)a.n[O_GROUPWAIT];
     so.queue_records_max = (unsigned)a.n[O_QUEUE];
     so.rate_per_client = (unsigned)a.n[O_RATE];
+    so.rate_per_key = (unsigned)a.n[O_RATEKEY];
     so.site_dir = a.site;
     so.log = log_line;
     so.witness_policy = policy;

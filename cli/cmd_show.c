@@ -17,8 +17,11 @@ cli_resolve_entry(const cli *c, ledger_log *log, const char *arg, uint64_t *inde
 {
     if (cli_parse_u64(arg, index) == 0)
         return 0;
-    if (ledger_log_lookup(index, log, arg) < 0)
-        return cli_fail_code(c, EXIT_OPERATIONAL);
+    int rc = ledger_log_lookup(index, log, arg);
+
+    /* No such record is an answer (exit 1); 3 is kept for I/O and damage. */
+    if (rc < 0)
+        return cli_fail_job(c, rc, CLI_FIND);
     return 0;
 }
 
@@ -110,7 +113,7 @@ cmd_show(cli *c, int argc, char **argv)
                (rc = cli_resolve_entry(c, log, pos[0], &index)) != 0) {
         goto done;
     } else if ((rc = ledger_log_entry(&leaf, log, index)) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        rc = cli_fail_job(c, rc, CLI_FIND);
         goto done;
     }
     if ((rc = ledger_entry_info_get(&info, leaf.data, leaf.len)) < 0) {
@@ -124,7 +127,7 @@ cmd_show(cli *c, int argc, char **argv)
             rc = cli_fail_code(c, EXIT_OPERATIONAL);
             goto done;
         }
-        fwrite(json.data, 1, json.len, stdout);
+        cli_json_print(json.data, json.len);
     } else {
         print_entry_text(&info, leaf.data, leaf.len);
     }
@@ -189,14 +192,14 @@ log_entry(void *p, uint64_t index, const uint8_t *leaf, size_t len)
     cli_time(t, info.integrated_time);
     if (a->c->json) {
         cli_b64(h, info.leaf_hash, 32);
-        printf("{\"index\": %llu, \"integrated_time\": %llu, \"type\": \"%s\", \"record_id\": ",
+        printf("{\"index\":%llu,\"integrated_time\":%llu,\"type\":\"%s\",\"record_id\":",
                (unsigned long long)info.index, (unsigned long long)info.integrated_time, info.type);
         cli_json_str(stdout, info.record_id);
-        printf(", \"author\": ");
+        printf(",\"author\":");
         cli_json_str(stdout, info.author);
-        printf(", \"supersedes\": ");
+        printf(",\"supersedes\":");
         cli_json_str(stdout, info.supersedes);
-        printf(", \"leaf_hash\": \"%s\"}\n", h);
+        printf(",\"leaf_hash\":\"%s\"}\n", h);
     } else {
         printf("%-6llu %s  %-17s %-32s %s\n", (unsigned long long)info.index, t, info.type,
                info.record_id, info.author);
@@ -210,7 +213,8 @@ known_type(const char *t)
     static const char *const types[] = {
         "ledger_policy",   "participant", "key_revocation",    "actor",
         "incident_report", "evidence",    "attribution_claim", "opinion",
-        "retraction",      "finding",     "panel_vote",        NULL,
+        "retraction",      "finding",     "panel_vote",        "instrument",
+        "norm",            "commitment",  NULL,
     };
     for (int i = 0; types[i]; i++)
         if (strcmp(types[i], t) == 0)

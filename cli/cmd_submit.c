@@ -94,6 +94,7 @@ cmd_submit(cli *c, int argc, char **argv)
     ledger_buf json = LEDGER_BUF_INIT;
     char **pos = NULL, key_path[4096];
     int npos = 0, rc, n_new = 0;
+    cli_progress progress = {0};
 
     if ((rc = cli_parse(c, argc, argv, opts, on_opt, &a, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
@@ -127,6 +128,7 @@ cmd_submit(cli *c, int argc, char **argv)
     }
     if (a.key != NULL && (rc = cli_load_key(c, a.key, c->passphrase_file, &member)) != 0)
         goto done;
+    cli_progress_start(&progress, c, "submit: reading", "records");
     for (int i = 0; i < npos; i++) {
         uint8_t *text = NULL;
         size_t len = 0;
@@ -136,7 +138,9 @@ cmd_submit(cli *c, int argc, char **argv)
         rc = ledger_envelope_parse(&envs[i], (const char *)text, len);
         free(text);
         if (rc < 0) {
-            rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", pos[i], ledger_error_last()->message);
+            /* A malformed file is bad input (2); out of memory is not. */
+            rc = cli_error(c, cli_exit_code(rc, CLI_PARSE), "%s: %s", pos[i],
+                           ledger_error_last()->message);
             goto done;
         }
         if (member != NULL) {
@@ -150,7 +154,9 @@ cmd_submit(cli *c, int argc, char **argv)
             rc = cli_usage(c, "%s: record is not signed (sign it first, or use --key KEY)", pos[i]);
             goto done;
         }
+        cli_progress_at(&progress, (uint64_t)i + 1, (uint64_t)npos);
     }
+    cli_progress_end(&progress);
     if (a.url != NULL) {
         ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
         ledger_vkey vk;
@@ -171,7 +177,7 @@ cmd_submit(cli *c, int argc, char **argv)
     {
         ledger_log_info info;
 
-        if (ledger_log_get_info(&info, log) == 0 && info.mirror) {
+        if (ledger_log_info_get(&info, log) == 0 && info.mirror) {
             rc = cli_error(c, EXIT_USAGE,
                            "%s is a mirror of %s: it takes entries only from `attrledger "
                            "mirror`; submit to the log itself",
@@ -204,7 +210,7 @@ print:
             rc = cli_fail(c, rc);
             goto done;
         }
-        fwrite(json.data, 1, json.len, stdout);
+        cli_json_print(json.data, json.len);
     } else {
         for (int i = 0; i < npos; i++)
             fwrite(rcpts[i].receipt.data, 1, rcpts[i].receipt.len, stdout);
@@ -215,6 +221,7 @@ print:
     cli_info(c, "%d new, %d already present", n_new, npos - n_new);
     rc = EXIT_OK;
 done:
+    cli_progress_end(&progress);
     if (rcpts != NULL)
         ledger_receipts_dispose(rcpts, (size_t)npos);
     if (envs != NULL)

@@ -46,6 +46,7 @@ cmd_verify(cli *c, int argc, char **argv)
     verify_args a = {0};
     ledger_verify_options o = LEDGER_VERIFY_OPTIONS_INIT;
     ledger_verify_report rep;
+    cli_progress progress;
     ledger_vkey vk;
     ledger_log *log = NULL;
     uint8_t *cp = NULL;
@@ -76,18 +77,19 @@ cmd_verify(cli *c, int argc, char **argv)
     o.log_key = &vk;
     o.checkpoint = cp;
     o.checkpoint_len = cp_len;
+    cli_progress_start(&progress, c, "verify", "entries");
+    ledger_log_set_progress(log, cli_progress_cb, &progress);
     rc = ledger_log_verify(&rep, log, &o);
+    cli_progress_end(&progress);
     if (rc < 0) {
         /* Damage or forgery is a negative verdict; I/O and memory are not. */
-        rc = cli_fail_code(c, (rc == LEDGER_EIO || rc == LEDGER_ENOMEM || rc == LEDGER_EBUSY)
-                                  ? EXIT_OPERATIONAL
-                                  : EXIT_NEGATIVE);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_b64(b, rep.root, 32);
     if (c->json)
-        printf("{\"valid\": true, \"entries\": %llu, \"signatures\": %llu, \"checkpoints\": %llu, "
-               "\"root\": \"%s\"}\n",
+        printf("{\"valid\":true,\"entries\":%llu,\"signatures\":%llu,\"checkpoints\":%llu, "
+               "\"root\":\"%s\"}\n",
                (unsigned long long)rep.entries, (unsigned long long)rep.signatures,
                (unsigned long long)rep.checkpoints, b);
     else
@@ -123,20 +125,19 @@ verify_receipt_policy(cli *c, const verify_args *a, const uint8_t *receipt, size
         return cli_fail_code(c, EXIT_OPERATIONAL);
     rc = ledger_receipt_verify_policy(&info, &rep, receipt, receipt_len, leaf, leaf_len, p);
     if (rc < 0) {
-        rc = cli_fail_code(c, (rc == LEDGER_ENOMEM || rc == LEDGER_EIO) ? EXIT_OPERATIONAL
-                                                                        : EXIT_NEGATIVE);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_b64(b, info.checkpoint.root, 32);
     if (c->json) {
-        printf("{\"valid\": true, \"index\": %llu, \"origin\": ", (unsigned long long)info.index);
+        printf("{\"valid\":true,\"index\":%llu,\"origin\":", (unsigned long long)info.index);
         cli_json_str(stdout, info.checkpoint.origin);
-        printf(", \"tree_size\": %llu, \"root\": \"%s\", \"cosigned_by\": [",
+        printf(",\"tree_size\":%llu,\"root\":\"%s\",\"cosigned_by\":[",
                (unsigned long long)info.checkpoint.size, b);
         for (size_t i = 0, k = 0; i < ledger_tlog_policy_witnesses(p); i++) {
             if (!(rep.cosigned[i / 64] >> (i % 64) & 1))
                 continue;
-            printf("%s", k++ ? ", " : "");
+            printf("%s", k++ ? "," : "");
             cli_json_str(stdout, ledger_tlog_policy_witness(p, i)->name);
         }
         printf("]}\n");
@@ -189,16 +190,15 @@ cmd_verify_receipt(cli *c, int argc, char **argv)
     }
     rc = ledger_receipt_verify(&info, receipt, receipt_len, leaf, leaf_len, &vk);
     if (rc < 0) {
-        rc = cli_fail_code(c, (rc == LEDGER_ENOMEM || rc == LEDGER_EIO) ? EXIT_OPERATIONAL
-                                                                        : EXIT_NEGATIVE);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_b64(b, info.checkpoint.root, 32);
     if (c->json) {
-        printf("{\"valid\": true, \"index\": %llu, \"origin\": ", (unsigned long long)info.index);
+        printf("{\"valid\":true,\"index\":%llu,\"origin\":", (unsigned long long)info.index);
         cli_json_str(stdout, info.checkpoint.origin);
-        printf(", \"tree_size\": %llu, \"root\": \"%s\"}\n",
-               (unsigned long long)info.checkpoint.size, b);
+        printf(",\"tree_size\":%llu,\"root\":\"%s\"}\n", (unsigned long long)info.checkpoint.size,
+               b);
     } else {
         printf("ok: entry %llu is included in %s at tree size %llu (root %s)\n",
                (unsigned long long)info.index, info.checkpoint.origin,

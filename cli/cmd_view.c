@@ -1,13 +1,14 @@
 /*
- * cmd_view.c - attrledger incident / actor / participant / stats: the case
- * files the attribution body works with, derived from the signed entries.
+ * cmd_view.c - attrledger incident / actor / participant / stats / norms /
+ * norm / state: the case files the attribution body works with, derived
+ * from the signed entries.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cmd.h"
 
-typedef enum { V_INCIDENT, V_ACTOR, V_PARTICIPANT, V_STATS } view_kind;
+typedef enum { V_INCIDENT, V_ACTOR, V_PARTICIPANT, V_STATS, V_NORMS, V_NORM, V_STATE } view_kind;
 
 static int
 run(cli *c, int argc, char **argv, view_kind kind, const char *usage)
@@ -19,7 +20,7 @@ run(cli *c, int argc, char **argv, view_kind kind, const char *usage)
 
     if ((rc = cli_parse(c, argc, argv, NULL, NULL, NULL, &pos, &npos)) != 0)
         return rc < 0 ? EXIT_OK : rc;
-    if (npos != (kind == V_STATS ? 0 : 1)) {
+    if (npos != (kind == V_STATS || kind == V_NORMS ? 0 : 1)) {
         rc = cli_usage(c, "usage: %s", usage);
         goto done;
     }
@@ -38,12 +39,25 @@ run(cli *c, int argc, char **argv, view_kind kind, const char *usage)
     case V_STATS:
         rc = ledger_view_stats(&out, log, c->json);
         break;
+    case V_NORMS:
+        rc = ledger_view_norms(&out, log, c->json);
+        break;
+    case V_NORM:
+        rc = ledger_view_norm(&out, log, pos[0], c->json);
+        break;
+    case V_STATE:
+        rc = ledger_view_state(&out, log, pos[0], c->json);
+        break;
     }
     if (rc < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        /* Nothing by that name is an answer (exit 1), not a failure. */
+        rc = cli_fail_job(c, rc, CLI_FIND);
         goto done;
     }
-    fwrite(out.data, 1, out.len, stdout);
+    if (c->json)
+        cli_json_print(out.data, out.len);
+    else
+        fwrite(out.data, 1, out.len, stdout);
     rc = EXIT_OK;
 done:
     ledger_buf_dispose(&out);
@@ -74,4 +88,22 @@ int
 cmd_stats(cli *c, int argc, char **argv)
 {
     return run(c, argc, argv, V_STATS, "attrledger stats -C DIR [--json]");
+}
+
+int
+cmd_norms(cli *c, int argc, char **argv)
+{
+    return run(c, argc, argv, V_NORMS, "attrledger norms -C DIR [--json]");
+}
+
+int
+cmd_norm(cli *c, int argc, char **argv)
+{
+    return run(c, argc, argv, V_NORM, "attrledger norm -C DIR ID [--json]");
+}
+
+int
+cmd_state(cli *c, int argc, char **argv)
+{
+    return run(c, argc, argv, V_STATE, "attrledger state -C DIR ACTOR [--json]");
 }

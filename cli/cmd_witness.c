@@ -159,9 +159,9 @@ witness_init(cli *c, const witness_args *a)
     cli_info(c, "wrote %s (secret, keep it) and %s (the witness vkey: give it to verifiers)",
              a->out, pub);
     if (c->json) {
-        printf("{\"name\": ");
+        printf("{\"name\":");
         cli_json_str(stdout, vk.name);
-        printf(", \"vkey\": ");
+        printf(",\"vkey\":");
         cli_json_str(stdout, (const char *)text.data);
         printf("}\n");
     } else {
@@ -206,20 +206,17 @@ witness_cosign(cli *c, const witness_args *a, char **pos, int npos)
     o.state_path = a->state;
     rc = ledger_witness_cosign(&line, &res, &o, cp, cp_len, proof, proof_len);
     if (rc < 0) {
-        rc = cli_fail_code(c, rc == LEDGER_EPROOF || rc == LEDGER_EBADSIG || rc == LEDGER_ENOTFOUND
-                                  ? EXIT_NEGATIVE
-                              : rc == LEDGER_EINVAL ? EXIT_USAGE
-                                                    : EXIT_OPERATIONAL);
+        rc = cli_fail_job(c, rc, CLI_CHECK);
         goto done;
     }
     cli_info(c, "cosigned %s at size %llu (previously %llu)", res.origin,
              (unsigned long long)res.size, (unsigned long long)res.old_size);
     if (c->json) {
-        printf("{\"cosignature\": ");
+        printf("{\"cosignature\":");
         cli_json_str(stdout, (const char *)line.data);
-        printf(", \"origin\": ");
+        printf(",\"origin\":");
         cli_json_str(stdout, res.origin);
-        printf(", \"size\": %llu, \"old_size\": %llu, \"timestamp\": %llu}\n",
+        printf(",\"size\":%llu,\"old_size\":%llu,\"timestamp\":%llu}\n",
                (unsigned long long)res.size, (unsigned long long)res.old_size,
                (unsigned long long)res.timestamp);
     } else {
@@ -355,11 +352,8 @@ witness_request(cli *c, const witness_args *a)
                             "--witness W.vkey [--size N]");
     if ((rc = load_vkeys(c, a, LEDGER_SIGTYPE_COSIGNATURE, &w)) != 0)
         return rc;
-    if (ledger_http_fetcher_new(&f, a->url, &ho) < 0) {
-        const ledger_error *e = ledger_error_last();
-        return e->code == LEDGER_EINVAL ? cli_usage(c, "%s", e->message)
-                                        : cli_fail_code(c, EXIT_OPERATIONAL);
-    }
+    if ((rc = ledger_http_fetcher_new(&f, a->url, &ho)) < 0)
+        return cli_fail(c, rc);
     if ((rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     if ((rc = ledger_log_request_cosignature(&ex, log, a->size, f, &w)) < 0) {
@@ -374,7 +368,7 @@ witness_request(cli *c, const witness_args *a)
     cli_info(c, "witness %s cosigned size %llu (it had %llu); stored with the checkpoint", w.name,
              (unsigned long long)ex.size, (unsigned long long)ex.witness_size);
     if (c->json)
-        printf("{\"witness\": \"%s\", \"size\": %llu, \"old_size\": %llu}\n", w.name,
+        printf("{\"witness\":\"%s\",\"size\":%llu,\"old_size\":%llu}\n", w.name,
                (unsigned long long)ex.size, (unsigned long long)ex.witness_size);
     rc = EXIT_OK;
 done:
@@ -436,14 +430,12 @@ cmd_cosign(cli *c, int argc, char **argv)
         (rc = cli_open_ledger(c, 0, &log)) != 0)
         goto done;
     if ((rc = ledger_log_add_cosignatures(&added, log, a.size, text, len, w, a.n_vkeys)) < 0) {
-        rc = cli_fail_code(c, rc == LEDGER_EBADSIG  ? EXIT_NEGATIVE
-                              : rc == LEDGER_EINVAL ? EXIT_USAGE
-                                                    : EXIT_OPERATIONAL);
+        rc = cli_fail(c, rc);
         goto done;
     }
     cli_info(c, "stored %zu cosignature%s", added, added == 1 ? "" : "s");
     if (c->json)
-        printf("{\"stored\": %zu}\n", added);
+        printf("{\"stored\":%zu}\n", added);
     rc = EXIT_OK;
 done:
     ledger_log_free(log);

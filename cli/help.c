@@ -89,7 +89,12 @@ static const help_entry entries[] = {
      "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
      "                         (default: the global --passphrase-file)\n"
      "\n"
-     "exit: 1 when a record is rejected (bad signature, unknown key, policy)\n"
+     "Every FILE is read, parsed, signed (--key) and checked to carry a signature\n"
+     "before the log key's passphrase is asked for; the rules are checked when\n"
+     "the batch is appended. On a terminal, a progress line counts the files read.\n"
+     "\n"
+     "exit: 1 when a record is rejected (bad signature, unknown key, policy);\n"
+     "2 when a FILE does not parse as a record or signed envelope\n"
      "\n"
      "example:\n"
      "  attrledger submit -C ./ledger claim.signed.json incident.signed.json\n"},
@@ -128,6 +133,8 @@ static const help_entry entries[] = {
      "usage: attrledger prove inclusion -C DIR INDEX|RECORD_ID [--size N] [--json]\n"
      "                  [--receipt [--with-cosignatures]]\n"
      "       attrledger prove consistency -C DIR OLD [NEW] [--json]\n"
+     "       attrledger prove inclusion --url URL --vkey LOG.vkey INDEX|RECORD_ID [--size N]\n"
+     "       attrledger prove consistency --url URL --vkey LOG.vkey OLD [NEW]\n"
      "\n"
      "inclusion: the RFC 9162 audit path of an entry in the tree of N entries\n"
      "(default: the current size). consistency: the RFC 9162 proof that the\n"
@@ -138,9 +145,15 @@ static const help_entry entries[] = {
      "--receipt prints a C2SP tlog-proof receipt instead (for verify-receipt);\n"
      "--with-cosignatures puts the stored witness cosignatures in its checkpoint.\n"
      "The JSON of a consistency proof is what `witness cosign --proof` takes.\n"
+     "--url reads the proof from `attrledger serve` (or anything serving its\n"
+     "routes) and prints it only after checking it against the pinned --vkey:\n"
+     "the latest checkpoint's signature, the proof, and that its root is the\n"
+     "signed root or (for a smaller size) consistent with it, through a\n"
+     "consistency proof also fetched and checked. A proof that fails: exit 1.\n"
      "\n"
      "example:\n"
      "  attrledger prove inclusion -C ./ledger clm:notpetya-uk --json\n"
+     "  attrledger prove inclusion --url https://log.example --vkey log.vkey 7 --size 9\n"
      "  attrledger prove inclusion -C ./ledger 7 --receipt --with-cosignatures > r.tlog-proof\n"
      "  attrledger prove consistency -C ./ledger 5 12\n"},
     {"verify", "audit the whole ledger",
@@ -223,6 +236,36 @@ static const help_entry entries[] = {
      "\n"
      "example:\n"
      "  attrledger stats -C ./ledger\n"},
+    {"norms", "the norms register: instruments, norms, breach counts",
+     "usage: attrledger norms -C DIR [--json]\n"
+     "\n"
+     "Every instrument (UN reports, bilateral agreements, communiques, industry\n"
+     "pledges, multistakeholder calls) with its norms, and for each norm how many\n"
+     "incidents live claims say breached it and how many the body's published\n"
+     "findings conclude BREACHED.\n"
+     "\n"
+     "example:\n"
+     "  attrledger norms -C ./ledger\n"},
+    {"norm", "one norm: commitments, claimed breaches, denials, conclusions",
+     "usage: attrledger norm -C DIR ID [--json]\n"
+     "\n"
+     "A norm (by norm_id or the record_id of any version): its instrument and the\n"
+     "later texts that reaffirm it; who committed to it (to the norm or to the\n"
+     "whole instrument), how and when; every claim that an incident breached it,\n"
+     "by whom, explicit (the speaker named it) or mapped (the author's reading),\n"
+     "with the denials and disputes of that claim; and the body's conclusions.\n"
+     "\n"
+     "example:\n"
+     "  attrledger norm -C ./ledger ungge2015-13f\n"},
+    {"state", "a state's norms record card",
+     "usage: attrledger state -C DIR ACTOR [--json]\n"
+     "\n"
+     "A state's (or any actor's, named as for `attrledger actor`) commitments\n"
+     "beside the claims and findings that attribute an incident to it and cite a\n"
+     "norm; each norm is marked with whether the actor had committed to it.\n"
+     "\n"
+     "example:\n"
+     "  attrledger state -C ./ledger act:china\n"},
     {"export", "export audit trails, tiles, a web site, STIX 2.1, CSV, Graphviz",
      "usage: attrledger export -C DIR [--format F] [--since I] [--until J]\n"
      "                        [--incident KEY] [--size N] [-o OUT]\n"
@@ -257,12 +300,15 @@ static const help_entry entries[] = {
      "          re-exports are identical. Objects are created_by the participant\n"
      "          who signed them.\n"
      "  csv     one row per attribution claim (status, disputed, confidence, ...)\n"
+     "  norms-csv  one row per norm a claim says was breached (norm, explicit or\n"
+     "          mapped, basis, claimant, status)\n"
      "  dot     the attribution graph for Graphviz (disputed claims dashed,\n"
-     "          retracted dotted, the body's findings bold)\n"
-     "  svg     the graph rendered by Graphviz's dot program (-o FILE)\n"
+     "          retracted dotted, the body's findings bold; norm edges from\n"
+     "          incidents to the norms claims and findings cite)\n"
+     "  svg     the graph rendered by Graphviz's dot program (to -o FILE or stdout)\n"
      "\n"
      "options:\n"
-     "  -f, --format F       audit, tiles, site, stix, csv, dot, svg\n"
+     "  -f, --format F       audit, tiles, site, stix, csv, norms-csv, dot, svg\n"
      "  --since I, --until J select entries I..J (inclusive)\n"
      "  --incident KEY       select the entries touching one incident (its reports,\n"
      "                       evidence, claims, opinions, retractions, findings, votes)\n"
@@ -403,8 +449,8 @@ static const help_entry entries[] = {
      "proof showing that the larger tree does not extend the smaller one).\n"
      "Prints the two sizes and roots.\n"
      "\n"
-     "exit: 0 the fork is proven; 1 the report proves nothing or is not signed by\n"
-     "LOG.vkey; 3 malformed report\n"
+     "exit: 0 the fork is proven; 1 the report proves nothing, is not signed by\n"
+     "LOG.vkey or is malformed; 3 it cannot be read\n"
      "\n"
      "example:\n"
      "  attrledger verify-fork mirror.fork-report --vkey log.vkey\n"},
@@ -456,14 +502,37 @@ static const help_entry entries[] = {
      "  --group-wait-ms MS       wait for more requests before a commit (default 0)\n"
      "  --queue-records N        waiting records before 503 (default 20000)\n"
      "  --rate N                 POSTs per second per client address, burst 2N (0 = off)\n"
+     "  --rate-per-key N         records appended per second per signing key, burst 2N,\n"
+     "                           spent after commit; over it: 429 + Retry-After (0 = off)\n"
      "  --site DIR               also serve DIR's files at / (GET; no traversal)\n"
      "  --log-file F             append the log to F instead of stderr\n"
      "  --port-file F            write the bound port to F (scripts, tests)\n"
      "  --log-passphrase-file F  passphrase of DIR/log.key, if it is encrypted\n"
+     "  --witness-policy F       a C2SP tlog-policy (log, `witness NAME VKEY URL`,\n"
+     "                           group, quorum lines): after each commit ask every\n"
+     "                           witness with a URL to cosign the new checkpoint\n"
+     "                           (in parallel, retried with back-off; a dead\n"
+     "                           witness never blocks the log); cosignatures are\n"
+     "                           stored and served with /checkpoint\n"
+     "  --wait-quorum S          with --witness-policy: answer /add-records once the\n"
+     "                           quorum cosigned its checkpoint (receipts then carry\n"
+     "                           the cosignatures), or after S seconds with\n"
+     "                           \"quorum\": {\"met\": false}; the records are committed\n"
+     "                           either way (1-3600)\n"
      "\n"
      "example:\n"
      "  attrledger serve -C ./ledger --listen 127.0.0.1:8080\n"
      "  attrledger submit --url http://127.0.0.1:8080 --vkey ./ledger/log.vkey claim.signed.json\n"},
+    {"help", "help for one command: attrledger help CMD (or CMD --help)",
+     "usage: attrledger help [CMD]\n"
+     "\n"
+     "Without CMD, list the commands; with CMD, explain one: usage, options, exit\n"
+     "codes where they differ, an example. `attrledger CMD --help` (also after\n"
+     "global options: attrledger -C DIR CMD --help) prints the same text.\n"
+     "Exit code 2 for an unknown CMD.\n"
+     "\n"
+     "example:\n"
+     "  attrledger help export\n"},
     {"new", "print a commented template of a record",
      "usage: attrledger new [TYPE]\n"
      "\n"
@@ -482,14 +551,22 @@ static const help_entry entries[] = {
 static const char global_help[] =
     "global options (before or after the command):\n"
     "  -C, --ledger DIR       ledger directory (default: $ATTRLEDGER_DIR)\n"
-    "  --json                 machine-readable output (one JSON object)\n"
-    "  -q, --quiet            no progress messages on stderr\n"
+    "  --json                 machine-readable output: compact JSON, one object\n"
+    "                         per line; on failure {\"ok\":false,\"error\":{...}}\n"
+    "                         on stdout too, with the same exit code\n"
+    "  -q, --quiet            no messages or progress lines on stderr (progress\n"
+    "                         shows only when stderr is a terminal; NO_COLOR\n"
+    "                         drops its escape sequences)\n"
     "  --passphrase-file F    read passphrases from the first line of F\n"
     "  -h, --help             help for the command\n"
-    "  --version              print the version\n"
+    "  --version              print the program's version, the formats it writes\n"
+    "                         and the versions of its libraries (--json: an object)\n"
     "\n"
-    "exit codes: 0 ok, 1 verification failed or record rejected, 2 usage error,\n"
-    "3 operational error (I/O, corrupt store, wrong passphrase)\n";
+    "exit codes: 0 ok; 1 verification failed (also a malformed or damaged input\n"
+    "to verify, verify-receipt, verify-fork, audit or witness cosign), record\n"
+    "rejected, or the record asked for does not exist; 2 usage error or a\n"
+    "malformed file to submit; 3 could not check or act (I/O, damaged store of\n"
+    "another command, wrong passphrase, out of memory)\n";
 
 const char *
 cli_help_entry(size_t i, const char **summary, const char **text)
@@ -529,7 +606,7 @@ cli_print_help(const char *cmd)
           stdout);
     for (const help_entry *e = entries; e->name != NULL; e++)
         printf("  %-16s %s\n", e->name, e->summary);
-    printf("  %-16s %s\n\n", "help CMD", "help for one command");
+    fputs("\n", stdout);
     fputs(global_help, stdout);
 }
 

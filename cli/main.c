@@ -32,6 +32,9 @@ static const command commands[] = {
     {"actor", cmd_actor},
     {"participant", cmd_participant},
     {"stats", cmd_stats},
+    {"norms", cmd_norms},
+    {"norm", cmd_norm},
+    {"state", cmd_state},
     {"export", cmd_export},
     {"audit", cmd_audit},
     {"witness", cmd_witness},
@@ -42,6 +45,45 @@ static const command commands[] = {
     {"new", cmd_new},
     {NULL, NULL},
 };
+
+/* --version: the program, the formats it writes and the libraries it runs
+ * with; --json (anywhere on the line) as one object. */
+static int
+version(int json)
+{
+    ledger_versions v;
+    char curl[64];
+
+    ledger_versions_get(&v);
+    ledger_http_version_get(curl, sizeof curl);
+    if (json) {
+        printf("{\"program\":\"attrledger\",\"version\":");
+        cli_json_str(stdout, v.library);
+        printf(",\"formats\":{\"entry\":%u,\"audit_trail\":%u},\"libraries\":{", v.entry_format,
+               v.trail_format);
+        printf("\"libsodium\":");
+        cli_json_str(stdout, v.libsodium);
+        printf(",\"lmdb\":");
+        cli_json_str(stdout, v.lmdb);
+        printf(",\"protobuf-c\":");
+        cli_json_str(stdout, v.protobuf_c);
+        printf(",\"jansson\":");
+        cli_json_str(stdout, v.jansson);
+        printf(",\"libcurl\":");
+        if (curl[0] != '\0')
+            cli_json_str(stdout, curl);
+        else
+            printf("null");
+        printf("}}\n");
+        return EXIT_OK;
+    }
+    printf("attrledger %s\n", v.library);
+    printf("formats: log entry %u, audit trail %u\n", v.entry_format, v.trail_format);
+    printf("libraries: libsodium %s, LMDB %s, protobuf-c %s, jansson %s, libcurl %s\n", v.libsodium,
+           v.lmdb, v.protobuf_c, v.jansson,
+           curl[0] != '\0' ? curl : "not installed (needed only for audit --tiles URL)");
+    return EXIT_OK;
+}
 
 int
 main(int argc, char **argv)
@@ -59,8 +101,9 @@ main(int argc, char **argv)
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--version") == 0) {
-            printf("attrledger %s\n", LEDGER_VERSION_STRING);
-            return EXIT_OK;
+            for (int k = i + 1; k < argc; k++)
+                c.json |= strcmp(argv[k], "--json") == 0;
+            return version(c.json);
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             return cli_help(NULL);
         } else if (strcmp(a, "--json") == 0) {

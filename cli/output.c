@@ -3,7 +3,7 @@
  *
  * stdout carries results only; everything else goes to stderr as
  * "attrledger: <command>: <message>", with the library's message unchanged.
- * Exit codes are mapped in one place (cli_fail).
+ * A library error becomes an exit code in one place (cli_exit_code).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -18,19 +18,58 @@
 
 #include "cmd.h"
 
-/* Messages quote file names and input, which may hold newlines or terminal
- * escapes: print control characters as '?' so a message stays one line and
- * cannot drive the terminal. */
+/* With --json, a failure is also one object on stdout, so that a program
+ * reading stdout always gets JSON: {"ok": false, "error": {"exit_code": N,
+ * "kind": ..., "command": ..., "message": ...}} and a newline. */
 static void
-vmsg(const cli *c, const char *fmt, va_list ap)
+json_error(const cli *c, int code, const char *msg)
 {
-    char buf[2048];
+    static const char *const kinds[] = {"ok", "negative", "usage", "operational"};
 
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    for (char *p = buf; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
-    fprintf(stderr, "attrledger: %s%s%s\n", c->cmd ? c->cmd : "", c->cmd ? ": " : "", buf);
+    if (!c->json)
+        return;
+    fflush(stdout);
+    printf("{\"ok\":false,\"error\":{\"exit_code\":%d,\"kind\":\"%s\",\"command\":", code,
+           code >= 0 && code <= 3 ? kinds[code] : "error");
+    cli_json_str(stdout, c->cmd ? c->cmd : "");
+    printf(",\"message\":");
+    cli_json_str(stdout, msg);
+    printf("}}\n");
+    fflush(stdout);
+}
+
+/* Messages quote file names and input, which may hold newlines, terminal
+ * escapes or bidirectional overrides: escape them (ledger_text_escape) so a
+ * message stays one line and cannot drive or disguise the terminal. The
+ * buffer is sized to the message: nothing is cut. */
+static void
+vmsg(const cli *c, int code, const char *fmt, va_list ap)
+{
+    char small[1024], fallback[1024], *raw = small, *esc = NULL;
+    const char *out;
+    va_list again;
+    int n;
+    size_t m;
+
+    cli_progress_hide();
+    va_copy(again, ap);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    if (n >= (int)sizeof small && (raw = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(raw, (size_t)n + 1, fmt, again);
+    va_end(again);
+    if (raw == NULL)
+        raw = small; /* out of memory: the first 1023 bytes, then the ellipsis below */
+    m = ledger_text_escape(NULL, 0, raw);
+    if ((esc = malloc(m + 1)) != NULL)
+        ledger_text_escape(esc, m + 1, raw);
+    else
+        ledger_text_escape(fallback, sizeof fallback, raw);
+    out = esc != NULL ? esc : fallback;
+    fprintf(stderr, "attrledger: %s%s%s\n", c->cmd ? c->cmd : "", c->cmd ? ": " : "", out);
+    json_error(c, code, out);
+    free(esc);
+    if (raw != small)
+        free(raw);
 }
 
 int
@@ -39,7 +78,7 @@ cli_error(const cli *c, int code, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg(c, fmt, ap);
+    vmsg(c, code, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -50,7 +89,7 @@ cli_usage(const cli *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg(c, fmt, ap);
+    vmsg(c, EXIT_USAGE, fmt, ap);
     va_end(ap);
     return EXIT_USAGE;
 }
@@ -62,6 +101,7 @@ cli_info(const cli *c, const char *fmt, ...)
 
     if (c->quiet)
         return;
+    cli_progress_hide();
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -77,17 +117,40 @@ cli_fail_code(const cli *c, int exit_code)
 }
 
 int
-cli_fail(const cli *c, int rc)
+cli_exit_code(int rc, cli_job job)
 {
     switch (rc) {
+    case LEDGER_EIO:
+    case LEDGER_ENOMEM:
+    case LEDGER_EBUSY:
+    case LEDGER_EFULL:
+    case LEDGER_EREADONLY:
+    case LEDGER_EPASSPHRASE:
+    case LEDGER_ERROR:
+        return EXIT_OPERATIONAL; /* could not check */
     case LEDGER_EBADSIG:
     case LEDGER_EPROOF:
     case LEDGER_EPOLICY:
-        return cli_fail_code(c, EXIT_NEGATIVE);
-    default:
-        break;
+        return EXIT_NEGATIVE; /* checked: the answer is no */
+    case LEDGER_EINVAL:
+        return EXIT_USAGE;
+    case LEDGER_ENOTFOUND:
+        return job == CLI_ACT ? EXIT_OPERATIONAL : EXIT_NEGATIVE;
+    default: /* EFORMAT, ECORRUPT, EVERSION, EEXISTS: the input is wrong */
+        return job == CLI_CHECK ? EXIT_NEGATIVE : job == CLI_PARSE ? EXIT_USAGE : EXIT_OPERATIONAL;
     }
-    return cli_fail_code(c, EXIT_OPERATIONAL);
+}
+
+int
+cli_fail(const cli *c, int rc)
+{
+    return cli_fail_code(c, cli_exit_code(rc, CLI_ACT));
+}
+
+int
+cli_fail_job(const cli *c, int rc, cli_job job)
+{
+    return cli_fail_code(c, cli_exit_code(rc, job));
 }
 
 int
@@ -150,8 +213,7 @@ cli_read_file(const cli *c, const char *path, size_t max, uint8_t **out, size_t 
             free(buf);
             if (!is_stdin)
                 fclose(f);
-            return cli_error(c, EXIT_OPERATIONAL, "%s: input is larger than %zu bytes", path,
-                             max);
+            return cli_error(c, EXIT_OPERATIONAL, "%s: input is larger than %zu bytes", path, max);
         }
         if (got < 4096)
             break;
@@ -240,7 +302,8 @@ cli_time(char out[32], uint64_t ms)
     char date[24];
     size_t n;
 
-    if (gmtime_r(&s, &tm) == NULL || (n = strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
+    if (gmtime_r(&s, &tm) == NULL ||
+        (n = strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm)) == 0) {
         snprintf(out, 32, "?");
         return;
     }
@@ -276,4 +339,32 @@ cli_json_str(FILE *f, const char *s)
         }
     }
     fputc('"', f);
+}
+
+void
+cli_json_print(const void *data, size_t len)
+{
+    const char *p = data;
+    int in_str = 0, esc = 0;
+
+    /* Drop the whitespace between tokens of valid JSON (the library's
+     * indented form): strings are copied as they are. */
+    for (size_t i = 0; i < len; i++) {
+        char ch = p[i];
+
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (ch == '\\')
+                esc = 1;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+            continue;
+        }
+        putchar(ch);
+    }
+    putchar('\n');
 }

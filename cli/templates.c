@@ -211,6 +211,57 @@ static const template templates[] = {
                                  "    \"vote\": \"VOTE_APPROVE\"\n"
                                  "  }\n"
                                  "}\n"},
+    {"instrument", "a text states agreed to (curator or body)",
+     "{\n" HEADER("ungge2015", "p:registry", "2015-07-22T00:00:00Z") /**/
+     "  \"instrument\": {\n"
+     "    // The id norms and commitments name (the record_id of the first version).\n"
+     "    \"instrument_id\": \"ungge2015\",\n"
+     "    \"title\": \"UN GGE report of 2015\",\n"
+     "    // UN_REPORT, UN_RESOLUTION, BILATERAL_AGREEMENT, COMMUNIQUE, INDUSTRY_PLEDGE,\n"
+     "    // MULTISTAKEHOLDER_CALL or CODE_OF_CONDUCT.\n"
+     "    \"kind\": \"INSTRUMENT_KIND_UN_REPORT\",\n"
+     "    // STATES, STATES_AND_OTHERS, COMPANIES or PROPOSAL.\n"
+     "    \"parties_type\": \"PARTIES_TYPE_STATES\",\n"
+     "    \"date\": {\"time\": \"2015-07-22T00:00:00Z\", \"precision\": "
+     "\"DATE_PRECISION_DAY\"},\n"
+     "    \"binding\": false,\n"
+     "    \"document_symbol\": \"A/70/174\",\n"
+     "    // Later texts list the norm ids they restate in \"reaffirms\".\n"
+     "    \"external_references\": [{\"source_name\": \"UN\", \"url\": "
+     "\"https://undocs.org/A/70/174\"}]\n"
+     "  }\n"
+     "}\n"},
+    {"norm", "one norm of an instrument, in your own words (curator or body)",
+     "{\n" HEADER("ungge2015-13f", "p:registry", "2015-07-22T00:00:00Z") /**/
+     "  \"norm\": {\n"
+     "    \"norm_id\": \"ungge2015-13f\",\n"
+     "    // The instrument_id of an earlier instrument record.\n"
+     "    \"instrument_ref\": \"ungge2015\",\n"
+     "    \"instrument_name\": \"A/70/174\",\n"
+     "    \"paragraph\": \"13(f)\",\n"
+     "    // A short paraphrase, not a quotation.\n"
+     "    \"statement\": \"Do not conduct or knowingly support ICT activity that "
+     "intentionally damages critical infrastructure.\",\n"
+     "    \"adopted\": {\"time\": \"2015-07-22T00:00:00Z\", \"precision\": "
+     "\"DATE_PRECISION_DAY\"}\n"
+     "  }\n"
+     "}\n"},
+    {"commitment", "a party's commitment to an instrument or norm (or its withdrawal)",
+     "{\n" HEADER("com:example-ungge2015", "p:example-gov", "2015-07-22T00:00:00Z") /**/
+     "  \"commitment\": {\n"
+     "    // The actor id of the state or organisation that committed.\n"
+     "    \"party\": \"act:example-state\",\n"
+     "    // Who speaks: your participant id (FIRST_PARTY), or the speaker when a\n"
+     "    // curator transcribes (TRANSCRIBED).\n"
+     "    \"declared_by\": \"p:example-gov\",\n"
+     "    // Exactly one of instrument_ref (the whole text) and norm_ref (one norm).\n"
+     "    \"instrument_ref\": \"ungge2015\",\n"
+     "    // GROUP_MEMBER, ENDORSED, SIGNED, JOINED_LATER, DECLARED or WITHDREW.\n"
+     "    \"kind\": \"COMMITMENT_KIND_GROUP_MEMBER\",\n"
+     "    \"date\": {\"time\": \"2015-07-22T00:00:00Z\", \"precision\": "
+     "\"DATE_PRECISION_DAY\"}\n"
+     "  }\n"
+     "}\n"},
 };
 
 #define N_TEMPLATES (sizeof templates / sizeof templates[0])

@@ -69,12 +69,10 @@ cli_tiles_open(const cli *c, cli_tiles *t, const char *where, const char *timeou
         hopts.stall_timeout_s = (unsigned)secs;
     }
     if (cli_is_http(where)) {
-        if (ledger_http_fetcher_new(&t->http, where, &hopts) < 0) {
-            const ledger_error *e = ledger_error_last();
+        int rc = ledger_http_fetcher_new(&t->http, where, &hopts);
 
-            return e->code == LEDGER_EINVAL ? cli_usage(c, "%s", e->message)
-                                            : cli_fail_code(c, EXIT_OPERATIONAL);
-        }
+        if (rc < 0)
+            return cli_fail(c, rc);
         t->fetch = ledger_http_fetch;
         t->payload = t->http;
     } else {

@@ -30,5 +30,17 @@ build() {
   local dir=$1
   shift
   cmake -S "$ATTRLEDGER_ROOT" -B "$dir" "$@" >/dev/null
-  cmake --build "$dir" -j "$(nproc)" >/dev/null
+  if [ -t 2 ] && [ "${ATTRLEDGER_QUIET:-0}" != 1 ]; then
+    # On a terminal (and without --quiet): the build's own "[ NN%]" redrawn
+    # in place on stderr, erased at the end. NO_COLOR: no escape sequences.
+    local line shown=""
+    cmake --build "$dir" -j "$(nproc)" | while IFS= read -r line; do
+      case $line in
+        "["*"]"*) shown="build ${dir##*/}: ${line%%]*}]"; printf '\r%s' "$shown" >&2 ;;
+      esac
+    done
+    if [ -n "${NO_COLOR:-}" ]; then printf '\r%40s\r' "" >&2; else printf '\r\033[K' >&2; fi
+  else
+    cmake --build "$dir" -j "$(nproc)" >/dev/null
+  fi
 }

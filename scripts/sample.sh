@@ -63,7 +63,7 @@ sample_sign_as() {
   local args=(--key "$(sample_keyfile "$author")")
   if [ "$pid" != - ]; then
     pk=$("$AL" key show --json "$(sample_keyfile "$pid").pub" |
-      sed 's/.*"public_key": "\([^"]*\)".*/\1/')
+      sed 's/.*"public_key":"\([^"]*\)".*/\1/')
     sed "s#@PUBKEY:$pid@#$pk#" "$f" >"$tmp"
     args+=(--key "$(sample_keyfile "$pid")")
   elif [ "$fnd" != - ]; then

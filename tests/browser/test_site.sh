@@ -10,7 +10,7 @@
 #     data-verified="ok" and <body> data-verify="done";
 #   - one changed byte in the entry bundle (inside one record's leaf): that
 #     record fails and the others pass; in the level-0 hash tile (which
-#     every proof of this 151-entry tree reads): all fail; in the
+#     every proof of this 245-entry tree reads): all fail; in the
 #     checkpoint: all fail;
 #   - hostile records (script tags, attribute breakouts, javascript: URLs,
 #     SVG with script, RTL override, a 60,000-byte title): no script ran
@@ -103,7 +103,7 @@ grep -q "^$uk clm:wc-uk-fco failed$" "$T/bad1.dom" || fail "changed leaf not cau
 [ "$(count failed "$T/bad1.dom")" = 1 ] || fail "changed leaf failed other records"
 
 # One byte of that record's leaf hash in the level-0 tile. The sample's
-# 151 entries fit one tile, so every inclusion proof reads hashes of that
+# 245 entries fit one tile, so every inclusion proof reads hashes of that
 # tile, and every proof but the record's own covers its hash; the record
 # itself fails too, because its author's key registration is proved with
 # the changed hash. (In a tree of more than 256 entries a level-0 tile

@@ -65,7 +65,7 @@ member() {
   "$AL" -q key generate --name "$id" --out "$f" --no-passphrase >/dev/null 2>&1
   for r in "$@"; do roles="$roles\"PARTICIPANT_ROLE_$r\","; done
   local pk
-  pk=$("$AL" key show --json "$f.pub" | sed 's/.*"public_key": "\([^"]*\)".*/\1/')
+  pk=$("$AL" key show --json "$f.pub" | sed 's/.*"public_key":"\([^"]*\)".*/\1/')
   cat >"$T/reg-$id.json" <<JSON
 {"header": {"record_id": "reg:$id", "author": "p:admin", "created": "2024-01-01T00:00:00Z",
   "provenance": "PROVENANCE_FIRST_PARTY", "tlp": "TLP_CLEAR"},
@@ -119,6 +119,40 @@ claim_json() {
    "term": "highly likely", "range_min": 80, "range_max": 90}},
   "statement": "Test claim $1."}}
 JSON
+}
+
+# on_tty CODE CMD...: expect for CMD run with stderr on a pseudo-terminal
+# (stdin and stdout stay as they are: stdout goes to $T/out); what the
+# terminal received goes to $T/err. Needs python3 (callers skip without).
+on_tty() {
+  local want=$1 got=0
+  shift
+  python3 - "$T/err" "$@" >"$T/out" <<'PY' || got=$?
+import os, pty, sys
+log, argv = sys.argv[1], sys.argv[2:]
+master, slave = pty.openpty()
+pid = os.fork()
+if pid == 0:
+    os.close(master)
+    os.dup2(slave, 2)
+    os.close(slave)
+    os.execvp(argv[0], argv)
+os.close(slave)
+buf = b""
+while True:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:  # EIO: the child closed the terminal
+        break
+    if not chunk:
+        break
+    buf += chunk
+_, status = os.waitpid(pid, 0)
+open(log, "wb").write(buf)
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+  [ "$got" = "$want" ] || fail "exit $got, want $want on a terminal: $*"
+  checks=$((checks + 1))
 }
 
 data_sum() { sha256sum "$T/ledger/data.mdb" | cut -d' ' -f1; }

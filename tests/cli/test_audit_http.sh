@@ -89,7 +89,7 @@ al 0 audit --vkey "$VK" --tiles "HTTP://127.0.0.1:$GOOD//"
 same_file "$T/out" "$T/dir.out"
 al 0 audit --vkey "$VK" --tiles "http://127.0.0.1:$GOOD" --from-checkpoint "$T/cp-old" --json
 same_file "$T/out" "$T/dir.json"
-out_has '"consistent_with_old": true'
+out_has '"consistent_with_old":true'
 al 0 audit --vkey "$VK" --tiles "http://127.0.0.1:$GOOD/" --from-checkpoint "$T/cp-old"
 out_has "the log only grew"
 # A tree under a path, not the server's root.

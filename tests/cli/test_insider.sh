@@ -157,7 +157,7 @@ restore
 tp put records s:clm:ghost "$T/idx3"
 caught "records table has 11 rows, the entries imply 10"
 restore
-kid=$("$AL" key show --json "$(keyof p:cert).pub" | sed 's/.*"key_id": "\([0-9a-f]*\)".*/\1/')
+kid=$("$AL" key show --json "$(keyof p:cert).pub" | sed 's/.*"key_id":"\([0-9a-f]*\)".*/\1/')
 klen=$(tp get keys "x:$kid" | wc -c)
 tp flip keys "x:$kid" $((klen - 1))
 caught "keys"

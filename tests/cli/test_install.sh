@@ -49,7 +49,7 @@ while read -r cmd; do
   page="$P/share/man/man1/attrledger-$cmd.1"
   [ -f "$page" ] || fail "no man page for $cmd"
   grep -qF ".SH NAME" "$page" || fail "$page has no NAME"
-  usage=$("$AL" help "$cmd" | head -1 | sed 's/^usage: //')
+  usage=$("$AL" help "$cmd" | sed -n '1s/^usage: //p')  # sed reads it all: no SIGPIPE
   grep -qF -- "$usage" "$page" || fail "$page lacks its usage line: $usage"
   grep -qF "attrledger\\-$cmd (1)" "$P/share/man/man1/attrledger.1" ||
     fail "attrledger(1) does not list $cmd"

@@ -46,7 +46,7 @@ err_one_line
 "$AL" -q submit --key "$(keyof p:cert)" "$T/c1.json" >/dev/null
 "$AL" -q export --format tiles -o "$T/tiles"
 al 0 mirror --url "$T/tiles" --vkey "$VK" "$T/mir" --json
-out_is '{"origin": "test.example/ledger", "old_size": 4, "size": 5, "root": "'"$(sed -n 3p "$T/tiles/checkpoint")"'", "appended": 1, "bundles": 1, "created": false}'
+out_is '{"origin":"test.example/ledger","old_size":4,"size":5,"root":"'"$(sed -n 3p "$T/tiles/checkpoint")"'","appended":1,"bundles":1,"created":false}'
 al 0 -C "$T/mir" verify
 
 # A fork: a copy of the log with a different entry 5, under the same key.
@@ -75,8 +75,8 @@ al 1 mirror --url "$T/tiles-fork" --vkey "$VK" "$T/mir" --fork-report "$T/grown.
 err_has "size 6 root $(sed -n 3p "$T/tiles/checkpoint") (held by the mirror) and size 7"
 [ "$(msum)" = "$before" ] || fail "a grown fork changed the mirror"
 al 0 verify-fork "$T/grown.report" --vkey "$VK" --json
-out_has '"held": {"size": 6'
-out_has '"other": {"size": 7'
+out_has '"held":{"size":6'
+out_has '"other":{"size":7'
 # The mirror is ahead of a rolled-back fork: a smaller, conflicting tree.
 "$AL" -C "$T/ledger" -q submit --key "$(keyof p:cert)" "$T/c4.json" "$T/c3.json" >/dev/null
 "$AL" -C "$T/ledger" -q export --format tiles -o "$T/tiles"
@@ -94,7 +94,7 @@ err_has "rollback: the remote serves size 4, older than the mirror's 8"
 # verify-fork refuses what proves nothing, and damage.
 al 1 verify-fork "$T/back.report" --vkey "$T/keys/admin.key.pub"
 printf 'attrledger fork report v1\nheld 3\nabc' >"$T/bad.report"
-al 3 verify-fork "$T/bad.report" --vkey "$VK"
+al 1 verify-fork "$T/bad.report" --vkey "$VK"
 err_one_line
 
 # The mirror as a cosigner: its cosignature is stored with the checkpoint
@@ -111,11 +111,27 @@ al 0 verify-receipt --policy "$T/policy" "$T/r1" --leaf "$T/leaf1"
 "$AL" -C "$T/mir" prove inclusion clm:one --receipt >"$T/r1-plain"
 al 1 verify-receipt --policy "$T/policy" "$T/r1-plain" --leaf "$T/leaf1"
 
-# Bad input: another log's key, a directory holding a normal ledger.
+# Bad input: another log's key (1), a directory holding a normal ledger (2: a wrong argument).
 al 1 mirror --url "$T/tiles" --vkey "$T/keys/admin.key.pub" "$T/mir2"
 [ ! -e "$T/mir2/data.mdb" ] || fail "a refused first run left a store"
-al 3 mirror --url "$T/tiles" --vkey "$VK" "$T/ledger"
+al 2 mirror --url "$T/tiles" --vkey "$VK" "$T/ledger"
 err_has "holds a ledger that is not a mirror"
 al 2 mirror --url "ftp://x/y" --vkey "$VK" "$T/mir"
 al 2 mirror --vkey "$VK" "$T/mir"
+
+# Every new entry is judged by replay.c before it is appended: a bundle
+# whose last entry carries a broken signature (its last byte flipped) is
+# refused naming the entry, and no mirror is created.
+cp -r "$T/tiles" "$T/badtiles"
+n=$(sed -n 2p "$T/tiles/checkpoint")
+python3 - "$T/badtiles/tile/entries/000.p/$n" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[-1] ^= 1
+open(sys.argv[1], "wb").write(bytes(b))
+PY
+al 1 mirror --url "$T/badtiles" --vkey "$VK" "$T/badmir"
+err_has "entry $((n - 1)) ("
+err_has "): signature 0 does not verify"
+[ ! -e "$T/badmir/data.mdb" ] || fail "a refused first run left a store"
 done_ok

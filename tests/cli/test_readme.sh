@@ -26,7 +26,7 @@ awk '/^## Using it/{u=1} u&&/^```sh$/{b=1;next} b&&/^```$/{exit} b{print}' \
 grep -q "^— witness.example.org/w1 " "$W/r.tlog-proof" || fail "receipt lacks the cosignature"
 checks=$((checks + 2))
 al 0 -C "$W/ledger" show clm:notpetya-ua --json
-out_has '"record_id": "clm:notpetya-ua"'
+out_has '"record_id":"clm:notpetya-ua"'
 al 0 -C "$W/ledger" verify --vkey "$W/log.vkey"
 out_has "ok: 5 entries"
 done_ok

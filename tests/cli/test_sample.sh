@@ -1,7 +1,7 @@
-# The embedded sample (examples/sample, 150 records) loaded with the demo's
+# The embedded sample (examples/sample, 244 records) loaded with the demo's
 # loader (scripts/sample.sh), then:
 #   - `incident --json` of WannaCry and NotPetya and `stats --json` compared
-#     byte for byte with the reviewed golden files in tests/golden/;
+#     (as `jq .` of their one compact line) with the reviewed golden files in tests/golden/;
 #   - the text case files (published / not published findings, denials);
 #   - the actor and participant views, and a full verify.
 # integrated_time is pinned with ATTRLEDGER_FAKE_TIME_MS; keys are generated
@@ -16,18 +16,23 @@ command -v jq >/dev/null || fail "jq is required (scripts/common.sh installs it)
 GOLDEN=$SRC/tests/golden
 sample_ledger
 
-# golden NAME ARGS...: the command's stdout equals tests/golden/NAME.
+# golden NAME ARGS...: the command's stdout is one line of compact JSON
+# (every --json output is) whose `jq .` form equals tests/golden/NAME
+# (kept indented so that a change reads as a diff).
 golden() {
   local name=$1
   shift
   al 0 "$@"
+  [ "$(wc -l <"$T/out")" = 1 ] && [ "$(tail -c 1 "$T/out" | od -An -c | tr -d ' ')" = '\n' ] ||
+    fail "$* is not one line of JSON ending with a newline"
+  jq . "$T/out" >"$T/out.pretty" || fail "$* is not JSON"
   if [ "${ATTRLEDGER_UPDATE_GOLDEN:-}" = 1 ]; then
-    cp "$T/out" "$GOLDEN/$name"
+    cp "$T/out.pretty" "$GOLDEN/$name"
     echo "updated $GOLDEN/$name" >&2
   fi
-  cmp -s "$T/out" "$GOLDEN/$name" ||
-    fail "$* differs from tests/golden/$name: $(diff "$GOLDEN/$name" "$T/out" | head -20)"
-  checks=$((checks + 1))
+  cmp -s "$T/out.pretty" "$GOLDEN/$name" ||
+    fail "$* differs from tests/golden/$name: $(diff "$GOLDEN/$name" "$T/out.pretty" | head -20)"
+  checks=$((checks + 2))
 }
 # jq_is FILTER WANT: jq -c FILTER of the last stdout equals WANT.
 jq_is() {
@@ -39,20 +44,19 @@ jq_is() {
 
 # The whole ledger verifies.
 al 0 verify --vkey "$ATTRLEDGER_DIR/log.vkey"
-out_has "ok: 151 entries, 188 signatures"
+out_has "ok: 245 entries, 282 signatures"
 
 # Golden case files and statistics.
 golden sample-incident-wannacry-2017.json incident inc:wannacry-2017 --json
 golden sample-incident-notpetya-2017.json incident inc:notpetya-2017 --json
 golden sample-stats.json stats --json
 # Any version's record_id names the same case file.
-al 0 incident inc:wannacry-2017@v2 --json
-same_file "$T/out" "$GOLDEN/sample-incident-wannacry-2017.json"
+golden sample-incident-wannacry-2017.json incident inc:wannacry-2017@v2 --json
 
 # Text case files.
 al 0 incident inc:wannacry-2017
 out_has "INCIDENT inc:wannacry-2017: WannaCry ransomware worm outbreak"
-out_has "ATTRIBUTION CLAIMS (7)"
+out_has "ATTRIBUTION CLAIMS (9)"
 out_has "[96] p:kp-mfa DENIAL (STRONGLY_DISAGREE) [accused party]: ACTIVE"
 out_has "votes: 4 approve, 1 reject, 0 abstain, 0 recuse; rule 4 of 5 (REDUCES_PANEL), counted panel 5, approvals needed 4"
 out_has "PUBLISHED (quorum reached at entry 117)"
@@ -69,7 +73,7 @@ al 0 incident inc:equifax-2017@v3
 out_has "[89] inc:equifax-2017 by p:equifax: SUPERSEDED (by entry 91)"
 out_has "[105] inc:equifax-2017@v3 by p:equifax: ACTIVE"
 out_has "none: the body has not ruled on this incident"
-al 3 incident inc:nope
+al 1 incident inc:nope
 err_one_line
 err_has "no incident inc:nope"
 
@@ -82,17 +86,67 @@ out_has "chain: GRU Main Centre for Special Technologies (GTsST), military unit 
 # DPRK is impersonated in the Olympic Destroyer claims, not accused by them.
 al 0 actor act:dprk --json
 jq_is '[.attributions[] | [.record_id, (.as // "conclusion")]]' \
-  '[["clm:sony-fbi","attributed_to"],["clm:bb-nsa","attributed_to"],["clm:wc-uk-wallace","attributed_to"],["clm:wc-us","attributed_to"],["clm:wc-uk-fco","state_nexus"],["clm:dprk-doj-park","state_nexus"],["fnd:wannacry","conclusion"],["clm:eu-wannacry","state_nexus"]]'
+  '[["clm:sony-fbi","attributed_to"],["clm:bb-nsa","attributed_to"],["clm:wc-uk-wallace","attributed_to"],["clm:wc-us","attributed_to"],["clm:wc-uk-fco","state_nexus"],["clm:dprk-doj-park","state_nexus"],["fnd:wannacry","conclusion"],["clm:eu-wannacry","state_nexus"],["clm:wc-us@v2","attributed_to"],["clm:wc-uk-fco@v2","state_nexus"],["fnd:wannacry-norms","conclusion"]]'
 
 # Participants: keys, roles, records.
 al 0 participant p:uk-gov --json
 jq_is '[.roles, [.keys[].status], [.records[].record_id]]' \
-  '[["MEMBER","CLAIMANT"],["ACTIVE"],["clm:wc-uk-wallace","clm:wc-uk-fco","clm:np-uk","clm:od-uk","clm:sw-uk"]]'
+  '[["MEMBER","CLAIMANT"],["ACTIVE"],["clm:wc-uk-wallace","clm:wc-uk-fco","clm:np-uk","clm:od-uk","clm:sw-uk","com:uk-ukcn2015","inc:cloud-hopper","clm:ch-uk","clm:wc-uk-fco@v2","clm:np-uk@v2"]]'
 al 0 participant p:panel-06
 out_has "roles: PANELIST"
 out_has "vote:olympic-destroyer-4"
 al 0 stats
-out_has "findings                  3 (2 published)"
-out_has "incidents                 11 (3 with a finding, 8 without)"
+out_has "findings                  4 (3 published)"
+out_has "incidents                 12 (3 with a finding, 9 without)"
+
+# The norms register (docs/VIEWS.md "Norms"): golden JSON of the three views.
+golden sample-norms.json norms --json
+jq_is '[(.instruments | length), ([.instruments[].norms[]] | length)]' '[10,33]'
+golden sample-norm-ungge2015-13f.json norm ungge2015-13f --json
+jq_is '[.counts.incidents_claimed, .counts.incidents_found_breached, (.commitments | length)]' '[2,1,16]'
+golden sample-state-china.json state act:china --json
+jq_is '[.claims[].record_id]' '["clm:ch-uk","clm:ch-us","clm:eq-doj@v2"]'
+al 0 norm ungge2015-13f
+out_has "NORM ungge2015-13f"
+out_has "reaffirmed in: oewg2021, ungge2021"
+out_has "[96] p:kp-mfa DENIAL [accused party]"
+out_has "[239] fnd:wannacry-norms on inc:wannacry-2017: BREACHED (published)"
+al 0 state China
+out_has "NORMS RECORD CARD: People's Republic of China (act:china)"
+out_has "uscn2015-2: EXPLICIT; committed: uscn2015 2015-09-25"
+al 0 state act:dprk
+out_has "ungge2015-13f: BREACHED; committed: oewg2021 2021-03-12"
+al 0 incident inc:cloud-hopper
+out_has "norm breached: ukcn2015-ip (EXPLICIT)"
+al 3 norm ungge2015-13z
+err_one_line
+err_has "no norm ungge2015-13z"
+# An incident trail carries the norms its claims cite, and audits.
+al 0 export --incident inc:cloud-hopper -o "$T/ch.jsonl"
+for r in ukcn2015-ip g20-2015-26b uscn2015-2; do
+  grep -q "\"record_id\": *\"$r\"" "$T/ch.jsonl" || fail "trail lacks $r"
+done
+al 0 audit --vkey "$ATTRLEDGER_DIR/log.vkey" "$T/ch.jsonl"
+# Exports: norm-breach CSV rows, norm edges in the graph, the citations in
+# STIX through the ledger's extension (norms have no STIX type).
+al 0 export --format norms-csv
+out_has "index,record_id,status,disputed,incidents,claimant,author,provenance,attributed_to,state_nexus,norm_ref,link,basis,claimed_at,leaf_hash"
+[ "$(grep -c ',explicit,' "$T/out")" = 4 ] || fail "norms-csv: want 4 explicit rows"
+[ "$(grep -c ',mapped,' "$T/out")" = 6 ] || fail "norms-csv: want 6 mapped rows"
+al 0 export --format dot
+out_has '"inc:cloud-hopper" -> "ukcn2015-ip" [label="breach claimed by UK Government (FCO/FCDO, Home Office ministers; NCSC assessments) (explicit)"'
+out_has '"inc:wannacry-2017" -> "ungge2015-13f" [label="finding IAB-2017-001-N: BREACHED", style=bold'
+al 0 export --format stix -o "$T/bundle.json"
+jq -e '[.objects[] | .. | objects | select(has("norms_breached"))] | length > 0' "$T/bundle.json" >/dev/null ||
+  fail "STIX carries no norms_breached"
+CHECK=$SRC/../shared/tools/stix/check
+if [ -x "$CHECK" ]; then
+  # Every object valid against the OASIS schemas (the checker's vocabulary
+  # warnings about relationship types predate the norms register).
+  "$CHECK" "$T/bundle.json" >"$T/check.txt" 2>&1 || true
+  grep -q "^valid: \([0-9]*\) / \1$" "$T/check.txt" || fail "STIX objects invalid: $(grep -m3 'invalid *[1-9]' "$T/check.txt")"
+else
+  echo "SKIP: STIX check ($CHECK not present)"
+fi
 
 done_ok

@@ -93,7 +93,7 @@ cp "$T/out" "$T/cp5-cosigned"
 al 0 checkpoint
 grep -q 'witness.test/w1' "$T/out" && fail "plain checkpoint shows cosignatures"
 al 0 cosign add --witness "$T/w1.key.pub" --json "$T/cp5-cosigned"
-out_is '{"stored": 1}'
+out_is '{"stored":1}'
 al 2 cosign add --witness "$VK" "$T/cosig5"
 
 # A cosigned receipt under a policy, and the quorum.

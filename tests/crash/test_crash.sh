@@ -148,7 +148,7 @@ for r in $(seq 1 "$ROUNDS"); do
   done
   if [ $((r % 3)) -eq 0 ] && [ "${killed[0]}" -eq 0 ] && [ "${killed[1]}" -eq 0 ]; then
     grep -q '"index"' "$R/p0/out" || fail "round $r: no JSON from submitter 0"
-    [ "$(grep -o '"index": [0-9]*' "$R/p0/out")" = "$(grep -o '"index": [0-9]*' "$R/p1/out")" ] ||
+    [ "$(grep -o '"index":[0-9]*' "$R/p0/out")" = "$(grep -o '"index":[0-9]*' "$R/p1/out")" ] ||
       fail "round $r: one record submitted twice at once got two entries"
     concurrent_dups=$((concurrent_dups + 1))
     checks=$((checks + 1))
@@ -168,8 +168,8 @@ for r in $(seq 1 "$ROUNDS"); do
     [ "${killed[k]}" -eq 0 ] || continue
     id=$(basename "${files[k]%% *}" .json)
     al 0 --json submit "${files[k]%% *}" --key "$(keyof p:cert)"
-    out_has "\"index\": ${index_of[$id]},"
-    out_has '"existed": true'
+    out_has "\"index\":${index_of[$id]},"
+    out_has '"existed":true'
     break
   done
   unset files pids killed
@@ -179,7 +179,7 @@ done
 al 0 log --json
 total=$(wc -l <"$T/out")
 [ "$total" -eq "$(size_now)" ] || fail "log lists $total entries, size is $(size_now)"
-[ "$(grep -o '"record_id": "[^"]*"' "$T/out" | sort | uniq -d | wc -l)" -eq 0 ] ||
+[ "$(grep -o '"record_id":"[^"]*"' "$T/out" | sort | uniq -d | wc -l)" -eq 0 ] ||
   fail "a record_id appears twice"
 checks=$((checks + 2))
 # The ledger only grew: the genesis checkpoint and a mid-run one are

@@ -19,7 +19,7 @@ out_has "c2sp.org/tlog-proof@v1"
 err_has "2 new, 0 already present"
 al 0 verify-receipt --vkey "$VK" "$T/entry-3.tlog-proof" --leaf "$T/entry-3.leaf"
 al 0 submit --url "$URL" --vkey "$VK" "$T/claim.signed.json" --json
-out_has '"existed": false'
+out_has '"existed":false'
 al 0 submit --url "$URL" --vkey "$VK" "$T/claim.signed.json"
 err_has "existing entry 4: clm:one"
 # a rule of the body: a claim on an incident that is not in the ledger
@@ -32,7 +32,7 @@ al 0 checkpoint --url "$URL" --vkey "$VK"
 out_has "test.example/ledger"
 [ "$(sed -n 2p "$T/out")" = 5 ] || fail "checkpoint over HTTP is not at size 5"
 al 0 show --url "$URL" --vkey "$VK" clm:one --json
-out_has '"record_id": "clm:one"'
+out_has '"record_id":"clm:one"'
 al 0 show --url "$URL" --vkey "$VK" 3
 out_has "inc:test"
 al 2 submit --url "$URL" "$T/claim.signed.json"

@@ -26,8 +26,9 @@ witness_up w "$T/w.key" "$T/w.state" "$VK"
 client() {
   local s
   for s in $(seq "$first" "$last"); do
-    "$AL" -q witness request --url "$WURL" --witness "$T/w.key.pub" --size "$s" --json \
-      >>"$T/ok.$1" 2>/dev/null || true
+    # Only answers that succeeded (a failure prints {"ok":false,...} too).
+    if out=$("$AL" -q witness request --url "$WURL" --witness "$T/w.key.pub" --size "$s" \
+      --json 2>/dev/null); then printf '%s\n' "$out" >>"$T/ok.$1"; fi
   done
 }
 cpids=()

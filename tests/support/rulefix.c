@@ -126,7 +126,7 @@ rf_size(rf_ledger *f)
 {
     ledger_log_info info;
 
-    TU_OK(ledger_log_get_info(&info, f->log));
+    TU_OK(ledger_log_info_get(&info, f->log));
     return info.size;
 }
 

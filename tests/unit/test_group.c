@@ -93,12 +93,53 @@ group_all_refused_writes_nothing(void **state)
     rf_free(f);
 }
 
+/* The rule book says what kind of policy refusal each batch got (a server
+ * maps it to 403 or 422 without reading the message). */
+static void
+group_refusal_kinds(void **state)
+{
+    rf_ledger *f = rf_new(1);
+    ledger_key *stranger = NULL;
+    ledger_envelope *e[5];
+    ledger_receipt r[5][1];
+    ledger_batch b[5];
+    int want[5] = {LEDGER_REFUSAL_UNKNOWN_KEY, LEDGER_REFUSAL_REVOKED_KEY,
+                   LEDGER_REFUSAL_NOT_AUTHORIZED, LEDGER_REFUSAL_NOT_AUTHORIZED,
+                   LEDGER_REFUSAL_RULE};
+
+    (void)state;
+    assert_int_equal(ledger_key_generate(&stranger, "stranger"), 0);
+    rf_ok(f, rf_revocation("rev:m2", P_M2, "p:m2", K(P_M2)), K(P_M2), NULL);
+    e[0] = rf_env(rf_incident("inc:k0", P_M1, NULL), stranger, NULL);   /* unknown key */
+    e[1] = rf_env(rf_incident("inc:k1", P_M2, NULL), K(P_M2), NULL);    /* revoked key */
+    e[2] = rf_env(rf_incident("inc:k2", P_M1, NULL), K(P_ADMIN), NULL); /* author did not sign */
+    e[3] = rf_env(rf_incident("inc:k3", P_CUR, NULL), K(P_CUR), NULL);  /* lacks the role */
+    e[4] = rf_env(rf_evidence("ev:k4", P_M1, "inc:missing"), K(P_M1), NULL); /* a rule */
+    memset(b, 0, sizeof b);
+    for (int i = 0; i < 5; i++)
+        b[i] = (ledger_batch){.envs = &e[i], .n = 1, .receipts = r[i]};
+    assert_int_equal(ledger_log_submit_group(f->log, b, 5), 0);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(b[i].rc, LEDGER_EPOLICY);
+        assert_int_equal(b[i].refusal, want[i]);
+    }
+    /* Outside a group, the thread's last error carries the kind too. */
+    assert_int_equal(rf_submit(f, NULL, NULL, rf_incident("inc:k5", P_M1, NULL), stranger, NULL),
+                     LEDGER_EPOLICY);
+    assert_int_equal(ledger_error_last()->refusal, LEDGER_REFUSAL_UNKNOWN_KEY);
+    for (int i = 0; i < 5; i++)
+        ledger_envelope_free(e[i]);
+    ledger_key_free(stranger);
+    rf_free(f);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(group_refusal_stands_alone),
         cmocka_unit_test(group_all_refused_writes_nothing),
+        cmocka_unit_test(group_refusal_kinds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

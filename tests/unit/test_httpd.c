@@ -31,7 +31,7 @@ typedef struct {
 static fixture fx = {PTHREAD_MUTEX_INITIALIZER, "", 0};
 
 static int
-h_hello(lg_http_response *resp, lg_http_request *req, void *payload)
+h_hello(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     (void)req;
     (void)payload;
@@ -41,7 +41,7 @@ h_hello(lg_http_response *resp, lg_http_request *req, void *payload)
 
 /* Echo the body back, upper-cased, with the query argument "x". */
 static int
-h_echo(lg_http_response *resp, lg_http_request *req, void *payload)
+h_echo(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     const char *x = lg_http_query(req, "x");
     size_t n = req->body_len + (x ? strlen(x) : 0);
@@ -74,7 +74,7 @@ completer(void *token)
 }
 
 static int
-h_defer(lg_http_response *resp, lg_http_request *req, void *payload)
+h_defer(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     void *token = lg_httpd_defer(req);
     pthread_t t;

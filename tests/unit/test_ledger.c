@@ -122,7 +122,7 @@ size_of(fixture *f)
 {
     ledger_log_info info;
 
-    TU_OK(ledger_log_get_info(&info, f->log));
+    TU_OK(ledger_log_info_get(&info, f->log));
     return info.size;
 }
 

@@ -118,7 +118,7 @@ size_of(fixture *f)
 {
     ledger_log_info info;
 
-    TU_OK(ledger_log_get_info(&info, f->log));
+    TU_OK(ledger_log_info_get(&info, f->log));
     return info.size;
 }
 
@@ -274,7 +274,7 @@ op_reads(fixture *f, void *arg)
     int rc;
 
     (void)arg;
-    if ((rc = ledger_log_get_info(&info, f->log)) < 0 ||
+    if ((rc = ledger_log_info_get(&info, f->log)) < 0 ||
         (rc = ledger_log_prove_inclusion(&ip, f->log, 1, 0)) < 0 ||
         (rc = ledger_log_prove_consistency(&cp, f->log, 1, 0)) < 0 ||
         (rc = ledger_log_lookup(&idx, f->log, "clm:0")) < 0)

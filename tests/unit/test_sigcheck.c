@@ -272,7 +272,7 @@ size_of(fixture *f)
 {
     ledger_log_info info;
 
-    TU_OK(ledger_log_get_info(&info, f->l.log));
+    TU_OK(ledger_log_info_get(&info, f->l.log));
     return info.size;
 }
 

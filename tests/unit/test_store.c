@@ -1,11 +1,14 @@
 /*
  * test_store.c - store.c's scans (forward and reverse, every start
- * position) and lg_store_clear, on a fresh store with keys 10, 20, 30.
+ * position) and lg_store_clear, on a fresh store with keys 10, 20, 30;
+ * the reader slots: LG_STORE_MAX_READERS live readers at once, the next one
+ * refused with a message, writers never refused for lack of a slot.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,6 +179,37 @@ clear_empties_and_keeps_the_table(void **state)
     expect_scan(f->t, 0, UINT64_MAX, one, 1);
 }
 
+/* Every reader slot taken by live read transactions: a write still goes in
+ * (writers need no slot), the next reader is refused with LEDGER_EBUSY and
+ * a message naming the ledger and the limit, and one finished reader frees
+ * a slot for it. */
+static void
+reader_slots(void **state)
+{
+    fixture *f = *state;
+    lg_txn **readers = test_calloc(LG_STORE_MAX_READERS, sizeof *readers), *t = NULL, *w = NULL;
+    char want[64];
+
+    TU_OK(lg_txn_commit(f->t));
+    f->t = NULL;
+    for (size_t i = 0; i < LG_STORE_MAX_READERS; i++)
+        TU_OK(lg_txn_begin(&readers[i], f->s, 0));
+    TU_OK(lg_txn_begin(&w, f->s, 1));
+    put(w, 40);
+    TU_OK(lg_txn_commit(w));
+    assert_int_equal(lg_txn_begin(&t, f->s, 0), LEDGER_EBUSY);
+    assert_null(t);
+    assert_non_null(strstr(ledger_error_last()->message, f->dir));
+    snprintf(want, sizeof want, "all %d reader slots are taken", LG_STORE_MAX_READERS);
+    assert_non_null(strstr(ledger_error_last()->message, want));
+    lg_txn_abort(readers[0]);
+    TU_OK(lg_txn_begin(&readers[0], f->s, 0));
+    for (size_t i = 0; i < LG_STORE_MAX_READERS; i++)
+        lg_txn_abort(readers[i]);
+    test_free(readers);
+    TU_OK(lg_txn_begin(&f->t, f->s, 1)); /* for teardown */
+}
+
 int
 main(void)
 {
@@ -184,6 +218,7 @@ main(void)
         cmocka_unit_test_setup_teardown(reverse_scans, setup, teardown),
         cmocka_unit_test_setup_teardown(scans_stop_and_fail, setup, teardown),
         cmocka_unit_test_setup_teardown(clear_empties_and_keeps_the_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(reader_slots, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,7 @@
 #include "common.h"
 #include "key.h"
 #include "ledger.h"
+#include "proof.h"
 #include "record.h"
 
 typedef struct {
@@ -78,5 +79,36 @@ LEDGER_API int ledger_client_checkpoint(ledger_buf *note_out, ledger_checkpoint 
  */
 LEDGER_API int ledger_client_entry(ledger_buf *leaf_out, ledger_buf *receipt_out, const char *url,
                                    const char *index_or_id, const ledger_client_options *opts);
+
+/**
+ * Fetch an inclusion proof of entry `index` in the tree of `size` (0 = the
+ * latest signed size) from URL/proof/inclusion and verify it: the latest
+ * checkpoint's signature with the pinned key, the proof, and that its root
+ * is the signed root (at the latest size) or consistent with it (a smaller
+ * size: the consistency proof is fetched and verified too).
+ *
+ * @param[out] out     the verified proof
+ * @param[out] cp_out  the signed checkpoint it was tied to (may be NULL)
+ * @return 0, LEDGER_ENOTFOUND (index or size beyond the signed tree),
+ *         LEDGER_EPROOF, LEDGER_EBADSIG, LEDGER_EFORMAT, LEDGER_EIO,
+ *         LEDGER_EINVAL, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_client_prove_inclusion(ledger_inclusion_proof *out, ledger_checkpoint *cp_out,
+                                             const char *url, uint64_t index, uint64_t size,
+                                             const ledger_client_options *opts);
+
+/**
+ * Fetch the consistency proof old_size -> new_size (0 = the latest signed
+ * size) from URL/proof/consistency and verify it, its new root tied to the
+ * latest signed checkpoint as for ledger_client_prove_inclusion(). The old
+ * root it proves is the server's word until compared with a checkpoint the
+ * caller kept.
+ *
+ * @return as ledger_client_prove_inclusion(); LEDGER_EINVAL if old > new.
+ */
+LEDGER_API int ledger_client_prove_consistency(ledger_consistency_proof *out,
+                                               ledger_checkpoint *cp_out, const char *url,
+                                               uint64_t old_size, uint64_t new_size,
+                                               const ledger_client_options *opts);
 
 #endif

@@ -48,4 +48,20 @@
  */
 LEDGER_API int ledger_init(void);
 
+/** Versions of the library, of the formats it writes and of the libraries
+ * it runs with (those linked, as they report themselves at run time). */
+typedef struct {
+    const char *library;   /**< LEDGER_VERSION_STRING */
+    unsigned entry_format; /**< LogEntry.format_version of the leaves written */
+    unsigned trail_format; /**< "version" of audit-trail headers */
+    const char *libsodium;
+    const char *lmdb; /**< e.g. "0.9.24" */
+    const char *protobuf_c;
+    const char *jansson;
+} ledger_versions;
+
+/** Fill *out (it holds pointers to static strings). libcurl, loaded only
+ * when needed, reports its version through ledger_http_version_get(). */
+LEDGER_API void ledger_versions_get(ledger_versions *out);
+
 #endif

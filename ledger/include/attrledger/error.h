@@ -31,10 +31,24 @@ typedef enum {
     LEDGER_EPOLICY = -16    /**< the ledger's policy rejects the record */
 } ledger_err;
 
+/**
+ * What kind of policy refusal a LEDGER_EPOLICY is, set by the rule book
+ * itself (a server maps it to a status without reading the message:
+ * who signed is 403, a rule of the body is 422).
+ */
+typedef enum {
+    LEDGER_REFUSAL_NONE = 0,       /**< not a policy refusal */
+    LEDGER_REFUSAL_RULE = 1,       /**< a rule of the body (references, revisions, votes, ...) */
+    LEDGER_REFUSAL_UNKNOWN_KEY = 2, /**< a signature by a key the ledger does not know */
+    LEDGER_REFUSAL_REVOKED_KEY = 3, /**< a signature by a revoked key */
+    LEDGER_REFUSAL_NOT_AUTHORIZED = 4 /**< author not registered, did not sign, or lacks the role */
+} ledger_refusal;
+
 /** The last error of this thread: its code and one-line message. */
 typedef struct {
     int code;           /**< a ledger_err value, LEDGER_OK when none */
     char message[256];  /**< NUL-terminated; empty when none */
+    int refusal;        /**< a ledger_refusal: RULE by default for LEDGER_EPOLICY, else NONE */
 } ledger_error;
 
 /**
@@ -54,5 +68,19 @@ LEDGER_API void ledger_error_clear(void);
  * @return a string that is never NULL and never freed.
  */
 LEDGER_API const char *ledger_strerror(int code);
+
+/**
+ * Make untrusted text safe to print on a terminal, on one line: C0 controls
+ * (newline and tab included), DEL and invalid UTF-8 become \xHH; C1
+ * controls, bidirectional marks, embeddings, overrides and isolates, and
+ * the line and paragraph separators become \u{XXXX}. Library messages are
+ * already escaped; this is for text a program adds (file names, input).
+ *
+ * @param dst  where to write, NUL-terminated (NULL or cap 0: only measure);
+ *             text that does not fit is cut at a character and ends with an
+ *             ellipsis (U+2026)
+ * @return the length the whole escaped text needs, without the NUL
+ */
+LEDGER_API size_t ledger_text_escape(char *dst, size_t cap, const char *s);
 
 #endif

@@ -127,6 +127,20 @@ LEDGER_API int ledger_export_csv(ledger_export_report *out, ledger_log *log,
                                  void *payload);
 
 /**
+ * Norm-breach claims as CSV (RFC 4180): one row per norm a selected claim
+ * cites in norms_breached (docs/FORMATS.md section 13): index, record_id,
+ * status, disputed, incidents, claimant, author, provenance, attributed_to,
+ * state_nexus, norm_ref, link (explicit or mapped), basis, claimed_at,
+ * leaf_hash. Quoting and formula protection as ledger_export_csv.
+ * objects = rows written.
+ *
+ * @return as ledger_export_stix().
+ */
+LEDGER_API int ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
+                                       const ledger_export_options *opts, ledger_write_fn w,
+                                       void *payload);
+
+/**
  * Write the attribution graph in Graphviz DOT: incidents (boxes) and
  * actors (ellipses; states as double octagons) of the selection; an edge
  * incident -> actor per claim, labelled with the claimant's name and STIX

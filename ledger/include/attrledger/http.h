@@ -111,4 +111,11 @@ LEDGER_API int ledger_http_request(ledger_http_status *st, ledger_buf *out, ledg
 /** Close the connection and free the fetcher. Accepts NULL. */
 LEDGER_API void ledger_http_fetcher_free(ledger_http_fetcher *f);
 
+/**
+ * The version of the libcurl this library would load ("7.88.1"), into
+ * out (at most cap bytes, NUL-terminated), or "" when it cannot be loaded.
+ * It is loaded (dlopen) only for the question, and not initialised.
+ */
+LEDGER_API void ledger_http_version_get(char *out, size_t cap);
+
 #endif

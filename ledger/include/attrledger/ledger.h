@@ -72,6 +72,22 @@ LEDGER_API void ledger_log_free(ledger_log *log);
  */
 LEDGER_API int ledger_log_set_signer(ledger_log *log, const ledger_key *log_key);
 
+/**
+ * Progress of a long operation on a handle: about `done` of `total`
+ * entries (an export that reads the entries twice counts each read as
+ * half an entry). Called on the calling thread for the first entry, every
+ * 1,024 entries of a pass and once at the end (done == total); it must not
+ * call back into the handle.
+ */
+typedef void (*ledger_progress_fn)(void *payload, uint64_t done, uint64_t total);
+
+/**
+ * Report the progress of ledger_log_verify() and the exports (export.h)
+ * run on this handle to fn (NULL: stop reporting). Nothing is reported by
+ * default.
+ */
+LEDGER_API void ledger_log_set_progress(ledger_log *log, ledger_progress_fn fn, void *payload);
+
 typedef struct {
     char origin[LEDGER_NAME_MAX + 1];
     uint64_t size; /**< number of entries */
@@ -81,7 +97,7 @@ typedef struct {
 } ledger_log_info;
 
 /** Origin, size and root as committed. @return 0, LEDGER_ECORRUPT, LEDGER_EIO. */
-LEDGER_API int ledger_log_get_info(ledger_log_info *out, ledger_log *log);
+LEDGER_API int ledger_log_info_get(ledger_log_info *out, ledger_log *log);
 
 /**
  * The signed checkpoint note for tree `size` (0 = the latest), as stored.
@@ -132,6 +148,7 @@ typedef struct {
     int rc;                       /**< out: 0 (committed), or why this request was refused */
     size_t failed;                /**< out: when refused, the position in envs of the record */
     char message[256];            /**< out: when refused, the one-line message */
+    int refusal;                  /**< out: when rc is LEDGER_EPOLICY, its ledger_refusal kind */
 } ledger_batch;
 
 /**
@@ -228,5 +245,75 @@ typedef struct {
  */
 LEDGER_NODISCARD LEDGER_API int ledger_log_verify(ledger_verify_report *out, ledger_log *log,
                                                   const ledger_verify_options *opts);
+
+/* ---- witnessing, the log's side: ask a witness, store its cosignatures,
+ * hand out checkpoints and receipts with them (the witness's own calls are
+ * ledger_witness_* in witness.h) ---- */
+
+/** What a witness answered to ledger_log_request_cosignature(). */
+typedef struct {
+    int status;            /**< the witness's last HTTP status (200: cosigned and stored) */
+    uint64_t size;         /**< the checkpoint size sent */
+    uint64_t witness_size; /**< the size the witness had cosigned before (learnt from 409) */
+    char message[256];     /**< first line of the witness's body when it refused */
+} ledger_witness_exchange;
+
+/**
+ * Send the stored checkpoint of tree `size` (0 = latest) to a witness
+ * (tlog-witness add-checkpoint through `witness`, a fetcher whose prefix is
+ * the witness's URL): first "old 0"; on 409 the witness's size S is learnt
+ * and the request sent again with the consistency proof from S. A 200's
+ * cosignature is verified with witness_key and stored with the checkpoint
+ * (ledger_log_add_cosignatures). Any other answer is reported in *out.
+ *
+ * @return 0 when the witness answered (look at out->status; 200 means
+ *         stored), LEDGER_EIO (unreachable), LEDGER_EBADSIG (its
+ *         cosignature does not verify), LEDGER_ENOTFOUND (no checkpoint of
+ *         that size), LEDGER_EFORMAT, LEDGER_ENOMEM.
+ */
+struct ledger_http_fetcher;
+LEDGER_API int ledger_log_request_cosignature(ledger_witness_exchange *out, ledger_log *log,
+                                              uint64_t size, struct ledger_http_fetcher *witness,
+                                              const ledger_vkey *witness_key);
+
+/* ---- cosignatures stored with a ledger ---- */
+
+/**
+ * Verify witness cosignature lines against the stored checkpoint of tree
+ * `size` (0 = the latest) and store them with the ledger. `text` is either
+ * cosignature lines ("— name base64\n"...) or a whole cosigned checkpoint
+ * note, whose body must then equal the stored checkpoint's (and whose size
+ * is used when `size` is 0). Every line must be a valid cosignature by one
+ * of `witnesses` (type 0x04 keys); other lines (the log's own signature in
+ * a whole note) are ignored. Storing the same witness again replaces its
+ * line.
+ *
+ * @param[out] added_out  cosignatures stored (optional)
+ * @return 0, LEDGER_EFORMAT, LEDGER_ENOTFOUND (no checkpoint of that size),
+ *         LEDGER_EBADSIG (a line does not verify, or none is by a given
+ *         witness), LEDGER_EREADONLY, LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_add_cosignatures(size_t *added_out, ledger_log *log, uint64_t size,
+                                           const uint8_t *text, size_t len,
+                                           const ledger_vkey *witnesses, size_t n_witnesses);
+
+/**
+ * The signed checkpoint of tree `size` (0 = latest) with every stored
+ * cosignature line appended.
+ *
+ * @return 0, LEDGER_ENOTFOUND, LEDGER_EIO, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_checkpoint_cosigned(ledger_buf *out, ledger_log *log, uint64_t size);
+
+/**
+ * A C2SP tlog-proof receipt for entry `index` against the checkpoint of
+ * tree `size` (0 = latest; a checkpoint must have been signed at that
+ * size), including stored cosignatures when `cosigned` is non-zero.
+ *
+ * @return 0, LEDGER_EINVAL (index >= size), LEDGER_ENOTFOUND, LEDGER_ECORRUPT,
+ *         LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_log_receipt(ledger_buf *out, ledger_log *log, uint64_t index, uint64_t size,
+                                  int cosigned);
 
 #endif

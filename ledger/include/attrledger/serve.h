@@ -51,13 +51,15 @@ typedef struct {
      *  checkpoint that includes its records, waiting at most this long (then the answer says
      *  the quorum is not met yet). 0 = answer at commit. */
     unsigned wait_quorum_ms;
+    unsigned rate_per_key; /**< records appended per second per signing key (burst 2x), spent
+                                after commit; a key out of budget gets 429; 0 = no limit */
 } ledger_server_options;
 
 #define LEDGER_SERVER_OPTIONS_VERSION 1
 #define LEDGER_SERVER_OPTIONS_INIT                                                                 \
     {                                                                                              \
         LEDGER_SERVER_OPTIONS_VERSION, NULL, 0, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL,    \
-            NULL, NULL, 0                                                                          \
+            NULL, NULL, 0, 0                                                                       \
     }
 
 /**

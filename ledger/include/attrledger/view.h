@@ -53,4 +53,34 @@ LEDGER_API int ledger_view_participant(ledger_buf *out, ledger_log *log, const c
  */
 LEDGER_API int ledger_view_stats(ledger_buf *out, ledger_log *log, int json);
 
+/**
+ * The norms register: every instrument with its norms, and per norm how
+ * many incidents live claims cite it for and how many published findings
+ * conclude it was breached (docs/VIEWS.md "Norms").
+ *
+ * @return 0, LEDGER_ECORRUPT, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_view_norms(ledger_buf *out, ledger_log *log, int json);
+
+/**
+ * One norm (by norm_id or the record_id of any version): its instrument and
+ * the later texts that reaffirm it, who committed to it (to the norm or the
+ * whole instrument) and when, every claim citing it (explicit or mapped)
+ * with the opinions on that claim (denials, disputes), and the body's
+ * conclusions.
+ *
+ * @return 0, LEDGER_ENOTFOUND, LEDGER_ECORRUPT, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_view_norm(ledger_buf *out, ledger_log *log, const char *id, int json);
+
+/**
+ * A state's (or any actor's) norms record card: its commitments beside the
+ * claims and findings that attribute an incident to it and cite a norm,
+ * each norm marked with whether the actor had committed to it.
+ *
+ * @return 0, LEDGER_ENOTFOUND, LEDGER_ECORRUPT, LEDGER_ENOMEM.
+ */
+LEDGER_API int ledger_view_state(ledger_buf *out, ledger_log *log, const char *actor,
+                                 int json);
+
 #endif

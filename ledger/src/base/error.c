@@ -2,7 +2,9 @@
  * error.c - thread-local last error (libgit2 style).
  *
  * The message buffer is fixed-size and thread-local, so reporting needs no
- * allocation. lg_error_prefix() adds context ("entry 12: ...") when an error
+ * allocation. Messages quote paths and record text: control and
+ * bidirectional characters are escaped as they are set, and a message
+ * longer than the buffer ends with an ellipsis (never cut silently). lg_error_prefix() adds context ("entry 12: ...") when an error
  * travels up from a pure module to the place that knows where it happened.
  */
 #include "base/error.h"
@@ -10,6 +12,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "base/textesc.h"
 
 static _Thread_local ledger_error last_error;
 
@@ -24,48 +28,86 @@ ledger_error_clear(void)
 {
     last_error.code = LEDGER_OK;
     last_error.message[0] = '\0';
+    last_error.refusal = LEDGER_REFUSAL_NONE;
+}
+
+/* A formatted message that did not fit `raw` ends with an ellipsis, cut at
+ * a character boundary. */
+static void
+mark_cut(char *raw, size_t cap)
+{
+    size_t i = cap - 4;
+
+    while (i > 0 && ((unsigned char)raw[i] & 0xc0) == 0x80)
+        i--;
+    memcpy(raw + i, "\xe2\x80\xa6", 4); /* U+2026 and the NUL */
+}
+
+/* The message is `raw` with control and bidirectional characters escaped
+ * (it quotes file names and record text, and is printed on terminals), cut
+ * visibly, never silently, when it is longer than the message buffer. */
+static void
+set_message(const char *raw)
+{
+    lg_text_escape_to(last_error.message, sizeof last_error.message, raw, LG_TEXT_KEEP_BACKSLASH,
+                      NULL);
 }
 
 int
 lg_error_set(int code, const char *fmt, ...)
 {
+    char raw[1024];
     va_list ap;
+    int n;
 
-    last_error.code = code;
     va_start(ap, fmt);
-    vsnprintf(last_error.message, sizeof last_error.message, fmt, ap);
+    n = vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    if (n < 0)
+        snprintf(raw, sizeof raw, "%s", ledger_strerror(code));
+    else if ((size_t)n >= sizeof raw)
+        mark_cut(raw, sizeof raw);
+    last_error.code = code;
+    last_error.refusal = code == LEDGER_EPOLICY ? LEDGER_REFUSAL_RULE : LEDGER_REFUSAL_NONE;
+    set_message(raw);
     return code;
 }
 
 int
 lg_error_prefix(int code, const char *fmt, ...)
 {
-    char msg[sizeof last_error.message];
+    char raw[1024];
     const char *rest;
-    size_t n, m;
     va_list ap;
+    int n, m;
 
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     rest = (last_error.code == LEDGER_OK || last_error.message[0] == '\0')
                ? ledger_strerror(code)
                : last_error.message;
-    /* Truncation is intended: messages are one line of at most 255 bytes. */
-    n = strlen(msg);
-    if (n + 2 < sizeof msg) {
-        memcpy(msg + n, ": ", 2);
-        n += 2;
-        m = strlen(rest);
-        if (m > sizeof msg - 1 - n)
-            m = sizeof msg - 1 - n;
-        memcpy(msg + n, rest, m);
-        n += m;
+    va_start(ap, fmt);
+    n = vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    if ((size_t)n < sizeof raw) {
+        m = snprintf(raw + n, sizeof raw - (size_t)n, ": %s", rest);
+        if (m >= 0 && (size_t)n + (size_t)m >= sizeof raw)
+            mark_cut(raw, sizeof raw);
+    } else {
+        mark_cut(raw, sizeof raw);
     }
-    msg[n] = '\0';
-    memcpy(last_error.message, msg, n + 1);
+    if (code != last_error.code)
+        last_error.refusal = code == LEDGER_EPOLICY ? LEDGER_REFUSAL_RULE : LEDGER_REFUSAL_NONE;
     last_error.code = code;
+    set_message(raw);
+    return code;
+}
+
+int
+lg_error_refusal(int kind, int code)
+{
+    if (code == LEDGER_EPOLICY && last_error.code == LEDGER_EPOLICY)
+        last_error.refusal = kind;
     return code;
 }
 

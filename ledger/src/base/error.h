@@ -22,6 +22,10 @@ int lg_error_set(int code, const char *fmt, ...) LG_PRINTF(2, 3);
 /* Prefix the current message with "prefix: " (keeps the code). */
 int lg_error_prefix(int code, const char *fmt, ...) LG_PRINTF(2, 3);
 
+/* Set the refusal kind of the current LEDGER_EPOLICY error (ledger_refusal)
+ * and return `code`: `return lg_error_refusal(KIND, lg_error_set(...))`. */
+int lg_error_refusal(int kind, int code);
+
 /* Shorthand for out of memory. */
 int lg_error_nomem(void);
 

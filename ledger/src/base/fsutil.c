@@ -65,6 +65,31 @@ write_all(int fd, const uint8_t *p, size_t len)
     return 0;
 }
 
+/* The one way this library fills a file it has just created: the exact
+ * mode (fchmod: the umask neither widens nor narrows it), the bytes, an
+ * fsync when durable, and close. On failure the file is removed and errno
+ * says why. */
+static int
+fill_new(int fd, const char *path, const void *data, size_t len, mode_t mode, int durable)
+{
+    int e;
+
+    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || (durable && fsync(fd) != 0)) {
+        e = errno;
+        close(fd);
+        unlink(path);
+        errno = e;
+        return -1;
+    }
+    if (close(fd) != 0) {
+        e = errno;
+        unlink(path);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 static void
 fsync_dir(const char *path)
 {
@@ -85,10 +110,24 @@ fsync_dir(const char *path)
     }
     fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
-        (void)fsync(fd); /* some file systems cannot; the rename is done */
+        (void)fsync(fd); /* some file systems cannot; the file is in place */
         close(fd);
     }
     lg_free(d);
+}
+
+/* Something other than a regular file at `path`: refuse to touch it. */
+static int
+refuse_special(const char *path)
+{
+    struct stat st;
+
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return 0;
+    return lg_error_set(LEDGER_EIO,
+                        S_ISLNK(st.st_mode) ? "%s is a symbolic link; refusing to write through it"
+                                            : "%s is not a regular file; not replacing it",
+                        path);
 }
 
 int
@@ -101,31 +140,21 @@ int
 lg_fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable)
 {
     size_t plen = strlen(path);
-    char *tmp = lg_malloc(plen + 16);
-    struct stat st;
-    int fd, e;
+    char *tmp;
+    int fd, e, rc;
 
-    if (tmp == NULL)
+    if ((rc = refuse_special(path)) < 0)
+        return rc;
+    if ((tmp = lg_malloc(plen + 16)) == NULL)
         return lg_error_nomem();
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        lg_free(tmp);
-        return lg_error_set(LEDGER_EIO, "%s: not a regular file; not replacing it", path);
-    }
     snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
     fd = mkstemp(tmp);
-    if (fd < 0) {
+    if (fd < 0 || fill_new(fd, tmp, data, len, mode, durable) != 0) {
         e = errno;
         lg_free(tmp);
         return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
     }
-    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || (durable && fsync(fd) != 0)) {
-        e = errno;
-        close(fd);
-        unlink(tmp);
-        lg_free(tmp);
-        return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
-    }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
+    if (rename(tmp, path) != 0) {
         e = errno;
         unlink(tmp);
         lg_free(tmp);
@@ -134,6 +163,28 @@ lg_fs_write_replace(const char *path, const void *data, size_t len, mode_t mode,
     lg_free(tmp);
     if (durable)
         fsync_dir(path);
+    return 0;
+}
+
+int
+lg_fs_write_new(const char *path, const void *data, size_t len, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    int rc;
+
+    if (fd < 0) {
+        int e = errno;
+
+        /* O_NOFOLLOW|O_EXCL fails with EEXIST on a link, dangling or not. */
+        if (e == EEXIST && (rc = refuse_special(path)) < 0)
+            return rc;
+        if (e == EEXIST)
+            return lg_error_set(LEDGER_EEXISTS, "%s exists", path);
+        return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(e));
+    }
+    if (fill_new(fd, path, data, len, mode, 1) != 0)
+        return lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(errno));
+    fsync_dir(path);
     return 0;
 }
 

@@ -24,7 +24,14 @@ int lg_fs_mkdirs(const char *path, int whole);
  * LEDGER_ENOMEM. Refuses to replace a symbolic link. */
 int lg_fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
-/* The same; with durable == 0 the file and its directory are not fsynced
+/* Create `path`, which must not exist (O_EXCL; a symbolic link there,
+ * dangling or not, is refused and not followed), with exactly `mode`, write
+ * data and fsync the file and its directory. 0; LEDGER_EEXISTS ("PATH
+ * exists": callers may word their own); LEDGER_EIO; on any failure no file
+ * is left at `path`. */
+int lg_fs_write_new(const char *path, const void *data, size_t len, mode_t mode);
+
+/* lg_fs_write_atomic(); with durable == 0 the file and its directory are not fsynced
  * (the rename is still atomic: a reader sees the old or the new file). For
  * writers of many regenerable files (the site), which sync once at the end. */
 int lg_fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable);

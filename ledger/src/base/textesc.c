@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "attrledger/error.h"
 #include "base/alloc.h"
 
 /* Length of the valid UTF-8 sequence at s (1-4) and its code point, or 0. */
@@ -53,57 +54,103 @@ unsafe_cp(uint32_t cp)
            cp == 0x2029;
 }
 
-/* Write the escaped form of s into out (when not NULL); return its length. */
-static size_t
-escape_into(char *out, const char *s)
+/* Where escaped text goes: `out` of `cap` bytes (NULL: only count). Pieces
+ * are whole (an escape or a UTF-8 sequence is never split); when one does
+ * not fit, writing stops and `cut` is set. */
+typedef struct {
+    char *out;
+    size_t cap, len, need;
+    int cut;
+} sink;
+
+static void
+put(sink *k, const void *piece, size_t n)
+{
+    k->need += n;
+    if (k->out == NULL || k->cut)
+        return;
+    if (k->len + n + 1 > k->cap) {
+        k->cut = 1;
+        return;
+    }
+    memcpy(k->out + k->len, piece, n);
+    k->len += n;
+}
+
+static void
+escape_into(sink *k, const char *s, unsigned flags)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t len = 0;
 
     while (*p) {
         uint32_t cp;
         size_t n = utf8_at(p, &cp);
         char tmp[16];
-        size_t tl;
+        int tl;
 
         if (n == 0 || (n == 1 && (cp < 0x20 || cp == 0x7f))) {
-            tl = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", *p);
+            tl = snprintf(tmp, sizeof tmp, "\\x%02x", *p);
             n = 1;
-        } else if (n == 1 && cp == '\\') {
+        } else if (n == 1 && cp == '\\' && !(flags & LG_TEXT_KEEP_BACKSLASH)) {
             tl = 2;
             memcpy(tmp, "\\\\", 2);
         } else if (unsafe_cp(cp)) {
-            tl = (size_t)snprintf(tmp, sizeof tmp, "\\u{%04x}", (unsigned)cp);
+            tl = snprintf(tmp, sizeof tmp, "\\u{%04x}", (unsigned)cp);
         } else {
-            if (out != NULL)
-                memcpy(out + len, p, n);
-            len += n;
+            put(k, p, n);
             p += n;
             continue;
         }
-        if (out != NULL)
-            memcpy(out + len, tmp, tl);
-        len += tl;
+        put(k, tmp, (size_t)tl);
         p += n;
     }
-    if (out != NULL)
-        out[len] = '\0';
-    return len;
+}
+
+size_t
+lg_text_escape_to(char *dst, size_t cap, const char *s, unsigned flags, int *cut)
+{
+    static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
+    sink k = {dst, cap, 0, 0, 0};
+
+    escape_into(&k, s, flags);
+    if (k.cut && cap > sizeof ellipsis) {
+        /* Make room for the mark: drop whole UTF-8 sequences from the end. */
+        while (k.len + sizeof ellipsis > cap) {
+            k.len--;
+            while (k.len > 0 && ((unsigned char)dst[k.len] & 0xc0) == 0x80)
+                k.len--;
+        }
+        memcpy(dst + k.len, ellipsis, sizeof ellipsis - 1);
+        k.len += sizeof ellipsis - 1;
+    }
+    if (dst != NULL && cap > 0)
+        dst[k.len < cap ? k.len : cap - 1] = '\0';
+    if (cut != NULL)
+        *cut = k.cut;
+    return k.need;
+}
+
+size_t
+ledger_text_escape(char *dst, size_t cap, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    return lg_text_escape_to(cap > 0 ? dst : NULL, cap, s, LG_TEXT_KEEP_BACKSLASH, NULL);
 }
 
 int
 lg_text_needs_escape(const char *s)
 {
-    return escape_into(NULL, s) != strlen(s);
+    return lg_text_escape_to(NULL, 0, s, 0, NULL) != strlen(s);
 }
 
 char *
 lg_text_escape(const char *s)
 {
-    size_t n = escape_into(NULL, s);
+    size_t n = lg_text_escape_to(NULL, 0, s, 0, NULL);
     char *out = lg_malloc(n + 1);
 
     if (out != NULL)
-        escape_into(out, s);
+        lg_text_escape_to(out, n + 1, s, 0, NULL);
     return out;
 }

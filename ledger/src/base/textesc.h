@@ -23,6 +23,18 @@
  */
 char *lg_text_escape(const char *s);
 
+/* Keep '\\' as it is (error messages: they quote paths, and escaping twice
+ * must change nothing). */
+#define LG_TEXT_KEEP_BACKSLASH 0x1u
+
+/*
+ * The escaped form of s into dst (cap bytes with the NUL; dst NULL or cap 0:
+ * only measure). When it does not fit, whole characters are dropped from
+ * the end and "\u2026" (an ellipsis) marks the cut; *cut (optional) says
+ * so. Returns the length the whole escaped text needs, without the NUL.
+ */
+size_t lg_text_escape_to(char *dst, size_t cap, const char *s, unsigned flags, int *cut);
+
 /* 1 if lg_text_escape would change s, else 0. */
 int lg_text_needs_escape(const char *s);
 

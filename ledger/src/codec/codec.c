@@ -38,19 +38,26 @@ static const char *const type_names[LG_REC__COUNT] = {
     "none",     "ledger_policy",     "participant", "key_revocation",
     "actor",    "incident_report",   "evidence",    "attribution_claim",
     "opinion",  "retraction",        "finding",     "panel_vote",
+    NULL /* 21: reserved (curation) */, "instrument", "norm", "commitment",
 };
+
+const char *
+lg_codec_protobuf_version(void)
+{
+    return protobuf_c_version();
+}
 
 const char *
 lg_record_type_name(lg_record_type t)
 {
-    return (t >= 0 && t < LG_REC__COUNT) ? type_names[t] : "none";
+    return (t >= 0 && t < LG_REC__COUNT && type_names[t] != NULL) ? type_names[t] : "none";
 }
 
 lg_record_type
 lg_record_type_parse(const char *name)
 {
     for (int t = 1; t < LG_REC__COUNT; t++)
-        if (strcmp(type_names[t], name) == 0)
+        if (type_names[t] != NULL && strcmp(type_names[t], name) == 0)
             return (lg_record_type)t;
     return LG_REC_NONE;
 }
@@ -567,6 +574,9 @@ check_record(const Record *m)
     case ATTRLEDGER__V1__RECORD__BODY_OPINION:
     case ATTRLEDGER__V1__RECORD__BODY_RETRACTION:
     case ATTRLEDGER__V1__RECORD__BODY_FINDING:
+    case ATTRLEDGER__V1__RECORD__BODY_INSTRUMENT:
+    case ATTRLEDGER__V1__RECORD__BODY_NORM:
+    case ATTRLEDGER__V1__RECORD__BODY_COMMITMENT:
         return 0;
     default:
         break;
@@ -670,6 +680,12 @@ lg_record_type_of(const lg_record *r)
         return LG_REC_FINDING;
     case ATTRLEDGER__V1__RECORD__BODY_PANEL_VOTE:
         return LG_REC_PANEL_VOTE;
+    case ATTRLEDGER__V1__RECORD__BODY_INSTRUMENT:
+        return LG_REC_INSTRUMENT;
+    case ATTRLEDGER__V1__RECORD__BODY_NORM:
+        return LG_REC_NORM;
+    case ATTRLEDGER__V1__RECORD__BODY_COMMITMENT:
+        return LG_REC_COMMITMENT;
     default:
         break;
     }

@@ -38,11 +38,18 @@ typedef enum {
     LG_REC_RETRACTION,
     LG_REC_FINDING,
     LG_REC_PANEL_VOTE,
+    /* Value = Record body field number - 9 (the records table stores the
+     * field number). 12 (field 21) is reserved for the curation record. */
+    LG_REC_INSTRUMENT = 13,
+    LG_REC_NORM,
+    LG_REC_COMMITMENT,
     LG_REC__COUNT
 } lg_record_type;
 
 /* "attribution_claim", ... (the body field name); "none" for LG_REC_NONE. */
 const char *lg_record_type_name(lg_record_type t);
+/* protobuf-c's version string (static). */
+const char *lg_codec_protobuf_version(void);
 /* Parse a body field name; returns LG_REC_NONE if unknown. */
 lg_record_type lg_record_type_parse(const char *name);
 
@@ -198,8 +205,9 @@ int lg_record_confidences(lg_confidence *out, size_t cap, size_t *n_out, const l
 /* AttributionClaim: the claimant (participant id), "" if not a claim. */
 const char *lg_record_claimant(const lg_record *r);
 
-/* The key an actor or incident report is known by (actor.actor_id,
- * incident_report.incident_key; "" when unset), NULL for other types. */
+/* The key an actor, incident report, instrument or norm is known by
+ * (actor.actor_id, incident_report.incident_key, instrument.instrument_id,
+ * norm.norm_id; "" when unset), NULL for other types. */
 const char *lg_record_key(const lg_record *r);
 
 /* Retraction target record_id, or NULL. */

@@ -54,11 +54,14 @@ add_refs(ref_list *l, const char *field, char *const *ids, size_t n, unsigned ty
 #define T_OPINION LG_T(LG_REC_OPINION)
 #define T_FINDING LG_T(LG_REC_FINDING)
 #define T_RETRACTION LG_T(LG_REC_RETRACTION)
+#define T_INSTRUMENT LG_T(LG_REC_INSTRUMENT)
+#define T_NORM LG_T(LG_REC_NORM)
+#define T_COMMITMENT LG_T(LG_REC_COMMITMENT)
 /* Retractions and opinions may address any statement except the ledger's
  * own housekeeping (policy, registrations, revocations). */
 #define T_STATEMENT                                                                        \
     (T_INCIDENT | T_ACTOR | T_EVIDENCE | T_CLAIM | T_OPINION | T_FINDING | T_RETRACTION |  \
-     LG_T(LG_REC_PANEL_VOTE))
+     LG_T(LG_REC_PANEL_VOTE) | T_INSTRUMENT | T_NORM | T_COMMITMENT)
 
 int
 lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
@@ -112,6 +115,9 @@ lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
         for (size_t i = 0; i < c->n_related_claims; i++)
             add_ref(&l, "attribution_claim.related_claims.claim_ref", (long)i,
                     c->related_claims[i]->claim_ref, T_CLAIM);
+        for (size_t i = 0; i < c->n_norms_breached; i++)
+            add_ref(&l, "attribution_claim.norms_breached.norm_ref", (long)i,
+                    c->norms_breached[i]->norm_ref, T_NORM);
         break;
     }
     case ATTRLEDGER__V1__RECORD__BODY_OPINION: {
@@ -171,6 +177,29 @@ lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
                     LG_REF_PARTICIPANT | LG_REF_PANELIST);
         add_refs(&l, "finding.panel_members", f->panel_members, f->n_panel_members,
                  LG_REF_PARTICIPANT | LG_REF_PANELIST);
+        for (size_t i = 0; i < f->n_norm_conclusions; i++)
+            add_ref(&l, "finding.norm_conclusions.norm_ref", (long)i,
+                    f->norm_conclusions[i]->norm_ref, T_NORM);
+        break;
+    }
+    case ATTRLEDGER__V1__RECORD__BODY_INSTRUMENT: {
+        const Attrledger__V1__Instrument *in = m->instrument;
+        add_refs(&l, "instrument.reaffirms", in->reaffirms, in->n_reaffirms, T_NORM);
+        break;
+    }
+    case ATTRLEDGER__V1__RECORD__BODY_NORM: {
+        const Attrledger__V1__Norm *no = m->norm;
+        add_ref(&l, "norm.instrument_ref", -1, no->instrument_ref, T_INSTRUMENT);
+        add_refs(&l, "norm.reaffirms", no->reaffirms, no->n_reaffirms, T_NORM);
+        add_ref(&l, "norm.superseded_by", -1, no->superseded_by, T_NORM);
+        break;
+    }
+    case ATTRLEDGER__V1__RECORD__BODY_COMMITMENT: {
+        const Attrledger__V1__Commitment *cm = m->commitment;
+        add_ref(&l, "commitment.party", -1, cm->party, T_ACTOR);
+        add_ref(&l, "commitment.declared_by", -1, cm->declared_by, LG_REF_PARTICIPANT);
+        add_ref(&l, "commitment.instrument_ref", -1, cm->instrument_ref, T_INSTRUMENT);
+        add_ref(&l, "commitment.norm_ref", -1, cm->norm_ref, T_NORM);
         break;
     }
     case ATTRLEDGER__V1__RECORD__BODY_PANEL_VOTE:
@@ -284,6 +313,10 @@ lg_record_key(const lg_record *r)
         k = r->msg->actor->actor_id;
     else if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_INCIDENT_REPORT)
         k = r->msg->incident_report->incident_key;
+    else if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_INSTRUMENT)
+        k = r->msg->instrument->instrument_id;
+    else if (r->msg->body_case == ATTRLEDGER__V1__RECORD__BODY_NORM)
+        k = r->msg->norm->norm_id;
     else
         return NULL;
     return k ? k : "";

@@ -327,6 +327,12 @@ lg_json_load(json_t **out, const char *text, size_t len)
     return 0;
 }
 
+const char *
+lg_json_version(void)
+{
+    return jansson_version_str();
+}
+
 int
 lg_json_dump(ledger_buf *out, const json_t *value, int pretty)
 {

@@ -58,6 +58,8 @@
  * fault injection reaches them too. Process-wide; call before any jansson
  * value exists. */
 void lg_json_init(void);
+/* jansson's version string (static). */
+const char *lg_json_version(void);
 
 /*
  * Parse JSON text into a jansson value: any JSON value at the top level,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "attrledger/export.h"
 #include "base/alloc.h"
 #include "base/error.h"
 #include "codec/codec.h"
@@ -36,6 +37,19 @@ ledger_init(void)
     if (rc == 0)
         lg_json_init();
     return rc;
+}
+
+void
+ledger_versions_get(ledger_versions *out)
+{
+    memset(out, 0, sizeof *out);
+    out->library = LEDGER_VERSION_STRING;
+    out->entry_format = LG_ENTRY_FORMAT;
+    out->trail_format = LEDGER_AUDIT_TRAIL_VERSION;
+    out->libsodium = lg_crypto_version();
+    out->lmdb = lg_store_lmdb_version();
+    out->protobuf_c = lg_codec_protobuf_version();
+    out->jansson = lg_json_version();
 }
 
 /* ---- open / create ---- */
@@ -135,6 +149,15 @@ ledger_log_set_signer(ledger_log *log, const ledger_key *key)
                             ledger_key_name(key), log->origin);
     log->signer = key;
     return 0;
+}
+
+void
+ledger_log_set_progress(ledger_log *log, ledger_progress_fn fn, void *payload)
+{
+    if (log == NULL)
+        return;
+    log->progress.fn = fn;
+    log->progress.payload = payload;
 }
 
 int
@@ -238,7 +261,7 @@ done:
 /* ---- reads ---- */
 
 int
-ledger_log_get_info(ledger_log_info *out, ledger_log *log)
+ledger_log_info_get(ledger_log_info *out, ledger_log *log)
 {
     lg_txn *t = NULL;
     lg_meta m;

@@ -8,6 +8,7 @@
 #define LG_LEDGER_INT_H
 
 #include "attrledger/ledger.h"
+#include "base/progress.h"
 #include "store/digest_index.h"
 #include "rules/policy.h"
 #include "store/store.h"
@@ -18,6 +19,7 @@ struct ledger_log {
     char origin[LEDGER_NAME_MAX + 1];
     uint8_t log_pk[32];
     lg_digest_index digests; /* the digest_tail rows, between write transactions */
+    lg_progress progress;    /* ledger_log_set_progress; total/base set per operation */
     int mirror;              /* meta "mirror" is set: entries come only from mirror.c */
 };
 

@@ -515,7 +515,7 @@ ledger_mirror_sync(ledger_mirror_report *out, const char *dir, ledger_fetch_fn f
     if (!created) {
         ledger_log_info info;
 
-        if ((rc = ledger_log_get_info(&info, log)) < 0 ||
+        if ((rc = ledger_log_info_get(&info, log)) < 0 ||
             (rc = ledger_log_checkpoint(&held, log, 0)) < 0)
             goto done;
         memcpy(out->held.origin, info.origin, sizeof out->held.origin);

@@ -521,6 +521,7 @@ ledger_log_submit_group(ledger_log *log, ledger_batch *b, size_t nb)
         b[k].rc = 0;
         b[k].failed = 0;
         b[k].message[0] = '\0';
+        b[k].refusal = LEDGER_REFUSAL_NONE;
         if (b[k].n == 0 || b[k].envs == NULL || b[k].receipts == NULL ||
             b[k].n > SIZE_MAX / 4 - total)
             return lg_error_set(LEDGER_EINVAL, "submit group: batch %zu is empty", k);
@@ -571,6 +572,7 @@ ledger_log_submit_group(ledger_log *log, ledger_batch *b, size_t nb)
                 first--;
             b[k].rc = rc;
             b[k].failed = failed - first;
+            b[k].refusal = ledger_error_last()->refusal;
             snprintf(b[k].message, sizeof b[k].message, "%s", ledger_error_last()->message);
             rc = 0;
             continue;

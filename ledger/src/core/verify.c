@@ -368,6 +368,7 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     }
     v->expect++;
     v->report->entries++;
+    lg_progress_at(&v->log->progress, v->expect);
     if (v->expect % TRIM_EVERY == 0)
         lg_store_trim(v->log->store, TRIM_RESIDENT);
     /* The root costs log2(size) node hashes: only where it is compared. */
@@ -613,12 +614,24 @@ ledger_log_verify(ledger_verify_report *report, ledger_log *log,
         goto done;
     if ((rc = load_next_checkpoint(&v, 0)) < 0)
         goto done;
+    if (log->progress.fn != NULL) {
+        /* The size to report against; damage to it is reported by the
+         * final checks, as without progress. */
+        lg_meta m;
+        if ((rc = lg_meta_state(v.t, &m)) == LEDGER_ENOMEM)
+            goto done;
+        log->progress.total = rc == 0 ? m.size : 0;
+        log->progress.passes = 1;
+        log->progress.pass = 0;
+    }
     rc = lg_store_scan(v.t, LG_DB_ENTRIES, NULL, 0, 0, visit_entry, &v);
     if (rc < 0)
         goto done;
     if ((rc = flush_batch(&v)) < 0)
         goto done;
     rc = final_checks(&v);
+    if (rc == 0)
+        lg_progress_end(&log->progress);
     if (rc < 0 && rc != LEDGER_ENOMEM && rc != LEDGER_EIO)
         rc = LEDGER_ECORRUPT == ledger_error_last()->code ? rc : lg_error_prefix(LEDGER_ECORRUPT, "ledger");
 done:

@@ -18,6 +18,12 @@
 _Static_assert(sizeof(lg_sha256_ctx) >= sizeof(crypto_hash_sha256_state),
                "lg_sha256_ctx too small");
 
+const char *
+lg_crypto_version(void)
+{
+    return sodium_version_string();
+}
+
 int
 lg_crypto_init(void)
 {

@@ -31,6 +31,8 @@ struct ledger_key {
 
 /* sodium_init(); called by ledger_init(). */
 int lg_crypto_init(void);
+/* libsodium's version string (static). */
+const char *lg_crypto_version(void);
 
 void lg_sha256(uint8_t out[32], const uint8_t *data, size_t len);
 

@@ -64,11 +64,12 @@
  *
  * Writing: ledger_key_save() uses Argon2id at libsodium's "moderate" limits
  * (3 passes, 256 MiB) with a random salt and nonce. New files are created
- * with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0600 (fchmod, so the umask cannot
- * widen or narrow it), written, fsynced, and the directory is fsynced. With
- * LEDGER_KEY_FORCE the file is written under a temporary name in the same
- * directory and renamed over the target, so a crash leaves the old key or
- * the new one, never a torn file. A symbolic link at the target is refused.
+ * exclusively (lg_fs_write_new: O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600 set
+ * with fchmod so the umask cannot widen or narrow it, file and directory
+ * fsynced). With LEDGER_KEY_FORCE the file is written under a temporary
+ * name in the same directory and renamed over the target
+ * (lg_fs_write_atomic), so a crash leaves the old key or the new one, never
+ * a torn file. A symbolic link at the target is refused.
  *
  * Secrets (the sealing key and the decrypted seed) live only in
  * lg_secure_alloc memory and are wiped on every path; buffers that hold an
@@ -89,6 +90,7 @@
 #include "crypto/crypto.h"
 #include "base/bigendian.h"
 #include "base/error.h"
+#include "base/fsutil.h"
 
 #define HEADER_LEN (sizeof LG_KEYFILE_HEADER - 1)
 #define HEADER_PREFIX "attrledger secret key v"
@@ -401,153 +403,19 @@ sys_error(int code, const char *what, const char *path, int err)
     return lg_error_set(code, "key file %s: %s: %s", path, what, msg);
 }
 
-static int
-write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Create `path` (never following or replacing anything), write, fsync.
- * Removes the file on failure. */
-static int
-create_and_write(const char *path, const char *data, size_t len, mode_t mode, int *exists_out)
-{
-    int fd, err;
-
-    *exists_out = 0;
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode);
-    if (fd < 0) {
-        if (errno == EEXIST) {
-            *exists_out = 1;
-            return LEDGER_EEXISTS; /* the caller words the message */
-        }
-        return sys_error(LEDGER_EIO, "cannot create", path, errno);
-    }
-    /* open() applied the umask; make the mode exact either way. */
-    if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-        err = errno;
-        close(fd);
-        unlink(path);
-        return sys_error(LEDGER_EIO, "cannot write", path, err);
-    }
-    if (close(fd) != 0) {
-        err = errno;
-        unlink(path);
-        return sys_error(LEDGER_EIO, "cannot write", path, err);
-    }
-    return 0;
-}
-
-/* fsync the directory so the new name survives a crash. */
-static int
-sync_dir(const char *dir, const char *path)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int err;
-
-    if (fd < 0)
-        return sys_error(LEDGER_EIO, "cannot open its directory", path, errno);
-    /* Some file systems cannot fsync a directory (EINVAL); nothing to do. */
-    if (fsync(fd) != 0 && errno != EINVAL) {
-        err = errno;
-        close(fd);
-        return sys_error(LEDGER_EIO, "cannot sync its directory", path, err);
-    }
-    close(fd);
-    return 0;
-}
-
-static int
-refuse_link(const char *path)
-{
-    struct stat st;
-
-    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
-        return lg_error_set(LEDGER_EIO,
-                            S_ISLNK(st.st_mode)
-                                ? "key file %s is a symbolic link; refusing to write through it"
-                                : "key file %s is not a regular file; refusing to replace it",
-                            path);
-    return 0;
-}
-
+/* New files are created exclusively; LEDGER_KEY_FORCE replaces through a
+ * temporary file and rename. Both through base/fsutil, which never
+ * follows a symbolic link and leaves nothing behind on failure. */
 static int
 write_key_file(const char *path, const char *data, size_t len, mode_t mode, int force)
 {
-    const char *slash = strrchr(path, '/');
-    size_t path_len = strlen(path);
-    char *dir = NULL, *tmp = NULL;
-    int exists = 0, rc;
+    int rc;
 
-    /* Allocate everything first, so running out of memory leaves no file. */
-    if (slash == NULL)
-        dir = lg_strdup(".");
-    else
-        dir = lg_strndup(path, slash == path ? 1 : (size_t)(slash - path));
-    tmp = lg_malloc(path_len + sizeof ".tmp." + 16);
-    if (dir == NULL || tmp == NULL) {
-        rc = lg_error_nomem();
-        goto done;
-    }
-
-    if (!force) {
-        rc = create_and_write(path, data, len, mode, &exists);
-        if (exists) {
-            if ((rc = refuse_link(path)) == 0)
-                rc = lg_error_set(LEDGER_EEXISTS, "%s exists; use --force to replace it", path);
-        }
-        if (rc < 0)
-            goto done;
-    } else {
-        /* rename() would replace a symlink rather than write through it, but
-         * a link where a key should be is suspicious: refuse it. */
-        if ((rc = refuse_link(path)) < 0)
-            goto done;
-        /* Random temp name in the same directory (rename is atomic only
-         * within one file system); O_EXCL retries on a collision. */
-        for (int attempt = 0;; attempt++) {
-            uint8_t r[8];
-            static const char hex[] = "0123456789abcdef";
-            char *p;
-
-            lg_random(r, sizeof r);
-            memcpy(tmp, path, path_len);
-            memcpy(tmp + path_len, ".tmp.", 5);
-            p = tmp + path_len + 5;
-            for (size_t i = 0; i < sizeof r; i++) {
-                *p++ = hex[r[i] >> 4];
-                *p++ = hex[r[i] & 15];
-            }
-            *p = '\0';
-            rc = create_and_write(tmp, data, len, mode, &exists);
-            if (!exists || attempt == 8)
-                break;
-        }
-        if (exists)
-            rc = lg_error_set(LEDGER_EIO, "key file %s: cannot create a temporary file", path);
-        if (rc < 0)
-            goto done;
-        if (rename(tmp, path) != 0) {
-            rc = sys_error(LEDGER_EIO, "cannot replace", path, errno);
-            unlink(tmp);
-            goto done;
-        }
-    }
-    rc = sync_dir(dir, path);
-done:
-    lg_free(dir);
-    lg_free(tmp);
+    if (force)
+        return lg_fs_write_atomic(path, data, len, mode);
+    rc = lg_fs_write_new(path, data, len, mode);
+    if (rc == LEDGER_EEXISTS)
+        return lg_error_set(LEDGER_EEXISTS, "%s exists; use --force to replace it", path);
     return rc;
 }
 

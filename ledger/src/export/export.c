@@ -142,6 +142,7 @@ typedef struct {
     lg_sel_refbuf refs;
     lg_sel_visit_fn fn;
     void *arg;
+    const lg_progress *prog;
 } entry_source;
 
 /* Check that the scan meets the entries in order, without a gap. */
@@ -176,6 +177,8 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
         return 1;
     if ((rc = entry_order(src, index)) < 0)
         return rc;
+    if (!src->reverse)
+        lg_progress_at(src->prog, index + 1);
     if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
         goto done;
     if ((rc = lg_sel_view_fill(&v, &src->refs, index, r, js)) < 0)
@@ -238,7 +241,7 @@ source_resolve(void *p, const char *id, uint64_t *index_out)
 
 int
 lg_export_select(lg_selection *sel, lg_txn *t, uint64_t size, uint64_t since, uint64_t until,
-                 const char *incident)
+                 const char *incident, lg_progress *prog)
 {
     entry_source src;
     lg_sel_source source;
@@ -254,9 +257,20 @@ lg_export_select(lg_selection *sel, lg_txn *t, uint64_t size, uint64_t since, ui
     source.backward = source_backward;
     source.resolve = source_resolve;
     source.payload = &src;
+    src.prog = prog;
     rc = lg_sel_compute(sel, &source, since, until, incident);
+    if (prog != NULL)
+        prog->pass++;
     lg_sel_refbuf_free(&src.refs);
     return rc;
+}
+
+void
+lg_export_progress(lg_progress *prog, uint64_t size, unsigned passes)
+{
+    prog->total = size;
+    prog->passes = passes;
+    prog->pass = 0;
 }
 
 /* Resolve the options into [since, until] within the tree. */
@@ -304,6 +318,7 @@ typedef struct {
     const lg_selection *sel;
     ledger_write_fn w;
     void *payload;
+    const lg_progress *prog;
 } write_ctx;
 
 static int
@@ -321,6 +336,7 @@ write_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
     index = lg_be_u64(key);
     if (index >= c->s->cp.size)
         return 1;
+    lg_progress_at(c->prog, index + 1);
     if (c->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_merkle_prove_inclusion(proof, &n, index, c->s->cp.size, lg_store_hash_reader,
@@ -357,7 +373,9 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
     if ((rc = snapshot_open(&s, log, opts->tree_size)) < 0)
         return rc;
     if ((rc = resolve_range(&since, &until, opts, s.cp.size)) < 0 ||
-        (rc = lg_export_select(&sel, s.t, s.cp.size, since, until, opts->incident)) < 0)
+        (lg_export_progress(&log->progress, s.cp.size, 2),
+         rc = lg_export_select(&sel, s.t, s.cp.size, since, until, opts->incident,
+                               &log->progress)) < 0)
         goto done;
     for (size_t i = 0; i < sel.n; i++) {
         if (sel.mark[i] == LG_SEL_SELECTED)
@@ -394,8 +412,10 @@ ledger_export_audit(ledger_export_report *out, ledger_log *log, const ledger_exp
     wc.sel = &sel;
     wc.w = w;
     wc.payload = payload;
+    wc.prog = &log->progress;
     if ((rc = lg_store_scan(s.t, LG_DB_ENTRIES, NULL, 0, 0, write_entry, &wc)) < 0)
         goto done;
+    lg_progress_end(&log->progress);
     if (out != NULL)
         *out = rep;
     rc = 0;

@@ -7,18 +7,24 @@
 
 #include <stdint.h>
 
+#include "base/progress.h"
 #include "export/select.h"
 #include "store/store.h"
 
 /*
  * Mark entries 0 .. size-1 of transaction t (select.h): SELECTED in
  * [since, until] (touching `incident` if not NULL), REGISTRY, CONTEXT.
- * Entries are decoded one at a time; sel keeps one byte per entry.
+ * Entries are decoded one at a time; sel keeps one byte per entry. The
+ * forward pass reports to prog (may be NULL) and moves it to its next pass.
  *
  * @return 0, LEDGER_ECORRUPT (a missing or undecodable entry), LEDGER_EIO,
  *         LEDGER_ENOMEM.
  */
 int lg_export_select(lg_selection *sel, lg_txn *t, uint64_t size, uint64_t since, uint64_t until,
-                     const char *incident);
+                     const char *incident, lg_progress *prog);
+
+/* Start reporting an export of `passes` passes over `size` entries, the
+ * first of them the selection; lg_export_select() reports it. */
+void lg_export_progress(lg_progress *prog, uint64_t size, unsigned passes);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * graph.c - attribution claims as CSV rows and as a Graphviz graph
- * (export.h: ledger_export_csv, ledger_export_dot).
+ * (export.h: ledger_export_csv, ledger_export_norms_csv, ledger_export_dot;
+ * the graph has norm edges from incidents to the norms claims and findings
+ * cite).
  *
  * Both read the selection of a snapshot (select.c) through the records'
  * proto3 JSON, keep the selected and context records in memory, derive
@@ -17,6 +19,7 @@
  * are enum names; DOT strings escape backslash, quote and line
  * breaks so a name cannot close its string and inject graph syntax.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +27,7 @@
 #include "base/alloc.h"
 #include "base/b64.h"
 #include "base/error.h"
+#include "base/map.h"
 #include "codec/codec.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
@@ -41,6 +45,8 @@ typedef struct {
     json_t *rec;
     uint8_t leaf_hash[32];
     int superseded, retracted, disputed;
+    size_t next_version; /* the first item superseding this one, or SIZE_MAX */
+    size_t next_sibling; /* the next item superseding the same record, or SIZE_MAX */
 } item;
 
 typedef struct {
@@ -48,6 +54,8 @@ typedef struct {
     size_t n, cap;
     const lg_selection *sel;
     uint64_t size;
+    lg_map by_id, by_rid, by_sup; /* see index_items() */
+    lg_progress *prog;
 } graph_ctx;
 
 static const char *
@@ -70,6 +78,19 @@ rid(const item *it)
     return jstr(json_object_get(it->rec, "header"), "record_id");
 }
 
+/* An opinion against its targets: of kind DISPUTE or DENIAL, or a
+ * disagreeing stance. */
+static int
+opposes(const json_t *b)
+{
+    const char *kind = jstr(b, "kind"), *stance = jstr(b, "stance");
+
+    return (kind && (strcmp(kind, "OPINION_KIND_DISPUTE") == 0 ||
+                     strcmp(kind, "OPINION_KIND_DENIAL") == 0)) ||
+           (stance && (strcmp(stance, "OPINION_DISAGREE") == 0 ||
+                       strcmp(stance, "OPINION_STRONGLY_DISAGREE") == 0));
+}
+
 static int
 collect(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t len)
 {
@@ -85,6 +106,7 @@ collect(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t le
     index = lg_be_u64(key);
     if (index >= g->size)
         return 1;
+    lg_progress_at(g->prog, index + 1);
     if (g->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
@@ -115,87 +137,125 @@ done:
 }
 
 /* The record (latest version) named by an id: record_id or actor_id /
- * incident_key / participant_id. */
+ * incident_key / participant_id. One map lookup. */
 static const item *
 find(const graph_ctx *g, const char *id)
 {
-    const item *hit = NULL;
+    const size_t *at = id != NULL ? lg_map_get(&g->by_id, id, strlen(id)) : NULL;
 
-    if (id == NULL)
-        return NULL;
-    for (size_t i = 0; i < g->n; i++) {
-        const item *it = &g->v[i];
+    return at != NULL ? &g->v[*at] : NULL;
+}
+
+/* Mark, among the items before position `before`, the record whose
+ * record_id is `target` and every later version of it (the records whose
+ * supersedes chain reaches `target`, even when `target` itself is not in
+ * memory): what an opinion or retraction naming `target` is about. Walks
+ * the version tree down from `target` through next_version/next_sibling;
+ * the depth is bounded, as a chain of supersedes may in principle loop. */
+static void
+mark_versions(graph_ctx *g, const char *target, size_t before, int retract)
+{
+    size_t stack[64], depth = 0;
+    const size_t *at;
+
+    if (target == NULL)
+        return;
+    if ((at = lg_map_get(&g->by_rid, target, strlen(target))) != NULL && *at < before) {
+        if (retract)
+            g->v[*at].retracted = 1;
+        else
+            g->v[*at].disputed = 1;
+    }
+    if ((at = lg_map_get(&g->by_sup, target, strlen(target))) == NULL)
+        return;
+    stack[depth++] = *at;
+    while (depth > 0) {
+        size_t k = stack[--depth];
+
+        for (; k != SIZE_MAX; k = g->v[k].next_sibling) {
+            item *it = &g->v[k];
+            if (k < before) {
+                if (retract)
+                    it->retracted = 1;
+                else
+                    it->disputed = 1;
+            }
+            if (it->next_version != SIZE_MAX && depth < sizeof stack / sizeof stack[0])
+                stack[depth++] = it->next_version;
+        }
+    }
+}
+
+/* The indexes: by_id (record_id and alias -> latest item), by_rid
+ * (record_id -> item), by_sup (a superseded id -> the first item that
+ * supersedes it, the others chained through next_sibling), and each item's
+ * next_version (the first item superseding it). */
+static int
+index_items(graph_ctx *g)
+{
+    int rc = 0;
+
+    for (size_t i = 0; i < g->n && rc == 0; i++) {
+        item *it = &g->v[i];
         const json_t *b = body_of(it);
+        const char *id = rid(it), *sup = jstr(json_object_get(it->rec, "header"), "supersedes");
         const char *alias = jstr(b, "actor_id")       ? jstr(b, "actor_id")
                             : jstr(b, "incident_key") ? jstr(b, "incident_key")
                                                       : jstr(b, "participant_id");
 
-        if ((rid(it) && strcmp(rid(it), id) == 0) || (alias && strcmp(alias, id) == 0))
-            hit = it; /* keep the latest */
+        it->next_version = it->next_sibling = SIZE_MAX;
+        if (id != NULL && ((rc = lg_map_put(&g->by_id, id, strlen(id), &i)) < 0 ||
+                           (rc = lg_map_put(&g->by_rid, id, strlen(id), &i)) < 0))
+            break;
+        if (alias != NULL && (rc = lg_map_put(&g->by_id, alias, strlen(alias), &i)) < 0)
+            break;
+        if (sup != NULL) {
+            size_t *first = lg_map_get(&g->by_sup, sup, strlen(sup));
+            const size_t *prev = lg_map_get(&g->by_rid, sup, strlen(sup));
+
+            if (first != NULL) {
+                size_t k = *first;
+                while (g->v[k].next_sibling != SIZE_MAX)
+                    k = g->v[k].next_sibling;
+                g->v[k].next_sibling = i;
+            } else if ((rc = lg_map_put(&g->by_sup, sup, strlen(sup), &i)) < 0) {
+                break;
+            }
+            if (prev != NULL && *prev < i) {
+                g->v[*prev].superseded = 1;
+                if (g->v[*prev].next_version == SIZE_MAX)
+                    g->v[*prev].next_version = i;
+            }
+        }
     }
-    return hit;
+    return rc;
 }
 
-/* Does `target` (a record id) name this item or an earlier version of it? */
+/* Status and disputes of every claim: one pass, each retraction and
+ * opposing opinion marking the versions of what it targets. */
 static int
-names(const graph_ctx *g, const item *it, const char *target)
-{
-    const char *id = rid(it);
-
-    for (int depth = 0; id != NULL && depth < 64; depth++) {
-        if (strcmp(id, target) == 0)
-            return 1;
-        const item *prev = NULL;
-        const char *sup = jstr(json_object_get(it->rec, "header"), "supersedes");
-        if (sup == NULL)
-            return 0;
-        for (size_t i = 0; i < g->n; i++)
-            if (rid(&g->v[i]) && strcmp(rid(&g->v[i]), sup) == 0)
-                prev = &g->v[i];
-        if (prev == NULL)
-            return strcmp(sup, target) == 0;
-        it = prev;
-        id = rid(it);
-    }
-    return 0;
-}
-
-/* Status and disputes of every claim. */
-static void
 derive(graph_ctx *g)
 {
-    for (size_t i = 0; i < g->n; i++) {
+    int rc = index_items(g);
+
+    for (size_t i = 0; rc == 0 && i < g->n; i++) {
         item *it = &g->v[i];
         const json_t *b = body_of(it);
-        const char *sup = jstr(json_object_get(it->rec, "header"), "supersedes");
 
-        if (sup != NULL)
-            for (size_t k = 0; k < i; k++)
-                if (rid(&g->v[k]) && strcmp(rid(&g->v[k]), sup) == 0)
-                    g->v[k].superseded = 1;
-        if (it->type == LG_REC_RETRACTION && jstr(b, "target_ref") != NULL) {
-            for (size_t k = 0; k < i; k++)
-                if (names(g, &g->v[k], jstr(b, "target_ref")))
-                    g->v[k].retracted = 1;
-        }
-        if (it->type == LG_REC_OPINION) {
-            const char *kind = jstr(b, "kind"), *stance = jstr(b, "stance");
-            int against = (kind && (strcmp(kind, "OPINION_KIND_DISPUTE") == 0 ||
-                                    strcmp(kind, "OPINION_KIND_DENIAL") == 0)) ||
-                          (stance && (strcmp(stance, "OPINION_DISAGREE") == 0 ||
-                                      strcmp(stance, "OPINION_STRONGLY_DISAGREE") == 0));
+        if (it->type == LG_REC_RETRACTION)
+            mark_versions(g, jstr(b, "target_ref"), i, 1);
+        if (it->type == LG_REC_OPINION && opposes(b)) {
             const json_t *t;
             size_t j;
 
-            if (!against)
-                continue;
-            json_array_foreach(json_object_get(b, "target_refs"), j,
-                               t) for (size_t k = 0; k < i;
-                                       k++) if (json_is_string(t) &&
-                                                names(g, &g->v[k], json_string_value(t))) g->v[k]
-                .disputed = 1;
+            json_array_foreach(json_object_get(b, "target_refs"), j, t)
+            {
+                if (json_is_string(t))
+                    mark_versions(g, json_string_value(t), i, 0);
+            }
         }
     }
+    return rc;
 }
 
 static const char *
@@ -215,6 +275,9 @@ load(graph_ctx *g, ledger_export_report *rep, ledger_log *log, const ledger_expo
 
     memset(g, 0, sizeof *g);
     memset(rep, 0, sizeof *rep);
+    lg_map_init(&g->by_id, sizeof(size_t));
+    lg_map_init(&g->by_rid, sizeof(size_t));
+    lg_map_init(&g->by_sup, sizeof(size_t));
     if (o->version != LEDGER_EXPORT_OPTIONS_VERSION)
         return lg_error_set(LEDGER_EINVAL, "export: unknown options version %u", o->version);
     if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
@@ -247,7 +310,9 @@ load(graph_ctx *g, ledger_export_report *rep, ledger_log *log, const ledger_expo
                           (unsigned long long)until);
         goto done;
     }
-    if ((rc = lg_export_select(sel, t, g->size, since, until, o->incident)) < 0)
+    g->prog = &log->progress;
+    lg_export_progress(g->prog, g->size, 2);
+    if ((rc = lg_export_select(sel, t, g->size, since, until, o->incident, g->prog)) < 0)
         goto done;
     for (size_t i = 0; i < sel->n; i++) {
         if (sel->mark[i] == LG_SEL_SELECTED)
@@ -261,8 +326,8 @@ load(graph_ctx *g, ledger_export_report *rep, ledger_log *log, const ledger_expo
     }
     g->sel = sel;
     rc = lg_store_scan(t, LG_DB_ENTRIES, NULL, 0, 0, collect, g);
-    if (rc == 0) {
-        derive(g);
+    if (rc == 0 && (rc = derive(g)) == 0) {
+        lg_progress_end(g->prog);
         rep->tree_size = g->size;
     }
 done:
@@ -276,6 +341,9 @@ unload(graph_ctx *g)
     for (size_t i = 0; i < g->n; i++)
         json_decref(g->v[i].rec);
     lg_free(g->v);
+    lg_map_free(&g->by_id);
+    lg_map_free(&g->by_rid);
+    lg_map_free(&g->by_sup);
 }
 
 /* ---- output buffer ---- */
@@ -486,6 +554,82 @@ done:
     return rc;
 }
 
+int
+ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
+                        const ledger_export_options *opts, ledger_write_fn w, void *payload)
+{
+    static const char *const cols[] = {
+        "index",      "record_id",   "status",    "disputed",      "incidents",
+        "claimant",   "author",      "provenance", "attributed_to", "state_nexus",
+        "norm_ref",   "link",        "basis",     "claimed_at",    "leaf_hash",
+    };
+    const size_t ncols = sizeof cols / sizeof cols[0];
+    ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    lg_selection sel;
+    graph_ctx g;
+    sbuf b = {NULL, 0, 0, 0};
+    int rc;
+
+    if (log == NULL || w == NULL)
+        return lg_error_set(LEDGER_EINVAL, "export: missing argument");
+    lg_sel_init(&sel);
+    if ((rc = load(&g, &rep, log, opts ? opts : &defaults, &sel)) < 0)
+        goto done;
+    for (size_t i = 0; i < ncols; i++)
+        csv_field(&b, cols[i], i + 1 == ncols);
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+        const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header"), *nb;
+        char idx[24], incs[2048], h[LG_B64_LEN(32) + 1];
+        const char *prov = jstr(hdr, "provenance");
+        size_t k;
+
+        if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
+            continue;
+        snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
+        lg_b64_encode(h, it->leaf_hash, 32);
+        json_array_foreach(json_object_get(c, "norms_breached"), k, nb)
+        {
+            const char *link = jstr(nb, "link");
+            const char *row[] = {
+                idx,
+                rid(it),
+                status(it),
+                it->disputed ? "yes" : "no",
+                join(incs, sizeof incs, json_object_get(c, "incident_refs"), &g, 0),
+                jstr(c, "claimant"),
+                jstr(hdr, "author"),
+                prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed"
+                                                                    : "first-party",
+                jstr(c, "attributed_to"),
+                jstr(c, "state_nexus"),
+                jstr(nb, "norm_ref"),
+                link && strcmp(link, "NORM_LINK_EXPLICIT") == 0 ? "explicit"
+                : link && strcmp(link, "NORM_LINK_MAPPED") == 0 ? "mapped"
+                                                                 : "",
+                jstr(nb, "basis"),
+                jstr(json_object_get(c, "claimed_at"), "time")
+                    ? jstr(json_object_get(c, "claimed_at"), "time")
+                    : jstr(hdr, "created"),
+                h,
+            };
+            for (size_t m = 0; m < ncols; m++)
+                csv_field(&b, row[m], m + 1 == ncols);
+            rep.objects++;
+        }
+    }
+    rc = finish(&b, w, payload);
+    b.p = NULL;
+    if (rc == 0 && out != NULL)
+        *out = rep;
+done:
+    lg_free(b.p);
+    unload(&g);
+    lg_sel_free(&sel);
+    return rc;
+}
+
 /* A DOT double-quoted string. */
 static void
 dot_str(sbuf *b, const char *s)
@@ -564,6 +708,67 @@ edge(sbuf *b, const char *from, const char *to, const char *label, const char *s
         puts_(b, color);
     }
     puts_(b, "];\n");
+}
+
+/* Norm edges: incident -> norm for every live selected claim citing it
+ * (dashed when the link is the author's mapping) and for each norm
+ * conclusion of a finding (bold, blue). Norm nodes are notes. Returns the
+ * number of edges. */
+static uint64_t
+norm_edges(sbuf *b, const graph_ctx *g)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < g->n; i++) {
+        const item *it = &g->v[i];
+        const json_t *body = body_of(it), *x, *inc;
+        const char *field;
+        size_t k, j;
+
+        if (it->mark != LG_SEL_SELECTED || it->superseded || it->retracted)
+            continue;
+        if (it->type == LG_REC_ATTRIBUTION_CLAIM)
+            field = "norms_breached";
+        else if (it->type == LG_REC_FINDING)
+            field = "norm_conclusions";
+        else
+            continue;
+        json_array_foreach(json_object_get(body, field), k, x)
+        {
+            const char *norm = jstr(x, "norm_ref");
+            char label[512];
+            int mapped = it->type == LG_REC_ATTRIBUTION_CLAIM && jstr(x, "link") &&
+                         strcmp(jstr(x, "link"), "NORM_LINK_MAPPED") == 0;
+
+            if (norm == NULL)
+                continue;
+            puts_(b, "  ");
+            dot_str(b, norm);
+            puts_(b, " [shape=note, label=");
+            dot_str(b, norm);
+            puts_(b, "];\n");
+            if (it->type == LG_REC_ATTRIBUTION_CLAIM)
+                snprintf(label, sizeof label, "breach claimed by %s (%s)",
+                         name_of(g, jstr(body, "claimant")), mapped ? "mapped" : "explicit");
+            else
+                snprintf(label, sizeof label, "finding %s: %s",
+                         jstr(body, "case_number") ? jstr(body, "case_number") : rid(it),
+                         jstr(x, "verdict") ? jstr(x, "verdict") + (sizeof "NORM_VERDICT_" - 1)
+                                            : "");
+            json_array_foreach(json_object_get(body, "incident_refs"), j, inc)
+            {
+                const char *from = json_is_string(inc) ? gid(g, json_string_value(inc)) : NULL;
+                if (from == NULL)
+                    continue;
+                if (it->type == LG_REC_FINDING)
+                    edge(b, from, norm, label, "bold", "blue");
+                else
+                    edge(b, from, norm, label, mapped ? "dashed" : NULL, "darkorange3");
+                n++;
+            }
+        }
+    }
+    return n;
 }
 
 int
@@ -672,6 +877,7 @@ ledger_export_dot(ledger_export_report *out, ledger_log *log, const ledger_expor
             }
         }
     }
+    rep.objects += norm_edges(&b, &g);
     puts_(&b, "}\n");
     rc = finish(&b, w, payload);
     b.p = NULL;

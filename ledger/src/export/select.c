@@ -46,7 +46,8 @@ static const ref_paths paths[] = {
      {"incident_refs[]", NULL},
      {"claimant", "attributed_to", "state_nexus", "host_state",
       "false_flag_claimed.impersonated_actor", "evidence_refs[]",
-      "methodology.alternative_hypotheses[].actor_ref", "related_claims[].claim_ref", NULL}},
+      "methodology.alternative_hypotheses[].actor_ref", "related_claims[].claim_ref",
+      "norms_breached[].norm_ref", NULL}},
     {LG_REC_OPINION,
      "opinion",
      {"target_refs[]", NULL},
@@ -62,8 +63,14 @@ static const ref_paths paths[] = {
       "false_flag_findings[].impersonated_actor", "claims_assessed[].claim_ref",
       "opinions_considered[]", "evidence_relied_upon[]", "evidence_discounted[].evidence_ref",
       "retractions_noted[]", "alternative_hypotheses[].actor_ref", "right_of_reply.responses[]",
-      NULL}},
+      "norm_conclusions[].norm_ref", NULL}},
     {LG_REC_PANEL_VOTE, "panel_vote", {"finding_ref", NULL}, {NULL}},
+    {LG_REC_INSTRUMENT, "instrument", {NULL}, {"reaffirms[]", NULL}},
+    {LG_REC_NORM, "norm", {NULL}, {"instrument_ref", "reaffirms[]", "superseded_by", NULL}},
+    {LG_REC_COMMITMENT,
+     "commitment",
+     {NULL},
+     {"party", "declared_by", "instrument_ref", "norm_ref", NULL}},
 };
 
 /*
@@ -172,7 +179,16 @@ alias_of(const json_t *rec, lg_record_type type)
         body = "participant";
         field = "participant_id";
         break;
+    case LG_REC_INSTRUMENT:
+        body = "instrument";
+        field = "instrument_id";
+        break;
+    case LG_REC_NORM:
+        body = "norm";
+        field = "norm_id";
+        break;
     case LG_REC_NONE:
+    case LG_REC_COMMITMENT:
     case LG_REC_LEDGER_POLICY:
     case LG_REC_KEY_REVOCATION:
     case LG_REC_EVIDENCE:

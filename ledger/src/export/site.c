@@ -294,7 +294,7 @@ ledger_export_site(ledger_site_report *out, ledger_log *log, const char *dir)
         rc = lg_error_nomem();
         goto done;
     }
-    if ((rc = lg_view_reader_open(&s.r, log)) < 0 || (rc = ledger_log_get_info(&info, log)) < 0 ||
+    if ((rc = lg_view_reader_open(&s.r, log)) < 0 || (rc = ledger_log_info_get(&info, log)) < 0 ||
         (rc = log_vkey(&vkey, &info)) < 0 ||
         (rc = ledger_log_checkpoint_cosigned(&note, log, lg_view_reader_size(s.r))) < 0)
         goto done;

@@ -69,6 +69,7 @@ typedef struct {
     lg_map findings; /* finding record id -> finding_state */
     int pass;        /* 0: count votes, 1: map */
     uint64_t mapped;
+    lg_progress *prog;
 } pass_ctx;
 
 static int
@@ -140,6 +141,7 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     index = lg_be_u64(key);
     if (index >= p->size)
         return 1;
+    lg_progress_at(p->prog, index + 1);
     if (p->sel->mark[index] == LG_SEL_NONE)
         return 0;
     if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
@@ -252,6 +254,9 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     }
     case LG_REC_KEY_REVOCATION:
     case LG_REC_PANEL_VOTE: /* audit-trail only (domain-model 2.10) */
+    case LG_REC_INSTRUMENT: /* no STIX type: carried by the ledger extension */
+    case LG_REC_NORM:
+    case LG_REC_COMMITMENT:
     case LG_REC_NONE:
     case LG_REC__COUNT:
         break;
@@ -424,7 +429,9 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
     p.size = cp.size;
     p.sel = &sel;
     p.c = &c;
-    if ((rc = lg_export_select(&sel, t, cp.size, since, until, opts->incident)) < 0)
+    p.prog = &log->progress;
+    lg_export_progress(p.prog, cp.size, 3);
+    if ((rc = lg_export_select(&sel, t, cp.size, since, until, opts->incident, p.prog)) < 0)
         goto done;
     for (i = 0; i < sel.n; i++) {
         if (sel.mark[i] == LG_SEL_SELECTED)
@@ -436,9 +443,12 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
         rc = lg_error_set(LEDGER_ENOTFOUND, "no entry touches incident %s", opts->incident);
         goto done;
     }
-    for (p.pass = 0; p.pass < 2; p.pass++)
+    for (p.pass = 0; p.pass < 2; p.pass++) {
         if ((rc = lg_store_scan(t, LG_DB_ENTRIES, NULL, 0, 0, map_entry, &p)) < 0)
             goto done;
+        p.prog->pass++;
+    }
+    lg_progress_end(p.prog);
     if (c.ledger_identity[0] == '\0') {
         rc = lg_error_set(LEDGER_ECORRUPT, "stix: genesis entry is missing");
         goto done;

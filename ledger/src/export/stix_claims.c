@@ -25,6 +25,7 @@ claim_extra(const json_t *cl, const char *claimant)
     copy_field(e, "legal_standard", cl, "legal_standard");
     copy_field(e, "evidence_disclosure", cl, "evidence_disclosure");
     copy_field(e, "basis", cl, "basis");
+    copy_field(e, "norms_breached", cl, "norms_breached"); /* norms have no STIX type */
     if (conf != NULL) {
         copy_field(e, "likelihood", conf, "likelihood");
         copy_field(e, "analytic_confidence", conf, "analytic_confidence");
@@ -390,6 +391,7 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
     copy_field(extra, "limitations", f, "limitations");
     copy_field(extra, "dissent", f, "dissent");
     copy_field(extra, "recusals", f, "recusals");
+    copy_field(extra, "norm_conclusions", f, "norm_conclusions");
     if ((rc = lg_stix_obj_tail(c, o, NULL, extra)) < 0) {
         json_decref(o);
         goto done;

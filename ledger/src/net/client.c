@@ -29,6 +29,7 @@
 #include "base/b64.h"
 #include "base/error.h"
 #include "codec/json.h"
+#include "net/client_int.h"
 
 #define ANSWER_MAX (64u * 1024u * 1024u)
 #define SMALL_MAX (1024u * 1024u)
@@ -42,8 +43,8 @@ sleep_ms(unsigned ms)
         ;
 }
 
-static int
-check_opts(const ledger_client_options *o, const char *url)
+int
+lg_client_check_opts(const ledger_client_options *o, const char *url)
 {
     if (o == NULL || o->log_key == NULL || url == NULL)
         return lg_error_set(LEDGER_EINVAL, "client: missing URL or log key");
@@ -68,9 +69,8 @@ refusal_code(long status, const char *code)
     return LEDGER_EIO;
 }
 
-/* Turn a non-200 answer into an error with the server's own message. */
-static int
-server_error(long status, const ledger_buf *body, const char *what)
+int
+lg_client_server_error(long status, const ledger_buf *body, const char *what)
 {
     json_t *root = json_loadb((const char *)body->data, body->len, 0, NULL);
     json_t *e = root != NULL ? json_object_get(root, "error") : NULL;
@@ -90,11 +90,10 @@ server_error(long status, const ledger_buf *body, const char *what)
     return rc;
 }
 
-/* One request with retries on 429, 503 and lost connections. */
-static int
-request(ledger_http_status *st, ledger_buf *out, ledger_http_fetcher *f,
-        const ledger_client_options *o, const char *method, const char *path, const uint8_t *body,
-        size_t len, size_t max)
+int
+lg_client_request(ledger_http_status *st, ledger_buf *out, ledger_http_fetcher *f,
+                  const ledger_client_options *o, const char *method, const char *path,
+                  const uint8_t *body, size_t len, size_t max)
 {
     unsigned attempts = o->attempts ? o->attempts : 8;
     unsigned wait = o->backoff_ms ? o->backoff_ms : 200;
@@ -187,7 +186,7 @@ ledger_client_submit(ledger_receipt *rcpts, const char *url, ledger_envelope *co
     if (rcpts == NULL || (envs == NULL && n > 0) || n == 0)
         return lg_error_set(LEDGER_EINVAL, "client submit: nothing to submit");
     memset(rcpts, 0, n * sizeof *rcpts);
-    if ((rc = check_opts(o, url)) < 0)
+    if ((rc = lg_client_check_opts(o, url)) < 0)
         return rc;
     /* The body: a JSON array of the envelopes exactly as `sign` writes them. */
     for (size_t i = 0; i < n; i++) {
@@ -208,10 +207,11 @@ ledger_client_submit(ledger_receipt *rcpts, const char *url, ledger_envelope *co
     body.data[off++] = ']';
     body.len = off;
     if ((rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
-        (rc = request(&st, &ans, f, o, "POST", "add-records", body.data, body.len, ANSWER_MAX)) < 0)
+        (rc = lg_client_request(&st, &ans, f, o, "POST", "add-records", body.data, body.len,
+                                ANSWER_MAX)) < 0)
         goto done;
     if (st.status != 200) {
-        rc = server_error(st.status, &ans, "add-records");
+        rc = lg_client_server_error(st.status, &ans, "add-records");
         goto done;
     }
     root = json_loadb((const char *)ans.data, ans.len, 0, NULL);
@@ -247,11 +247,12 @@ ledger_client_checkpoint(ledger_buf *note_out, ledger_checkpoint *cp_out, const 
     if (note_out == NULL)
         return lg_error_set(LEDGER_EINVAL, "client checkpoint: missing argument");
     *note_out = (ledger_buf)LEDGER_BUF_INIT;
-    if ((rc = check_opts(o, url)) < 0 || (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
-        (rc = request(&st, &ans, f, o, "GET", "checkpoint", NULL, 0, SMALL_MAX)) < 0)
+    if ((rc = lg_client_check_opts(o, url)) < 0 ||
+        (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
+        (rc = lg_client_request(&st, &ans, f, o, "GET", "checkpoint", NULL, 0, SMALL_MAX)) < 0)
         goto done;
     if (st.status != 200) {
-        rc = server_error(st.status, &ans, "checkpoint");
+        rc = lg_client_server_error(st.status, &ans, "checkpoint");
         goto done;
     }
     if ((rc = ledger_checkpoint_verify(&cp, ans.data, ans.len, o->log_key)) < 0)
@@ -312,11 +313,12 @@ ledger_client_entry(ledger_buf *leaf_out, ledger_buf *receipt_out, const char *u
         numeric &= *c >= '0' && *c <= '9';
     escape(esc, sizeof esc, index_or_id);
     snprintf(path, sizeof path, "%s/%s", numeric ? "entries" : "records", esc);
-    if ((rc = check_opts(o, url)) < 0 || (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
-        (rc = request(&st, &ans, f, o, "GET", path, NULL, 0, ANSWER_MAX)) < 0)
+    if ((rc = lg_client_check_opts(o, url)) < 0 ||
+        (rc = ledger_http_fetcher_new(&f, url, NULL)) < 0 ||
+        (rc = lg_client_request(&st, &ans, f, o, "GET", path, NULL, 0, ANSWER_MAX)) < 0)
         goto done;
     if (st.status != 200) {
-        rc = server_error(st.status, &ans, path);
+        rc = lg_client_server_error(st.status, &ans, path);
         goto done;
     }
     root = json_loadb((const char *)ans.data, ans.len, 0, NULL);
@@ -328,10 +330,10 @@ ledger_client_entry(ledger_buf *leaf_out, ledger_buf *receipt_out, const char *u
         goto done;
     }
     snprintf(path, sizeof path, "receipt/%llu", (unsigned long long)info.index);
-    if ((rc = request(&st, &rc_ans, f, o, "GET", path, NULL, 0, SMALL_MAX)) < 0)
+    if ((rc = lg_client_request(&st, &rc_ans, f, o, "GET", path, NULL, 0, SMALL_MAX)) < 0)
         goto done;
     if (st.status != 200) {
-        rc = server_error(st.status, &rc_ans, path);
+        rc = lg_client_server_error(st.status, &rc_ans, path);
         goto done;
     }
     if ((rc = ledger_receipt_verify(&ri, rc_ans.data, rc_ans.len, leaf.data, leaf.len,

@@ -132,6 +132,25 @@ global_init(void)
         snprintf(global_error, sizeof global_error, "cannot initialise: %s", api.easy_strerror(rc));
 }
 
+void
+ledger_http_version_get(char *out, size_t cap)
+{
+    void *lib = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
+    curl_version_info_data *(*info)(CURLversion);
+    const curl_version_info_data *d;
+
+    if (cap > 0)
+        out[0] = '\0';
+    if (lib == NULL)
+        return;
+    if ((sym = dlsym(lib, "curl_version_info")) != NULL) {
+        memcpy(&info, &sym, sizeof sym); /* as in global_init() */
+        if ((d = info(CURLVERSION_NOW)) != NULL && d->version != NULL)
+            snprintf(out, cap, "%s", d->version);
+    }
+    dlclose(lib);
+}
+
 /* Printable ASCII only: a URL goes into one-line messages and request lines. */
 static int
 printable(const char *s)

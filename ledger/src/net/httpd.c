@@ -58,7 +58,7 @@ typedef struct conn_rec {
 
 /* One request (MHD's con_cls). */
 typedef struct {
-    uint64_t start_ms;
+    uint64_t start_ms, start_us;
     int route; /* index into routes, -1 = none */
     uint8_t *body;
     size_t len, cap;
@@ -81,6 +81,15 @@ typedef struct {
     uint64_t count;
 } counter;
 
+/* Latency of the requests of one route, from the request line to the
+ * last byte queued (the log line's MS), as a histogram for /metrics. */
+#define LAT_BUCKETS 10
+static const unsigned lat_edges_ms[LAT_BUCKETS] = {1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000};
+typedef struct {
+    uint64_t bucket[LAT_BUCKETS + 1]; /* last: over the largest edge */
+    uint64_t count, sum_us, max_us;
+} latency;
+
 struct lg_httpd {
     struct MHD_Daemon *mhd;
     int listen_fd;
@@ -92,6 +101,7 @@ struct lg_httpd {
     uint64_t open_conns, conns_total, requests_total, in_flight;
     counter counters[MAX_COUNTERS];
     size_t n_counters;
+    latency lat[LG_HTTPD_MAX_ROUTES + 1]; /* by route; the last: no route */
     pthread_t reaper;
     int reaper_started;
     int stopping;
@@ -105,6 +115,30 @@ now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t
+now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Under d->lock. */
+static void
+lat_add(latency *l, uint64_t us)
+{
+    int i = 0;
+
+    while (i < LAT_BUCKETS && us > (uint64_t)lat_edges_ms[i] * 1000u)
+        i++;
+    l->bucket[i]++;
+    l->count++;
+    l->sum_us += us;
+    if (us > l->max_us)
+        l->max_us = us;
 }
 
 int
@@ -323,7 +357,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
         if ((c = lg_calloc(1, sizeof *c)) == NULL)
             return MHD_NO;
-        c->start_ms = now_ms();
+        c->start_us = now_us();
+        c->start_ms = c->start_us / 1000u;
         c->d = d;
         c->conn = conn;
         copy_printable(c->method, sizeof c->method, method);
@@ -399,7 +434,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     req.route = d->routes[c->route].name;
     req.conn = conn;
     req.pending = c;
-    rc = d->routes[c->route].fn(&resp, &req, d->o.payload);
+    rc = d->routes[c->route].fn(d->o.payload, &resp, &req);
     if (rc != LG_HTTPD_DEFER)
         return send_response(c, conn, &resp);
     lg_free(resp.body);
@@ -484,6 +519,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (c->status == 0)
         c->status = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED ? 408 : 499;
     count(d, c->route, c->status);
+    lat_add(&d->lat[c->route >= 0 ? (size_t)c->route : LG_HTTPD_MAX_ROUTES],
+            now_us() - c->start_us);
     if ((cr = conn_of(conn)) != NULL)
         cr->progress_ms = now_ms();
     pthread_cond_broadcast(&d->cond);
@@ -749,6 +786,63 @@ lg_httpd_get_stats(lg_httpd_stats *out, lg_httpd *d)
     pthread_mutex_unlock(&d->lock);
 }
 
+/* PREFIX_http_request_milliseconds{route} histogram and
+ * PREFIX_http_request_max_milliseconds{route} gauge, for every route that
+ * answered at least one request. */
+static int
+latency_metrics(char **buf, size_t *len, size_t *cap, lg_httpd *d, const char *prefix)
+{
+    latency *snap;
+    int rc = 0;
+
+    if ((snap = lg_malloc(sizeof d->lat)) == NULL)
+        return lg_error_nomem();
+    pthread_mutex_lock(&d->lock);
+    memcpy(snap, d->lat, sizeof d->lat);
+    pthread_mutex_unlock(&d->lock);
+    rc = lg_strbuf_printf(buf, len, cap,
+                          "# HELP %s_http_request_milliseconds Time from the request line to "
+                          "the answer queued, by route.\n"
+                          "# TYPE %s_http_request_milliseconds histogram\n",
+                          prefix, prefix);
+    for (size_t r = 0; rc == 0 && r <= LG_HTTPD_MAX_ROUTES; r++) {
+        const char *name = r < d->o.n_routes ? d->routes[r].name : "none";
+        uint64_t cum = 0;
+
+        if (snap[r].count == 0 || (r >= d->o.n_routes && r != LG_HTTPD_MAX_ROUTES))
+            continue;
+        for (int i = 0; rc == 0 && i < LAT_BUCKETS; i++) {
+            cum += snap[r].bucket[i];
+            rc = lg_strbuf_printf(buf, len, cap,
+                                  "%s_http_request_milliseconds_bucket{route=\"%s\",le=\"%u\"} "
+                                  "%llu\n",
+                                  prefix, name, lat_edges_ms[i], (unsigned long long)cum);
+        }
+        if (rc == 0)
+            rc = lg_strbuf_printf(
+                buf, len, cap,
+                "%s_http_request_milliseconds_bucket{route=\"%s\",le=\"+Inf\"} %llu\n"
+                "%s_http_request_milliseconds_sum{route=\"%s\"} %.3f\n"
+                "%s_http_request_milliseconds_count{route=\"%s\"} %llu\n",
+                prefix, name, (unsigned long long)snap[r].count, prefix, name,
+                (double)snap[r].sum_us / 1000.0, prefix, name, (unsigned long long)snap[r].count);
+    }
+    if (rc == 0)
+        rc = lg_strbuf_printf(buf, len, cap,
+                              "# HELP %s_http_request_max_milliseconds Slowest request, by "
+                              "route.\n# TYPE %s_http_request_max_milliseconds gauge\n",
+                              prefix, prefix);
+    for (size_t r = 0; rc == 0 && r <= LG_HTTPD_MAX_ROUTES; r++) {
+        if (snap[r].count == 0 || (r >= d->o.n_routes && r != LG_HTTPD_MAX_ROUTES))
+            continue;
+        rc = lg_strbuf_printf(
+            buf, len, cap, "%s_http_request_max_milliseconds{route=\"%s\"} %.3f\n", prefix,
+            r < d->o.n_routes ? d->routes[r].name : "none", (double)snap[r].max_us / 1000.0);
+    }
+    lg_free(snap);
+    return rc;
+}
+
 int
 lg_httpd_metrics(char **buf, size_t *len, size_t *cap, lg_httpd *d, const char *prefix)
 {
@@ -773,6 +867,8 @@ lg_httpd_metrics(char **buf, size_t *len, size_t *cap, lg_httpd *d, const char *
                  snap[i].route >= 0 ? d->routes[snap[i].route].name : "none", snap[i].status,
                  (unsigned long long)snap[i].count)) < 0)
             return rc;
+    if ((rc = latency_metrics(buf, len, cap, d, prefix)) < 0)
+        return rc;
     return lg_strbuf_printf(
         buf, len, cap,
         "# HELP %s_http_open_connections Connections open now.\n"

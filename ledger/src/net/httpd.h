@@ -76,7 +76,7 @@ typedef struct {
 
 /* Handler of one route. `resp` is zeroed. The handler must not fail: any
  * error is an HTTP status in resp. */
-typedef int (*lg_httpd_handler)(lg_http_response *resp, lg_http_request *req, void *payload);
+typedef int (*lg_httpd_handler)(void *payload, lg_http_response *resp, lg_http_request *req);
 
 /* A route: exact path, or every path starting with `path` when prefix is 1. */
 typedef struct {

@@ -14,10 +14,10 @@
  * the group is answered: 200 with its receipts, or its own refusal.
  *
  * Refusals map a library code to a stable string and an HTTP status
- * (docs/HTTP.md "Errors"). A policy refusal about who signed (unknown or
- * revoked key, author's signature or role) is 403; any other rule of the
- * body is 422. The mapping reads the library's message for that split,
- * because the library reports all policy refusals as LEDGER_EPOLICY.
+ * (docs/HTTP.md "Errors"), in classify(). A policy refusal about who
+ * signed (unknown or revoked key, author's signature or role) is 403; any
+ * other rule of the body is 422: the rule book says which
+ * (ledger_batch.refusal, a ledger_refusal), no message is parsed.
  *
  * Back-pressure: more than queue_records_max records waiting, or a
  * server shutting down, is 503 with Retry-After; a client over its rate
@@ -52,9 +52,11 @@ typedef struct {
     unsigned status;
 } refusal;
 
-/* The stable code and status of a library refusal (docs/HTTP.md). */
+/* The stable code and status of a library refusal (docs/HTTP.md): the one
+ * place a library code and, for LEDGER_EPOLICY, the rule book's refusal
+ * kind (ledger_refusal) become an HTTP status. */
 static refusal
-classify(int rc, const char *msg)
+classify(int rc, int kind)
 {
     switch (rc) {
     case LEDGER_EFORMAT:
@@ -65,15 +67,16 @@ classify(int rc, const char *msg)
     case LEDGER_EEXISTS:
         return (refusal){"record_id_conflict", 422};
     case LEDGER_EPOLICY:
-        if (strstr(msg, "unknown key") != NULL)
+        switch (kind) {
+        case LEDGER_REFUSAL_UNKNOWN_KEY:
             return (refusal){"unknown_key", 403};
-        if (strstr(msg, "revoked at entry") != NULL)
+        case LEDGER_REFUSAL_REVOKED_KEY:
             return (refusal){"revoked_key", 403};
-        if (strstr(msg, "not a registered participant") != NULL ||
-            strstr(msg, "no signature by an active key") != NULL ||
-            strstr(msg, "lacks the") != NULL)
+        case LEDGER_REFUSAL_NOT_AUTHORIZED:
             return (refusal){"not_authorized", 403};
-        return (refusal){"rule", 422};
+        default:
+            return (refusal){"rule", 422};
+        }
     case LEDGER_EFULL:
     case LEDGER_EBUSY:
         return (refusal){"unavailable", 503};
@@ -181,7 +184,7 @@ quorum_for(ledger_server *s, ledger_batch *b, size_t n, quorum_state *q)
 {
     ledger_log_info info;
 
-    if (ledger_log_get_info(&info, s->log) < 0)
+    if (ledger_log_info_get(&info, s->log) < 0)
         return;
     q->size = info.size;
     lg_cosigner_notify(s->cosigner, info.size);
@@ -258,12 +261,13 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
             for (size_t i = 0; i < p->n; i++)
                 nn += !b[k].receipts[i].existed;
             receipts_body(&resp, b[k].receipts, p->n, s->cosigner != NULL ? &q : NULL);
+            lg_serve_key_rate_charge(s, p->envs, p->n, b[k].receipts);
             pthread_mutex_lock(&s->lock);
             s->accepted += nn;
             s->existed += p->n - nn;
             pthread_mutex_unlock(&s->lock);
         } else {
-            refusal r = classify(b[k].rc, b[k].message);
+            refusal r = classify(b[k].rc, b[k].refusal);
 
             lg_serve_error(&resp, r.status, r.code, b[k].message, (long)b[k].failed);
             if (r.status == 503)
@@ -444,7 +448,7 @@ parse_records(lg_http_response *resp, ledger_server *s, const lg_http_request *r
 #undef REFUSE
 
 static int
-h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
+h_add_records(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     const char *ct = lg_http_header(req, "Content-Type");
@@ -477,6 +481,15 @@ h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
             free_pending(p);
             return lg_serve_error(resp, 400, "unsigned", "record is not signed", (long)i);
         }
+    if ((wait = lg_serve_key_rate_check(s, p->envs, p->n)) > 0) {
+        free_pending(p);
+        pthread_mutex_lock(&s->lock);
+        count_refused(s, "rate_limited");
+        pthread_mutex_unlock(&s->lock);
+        lg_serve_error(resp, 429, "rate_limited", "too many records from a signing key", -1);
+        lg_http_add_header(resp, "Retry-After", "%u", wait);
+        return LG_HTTPD_DONE;
+    }
     pthread_mutex_lock(&s->lock);
     if (s->stopping || s->queued_records + p->n > s->o.queue_records_max) {
         int stopping = s->stopping;
@@ -508,13 +521,13 @@ h_add_records(lg_http_response *resp, lg_http_request *req, void *payload)
 /* ---- /healthz, /metrics ---- */
 
 static int
-h_healthz(lg_http_response *resp, lg_http_request *req, void *payload)
+h_healthz(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_log_info info;
 
     (void)req;
-    if (ledger_log_get_info(&info, s->log) < 0)
+    if (ledger_log_info_get(&info, s->log) < 0)
         return lg_http_reply(resp, 503, TEXT_TYPE, "store unreadable\n");
     lg_http_add_header(resp, "Cache-Control", "no-store");
     return lg_http_reply(resp, 200, TEXT_TYPE, "ok\n");
@@ -544,7 +557,7 @@ hist_text(char **m, size_t *len, size_t *cap, const char *name, const char *help
 }
 
 static int
-h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
+h_metrics(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_server snap;
@@ -556,7 +569,7 @@ h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
 
     (void)req;
     memset(&info, 0, sizeof info);
-    ledger_log_get_info(&info, s->log);
+    ledger_log_info_get(&info, s->log);
     pthread_mutex_lock(&s->lock);
     memcpy(snap.refused, s->refused, sizeof snap.refused);
     memcpy(snap.commit_ms_bucket, s->commit_ms_bucket, sizeof snap.commit_ms_bucket);
@@ -661,7 +674,7 @@ ledger_server_start(ledger_server **out, ledger_log *log, const ledger_server_op
     if (opts->version != LEDGER_SERVER_OPTIONS_VERSION)
         return lg_error_set(LEDGER_EVERSION, "server options version %u, want %d", opts->version,
                             LEDGER_SERVER_OPTIONS_VERSION);
-    if ((rc = ledger_log_get_info(&info, log)) < 0)
+    if ((rc = ledger_log_info_get(&info, log)) < 0)
         return rc;
     if (opts->log_key != NULL && (rc = ledger_log_set_signer(log, opts->log_key)) < 0)
         return rc;

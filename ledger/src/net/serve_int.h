@@ -26,6 +26,15 @@ typedef struct {
     uint64_t last_ms;
 } lg_rate_slot;
 
+/* A token bucket of the per-signing-key rate limit (serve_rate.c). */
+typedef struct {
+    uint8_t key_id[32];
+    int used;
+    double tokens;
+    uint64_t last_ms;
+} lg_key_rate_slot;
+
+#define LG_SERVE_KEY_SLOTS 1024
 #define LG_SERVE_HIST 12 /* histogram buckets */
 #define LG_SERVE_CODES 16
 
@@ -58,6 +67,8 @@ struct ledger_server {
 
     /* rate limit per client address: a small hashed table of token buckets */
     lg_rate_slot rate[256];
+    /* rate limit per signing key (serve_rate.c) */
+    lg_key_rate_slot key_rate[LG_SERVE_KEY_SLOTS];
 };
 
 /* Register the read routes; returns how many were written to r (at most max). */
@@ -68,5 +79,14 @@ int lg_serve_error(lg_http_response *resp, unsigned status, const char *code, co
                    long record);
 
 uint64_t lg_serve_now_ms(void);
+
+/* Rate limit per signing key (serve_rate.c): 0 if every key signing one
+ * of the n records has budget left, else the seconds to wait (takes
+ * s->lock). */
+unsigned lg_serve_key_rate_check(ledger_server *s, ledger_envelope *const *envs, size_t n);
+/* Spend one token per signature of every record appended (not existed)
+ * by a committed request (takes s->lock). */
+void lg_serve_key_rate_charge(ledger_server *s, ledger_envelope *const *envs, size_t n,
+                              const ledger_receipt *receipts);
 
 #endif

@@ -95,7 +95,7 @@ reply_buf(lg_http_response *resp, const char *type, ledger_buf *b, const char *c
 }
 
 static int
-h_checkpoint(lg_http_response *resp, lg_http_request *req, void *payload)
+h_checkpoint(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_buf b = LEDGER_BUF_INIT;
@@ -108,7 +108,7 @@ h_checkpoint(lg_http_response *resp, lg_http_request *req, void *payload)
 }
 
 static int
-h_tile(lg_http_response *resp, lg_http_request *req, void *payload)
+h_tile(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_buf b = LEDGER_BUF_INIT;
@@ -139,7 +139,7 @@ entry_json(lg_http_response *resp, ledger_server *s, uint64_t index)
 }
 
 static int
-h_entry(lg_http_response *resp, lg_http_request *req, void *payload)
+h_entry(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     uint64_t index;
 
@@ -149,7 +149,7 @@ h_entry(lg_http_response *resp, lg_http_request *req, void *payload)
 }
 
 static int
-h_record(lg_http_response *resp, lg_http_request *req, void *payload)
+h_record(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     const char *id = req->path + strlen("/records/");
@@ -176,7 +176,7 @@ query_u64(const lg_http_request *req, const char *name, uint64_t *out, int requi
 }
 
 static int
-h_inclusion(lg_http_response *resp, lg_http_request *req, void *payload)
+h_inclusion(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_inclusion_proof p;
@@ -194,7 +194,7 @@ h_inclusion(lg_http_response *resp, lg_http_request *req, void *payload)
 }
 
 static int
-h_consistency(lg_http_response *resp, lg_http_request *req, void *payload)
+h_consistency(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_consistency_proof p;
@@ -212,7 +212,7 @@ h_consistency(lg_http_response *resp, lg_http_request *req, void *payload)
 }
 
 static int
-h_receipt(lg_http_response *resp, lg_http_request *req, void *payload)
+h_receipt(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     ledger_buf b = LEDGER_BUF_INIT;
@@ -227,7 +227,7 @@ h_receipt(lg_http_response *resp, lg_http_request *req, void *payload)
 }
 
 static int
-h_vkey(lg_http_response *resp, lg_http_request *req, void *payload)
+h_vkey(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
 
@@ -285,7 +285,7 @@ site_path_ok(const char *p)
 }
 
 static int
-h_site(lg_http_response *resp, lg_http_request *req, void *payload)
+h_site(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
     char path[1200];

@@ -310,7 +310,7 @@ lg_cosigner_start(lg_cosigner **out, ledger_log *log, const ledger_tlog_policy *
     int rc;
 
     *out = NULL;
-    if ((rc = ledger_log_get_info(&info, log)) < 0)
+    if ((rc = ledger_log_info_get(&info, log)) < 0)
         return rc;
     if ((c = lg_calloc(1, sizeof *c)) == NULL)
         return lg_error_nomem();

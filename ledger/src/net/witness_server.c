@@ -18,7 +18,7 @@ struct ledger_witness_server {
 };
 
 static int
-h_add(lg_http_response *resp, lg_http_request *req, void *payload)
+h_add(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_witness_server *s = payload;
     ledger_witness_response r;
@@ -46,7 +46,7 @@ h_add(lg_http_response *resp, lg_http_request *req, void *payload)
 
 /* GET /<64 hex>/checkpoint */
 static int
-h_latest(lg_http_response *resp, lg_http_request *req, void *payload)
+h_latest(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_witness_server *s = payload;
     const char *p = req->path + 1;
@@ -73,7 +73,7 @@ h_latest(lg_http_response *resp, lg_http_request *req, void *payload)
 }
 
 static int
-h_metrics(lg_http_response *resp, lg_http_request *req, void *payload)
+h_metrics(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_witness_server *s = payload;
     char *buf = NULL;

@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "rules/confidence.h"
+#include "rules/norms.h"
 #include "crypto/crypto.h"
 #include "base/alloc.h"
 #include "base/error.h"
@@ -98,6 +99,11 @@ lg_policy_roles_for(lg_record_type t, int provenance)
         return LG_ROLE_PANELIST;
     case LG_REC_LEDGER_POLICY:
         return LG_ROLE_ADMIN;
+    case LG_REC_INSTRUMENT:
+    case LG_REC_NORM:
+        return LG_ROLE_CURATOR | LG_ROLE_BODY;
+    case LG_REC_COMMITMENT:
+        return provenance == LG_PROVENANCE_TRANSCRIBED ? LG_ROLE_CURATOR : LG_ROLE_MEMBER;
     case LG_REC_NONE:
     case LG_REC__COUNT:
         break;
@@ -729,8 +735,11 @@ static int
 check_key(const lg_policy_state *st, const lg_record *r, uint64_t now)
 {
     const char *key = lg_record_key(r), *rid = lg_record_id(r), *sup = lg_record_supersedes(r);
-    const char *field = lg_record_type_of(r) == LG_REC_ACTOR ? "actor.actor_id"
-                                                             : "incident_report.incident_key";
+    lg_record_type kt = lg_record_type_of(r);
+    const char *field = kt == LG_REC_ACTOR        ? "actor.actor_id"
+                        : kt == LG_REC_INSTRUMENT ? "instrument.instrument_id"
+                        : kt == LG_REC_NORM       ? "norm.norm_id"
+                                                  : "incident_report.incident_key";
     lg_record_row row;
     int rc;
 
@@ -791,7 +800,13 @@ check_content(const lg_policy_state *st, const lg_record *r, uint64_t now)
     case LG_REC_RETRACTION:
         return check_retraction(st, r, now);
     case LG_REC_FINDING:
-        return check_finding(st, r, now);
+        if ((rc = check_finding(st, r, now)) < 0)
+            return rc;
+        return lg_norms_check(st, r, now);
+    case LG_REC_INSTRUMENT:
+    case LG_REC_NORM:
+    case LG_REC_COMMITMENT:
+        return lg_norms_check(st, r, now);
     case LG_REC_PANEL_VOTE:
         return check_vote(st, r, now);
     case LG_REC_LEDGER_POLICY:
@@ -850,11 +865,13 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
         rc = st->get_key(st->payload, sigs[i].key_id, &row);
         if (rc == 0) {
             if (row.revoked_at != 0)
-                return lg_error_set(LEDGER_EPOLICY,
-                                    "record %s: signature %zu is by key %s of %s, revoked at "
-                                    "entry %llu",
-                                    lg_record_id(r), i, h, row.participant_id,
-                                    (unsigned long long)row.revoked_at);
+                return lg_error_refusal(
+                    LEDGER_REFUSAL_REVOKED_KEY,
+                    lg_error_set(LEDGER_EPOLICY,
+                                 "record %s: signature %zu is by key %s of %s, revoked at "
+                                 "entry %llu",
+                                 lg_record_id(r), i, h, row.participant_id,
+                                 (unsigned long long)row.revoked_at));
             memcpy(keys->pk[i], row.public_key, 32);
             if (strcmp(row.participant_id, author) == 0)
                 author_signed = 1;
@@ -866,24 +883,29 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
             memcpy(keys->pk[i], newp.keys[slot], 32);
             continue;
         }
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: signature %zu is by unknown key %s (not registered in "
-                            "this ledger)",
-                            lg_record_id(r), i, h);
+        return lg_error_refusal(LEDGER_REFUSAL_UNKNOWN_KEY,
+                                lg_error_set(LEDGER_EPOLICY,
+                                             "record %s: signature %zu is by unknown key %s (not "
+                                             "registered in this ledger)",
+                                             lg_record_id(r), i, h));
     }
     keys->n = n_sigs;
 
     /* The author must exist, have signed, and hold a role for this type. */
     rc = st->get_participant(st->payload, author, &arow);
     if (rc == LEDGER_ENOTFOUND)
-        return lg_error_set(LEDGER_EPOLICY, "record %s: author %s is not a registered participant",
-                            lg_record_id(r), author);
+        return lg_error_refusal(LEDGER_REFUSAL_NOT_AUTHORIZED,
+                                lg_error_set(LEDGER_EPOLICY,
+                                             "record %s: author %s is not a registered participant",
+                                             lg_record_id(r), author));
     if (rc < 0)
         return rc;
     if (!author_signed)
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: no signature by an active key of its author %s",
-                            lg_record_id(r), author);
+        return lg_error_refusal(LEDGER_REFUSAL_NOT_AUTHORIZED,
+                                lg_error_set(LEDGER_EPOLICY,
+                                             "record %s: no signature by an active key of its "
+                                             "author %s",
+                                             lg_record_id(r), author));
     need = lg_policy_roles_for(type, lg_record_provenance(r));
     if (type == LG_REC_RETRACTION) {
         /* Authors retract their own records (checked in check_retraction):
@@ -923,12 +945,12 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
     }
     if ((arow.roles & need) == 0) {
         roles_text(need_text, sizeof need_text, need);
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: author %s lacks the %s role needed for %s%s",
-                            lg_record_id(r), author, need_text, lg_record_type_name(type),
-                            lg_record_provenance(r) == LG_PROVENANCE_TRANSCRIBED
-                                ? " (transcribed)"
-                                : "");
+        return lg_error_refusal(
+            LEDGER_REFUSAL_NOT_AUTHORIZED,
+            lg_error_set(LEDGER_EPOLICY, "record %s: author %s lacks the %s role needed for %s%s",
+                         lg_record_id(r), author, need_text, lg_record_type_name(type),
+                         lg_record_provenance(r) == LG_PROVENANCE_TRANSCRIBED ? " (transcribed)"
+                                                                              : ""));
     }
     if (have_newp && ((rc = check_participant_record(st, r, &newp, sigs, n_sigs)) < 0 ||
                       (rc = check_admin_left_after_version(st, r, &newp)) < 0))
@@ -1129,6 +1151,9 @@ lg_policy_apply(const lg_policy_state *st, const lg_record *r, const uint8_t dig
     case LG_REC_RETRACTION:
     case LG_REC_FINDING:
     case LG_REC_PANEL_VOTE:
+    case LG_REC_INSTRUMENT:
+    case LG_REC_NORM:
+    case LG_REC_COMMITMENT:
     case LG_REC_NONE:
     case LG_REC__COUNT:
         break;

@@ -270,7 +270,8 @@ lg_replay_last_time(const lg_replay *r)
 
 /* Keep the bytes of the records later rules read (policy chain, a
  * participant's earlier version, findings that votes name, the key of an
- * actor's or incident report's earlier version). */
+ * actor's or incident report's earlier version, and the norms register's
+ * records and claims that rules/norms.c reads). */
 static int
 keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
 {
@@ -281,7 +282,8 @@ keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
     if (!r->own_records)
         return 0; /* the caller's load_record reads them */
     if (t != LG_REC_LEDGER_POLICY && t != LG_REC_PARTICIPANT && t != LG_REC_FINDING &&
-        t != LG_REC_ACTOR && t != LG_REC_INCIDENT_REPORT)
+        t != LG_REC_ACTOR && t != LG_REC_INCIDENT_REPORT && t != LG_REC_NORM &&
+        t != LG_REC_INSTRUMENT && t != LG_REC_COMMITMENT && t != LG_REC_ATTRIBUTION_CLAIM)
         return 0;
     k.bytes = lg_malloc(e->record_len);
     if (k.bytes == NULL)

@@ -89,6 +89,17 @@ optional_db(int i)
 }
 
 const char *
+lg_store_lmdb_version(void)
+{
+    static char v[32];
+    int major, minor, patch;
+
+    mdb_version(&major, &minor, &patch);
+    snprintf(v, sizeof v, "%d.%d.%d", major, minor, patch);
+    return v;
+}
+
+const char *
 lg_db_name(lg_db db)
 {
     return (db >= 0 && db < LG_DB__COUNT) ? db_names[db] : "?";
@@ -185,7 +196,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
         goto fail;
     }
     mdb_env_set_maxdbs(s->env, LG_DB__COUNT);
-    mdb_env_set_maxreaders(s->env, 126);
+    mdb_env_set_maxreaders(s->env, LG_STORE_MAX_READERS);
     rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->rdonly ? MDB_RDONLY : 0), 0644);
     if (rc != 0) {
         rc = mdb_error(rc, dir);
@@ -414,6 +425,18 @@ lg_txn_begin(lg_txn **out, lg_store *s, int write)
     rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
     if (rc == MDB_READERS_FULL && mdb_reader_check(s->env, NULL) == 0)
         rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+    if (rc == MDB_READERS_FULL) {
+        unsigned slots = 0;
+
+        mdb_env_get_maxreaders(s->env, &slots);
+        if (write)
+            writer_leave(s);
+        lg_free(t);
+        return lg_error_set(LEDGER_EBUSY,
+                            "%s: all %u reader slots are taken by live readers (at most %u "
+                            "read at once); try again when some have finished",
+                            s->dir, slots, slots);
+    }
     if (rc == MDB_MAP_RESIZED) {
         /* Another process grew the map: adopt its size and retry. */
         MDB_envinfo info;

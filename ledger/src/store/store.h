@@ -53,9 +53,16 @@ typedef enum {
 
 /* Name of a database ("entries"), for messages. */
 const char *lg_db_name(lg_db db);
+/* LMDB's version, "MAJOR.MINOR.PATCH" (static). */
+const char *lg_store_lmdb_version(void);
 
 typedef struct lg_store lg_store;
 typedef struct lg_txn lg_txn;
+
+/* Read transactions live at once on one ledger, across every process that
+ * has it open (each read transaction holds a slot of DIR/lock.mdb while it
+ * runs): sized for serve's threads plus many concurrent commands. */
+#define LG_STORE_MAX_READERS 1022
 
 #define LG_STORE_CREATE 0x1u /* create the environment (directory must exist) */
 #define LG_STORE_RDONLY 0x2u

@@ -90,10 +90,10 @@ keep_evidence(ledger_witness_response *out, const char *dir, const char *state_p
 {
     static unsigned counter;
     ledger_buf held = LEDGER_BUF_INIT, rep = LEDGER_BUF_INIT;
-    char hex[65], *path = NULL, head[512];
-    size_t plen;
-    FILE *f = NULL;
-    int hn, fd = -1;
+    char hex[65], *path = NULL, head[512], tail[32];
+    uint8_t *file = NULL;
+    size_t plen, flen;
+    int hn, tn;
 
     if (dir == NULL)
         return;
@@ -105,19 +105,26 @@ keep_evidence(ledger_witness_response *out, const char *dir, const char *state_p
         goto done;
     snprintf(path, plen, "%s/%lld-%.8s-%s-%d-%u.txt", dir, (long long)time(NULL), hex, kind,
              (int)getpid(), __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0 || (f = fdopen(fd, "wb")) == NULL)
-        goto done;
-    fd = -1;
+    /* One buffer, written by the library's one exclusive create. */
     hn = snprintf(head, sizeof head,
                   "attrledger witness evidence v1\nreason %s\norigin %.255s\ncosigned %zu\n", kind,
                   origin, held.len);
-    if (fwrite(head, 1, (size_t)hn, f) != (size_t)hn ||
-        fwrite(held.data ? held.data : (uint8_t *)"", 1, held.len, f) != held.len ||
-        fprintf(f, "request %zu\n", len) < 0 || fwrite(body, 1, len, f) != len)
+    tn = snprintf(tail, sizeof tail, "request %zu\n", len);
+    if (hn < 0 || (size_t)hn >= sizeof head || tn < 0 || (size_t)tn >= sizeof tail)
         goto done;
-    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+    flen = (size_t)hn + held.len + (size_t)tn + len;
+    if ((file = lg_malloc(flen + 1)) == NULL)
         goto done;
+    memcpy(file, head, (size_t)hn);
+    if (held.len > 0)
+        memcpy(file + hn, held.data, held.len);
+    memcpy(file + (size_t)hn + held.len, tail, (size_t)tn);
+    if (len > 0)
+        memcpy(file + (size_t)hn + held.len + (size_t)tn, body, len);
+    if (lg_fs_write_new(path, file, flen, 0644) < 0) {
+        ledger_error_clear();
+        goto done;
+    }
     out->evidence = 1;
     if (strcmp(kind, "fork") == 0 && held.len > 0 &&
         ledger_fork_report_format(&rep, held.data, held.len, note, note_len, NULL, NULL, 0) == 0) {
@@ -126,10 +133,7 @@ keep_evidence(ledger_witness_response *out, const char *dir, const char *state_p
             ledger_error_clear();
     }
 done:
-    if (f != NULL)
-        fclose(f);
-    if (fd >= 0)
-        close(fd);
+    lg_free(file);
     lg_free(path);
     ledger_buf_dispose(&held);
     ledger_buf_dispose(&rep);

@@ -183,6 +183,8 @@ lg_view_finding_item(json_t **out, vctx *c, const ventry *e)
         (rc = lg_view_set_copy(o, "title", json_object_get(b, "title"))) < 0 ||
         (rc = lg_view_set_copy(o, "outcome", json_object_get(b, "outcome"))) < 0 ||
         (rc = lg_view_set_copy(o, "conclusions", json_object_get(b, "conclusions"))) < 0 ||
+        (rc = lg_view_set_copy(o, "norm_conclusions", json_object_get(b, "norm_conclusions"))) <
+            0 ||
         (rc = lg_view_set_copy(o, "dissent", json_object_get(b, "dissent"))) < 0 ||
         (rc = lg_view_set_copy(o, "panel_members", json_object_get(b, "panel_members"))) < 0 ||
         (rc = lg_view_set(o, "votes", votes)) < 0)

@@ -93,6 +93,7 @@ claim_item(json_t **out, vctx *c, const ventry *e)
                                json_object_get(b, "evidence_disclosure"))) < 0 ||
         (rc = lg_view_set_copy(o, "claimed_at", json_object_get(b, "claimed_at"))) < 0 ||
         (rc = lg_view_set_copy(o, "statement", json_object_get(b, "statement"))) < 0 ||
+        (rc = lg_view_set_copy(o, "norms_breached", json_object_get(b, "norms_breached"))) < 0 ||
         (rc = lg_view_set_copy(o, "supersedes",
                                json_object_get(json_object_get(e->json, "header"), "supersedes"))) <
             0)

@@ -118,7 +118,8 @@ lg_view_stats_json(json_t **out, vctx *c)
     if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, stats_visit, &s)) < 0)
         return rc;
     for (int t = 1; t < LG_REC__COUNT; t++)
-        if ((rc = lg_json_set_u64(types, lg_record_type_name((lg_record_type)t), s.by_type[t])) < 0)
+        if (strcmp(lg_record_type_name((lg_record_type)t), "none") != 0 && /* reserved */
+            (rc = lg_json_set_u64(types, lg_record_type_name((lg_record_type)t), s.by_type[t])) < 0)
             return rc;
     if ((rc = lg_json_set_u64(o, "entries", c->size)) < 0 ||
         (rc = lg_json_set_u64(o, "superseded", s.superseded)) < 0 ||

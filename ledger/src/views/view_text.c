@@ -185,6 +185,9 @@ finding(sb *s, const json_t *f, const char *indent)
         confidence(s, json_object_get(c, "confidence"));
         sb_printf(s, "\n");
     }
+    json_array_foreach(json_object_get(f, "norm_conclusions"), i, c)
+        sb_printf(s, "%s      norm conclusion: %s %s\n", indent, str(c, "norm_ref"),
+                  bare(str(c, "verdict"), "NORM_VERDICT_"));
     json_array_foreach(json_object_get(f, "dissent"), i, c)
         sb_printf(s, "%s      dissent (%s): %s\n", indent, str(c, "panelist"), str(c, "summary"));
     json_array_foreach(json_object_get(f, "votes"), i, c)
@@ -214,8 +217,8 @@ reports_text(sb *s, const json_t *v, const char *what)
 static void
 incident_text(sb *s, const json_t *v)
 {
-    const json_t *inc = json_object_get(v, "incident"), *x;
-    size_t i;
+    const json_t *inc = json_object_get(v, "incident"), *x, *y;
+    size_t i, j;
 
     sb_printf(s, "INCIDENT %s: %s\n", str(v, "record_id"), str(inc, "name"));
     sb_printf(s, "  determination %s, investigation %s, latest report at entry %lld\n",
@@ -263,6 +266,9 @@ incident_text(sb *s, const json_t *v)
                   bare(str(x, "channel"), "CHANNEL_"),
                   *str(x, "evidence_disclosure") ? bare(str(x, "evidence_disclosure"), "DISCLOSURE_")
                                                  : "unspecified");
+        json_array_foreach(json_object_get(x, "norms_breached"), j, y)
+            sb_printf(s, "      norm breached: %s (%s)\n", str(y, "norm_ref"),
+                      bare(str(y, "link"), "NORM_LINK_"));
         opinions(s, json_object_get(x, "opinions"), "      ");
     }
     if (json_array_size(json_object_get(v, "opinions")) > 0) {
@@ -437,10 +443,12 @@ int
 lg_view_text(ledger_buf *out, const json_t *original, lg_view_kind kind)
 {
     sb s = {NULL, 0, 0, 0};
-    json_t *view = json_deep_copy(original);
+    json_t *view;
     int rc;
 
-    if (view == NULL)
+    if (kind == LG_VIEW_NORMS || kind == LG_VIEW_NORM || kind == LG_VIEW_STATE)
+        return lg_view_norms_text(out, original, kind);
+    if ((view = json_deep_copy(original)) == NULL)
         return lg_error_nomem();
     if ((rc = escape_strings(view, 0)) < 0) {
         json_decref(view);
@@ -460,6 +468,10 @@ lg_view_text(ledger_buf *out, const json_t *original, lg_view_kind kind)
     case LG_VIEW_STATS:
         stats_text(&s, view);
         break;
+    case LG_VIEW_NORMS:
+    case LG_VIEW_NORM:
+    case LG_VIEW_STATE:
+        break; /* view_norms_text.c */
     }
     json_decref(view);
     if (s.oom || s.buf == NULL) {

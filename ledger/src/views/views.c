@@ -36,6 +36,13 @@ build_stats(json_t **out, vctx *c, const char *arg)
     return lg_view_stats_json(out, c);
 }
 
+static int
+build_norms(json_t **out, vctx *c, const char *arg)
+{
+    (void)arg;
+    return lg_view_norms_json(out, c);
+}
+
 /* The JSON form, ending with a newline like the text (view.h). */
 static int
 dump_line(ledger_buf *out, const json_t *o)
@@ -64,7 +71,7 @@ run_view(ledger_buf *out, ledger_log *log, const char *arg, int json, build_fn f
     json_t *o = NULL;
     int rc;
 
-    if (out == NULL || log == NULL || (arg == NULL && kind != LG_VIEW_STATS))
+    if (out == NULL || log == NULL || (arg == NULL && kind != LG_VIEW_STATS && kind != LG_VIEW_NORMS))
         return lg_error_set(LEDGER_EINVAL, "view: missing argument");
     memset(&c, 0, sizeof c);
     c.log = log;
@@ -105,4 +112,22 @@ int
 ledger_view_stats(ledger_buf *out, ledger_log *log, int json)
 {
     return run_view(out, log, NULL, json, build_stats, LG_VIEW_STATS);
+}
+
+int
+ledger_view_norms(ledger_buf *out, ledger_log *log, int json)
+{
+    return run_view(out, log, NULL, json, build_norms, LG_VIEW_NORMS);
+}
+
+int
+ledger_view_norm(ledger_buf *out, ledger_log *log, const char *id, int json)
+{
+    return run_view(out, log, id, json, lg_view_norm_json, LG_VIEW_NORM);
+}
+
+int
+ledger_view_state(ledger_buf *out, ledger_log *log, const char *actor, int json)
+{
+    return run_view(out, log, actor, json, lg_view_state_json, LG_VIEW_STATE);
 }

@@ -12,7 +12,18 @@
 #include "attrledger/buf.h"
 #include "attrledger/ledger.h"
 
-typedef enum { LG_VIEW_INCIDENT, LG_VIEW_ACTOR, LG_VIEW_PARTICIPANT, LG_VIEW_STATS } lg_view_kind;
+typedef enum {
+    LG_VIEW_INCIDENT,
+    LG_VIEW_ACTOR,
+    LG_VIEW_PARTICIPANT,
+    LG_VIEW_STATS,
+    LG_VIEW_NORMS,
+    LG_VIEW_NORM,
+    LG_VIEW_STATE
+} lg_view_kind;
+
+/* Text of the norms register views (view_norms_text.c). */
+int lg_view_norms_text(ledger_buf *out, const json_t *view, lg_view_kind kind);
 
 /* Render a view's JSON object as text for people (NUL-terminated). */
 int lg_view_text(ledger_buf *out, const json_t *view, lg_view_kind kind);

@@ -109,5 +109,9 @@ int lg_view_actor_json(json_t **out, vctx *c, const char *id);
 int lg_view_participant_json(json_t **out, vctx *c, const char *id);
 /* The ledger statistics view. */
 int lg_view_stats_json(json_t **out, vctx *c);
+/* The norms register views (view_norms.c). */
+int lg_view_norms_json(json_t **out, vctx *c);
+int lg_view_norm_json(json_t **out, vctx *c, const char *id);
+int lg_view_state_json(json_t **out, vctx *c, const char *id);
 
 #endif
