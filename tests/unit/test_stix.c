@@ -556,8 +556,9 @@ stix_incident_names_malware_cves_techniques_impacts_victims(void **state)
     o = json_array_get(json_object_get(d, "monetary"), 0);
     assert_string_equal(s(o, "currency"), "USD");
     assert_string_equal(s(o, "currency_actual"), "BTC");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(d, "external_impacts"), 0)),
-                        "public-health");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(d, "external_impacts"), 0)),
+        "public-health");
 
     /* victims: a new identity (named only) and a registered participant,
      * both targeted; the victims' countries, once each. */

@@ -31,9 +31,9 @@
 #include "codec/codec.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
+#include "core/stored_entry.h"
 #include "export/export_int.h"
 #include "export/select.h"
-#include "core/stored_entry.h"
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
@@ -559,9 +559,9 @@ ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
                         const ledger_export_options *opts, ledger_write_fn w, void *payload)
 {
     static const char *const cols[] = {
-        "index",      "record_id",   "status",    "disputed",      "incidents",
-        "claimant",   "author",      "provenance", "attributed_to", "state_nexus",
-        "norm_ref",   "link",        "basis",     "claimed_at",    "leaf_hash",
+        "index",    "record_id", "status",     "disputed",      "incidents",
+        "claimant", "author",    "provenance", "attributed_to", "state_nexus",
+        "norm_ref", "link",      "basis",      "claimed_at",    "leaf_hash",
     };
     const size_t ncols = sizeof cols / sizeof cols[0];
     ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
@@ -600,14 +600,13 @@ ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
                 join(incs, sizeof incs, json_object_get(c, "incident_refs"), &g, 0),
                 jstr(c, "claimant"),
                 jstr(hdr, "author"),
-                prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed"
-                                                                    : "first-party",
+                prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
                 jstr(c, "attributed_to"),
                 jstr(c, "state_nexus"),
                 jstr(nb, "norm_ref"),
                 link && strcmp(link, "NORM_LINK_EXPLICIT") == 0 ? "explicit"
                 : link && strcmp(link, "NORM_LINK_MAPPED") == 0 ? "mapped"
-                                                                 : "",
+                                                                : "",
                 jstr(nb, "basis"),
                 jstr(json_object_get(c, "claimed_at"), "time")
                     ? jstr(json_object_get(c, "claimed_at"), "time")
