@@ -9,6 +9,30 @@
 #include "base/error.h"
 #include "export/stix_int.h"
 
+/* A record's list of norm entries for our extension, `norm_ref` renamed
+ * `norm_id`: a norm is no STIX object, and a property ending in `_ref`
+ * must name one in the bundle (STIX 2.1 section 3.1). A failed
+ * allocation leaves the list out, as copy_field does. */
+static void
+copy_norms(json_t *dst, const char *key, const json_t *src)
+{
+    const json_t *list = json_object_get(src, key), *v;
+    json_t *out = json_is_array(list) ? json_deep_copy(list) : NULL;
+    json_t *x;
+    size_t i;
+
+    if (out == NULL)
+        return;
+    json_array_foreach(out, i, x)
+    {
+        if ((v = json_object_get(x, "norm_ref")) != NULL) {
+            json_object_set(x, "norm_id", (json_t *)v);
+            json_object_del(x, "norm_ref");
+        }
+    }
+    json_object_set_new(dst, key, out);
+}
+
 static json_t *
 claim_extra(const json_t *cl, const char *claimant)
 {
@@ -25,7 +49,7 @@ claim_extra(const json_t *cl, const char *claimant)
     copy_field(e, "legal_standard", cl, "legal_standard");
     copy_field(e, "evidence_disclosure", cl, "evidence_disclosure");
     copy_field(e, "basis", cl, "basis");
-    copy_field(e, "norms_breached", cl, "norms_breached"); /* norms have no STIX type */
+    copy_norms(e, "norms_breached", cl); /* norms have no STIX type */
     if (conf != NULL) {
         copy_field(e, "likelihood", conf, "likelihood");
         copy_field(e, "analytic_confidence", conf, "analytic_confidence");
@@ -391,7 +415,7 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
     copy_field(extra, "limitations", f, "limitations");
     copy_field(extra, "dissent", f, "dissent");
     copy_field(extra, "recusals", f, "recusals");
-    copy_field(extra, "norm_conclusions", f, "norm_conclusions");
+    copy_norms(extra, "norm_conclusions", f);
     if ((rc = lg_stix_obj_tail(c, o, NULL, extra)) < 0) {
         json_decref(o);
         goto done;
