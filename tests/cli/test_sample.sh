@@ -118,7 +118,7 @@ al 0 state act:dprk
 out_has "ungge2015-13f: BREACHED; committed: oewg2021 2021-03-12"
 al 0 incident inc:cloud-hopper
 out_has "norm breached: ukcn2015-ip (EXPLICIT)"
-al 3 norm ungge2015-13z
+al 1 norm ungge2015-13z
 err_one_line
 err_has "no norm ungge2015-13z"
 # An incident trail carries the norms its claims cite, and audits.

@@ -75,7 +75,7 @@ for c in $(seq 1 $CLIENTS); do
     al 0 verify-receipt --vkey "$VK" "$proof" --leaf "${proof%.tlog-proof}.leaf"
     idx=${proof##*/entry-}; idx=${idx%.tlog-proof}
     al 0 show "$idx" --json
-    out_has "\"record_id\": \"inc:c$c-$i\""
+    out_has "\"record_id\":\"inc:c$c-$i\""
   done
 done
 # exactly the records sent: no duplicate, none missing, none half-written
