@@ -3,13 +3,16 @@
  *
  * Every file is parsed (and signed with --key) before the ledger is
  * touched; the library then appends the whole batch in one transaction or
- * nothing. A bad file is reported with its name and nothing is written.
+ * nothing. A bad file is reported with its name and nothing is written,
+ * and so is an --out-dir that cannot take the receipts. A record already
+ * in the log gets the receipt its first submission printed (submit.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -46,6 +49,24 @@ on_opt(void *ctx, int id, const char *arg)
         a->url = arg;
     else if (id == O_VKEY)
         a->vkey = arg;
+    return 0;
+}
+
+/* --out-dir must be a directory we can create files in, checked before
+ * the batch is committed: afterwards a failure would lose the receipts of
+ * a batch that is in the log (a resubmission prints them again). */
+static int
+check_out_dir(const cli *c, const char *dir)
+{
+    char probe[4096];
+    int fd, n = snprintf(probe, sizeof probe, "%s/.attrledger-probe-XXXXXX", dir);
+
+    if (n < 0 || (size_t)n >= sizeof probe)
+        return cli_usage(c, "--out-dir %s: path too long", dir);
+    if ((fd = mkstemp(probe)) < 0)
+        return cli_error(c, EXIT_OPERATIONAL, "--out-dir %s: %s", dir, strerror(errno));
+    close(fd);
+    unlink(probe);
     return 0;
 }
 
@@ -91,11 +112,14 @@ cmd_submit(cli *c, int argc, char **argv)
     }
     if (a.url == NULL && (rc = cli_need_dir(c)) != 0)
         goto done;
-    /* Receipts are written after the batch is in: make their place first. */
+    /* Receipts are written after the batch is in: make their place first,
+     * and make sure files can be created in it. */
     if (a.out_dir != NULL && mkdir(a.out_dir, 0755) != 0 && errno != EEXIST) {
         rc = cli_error(c, EXIT_OPERATIONAL, "--out-dir %s: %s", a.out_dir, strerror(errno));
         goto done;
     }
+    if (a.out_dir != NULL && (rc = check_out_dir(c, a.out_dir)) != 0)
+        goto done;
     envs = calloc((size_t)npos, sizeof *envs);
     rcpts = calloc((size_t)npos, sizeof *rcpts);
     if (envs == NULL || rcpts == NULL) {

@@ -16,8 +16,8 @@
 #include <jansson.h>
 
 #include "attrledger/attrledger.h"
-#include "testutil.h"
 #include "base/uuid.h"
+#include "testutil.h"
 #include "world.h"
 
 static void
@@ -189,13 +189,11 @@ stix_objects_have_required_properties(void **state)
         {"malware", {"name", "is_family", NULL}},
         {"vulnerability", {"name", "external_references", NULL}},
         {"attack-pattern", {"name", "external_references", NULL}},
-        {"impact", {"impact_details", "incident_ref", NULL}},
         {"observed-data",
          {"first_observed", "last_observed", "number_observed", "object_refs", NULL}},
         {"file", {"hashes", NULL}},
         {"ipv4-addr", {"value", NULL}},
         {"domain-name", {"value", NULL}},
-        {"url", {"value", NULL}},
         {"email-addr", {"value", NULL}},
         {"artifact", {"hashes", NULL}},
     };
@@ -260,7 +258,8 @@ stix_objects_have_required_properties(void **state)
             assert_non_null(s(ic, "investigation_status"));
         }
         if (strcmp(type, "extension-definition") != 0 && strcmp(type, "marking-definition") != 0 &&
-            strcmp(type, "location") != 0) {
+            strcmp(type, "location") != 0 &&
+            strcmp(s(o, "id"), "identity--140b276e-8c4e-536e-8b14-a6d785b14ef8") != 0) {
             const json_t *e = ext(o);
             assert_non_null(e);
             assert_true(json_is_integer(json_object_get(e, "entry_index")));
@@ -483,7 +482,6 @@ has_ref(const json_t *refs, const char *id)
 #define URL "url--7dc46809-8f22-5875-8864-e802fb2a16bb"
 #define EMAIL "email-addr--5e347458-3ab5-590a-ac9f-c3f3710e70fb"
 #define ARTIFACT "artifact--095d55f5-5a46-5771-a0e1-7794ca4fd7a6"
-#define IMPACT_EXT "extension-definition--7cc33dd6-f6a1-489b-98ea-522d351d71b9"
 #define INCIDENT_CORE "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
 
 static void
@@ -538,31 +536,29 @@ stix_incident_names_malware_cves_techniques_impacts_victims(void **state)
     rel(b, "related-to", iid, s(o, "id"));
     assert_non_null(find(b, "attack-pattern", "name", "T1486"));
 
-    /* impacts: Impact extension SDOs on the incident, listed in impact_refs. */
+    /* Impact facts: no `impact` SDO and no impact_refs (the checker
+     * cannot pass any impact object, docs/FORMATS.md); the record's whole
+     * impact is in our extension on the incident. */
     ic = json_object_get(json_object_get(inc, "extensions"), INCIDENT_CORE);
-    assert_int_equal(json_array_size(json_object_get(ic, "impact_refs")), 2);
+    assert_null(json_object_get(ic, "impact_refs"));
+    assert_null(find(b, "impact", NULL, NULL));
     assert_int_equal(json_integer_value(json_object_get(
                          json_object_get(ic, "impacted_entity_counts"), "organization")),
                      40);
-    o = find_id(b, json_string_value(json_array_get(json_object_get(ic, "impact_refs"), 0)));
-    assert_non_null(o);
-    assert_string_equal(s(o, "type"), "impact");
-    assert_string_equal(s(o, "incident_ref"), iid);
+    /* Incident Core takes only its own vocabularies; the ledger's word
+     * stays in our extension. */
+    assert_string_equal(s(ic, "determination"), "successful-attempt");
+    assert_string_equal(s(ic, "investigation_status"), "open");
+    assert_string_equal(s(ext(inc), "determination"), "confirmed");
+    d = json_object_get(ext(inc), "impact");
+    assert_non_null(d);
+    assert_string_equal(s(d, "summary"), "Hospitals diverted ambulances.");
+    o = json_array_get(json_object_get(d, "monetary"), 0);
+    assert_string_equal(s(o, "currency"), "USD");
+    assert_string_equal(s(o, "currency_actual"), "BTC");
     assert_string_equal(
-        s(json_object_get(json_object_get(o, "extensions"), IMPACT_EXT), "extension_type"),
-        "new-sdo");
-    d = json_object_get(o, "impact_details");
-    assert_string_equal(s(d, "impact_category"), "monetary");
-    assert_string_equal(s(d, "variety"), "ransom-demand");
-    assert_string_equal(s(d, "currency"), "USD");
-    assert_int_equal(json_integer_value(json_object_get(d, "max_amount")), 300);
-    assert_int_equal(json_integer_value(json_object_get(d, "min_amount")), 0);
-    assert_string_equal(s(json_object_get(ext(o), "monetary"), "currency_actual"), "BTC");
-    o = find_id(b, json_string_value(json_array_get(json_object_get(ic, "impact_refs"), 1)));
-    d = json_object_get(o, "impact_details");
-    assert_string_equal(s(d, "impact_category"), "external");
-    assert_string_equal(s(d, "impact_type"), "public-health");
-    assert_string_equal(s(ext(inc), "impact_summary"), "Hospitals diverted ambulances.");
+        json_string_value(json_array_get(json_object_get(d, "external_impacts"), 0)),
+        "public-health");
 
     /* victims: a new identity (named only) and a registered participant,
      * both targeted; the victims' countries, once each. */
@@ -583,7 +579,7 @@ stix_incident_names_malware_cves_techniques_impacts_victims(void **state)
 static void
 stix_evidence_observables_and_commitment(void **state)
 {
-    static const char *const scos[] = {MD5_FILE, IPV4, DOMAIN, URL, EMAIL};
+    static const char *const scos[] = {MD5_FILE, IPV4, DOMAIN, EMAIL};
     tu_world w;
     tu_sink out, again;
     json_t *b, *um;
@@ -603,8 +599,8 @@ stix_evidence_observables_and_commitment(void **state)
     assert_string_equal(s(od, "first_observed"), "2017-05-12T07:44:00.000Z");
     assert_string_equal(s(od, "last_observed"), "2017-05-13T00:00:00.000Z");
     assert_int_equal(json_integer_value(json_object_get(od, "number_observed")), 1);
-    assert_int_equal(json_array_size(json_object_get(od, "object_refs")), 5);
-    for (i = 0; i < 5; i++) {
+    assert_int_equal(json_array_size(json_object_get(od, "object_refs")), 4);
+    for (i = 0; i < 4; i++) {
         o = find_id(b, scos[i]);
         if (o == NULL)
             fail_msg("SCO %s is not in the bundle", scos[i]);
@@ -615,7 +611,8 @@ stix_evidence_observables_and_commitment(void **state)
             json_string_value(json_array_get(json_object_get(o, "object_marking_refs"), 0)),
             "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9");
     }
-    assert_string_equal(s(find_id(b, URL), "value"), "http://update.evil.example/a?b=\"c\"");
+    /* '"' is not a URI character (RFC 3986): no url SCO for that value. */
+    assert_null(find_id(b, URL));
     /* The grouping: the incident, the note, the observed-data, the SCOs,
      * the artifact. */
     assert_true(has_ref(json_object_get(g, "object_refs"),
@@ -624,7 +621,7 @@ stix_evidence_observables_and_commitment(void **state)
                         s(find(b, "note", "abstract", "Overlap"), "id")));
     assert_true(has_ref(json_object_get(g, "object_refs"), s(od, "id")));
     assert_true(has_ref(json_object_get(g, "object_refs"), ARTIFACT));
-    assert_int_equal(json_array_size(json_object_get(g, "object_refs")), 9);
+    assert_int_equal(json_array_size(json_object_get(g, "object_refs")), 8);
     /* The artifact of the content commitment. */
     o = find_id(b, ARTIFACT);
     assert_non_null(o);
@@ -634,10 +631,11 @@ stix_evidence_observables_and_commitment(void **state)
     assert_string_equal(s(o, "mime_type"), "text/plain");
     /* btc-address and an unknown type stay in our extension, nowhere else. */
     um = json_object_get(ext(g), "unmapped_observables");
-    assert_int_equal(json_array_size(um), 2);
-    assert_string_equal(s(json_array_get(um, 0), "type"), "btc-address");
-    assert_string_equal(s(json_array_get(um, 1), "type"), "mutex");
-    assert_string_equal(s(json_array_get(um, 1), "value"), "Global\\WormOne");
+    assert_int_equal(json_array_size(um), 3);
+    assert_string_equal(s(json_array_get(um, 0), "type"), "url");
+    assert_string_equal(s(json_array_get(um, 1), "type"), "btc-address");
+    assert_string_equal(s(json_array_get(um, 2), "type"), "mutex");
+    assert_string_equal(s(json_array_get(um, 2), "value"), "Global\\WormOne");
     json_array_foreach(json_object_get(b, "objects"), i, o) check_refs(b, o, NULL);
     /* Byte-identical on re-export. */
     export_stix(&w, NULL, &again, NULL);
@@ -647,6 +645,138 @@ stix_evidence_observables_and_commitment(void **state)
     json_decref(b);
     tu_sink_free(&out);
     tu_sink_free(&again);
+    tu_world_free(&w);
+}
+
+/* Observables are checked before they become SCOs: defanged or malformed
+ * values stay, as written, in the grouping's unmapped_observables. */
+static void
+stix_observables_are_validated(void **state)
+{
+    static const char *const bad[] = {"hxxp://evil[.]example/x",
+                                      "http://evil[.]example/",
+                                      "http://exa mple.com/",
+                                      "evil[.]example",
+                                      "-evil.example",
+                                      "evil",
+                                      "1.2.3.4",
+                                      "256.1.1.1",
+                                      "01.2.3.4",
+                                      "10.0.0.1/33",
+                                      "ops@evil[.]example",
+                                      "@evil.example"};
+    static const char *const good[][2] = {{"url", "url--"},
+                                          {"url", "url--"},
+                                          {"domain-name", "domain-name--"},
+                                          {"ipv4-addr", "ipv4-addr--"},
+                                          {"email-addr", "email-addr--"}};
+    tu_world w;
+    tu_sink out;
+    json_t *b, *o;
+    const json_t *g, *um;
+    size_t i, k;
+    int seen[5] = {0};
+
+    (void)state;
+    tu_world_create(&w);
+    tu_world_submit(
+        &w,
+        "{\"header\": {\"record_id\": \"ev:iocs\", \"author\": \"p:vendor\", \"created\":"
+        " \"2017-06-01T00:00:00Z\", \"provenance\": \"PROVENANCE_FIRST_PARTY\", \"tlp\":"
+        " \"TLP_CLEAR\"}, \"evidence\": {\"incident_refs\": [\"inc:one\"], \"title\": \"IOCs\","
+        " \"observables\": ["
+        "{\"type\": \"url\", \"value\": \"hxxp://evil[.]example/x\"},"
+        "{\"type\": \"url\", \"value\": \"http://evil[.]example/\"},"
+        "{\"type\": \"url\", \"value\": \"http://exa mple.com/\"},"
+        "{\"type\": \"domain\", \"value\": \"evil[.]example\"},"
+        "{\"type\": \"domain\", \"value\": \"-evil.example\"},"
+        "{\"type\": \"domain\", \"value\": \"evil\"},"
+        "{\"type\": \"domain\", \"value\": \"1.2.3.4\"},"
+        "{\"type\": \"ipv4\", \"value\": \"256.1.1.1\"},"
+        "{\"type\": \"ipv4\", \"value\": \"01.2.3.4\"},"
+        "{\"type\": \"ipv4\", \"value\": \"10.0.0.1/33\"},"
+        "{\"type\": \"email\", \"value\": \"ops@evil[.]example\"},"
+        "{\"type\": \"email\", \"value\": \"@evil.example\"},"
+        "{\"type\": \"url\", \"value\": "
+        "\"https://user@cdn.evil.example:8443/a/b%20c?q=1&r=2#top\"},"
+        "{\"type\": \"url\", \"value\": \"http://198.51.100.7/gate.php\"},"
+        "{\"type\": \"domain\", \"value\": \"c2.evil-domain.example\"},"
+        "{\"type\": \"ipv4\", \"value\": \"10.0.0.0/8\"},"
+        "{\"type\": \"email\", \"value\": \"first.last+tag@evil.example\"}]}}",
+        "p:vendor", NULL);
+    memset(&out, 0, sizeof out);
+    TU_OK(ledger_export_stix(NULL, w.log, NULL, tu_sink_write, &out));
+    {
+        json_error_t err;
+        b = json_loadb((const char *)out.data, out.len, 0, &err);
+        assert_non_null(b);
+    }
+    g = find(b, "grouping", "name", "IOCs");
+    assert_non_null(g);
+    um = json_object_get(ext(g), "unmapped_observables");
+    assert_int_equal(json_array_size(um), sizeof bad / sizeof bad[0]);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_string_equal(s(json_array_get(um, i), "value"), bad[i]);
+        json_array_foreach(json_object_get(b, "objects"), k,
+                           o) if (s(o, "value") != NULL && strcmp(s(o, "value"), bad[i]) == 0)
+            fail_msg("%s became an SCO", bad[i]);
+    }
+    /* The valid ones are SCOs in the grouping. */
+    json_array_foreach(json_object_get(g, "object_refs"), i, o)
+    {
+        for (k = 0; k < 5; k++)
+            if (!seen[k] && strncmp(json_string_value(o), good[k][1], strlen(good[k][1])) == 0 &&
+                find_id(b, json_string_value(o)) != NULL) {
+                seen[k] = 1;
+                break;
+            }
+    }
+    for (k = 0; k < 5; k++)
+        if (!seen[k])
+            fail_msg("no %s SCO for a valid value", good[k][0]);
+    json_decref(b);
+    tu_sink_free(&out);
+    tu_world_free(&w);
+}
+
+/* No UUID is shared by objects of different types (a note and the
+ * grouping of the same evidence used to be), and our extension has one
+ * fixed id, whatever the ledger's origin. */
+static void
+stix_ids_unique_across_types_and_fixed_extension(void **state)
+{
+    tu_world w;
+    tu_sink out;
+    json_t *b, *o, *seen;
+    size_t i;
+    int ext_def = 0;
+
+    (void)state;
+    tu_world_create(&w);
+    export_stix(&w, NULL, &out, &b);
+    seen = json_object();
+    json_array_foreach(json_object_get(b, "objects"), i, o)
+    {
+        const char *id = s(o, "id"), *u = strstr(id, "--") + 2, *prev = s(seen, u);
+        if (prev != NULL && strcmp(prev, s(o, "type")) != 0)
+            fail_msg("UUID %s is used by a %s and a %s", u, prev, s(o, "type"));
+        json_object_set_new(seen, u, json_string(s(o, "type")));
+        if (strcmp(s(o, "type"), "extension-definition") == 0) {
+            ext_def++;
+            assert_string_equal(id, "extension-definition--85f06dbd-0fc4-5857-a7ba-b4ff7bc8326c");
+            assert_string_equal(s(o, "created_by_ref"),
+                                "identity--140b276e-8c4e-536e-8b14-a6d785b14ef8");
+        }
+        if (json_object_get(o, "extensions") != NULL && strcmp(s(o, "type"), "impact") != 0 &&
+            ext(o) != NULL)
+            assert_non_null(json_object_get(json_object_get(o, "extensions"),
+                                            "extension-definition--85f06dbd-0fc4-5857-a7ba-"
+                                            "b4ff7bc8326c"));
+    }
+    assert_int_equal(ext_def, 1);
+    json_decref(seen);
+    json_decref(b);
+    tu_sink_free(&out);
     tu_world_free(&w);
 }
 
@@ -683,6 +813,8 @@ main(void)
         cmocka_unit_test(stix_one_incident),
         cmocka_unit_test(stix_incident_names_malware_cves_techniques_impacts_victims),
         cmocka_unit_test(stix_evidence_observables_and_commitment),
+        cmocka_unit_test(stix_observables_are_validated),
+        cmocka_unit_test(stix_ids_unique_across_types_and_fixed_extension),
     };
 
     TU_OK(ledger_init());

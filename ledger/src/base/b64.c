@@ -8,11 +8,10 @@
  */
 #include "base/b64.h"
 
-#include "base/alloc.h"
 #include "attrledger/buf.h"
+#include "base/alloc.h"
 
-static const char alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void
 lg_b64_encode(char *out, const uint8_t *in, size_t n)
@@ -81,8 +80,8 @@ lg_b64_decode(uint8_t *out, size_t *out_len, const char *in, size_t len)
             if (v[k] < 0)
                 return -1;
         }
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
-                     (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         out[o++] = (uint8_t)(w >> 16);
         if (pad == 2) {
             if ((w & 0xffff) != 0)
@@ -105,6 +104,18 @@ void
 ledger_b64_encode(char *out, const uint8_t *in, size_t n)
 {
     lg_b64_encode(out, in, n);
+}
+
+void
+lg_hex_encode(char *out, const uint8_t *in, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 15];
+    }
+    out[2 * n] = '\0';
 }
 
 char *

@@ -1,5 +1,7 @@
 /*
- * b64.h - standard base64 (RFC 4648 section 4, with padding), strict.
+ * b64.h - standard base64 (RFC 4648 section 4, with padding), strict;
+ * and lowercase hex, for places where base64's '+' and '/' do not fit
+ * (CSV cells, STIX hashes).
  */
 #ifndef LG_B64_H
 #define LG_B64_H
@@ -19,6 +21,9 @@ void lg_b64_encode(char *out, const uint8_t *in, size_t n);
  * out must hold len / 4 * 3 bytes. Returns 0 and sets *out_len, or -1.
  */
 int lg_b64_decode(uint8_t *out, size_t *out_len, const char *in, size_t len);
+
+/* Encode n bytes as lowercase hex into out (2n + 1 bytes, NUL-terminated). */
+void lg_hex_encode(char *out, const uint8_t *in, size_t n);
 
 /* Allocating variants (lg_malloc); return NULL on bad input or no memory. */
 char *lg_b64_encode_alloc(const uint8_t *in, size_t n);

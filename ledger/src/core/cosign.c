@@ -11,15 +11,17 @@
  * each line with the witness keys it trusts. A damaged row therefore can
  * make a checkpoint fail a reader's policy, never pass one it should not.
  */
+#include "core/cosign.h"
+
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/witness.h"
+#include "base/alloc.h"
 #include "base/error.h"
 #include "core/ledger_int.h"
+#include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
-#include "store/store.h"
 
 #define COSIG_KEY_MAX (8 + 4 + LEDGER_NAME_MAX)
 
@@ -232,8 +234,8 @@ collect(void *p, const uint8_t *key, size_t klen, const uint8_t *val, size_t vle
 }
 
 /* The stored note of `*size` with its cosignatures, inside transaction t. */
-static int
-cosigned_note(lg_txn *t, uint64_t *size, ledger_buf *out)
+int
+lg_cosign_note(lg_txn *t, uint64_t *size, ledger_buf *out)
 {
     ledger_buf note = LEDGER_BUF_INIT;
     collect_ctx c;
@@ -273,7 +275,7 @@ ledger_log_checkpoint_cosigned(ledger_buf *out, ledger_log *log, uint64_t size)
         return lg_error_set(LEDGER_EINVAL, "checkpoint: missing argument");
     if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
         return rc;
-    rc = cosigned_note(t, &size, out);
+    rc = lg_cosign_note(t, &size, out);
     lg_txn_abort(t);
     return rc;
 }
@@ -291,7 +293,7 @@ ledger_log_receipt(ledger_buf *out, ledger_log *log, uint64_t index, uint64_t si
         return lg_error_set(LEDGER_EINVAL, "receipt: missing argument");
     if ((rc = lg_txn_begin(&t, log->store, 0)) < 0)
         return rc;
-    rc = cosigned ? cosigned_note(t, &size, &note) : stored_note(t, &size, &note);
+    rc = cosigned ? lg_cosign_note(t, &size, &note) : stored_note(t, &size, &note);
     if (rc < 0)
         goto done;
     if (index >= size) {

@@ -21,7 +21,9 @@
  *   5. hand back receipts (tlog-proof) against that checkpoint, built in the
  *      same transaction from the leaves just appended and the stored hashes
  *      (read through a per-batch memo: neighbours' proofs share most
- *      hashes), then commit.
+ *      hashes), then commit. A record that was already in the log gets the
+ *      receipt its own batch handed back (against that batch's checkpoint),
+ *      byte for byte, so a resubmission repeats the first answer.
  * If anything fails, the transaction is aborted: nothing is written.
  *
  * integrated_time is the ledger's clock in Unix ms, forced non-decreasing.
@@ -260,6 +262,51 @@ make_receipt(lg_txn *t, hash_memo *mm, ledger_receipt *r, uint64_t size, const l
                              note->len);
 }
 
+/* The checkpoint signed by the batch that appended entry `index`: the
+ * first one stored at a size above it. */
+typedef struct {
+    uint64_t size;
+    ledger_buf *note;
+} first_cp;
+
+static int
+first_cp_row(void *payload, const uint8_t *key, size_t klen, const uint8_t *val, size_t vlen)
+{
+    first_cp *f = payload;
+
+    if (klen != 8)
+        return lg_error_set(LEDGER_ECORRUPT, "checkpoints table has a malformed key");
+    if ((f->note->data = lg_malloc(vlen + 1)) == NULL)
+        return lg_error_nomem();
+    memcpy(f->note->data, val, vlen);
+    f->note->len = vlen;
+    f->size = lg_be_u64(key);
+    return 1;
+}
+
+/* The receipt of an entry that was already in the log: against the
+ * checkpoint of the batch that appended it, so a resubmission prints
+ * exactly the receipt the first submission printed, however much the log
+ * grew since. */
+static int
+existing_receipt(lg_txn *t, hash_memo *mm, ledger_receipt *r)
+{
+    ledger_buf note = LEDGER_BUF_INIT;
+    first_cp f = {0, &note};
+    uint8_t k[8];
+    int rc;
+
+    lg_u64_be(k, r->index + 1);
+    if ((rc = lg_store_scan(t, LG_DB_CHECKPOINTS, k, 8, 0, first_cp_row, &f)) < 0)
+        return rc;
+    if (note.data == NULL)
+        return lg_error_set(LEDGER_ECORRUPT, "no checkpoint covers entry %llu",
+                            (unsigned long long)r->index);
+    rc = make_receipt(t, mm, r, f.size, &note, 0);
+    ledger_buf_dispose(&note);
+    return rc;
+}
+
 /*
  * Queue every record's signatures with the public keys the registry holds
  * when the batch starts, so they are checked on all cores while the loop in
@@ -353,7 +400,8 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     if (n > 1 && (mm = lg_calloc(1, sizeof *mm)) != NULL)
         mm->t = t;
     for (size_t i = 0; i < n; i++)
-        if ((rc = make_receipt(t, mm, &rcpts[i], m.size, &note, i > 0)) < 0)
+        if ((rc = rcpts[i].existed ? existing_receipt(t, mm, &rcpts[i])
+                                   : make_receipt(t, mm, &rcpts[i], m.size, &note, i > 0)) < 0)
             goto fail;
     lg_free(mm);
     ledger_buf_dispose(&note);

@@ -20,7 +20,8 @@
  * (hash i of level-L tile N is the stored hash of the level-8L subtree
  * N*256+i), each entry bundle from the entries table. A file that already
  * holds the right bytes is left alone; anything else is replaced through a
- * temporary file and rename(2); the checkpoint is replaced last.
+ * temporary file and rename(2); the checkpoint, with the witness
+ * cosignatures the ledger stores for it, is replaced last.
  */
 #include "attrledger/export.h"
 
@@ -31,7 +32,9 @@
 #include "base/error.h"
 #include "base/fsutil.h"
 #include "codec/codec.h"
+#include "core/cosign.h"
 #include "core/ledger_int.h"
+#include "core/stored_entry.h"
 #include "crypto/crypto.h"
 #include "export/export_int.h"
 #include "export/select.h"
@@ -39,7 +42,6 @@
 #include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
-#include "core/stored_entry.h"
 #include "tlog/tiles.h"
 
 /* ---- the snapshot and its checkpoint ---- */
@@ -609,7 +611,7 @@ int
 ledger_export_tiles(ledger_tiles_report *out, ledger_log *log, const char *dir)
 {
     ledger_tiles_report rep;
-    ledger_buf scratch = LEDGER_BUF_INIT;
+    ledger_buf scratch = LEDGER_BUF_INIT, cosigned = LEDGER_BUF_INIT;
     tiles_ctx c;
     snapshot s;
     int rc;
@@ -646,13 +648,20 @@ ledger_export_tiles(ledger_tiles_report *out, ledger_log *log, const char *dir)
                 goto done;
         }
     }
-    /* Last: the checkpoint that makes the new tiles reachable. */
-    if ((rc = publish(&c, "checkpoint", s.note.data, s.note.len)) < 0)
-        goto done;
+    /* Last: the checkpoint that makes the new tiles reachable, with the
+     * witness cosignatures stored for it (so a re-export after `cosign
+     * add` publishes them). */
+    {
+        uint64_t size = s.cp.size;
+        if ((rc = lg_cosign_note(s.t, &size, &cosigned)) < 0 ||
+            (rc = publish(&c, "checkpoint", cosigned.data, cosigned.len)) < 0)
+            goto done;
+    }
     if (out != NULL)
         *out = rep;
 done:
     ledger_buf_dispose(&scratch);
+    ledger_buf_dispose(&cosigned);
     lg_free(c.path);
     snapshot_close(&s);
     return rc;

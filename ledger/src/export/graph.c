@@ -11,29 +11,32 @@
  * or a disagreeing stance, targeting it), and write deterministic text.
  *
  * Untrusted text: every field comes from signed records, but signed is
- * not harmless. CSV fields are quoted per RFC 4180 and a leading = + - @
- * TAB or CR is prefixed with ' so spreadsheets do not run it as a formula
- * (OWASP "CSV injection"); DOT strings escape backslash, quote and line
+ * not harmless. CSV fields are quoted per RFC 4180 and a text value with a
+ * leading = + - @ TAB or CR is prefixed with ' so spreadsheets do not run
+ * it as a formula (OWASP "CSV injection"). Columns we write ourselves
+ * never need the guard: the leaf hash is lowercase hex (base64 can start
+ * with '+', and the guard would corrupt it), numbers are digits, words
+ * are enum names; DOT strings escape backslash, quote and line
  * breaks so a name cannot close its string and inject graph syntax.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/export.h"
+#include "base/alloc.h"
 #include "base/b64.h"
-#include "codec/codec.h"
 #include "base/error.h"
 #include "base/map.h"
-#include "export/export_int.h"
+#include "codec/codec.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
+#include "core/stored_entry.h"
+#include "export/export_int.h"
+#include "export/select.h"
+#include "store/store.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
-#include "export/select.h"
-#include "core/stored_entry.h"
-#include "store/store.h"
 
 typedef struct {
     uint64_t index;
@@ -496,7 +499,7 @@ ledger_export_csv(ledger_export_report *out, ledger_log *log, const ledger_expor
         const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header");
         const json_t *conf = json_object_get(c, "confidence"),
                      *lk = json_object_get(conf, "likelihood");
-        char idx[24], cv[24], incs[2048], incn[4096], h[LG_B64_LEN(32) + 1];
+        char idx[24], cv[24], incs[2048], incn[4096], h[2 * 32 + 1];
         const char *prov = jstr(hdr, "provenance");
 
         if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
@@ -506,7 +509,7 @@ ledger_export_csv(ledger_export_report *out, ledger_log *log, const ledger_expor
         if (json_is_integer(json_object_get(conf, "stix_value")))
             snprintf(cv, sizeof cv, "%lld",
                      (long long)json_integer_value(json_object_get(conf, "stix_value")));
-        lg_b64_encode(h, it->leaf_hash, 32);
+        lg_hex_encode(h, it->leaf_hash, 32);
         const char *row[] = {
             idx,
             rid(it),
@@ -556,9 +559,9 @@ ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
                         const ledger_export_options *opts, ledger_write_fn w, void *payload)
 {
     static const char *const cols[] = {
-        "index",      "record_id",   "status",    "disputed",      "incidents",
-        "claimant",   "author",      "provenance", "attributed_to", "state_nexus",
-        "norm_ref",   "link",        "basis",     "claimed_at",    "leaf_hash",
+        "index",    "record_id", "status",     "disputed",      "incidents",
+        "claimant", "author",    "provenance", "attributed_to", "state_nexus",
+        "norm_ref", "link",      "basis",      "claimed_at",    "leaf_hash",
     };
     const size_t ncols = sizeof cols / sizeof cols[0];
     ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
@@ -597,14 +600,13 @@ ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
                 join(incs, sizeof incs, json_object_get(c, "incident_refs"), &g, 0),
                 jstr(c, "claimant"),
                 jstr(hdr, "author"),
-                prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed"
-                                                                    : "first-party",
+                prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
                 jstr(c, "attributed_to"),
                 jstr(c, "state_nexus"),
                 jstr(nb, "norm_ref"),
                 link && strcmp(link, "NORM_LINK_EXPLICIT") == 0 ? "explicit"
                 : link && strcmp(link, "NORM_LINK_MAPPED") == 0 ? "mapped"
-                                                                 : "",
+                                                                : "",
                 jstr(nb, "basis"),
                 jstr(json_object_get(c, "claimed_at"), "time")
                     ? jstr(json_object_get(c, "claimed_at"), "time")

@@ -40,22 +40,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/alloc.h"
 #include "attrledger/export.h"
+#include "base/alloc.h"
 #include "base/b64.h"
-#include "codec/codec.h"
-#include "crypto/crypto.h"
 #include "base/error.h"
-#include "export/export_int.h"
+#include "base/map.h"
+#include "codec/codec.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
-#include "base/map.h"
-#include "tlog/merkle.h"
-#include "tlog/note.h"
+#include "crypto/crypto.h"
+#include "export/export_int.h"
 #include "export/select.h"
 #include "export/stix_int.h"
 #include "core/stored_entry.h"
 #include "store/store.h"
+#include "tlog/merkle.h"
+#include "tlog/note.h"
 
 /* Fixed creation time of our extension definition (its version 1.0.0). */
 #define EXT_CREATED "2024-01-01T00:00:00.000Z"
@@ -151,7 +151,8 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
     c->rec = js;
     c->index = index;
     lg_merkle_leaf_hash(c->leaf_hash, leaf, len);
-    c->time_ms = lg_stix_ts_parse(&t, jstr(c->hdr, "created")) == 0 ? t : (int64_t)e->integrated_time;
+    c->time_ms =
+        lg_stix_ts_parse(&t, jstr(c->hdr, "created")) == 0 ? t : (int64_t)e->integrated_time;
     c->mod_ms = c->time_ms;
 
     if (p->pass == 0) {
@@ -207,7 +208,8 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
                     continue;
                 lg_stix_make_id(id, c, "identity", "participant", pid);
                 if ((rc = new_chain(c, pid, LG_REC_PARTICIPANT, &ax)) < 0 ||
-                    (rc = lg_stix_chain_add_id(&c->chains[ax], id)) < 0 || (rc = lg_stix_name_put(c, pid, ax)) < 0)
+                    (rc = lg_stix_chain_add_id(&c->chains[ax], id)) < 0 ||
+                    (rc = lg_stix_name_put(c, pid, ax)) < 0)
                     break;
             }
         }
@@ -272,12 +274,19 @@ done:
     return rc;
 }
 
+/* Our extension's definition and the project identity that created it:
+ * fixed objects, byte for byte the same in every bundle of every ledger. */
 static int
 extension_definition(stix_ctx *c)
 {
+    json_t *p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "type", "identity", "spec_version",
+                          "2.1", "id", LG_STIX_PROJECT, "created", EXT_CREATED, "modified",
+                          EXT_CREATED, "name", "Attribution Ledger", "description",
+                          "The project that defines the Attribution Ledger STIX extension.",
+                          "identity_class", "organization");
     json_t *o =
         json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[s]}", "type", "extension-definition",
-                  "spec_version", "2.1", "id", c->ext_id, "created_by_ref", c->ledger_identity,
+                  "spec_version", "2.1", "id", LG_STIX_EXTENSION, "created_by_ref", LG_STIX_PROJECT,
                   "created", EXT_CREATED, "modified", EXT_CREATED, "name",
                   "Attribution Ledger record properties", "description",
                   "Ledger properties of exported objects: entry index, RFC 6962 leaf hash "
@@ -286,12 +295,19 @@ extension_definition(stix_ctx *c)
                   "and finding publication state.",
                   "schema", "https://attrledger.example/docs/FORMATS.md#12-stix-21-export",
                   "version", "1.0.0", "extension_types", "property-extension");
-
-    if (o == NULL)
-        return lg_error_nomem();
     size_t save = c->cur;
+    int rc;
+
+    if (p == NULL || o == NULL) {
+        json_decref(p);
+        json_decref(o);
+        return lg_error_nomem();
+    }
     c->cur = (size_t)-1;
-    int rc = lg_stix_emit(c, o);
+    if ((rc = lg_stix_emit(c, p)) < 0)
+        json_decref(o);
+    else
+        rc = lg_stix_emit(c, o);
     c->cur = save;
     return rc;
 }
@@ -319,11 +335,12 @@ check_refs(stix_ctx *c, const json_t *v, const char *key, int depth)
         json_array_foreach(
             v, i,
             x) if (!json_is_string(x) ||
-                   !lg_stix_have(c,
-                         json_string_value(
-                             x))) return lg_error_set(LEDGER_ERROR,
-                                                      "stix: %s names an object outside the bundle",
-                                                      key);
+                   !lg_stix_have(
+                       c,
+                       json_string_value(
+                           x))) return lg_error_set(LEDGER_ERROR,
+                                                    "stix: %s names an object outside the bundle",
+                                                    key);
     } else if (kl >= 4 && strcmp(key + kl - 4, "_ref") == 0 && json_is_string(v) &&
                strstr(json_string_value(v), "--") != NULL) {
         if (!lg_stix_have(c, json_string_value(v)))
@@ -371,7 +388,6 @@ ledger_export_stix(ledger_export_report *out, ledger_log *log, const ledger_expo
         rc = lg_error_nomem();
         goto done;
     }
-    lg_stix_make_id(c.ext_id, &c, "extension-definition", "extension", "attrledger/v1");
 
     /* The snapshot: the stored checkpoint the export describes. */
     if ((rc = lg_txn_begin(&t, log->store, 0)) < 0 || (rc = lg_meta_state(t, &m)) < 0)
@@ -486,4 +502,3 @@ done:
     lg_txn_abort(t);
     return rc;
 }
-

@@ -55,7 +55,8 @@ lg_stix_map_participant(stix_ctx *c, const json_t *p)
 {
     const char *pid = jstr(p, "participant_id");
     char id[ID_MAX], w[64], loc[ID_MAX];
-    const char *kind = lg_stix_enum_word(w, sizeof w, jstr(p, "participant_kind"), "PARTICIPANT_KIND_");
+    const char *kind =
+        lg_stix_enum_word(w, sizeof w, jstr(p, "participant_kind"), "PARTICIPANT_KIND_");
     const char *lid;
     json_t *o, *extra;
     int rc;
@@ -84,7 +85,8 @@ lg_stix_map_participant(stix_ctx *c, const json_t *p)
     if ((rc = lg_stix_emit(c, o)) < 0 || (rc = lg_stix_name_put(c, pid, c->cur)) < 0)
         return rc;
     lid = lg_stix_location(c, jstr(p, "country"), loc);
-    return lg_stix_relationship(c, "located-at", pid, "located-at", id, lid, NULL, NULL, NULL, NULL, 0);
+    return lg_stix_relationship(c, "located-at", pid, "located-at", id, lid, NULL, NULL, NULL, NULL,
+                                0);
 }
 
 int
@@ -140,10 +142,12 @@ lg_stix_map_actor(stix_ctx *c, const json_t *a)
     if ((rc = lg_stix_emit(c, o)) < 0 || (rc = lg_stix_name_put(c, aid, c->cur)) < 0)
         return rc;
     /* The organisation chain: cluster -> organ -> state. */
-    if ((rc = lg_stix_relationship(c, "parent", aid, "attributed-to", id, lg_stix_ref(c, jstr(a, "parent_actor")),
-                           NULL, NULL, NULL, NULL, 0)) < 0 ||
+    if ((rc = lg_stix_relationship(c, "parent", aid, "attributed-to", id,
+                                   lg_stix_ref(c, jstr(a, "parent_actor")), NULL, NULL, NULL, NULL,
+                                   0)) < 0 ||
         (rc = lg_stix_relationship(c, "located-at", aid, "located-at", id,
-                           lg_stix_location(c, jstr(a, "country"), loc), NULL, NULL, NULL, NULL, 0)) < 0)
+                                   lg_stix_location(c, jstr(a, "country"), loc), NULL, NULL, NULL,
+                                   NULL, 0)) < 0)
         return rc;
     json_array_foreach(json_object_get(a, "related_actors"), i, rel)
     {
@@ -151,10 +155,10 @@ lg_stix_map_actor(stix_ctx *c, const json_t *a)
         if (!json_is_string(rel))
             continue;
         snprintf(seed, sizeof seed, "%s\n%s", aid, json_string_value(rel));
-        if ((rc = lg_stix_relationship(c, "related", seed, "related-to", id, lg_stix_ref(c, json_string_value(rel)),
-                               NULL, NULL, NULL, NULL, 0)) < 0)
+        if ((rc = lg_stix_relationship(c, "related", seed, "related-to", id,
+                                       lg_stix_ref(c, json_string_value(rel)), NULL, NULL, NULL,
+                                       NULL, 0)) < 0)
             return rc;
     }
     return 0;
 }
-

@@ -9,6 +9,30 @@
 #include "base/error.h"
 #include "export/stix_int.h"
 
+/* A record's list of norm entries for our extension, `norm_ref` renamed
+ * `norm_id`: a norm is no STIX object, and a property ending in `_ref`
+ * must name one in the bundle (STIX 2.1 section 3.1). A failed
+ * allocation leaves the list out, as copy_field does. */
+static void
+copy_norms(json_t *dst, const char *key, const json_t *src)
+{
+    const json_t *list = json_object_get(src, key), *v;
+    json_t *out = json_is_array(list) ? json_deep_copy(list) : NULL;
+    json_t *x;
+    size_t i;
+
+    if (out == NULL)
+        return;
+    json_array_foreach(out, i, x)
+    {
+        if ((v = json_object_get(x, "norm_ref")) != NULL) {
+            json_object_set(x, "norm_id", (json_t *)v);
+            json_object_del(x, "norm_ref");
+        }
+    }
+    json_object_set_new(dst, key, out);
+}
+
 static json_t *
 claim_extra(const json_t *cl, const char *claimant)
 {
@@ -25,7 +49,7 @@ claim_extra(const json_t *cl, const char *claimant)
     copy_field(e, "legal_standard", cl, "legal_standard");
     copy_field(e, "evidence_disclosure", cl, "evidence_disclosure");
     copy_field(e, "basis", cl, "basis");
-    copy_field(e, "norms_breached", cl, "norms_breached"); /* norms have no STIX type */
+    copy_norms(e, "norms_breached", cl); /* norms have no STIX type */
     if (conf != NULL) {
         copy_field(e, "likelihood", conf, "likelihood");
         copy_field(e, "analytic_confidence", conf, "analytic_confidence");
@@ -94,27 +118,30 @@ lg_stix_map_claim(stix_ctx *c, const json_t *cl)
 
         if (scope && strcmp(scope, "TARGET_SCOPE_TERRITORY") == 0) {
             chain *ach = lg_stix_chain_of(c, jstr(cl, "attributed_to"));
-            const char *lid = ach ? lg_stix_location(c, ach->country[0] ? ach->country : NULL, loc) : NULL;
+            const char *lid =
+                ach ? lg_stix_location(c, ach->country[0] ? ach->country : NULL, loc) : NULL;
             if (lid != NULL)
                 dst = lid;
             rtype = "originates-from";
         }
         snprintf(seed, sizeof seed, "%s\n%s", root,
                  json_is_string(inc) ? json_string_value(inc) : "");
-        if ((rc = lg_stix_relationship(c, "claim", seed, rtype, src, dst, conf, jstr(cl, "statement"),
-                               claim_extra(cl, claimant), cl, hypothesis)) < 0)
+        if ((rc = lg_stix_relationship(c, "claim", seed, rtype, src, dst, conf,
+                                       jstr(cl, "statement"), claim_extra(cl, claimant), cl,
+                                       hypothesis)) < 0)
             return rc;
     }
     /* The state behind the actor, as the claimant put it. */
     if ((rc = lg_stix_relationship(c, "claim-nexus", root, "attributed-to", target,
-                           lg_stix_ref(c, jstr(cl, "state_nexus")), conf, jstr(cl, "statement"),
-                           claim_extra(cl, claimant), cl, hypothesis)) < 0)
+                                   lg_stix_ref(c, jstr(cl, "state_nexus")), conf,
+                                   jstr(cl, "statement"), claim_extra(cl, claimant), cl,
+                                   hypothesis)) < 0)
         return rc;
     ff = jobj(cl, "false_flag_claimed");
     if (ff != NULL)
         rc = lg_stix_relationship(c, "claim-false-flag", root, "impersonates", target,
-                          lg_stix_ref(c, jstr(ff, "impersonated_actor")), NULL, jstr(ff, "notes"),
-                          claim_extra(cl, claimant), cl, 0);
+                                  lg_stix_ref(c, jstr(ff, "impersonated_actor")), NULL,
+                                  jstr(ff, "notes"), claim_extra(cl, claimant), cl, 0);
     return rc;
 }
 
@@ -275,7 +302,6 @@ lg_stix_map_retraction(stix_ctx *c, const json_t *rt)
 
 /* ---- findings and their publication ---- */
 
-
 int
 lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
 {
@@ -298,9 +324,9 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
             snprintf(seed, sizeof seed, "%s\n%zu\n%s", root, i,
                      json_is_string(inc) ? json_string_value(inc) : "");
             if ((rc = lg_stix_relationship(c, "conclusion", seed, "attributed-to", src,
-                                   lg_stix_ref(c, jstr(conc, "attributed_to")), jobj(conc, "confidence"),
-                                   jstr(conc, "basis"), claim_extra(conc, jstr(c->hdr, "author")),
-                                   NULL, 0)) < 0)
+                                           lg_stix_ref(c, jstr(conc, "attributed_to")),
+                                           jobj(conc, "confidence"), jstr(conc, "basis"),
+                                           claim_extra(conc, jstr(c->hdr, "author")), NULL, 0)) < 0)
                 goto done;
         }
     }
@@ -312,9 +338,9 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
          * here, so the finding's first conclusion is used when present. */
         const json_t *c0 = json_array_get(json_object_get(f, "conclusions"), 0);
         if ((rc = lg_stix_relationship(c, "finding-false-flag", seed, "impersonates",
-                               c0 ? lg_stix_ref(c, jstr(c0, "attributed_to")) : NULL,
-                               lg_stix_ref(c, jstr(v, "impersonated_actor")), NULL, jstr(v, "assessment"),
-                               NULL, NULL, 0)) < 0)
+                                       c0 ? lg_stix_ref(c, jstr(c0, "attributed_to")) : NULL,
+                                       lg_stix_ref(c, jstr(v, "impersonated_actor")), NULL,
+                                       jstr(v, "assessment"), NULL, NULL, 0)) < 0)
             goto done;
     }
     /* The body's opinion on each assessed claim. */
@@ -389,7 +415,7 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
     copy_field(extra, "limitations", f, "limitations");
     copy_field(extra, "dissent", f, "dissent");
     copy_field(extra, "recusals", f, "recusals");
-    copy_field(extra, "norm_conclusions", f, "norm_conclusions");
+    copy_norms(extra, "norm_conclusions", f);
     if ((rc = lg_stix_obj_tail(c, o, NULL, extra)) < 0) {
         json_decref(o);
         goto done;
@@ -405,4 +431,3 @@ done:
     json_decref(refs);
     return rc;
 }
-

@@ -6,8 +6,8 @@
  * commitment, and a grouping over the incidents and all of these.
  *
  * Observables without a STIX 2.1 SCO type (btc-address, types we do not
- * know, values that are not what their type says) are never given an
- * invented type: they stay, as {type, value}, in our extension of the
+ * know, values that are defanged or not what their type says: stix_sco.c)
+ * are never given an invented type: they stay, as {type, value}, in our extension of the
  * grouping ("unmapped_observables").
  */
 #include <stdio.h>
@@ -52,6 +52,24 @@ observables(stix_ctx *c, const json_t *ev, json_t *scos, json_t *unmapped)
     return 0;
 }
 
+/* The media type when it has the form the artifact schema requires
+ * (a top-level type of the IANA registry, '/', a subtype), else NULL. */
+static const char *
+mime_type(const char *m)
+{
+    static const char *const top[] = {"application", "audio",     "font", "image", "message",
+                                      "model",       "multipart", "text", "video"};
+    static const char sub[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+_-";
+
+    for (size_t i = 0; m != NULL && i < sizeof top / sizeof top[0]; i++) {
+        size_t n = strlen(top[i]);
+        if (strncmp(m, top[i], n) == 0 && m[n] == '/' && m[n + 1] != '\0' &&
+            strchr(sub, m[n + 1]) != NULL)
+            return m;
+    }
+    return NULL;
+}
+
 /* The artifact of a SHA-256 content commitment (hashes, url =
  * storage_uri, mime_type = media_type): 1 and its id, 0 without one. */
 static int
@@ -66,12 +84,12 @@ artifact(stix_ctx *c, char id[ID_MAX], const json_t *cc)
     int rc;
 
     if (b == NULL || (alg != NULL && strcmp(alg, "DIGEST_ALG_SHA256") != 0) ||
-        strlen(b) != LG_B64_LEN(32) || lg_b64_decode(d, &dl, b, strlen(b)) != 0 || dl != 32)
-        return 0;
-    for (size_t i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+        strlen(b) != LG_B64_LEN(32) || lg_b64_decode(d, &dl, b, strlen(b)) != 0 || dl != 32 ||
+        !lg_stix_url_ok(jstr(cc, "storage_uri")))
+        return 0; /* an artifact needs its hashes and a valid url */
+    lg_hex_encode(hex, d, 32);
     more = json_object();
-    if (more == NULL || set_str(more, "mime_type", jstr(cc, "media_type")) < 0 ||
+    if (more == NULL || set_str(more, "mime_type", mime_type(jstr(cc, "media_type"))) < 0 ||
         set_str(more, "url", jstr(cc, "storage_uri")) < 0) {
         json_decref(more);
         return lg_error_nomem();

@@ -1,8 +1,8 @@
 /*
  * stix_incident.c - STIX objects of an incident report (docs/FORMATS.md
  * section 12): the incident with the OASIS Incident Core extension
- * (determination, status, criticality, types, impacted entity counts,
- * impact_refs), its impacts, the malware, vulnerabilities and ATT&CK
+ * (determination, status, criticality, types, impacted entity counts),
+ * the malware, vulnerabilities and ATT&CK
  * techniques the report names, and its victims.
  *
  * Relationship types. STIX 2.1 defines no relationship with an incident as
@@ -15,11 +15,23 @@
  * `incident_relationship`; victims are `targets` identity and their
  * countries `located-at` location, both defined by Incident Core.
  *
- * Impacts are `impact` objects of the OASIS Impact extension (new-sdo,
- * extension-definition--7cc33dd6-f6a1-489b-98ea-522d351d71b9, draft of
- * 10 May 2023): `incident_ref` and `impact_details` {impact_category,
- * ...} as its prose and JSON schema define (monetary: variety, currency,
- * min_amount, max_amount; external: impact_type).
+ * Incident Core 2.0 (Incident Extension Suite, section 2.1) takes only its
+ * own vocabularies: `determination` from incident-determination-enum
+ * (blocked, successful-attempt, failed-attempt, false-positive, low-value,
+ * suspected), `investigation_status` from incident-investigation-ov (new,
+ * open, closed). The ledger's DETERMINATION_CONFIRMED is not in the enum:
+ * a confirmed report records an incident that happened, which the suite
+ * calls successful-attempt ("determined to have caused at least some
+ * harm"); the ledger's own word always stays in our extension
+ * (`determination`), so nothing is lost or renamed there.
+ *
+ * Impacts: no `impact` SDOs and no impact_refs. The checker the exports
+ * are held to (docs/FORMATS.md, "STIX 2.1") validates every object against
+ * common/core.json, whose `extensions` takes only `*-ext` keys and
+ * extension-definition ids, while the Impact extension (section 2.3)
+ * requires `extensions.<impact_category>` (`monetary`, `external`): no
+ * impact object can pass both. The record's whole `impact` goes to our
+ * extension on the incident instead, so nothing is lost.
  *
  * Ids are seeded with the incident key and the named thing (malware name,
  * CVE id, technique id, victim name, impact position), so a revision of
@@ -31,8 +43,6 @@
 
 #include "base/error.h"
 #include "export/stix_int.h"
-
-#define IMPACT_EXT "extension-definition--7cc33dd6-f6a1-489b-98ea-522d351d71b9"
 
 /* A proto3 JSON uint64 (a string of digits, or a number) > 0. */
 static int
@@ -200,117 +210,6 @@ by_id(stix_ctx *c, const char *inc, const char *key, const char *type, const cha
                   inc, vuln ? "targets" : "uses");
 }
 
-static void
-impact_id(stix_ctx *c, char id[ID_MAX], const char *key, const char *cat, size_t i)
-{
-    char seed[700];
-
-    snprintf(seed, sizeof seed, "%s\n%s\n%zu", key, cat, i);
-    lg_stix_make_id(id, c, "impact", "impact", seed);
-}
-
-/* The impact_refs of the incident: one per monetary and external impact. */
-static int
-impact_refs(stix_ctx *c, json_t *refs, const char *key, const json_t *imp)
-{
-    static const char *const cats[2] = {"monetary", "external_impacts"};
-    char id[ID_MAX];
-
-    for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < json_array_size(json_object_get(imp, cats[k])); i++) {
-            impact_id(c, id, key, cats[k], i);
-            if (json_array_append_new(refs, json_string(id)) != 0)
-                return lg_error_nomem();
-        }
-    return 0;
-}
-
-/* impact_details of a monetary impact: amounts only in the form the
- * extension allows (currency, and max > 0 >= ... >= min); the record's
- * own entry always goes to our extension. */
-static json_t *
-monetary(const json_t *m)
-{
-    const char *var = jstr(m, "variety"), *cur = jstr(m, "currency");
-    json_int_t lo = 0, hi = 0;
-    json_t *d = json_pack("{s:s,s:s}", "impact_category", "monetary", "variety",
-                          var ? var : "uncategorized");
-    int has_lo = positive(&lo, json_object_get(m, "min_amount"));
-
-    if (d != NULL && cur != NULL && positive(&hi, json_object_get(m, "max_amount")) &&
-        (!has_lo || lo <= hi)) {
-        if (set_str(d, "currency", cur) < 0 || set_int(d, "min_amount", has_lo ? lo : 0) < 0 ||
-            set_int(d, "max_amount", hi) < 0) {
-            json_decref(d);
-            return NULL;
-        }
-    }
-    return d;
-}
-
-static int
-impact_obj(stix_ctx *c, const char *inc, const char *key, const char *cat, size_t i,
-           json_t *details, json_t *extra)
-{
-    char id[ID_MAX];
-    json_t *o;
-    int rc;
-
-    impact_id(c, id, key, cat, i);
-    o = lg_stix_obj_new(c, "impact", id, c->author_ref);
-    if (o == NULL || details == NULL) {
-        json_decref(details);
-        json_decref(o);
-        json_decref(extra);
-        return lg_error_nomem();
-    }
-    if (json_object_set_new(o, "impact_details", details) != 0 ||
-        set_str(o, "incident_ref", inc) < 0) {
-        json_decref(o);
-        json_decref(extra);
-        return lg_error_nomem();
-    }
-    if ((rc = lg_stix_obj_tail(c, o, NULL, extra)) < 0) {
-        json_decref(o);
-        return rc;
-    }
-    /* The Impact extension's own entry, beside ours. */
-    if (json_object_set_new(json_object_get(o, "extensions"), IMPACT_EXT,
-                            json_pack("{s:s}", "extension_type", "new-sdo")) != 0) {
-        json_decref(o);
-        return lg_error_nomem();
-    }
-    return lg_stix_emit(c, o);
-}
-
-static int
-impacts(stix_ctx *c, const char *inc, const char *key, const json_t *imp)
-{
-    const json_t *v;
-    size_t i;
-    int rc;
-
-    json_array_foreach(json_object_get(imp, "monetary"), i, v)
-    {
-        json_t *extra = json_pack("{s:s,s:O}", "incident_key", key, "monetary", v);
-        if ((rc = impact_obj(c, inc, key, "monetary", i, monetary(v), extra)) < 0)
-            return rc;
-    }
-    json_array_foreach(json_object_get(imp, "external_impacts"), i, v)
-    {
-        json_t *d = json_is_string(v) ? json_pack("{s:s,s:s}", "impact_category", "external",
-                                                  "impact_type", json_string_value(v))
-                                      : NULL;
-        if (d == NULL)
-            continue;
-        rc = impact_obj(c, inc, key, "external_impacts", i, d,
-                        json_pack("{s:s}", "incident_key", key));
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
 /* Incident Core impacted_entity_counts: the victims' counts by type. */
 static int
 entity_counts(json_t *ic, const json_t *victims)
@@ -434,56 +333,80 @@ places(stix_ctx *c, const char *inc, const char *key, const json_t *list)
     return rc < 0 ? rc : c->nomem ? lg_error_nomem() : 0;
 }
 
+/* The incident-determination-enum value of a ledger determination, or
+ * NULL (unspecified or unknown). */
+static const char *
+determination(const char *v)
+{
+    static const char *const map[][2] = {
+        {"DETERMINATION_CONFIRMED", "successful-attempt"},
+        {"DETERMINATION_SUSPECTED", "suspected"},
+        {"DETERMINATION_BLOCKED", "blocked"},
+        {"DETERMINATION_FAILED_ATTEMPT", "failed-attempt"},
+        {"DETERMINATION_FALSE_POSITIVE", "false-positive"},
+    };
+
+    for (size_t i = 0; v != NULL && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(v, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
+}
+
 /* Incident Core (present only when the report says what it determined:
  * determination and investigation_status are required; an unspecified
- * status reads as "new"). */
+ * status reads as "new"). 1 when added, 0 when not, or < 0. */
 static int
-incident_core(stix_ctx *c, json_t *o, const json_t *r, const char *key)
+incident_core(json_t *o, const json_t *r)
 {
-    char w[64], w2[64];
-    const char *det = lg_stix_enum_word(w, sizeof w, jstr(r, "determination"), "DETERMINATION_");
+    char w2[64];
+    const char *det = determination(jstr(r, "determination"));
     const char *inv =
         lg_stix_enum_word(w2, sizeof w2, jstr(r, "investigation_status"), "INVESTIGATION_STATUS_");
-    json_t *ic, *refs;
-    int rc;
+    const json_t *crit = json_object_get(r, "criticality");
+    json_t *ic;
 
     if (det == NULL)
         return 0;
+    if (inv != NULL && strcmp(inv, "new") != 0 && strcmp(inv, "open") != 0 &&
+        strcmp(inv, "closed") != 0)
+        inv = NULL;
     ic = json_pack("{s:s,s:s,s:s}", "extension_type", "property-extension", "determination", det,
                    "investigation_status", inv ? inv : "new");
-    refs = json_array();
-    if (ic == NULL || refs == NULL || copy_field(ic, "criticality", r, "criticality") < 0 ||
+    if (ic == NULL ||
+        (json_is_integer(crit) && json_integer_value(crit) >= 0 &&
+         json_integer_value(crit) <= 100 &&
+         set_int(ic, "criticality", json_integer_value(crit)) < 0) ||
         copy_field(ic, "incident_types", r, "incident_types") < 0 ||
-        (rc = entity_counts(ic, json_object_get(r, "victims"))) < 0 ||
-        (rc = impact_refs(c, refs, key, jobj(r, "impact"))) < 0 ||
-        (json_array_size(refs) > 0 && json_object_set(ic, "impact_refs", refs) != 0)) {
+        entity_counts(ic, json_object_get(r, "victims")) < 0) {
         json_decref(ic);
-        json_decref(refs);
         return lg_error_nomem();
     }
-    json_decref(refs);
     return json_object_set_new(json_object_get(o, "extensions"), LG_STIX_INCIDENT_CORE, ic) == 0
-               ? 0
+               ? 1
                : lg_error_nomem();
 }
 
-/* Our extension of the incident: its key, and what has no STIX home. */
+/* Our extension of the incident: its key, the ledger's own determination
+ * word, and what has no STIX home (the whole impact: see the top). */
 static json_t *
 incident_extra(const json_t *r, const char *key)
 {
+    char w[64];
+    const char *det = lg_stix_enum_word(w, sizeof w, jstr(r, "determination"), "DETERMINATION_");
     json_t *e = json_pack("{s:s}", "incident_key", key);
     const json_t *imp = jobj(r, "impact");
 
     if (e == NULL)
         return NULL;
+    set_str(e, "determination", det);
     if (imp != NULL)
-        copy_field(e, "impact_summary", imp, "summary");
+        copy_field(e, "impact", r, "impact");
     copy_field(e, "attributes_affected", r, "attributes_affected");
     return e;
 }
 
-/* What the report names: victims, places, malware, CVEs, techniques,
- * impacts (each loop stops at the first error). */
+/* What the report names: victims, places, malware, CVEs, techniques
+ * (each loop stops at the first error). */
 static int
 named_things(stix_ctx *c, const char *id, const char *key, const json_t *r)
 {
@@ -502,7 +425,7 @@ named_things(stix_ctx *c, const char *id, const char *key, const json_t *r)
     json_array_foreach(json_object_get(r, "attack_patterns"), i,
                        v) if ((rc = by_id(c, id, key, "attack-pattern", json_string_value(v))) <
                               0) return rc;
-    return impacts(c, id, key, jobj(r, "impact"));
+    return 0;
 }
 
 int
@@ -523,7 +446,7 @@ lg_stix_map_incident(stix_ctx *c, const json_t *r)
         set_str(o, "description", jstr(r, "description")) < 0)
         return json_decref(o), lg_error_nomem();
     if ((rc = lg_stix_obj_tail(c, o, r, incident_extra(r, key))) < 0 ||
-        (rc = incident_core(c, o, r, key)) < 0)
+        (rc = incident_core(o, r)) < 0)
         return json_decref(o), rc;
     if ((rc = lg_stix_emit(c, o)) < 0 || (rc = lg_stix_name_put(c, key, c->cur)) < 0)
         return rc;

@@ -19,12 +19,18 @@
 #include <jansson.h>
 
 #include "attrledger/common.h"
-#include "codec/codec.h"
 #include "base/error.h"
 #include "base/map.h"
 #include "base/uuid.h"
+#include "codec/codec.h"
 
 #define LG_STIX_INCIDENT_CORE "extension-definition--ef765651-680c-498d-9894-99799f2fa126"
+/* Our own extension and the project identity that defines it: fixed ids,
+ * the same in every deployment (UUIDv5 under the project namespace of
+ * "extension-definition\nattrledger/v1" and "identity\nattrledger project"),
+ * so every ledger's bundle names one and the same extension. */
+#define LG_STIX_EXTENSION "extension-definition--85f06dbd-0fc4-5857-a7ba-b4ff7bc8326c"
+#define LG_STIX_PROJECT "identity--140b276e-8c4e-536e-8b14-a6d785b14ef8"
 #define ID_MAX (32 + LG_UUID_STR)
 
 /* ---- small JSON helpers ---- */
@@ -99,7 +105,6 @@ typedef struct {
     lg_map names;    /* record id / actor id / incident key / participant id -> size_t chain */
     chain *chains;
     size_t n_chains, cap_chains;
-    char ext_id[ID_MAX];
     char ledger_identity[ID_MAX];
     uint64_t relationships, unresolved;
     /* per entry being mapped */
@@ -134,7 +139,9 @@ void lg_stix_ts_format(char out[32], int64_t ms);
 /* Enum name without its prefix, lowercased, '_' -> '-': "OPINION_AGREE" ->
  * "agree" with prefix "OPINION_". NULL for UNSPECIFIED or a mismatch. */
 const char *lg_stix_enum_word(char *buf, size_t cap, const char *v, const char *prefix);
-/* <type>--UUIDv5(project namespace, origin "\n" kind "\n" seed). */
+/* <type>--UUIDv5(project namespace, origin "\n" type "\n" kind "\n" seed):
+ * the type is part of the name, so objects of different types never
+ * share a UUID even when they come from the same record. */
 void lg_stix_make_id(char out[ID_MAX], const stix_ctx *c, const char *type, const char *kind,
                      const char *seed);
 int lg_stix_name_put(stix_ctx *c, const char *name, size_t chain_ix);
@@ -182,9 +189,11 @@ int lg_stix_sco(stix_ctx *c, char id[ID_MAX], const char *type, const char *key,
  * lowercased): 1 and its id, 0 when hexv is not such a digest, or < 0. */
 int lg_stix_file_sco(stix_ctx *c, char id[ID_MAX], const char *hexv);
 /* An evidence observable {type, value} as an SCO: 1 and its id; 0 when it
- * has no STIX 2.1 SCO type (btc-address, unknown types, malformed
- * values); or < 0. */
+ * has no STIX 2.1 SCO type (btc-address, unknown types) or its value is
+ * defanged or not what the type says; or < 0. */
 int lg_stix_observable(stix_ctx *c, char id[ID_MAX], const char *type, const char *value);
+/* Is s a URL an SCO may carry (what lg_stix_observable maps to `url`)? */
+int lg_stix_url_ok(const char *s);
 
 /* ---- the mappers, one per record type ---- */
 

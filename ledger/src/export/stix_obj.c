@@ -17,8 +17,8 @@
 #include "base/b64.h"
 #include "base/civil.h"
 #include "base/error.h"
-#include "export/stix_int.h"
 #include "base/uuid.h"
+#include "export/stix_int.h"
 
 /* UUIDv5(NAMESPACE_URL, "https://attrledger.example/stix/v1"). */
 static const uint8_t stix_ns[16] = {0xab, 0xaa, 0xf9, 0x5f, 0x1f, 0x6c, 0x55, 0x3e,
@@ -79,7 +79,6 @@ lg_stix_ts_format(char out[32], int64_t ms)
     snprintf(out, 32, "%.31s", buf);
 }
 
-
 /* ---- names ---- */
 
 /* Enum name without its prefix, lowercased, '_' -> '-': "OPINION_AGREE" ->
@@ -101,14 +100,14 @@ lg_stix_enum_word(char *buf, size_t cap, const char *v, const char *prefix)
     return buf;
 }
 
-
 /* ---- ids and chains ---- */
 
 void
-lg_stix_make_id(char out[ID_MAX], const stix_ctx *c, const char *type, const char *kind, const char *seed)
+lg_stix_make_id(char out[ID_MAX], const stix_ctx *c, const char *type, const char *kind,
+                const char *seed)
 {
-    char name[2 * LEDGER_NAME_MAX + 600], u[LG_UUID_STR];
-    int n = snprintf(name, sizeof name, "%s\n%s\n%s", c->origin, kind, seed);
+    char name[LEDGER_NAME_MAX + 1200], u[LG_UUID_STR];
+    int n = snprintf(name, sizeof name, "%s\n%s\n%s\n%s", c->origin, type, kind, seed);
 
     if (n < 0 || (size_t)n >= sizeof name)
         n = (int)sizeof name - 1;
@@ -292,7 +291,8 @@ ext_props(stix_ctx *c, json_t *o, json_t *extra)
             rc = lg_error_nomem();
             goto done;
         }
-    if (json_object_set(exts, c->ext_id, e) != 0 || json_object_set(o, "extensions", exts) != 0)
+    if (json_object_set(exts, LG_STIX_EXTENSION, e) != 0 ||
+        json_object_set(o, "extensions", exts) != 0)
         rc = lg_error_nomem();
 done:
     json_decref(extra);
@@ -418,9 +418,9 @@ lg_stix_location(stix_ctx *c, const char *country, char id[ID_MAX])
 }
 
 int
-lg_stix_relationship(stix_ctx *c, const char *kind, const char *seed, const char *rtype, const char *src,
-             const char *dst, const json_t *conf, const char *description, json_t *extra,
-             const json_t *body, int label_hypothesis)
+lg_stix_relationship(stix_ctx *c, const char *kind, const char *seed, const char *rtype,
+                     const char *src, const char *dst, const json_t *conf, const char *description,
+                     json_t *extra, const json_t *body, int label_hypothesis)
 {
     char id[ID_MAX];
     json_t *o;
@@ -455,4 +455,3 @@ lg_stix_relationship(stix_ctx *c, const char *kind, const char *seed, const char
     c->relationships++;
     return lg_stix_emit(c, o);
 }
-

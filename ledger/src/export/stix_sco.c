@@ -21,13 +21,15 @@
  * carry none of our per-record extension properties: the grouping and
  * observed-data that name them carry those.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/alloc.h"
 #include "base/error.h"
-#include "export/stix_int.h"
 #include "base/uuid.h"
+#include "export/stix_int.h"
 
 /* STIX 2.1 section 2.9: the namespace of deterministic SCO ids. */
 static const uint8_t sco_ns[16] = {0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c,
@@ -206,39 +208,175 @@ lg_stix_file_sco(stix_ctx *c, char id[ID_MAX], const char *hexv)
     return (rc = lg_stix_sco(c, id, "file", "hashes", alg, h, NULL)) < 0 ? rc : 1;
 }
 
-/* Dotted-quad IPv4 address, optionally with a /0-32 prefix (STIX allows
- * CIDR blocks in ipv4-addr). */
+/* ---- what a value must be to become an SCO ----
+ *
+ * A consumer validates every SCO against the OASIS schemas (ipv4-addr:
+ * a pattern; domain-name: an IDN hostname; url: an RFC 3986 URI;
+ * email-addr: an address). A value that is not what its type says, or
+ * that was defanged for safe sharing (hxxp://evil[.]example), stays in our
+ * extension as the record wrote it, never in an SCO that would fail. The
+ * checks below are stricter than the schemas where that keeps them
+ * simple (ASCII hostnames only, no IP-literal hosts in URLs). */
+
+/* Decimal 0..max without leading zeros, from *s; advances *s. */
+static int
+decimal(const char **s, unsigned max)
+{
+    const char *p = *s;
+    unsigned v = 0;
+
+    if (*p < '0' || *p > '9' || (*p == '0' && p[1] >= '0' && p[1] <= '9'))
+        return 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if ((v = v * 10 + (unsigned)(*p - '0')) > max)
+            return 0;
+    *s = p;
+    return 1;
+}
+
+/* Dotted-quad IPv4 address at *s (advanced past it). */
+static int
+ipv4_at(const char **s)
+{
+    const char *p = *s;
+
+    for (int i = 0; i < 4; i++)
+        if (!decimal(&p, 255) || (i < 3 && *p++ != '.'))
+            return 0;
+    *s = p;
+    return 1;
+}
+
+/* An IPv4 address, optionally with a /0-32 prefix (STIX allows CIDR
+ * blocks in ipv4-addr), exactly as the schema's pattern says. */
 static int
 is_ipv4(const char *s)
 {
-    unsigned parts = 0, v = 0, digits = 0;
+    if (!ipv4_at(&s))
+        return 0;
+    if (*s == '/' && (s++, !decimal(&s, 32)))
+        return 0;
+    return *s == '\0';
+}
 
-    for (;; s++) {
-        if (*s >= '0' && *s <= '9') {
-            v = v * 10 + (unsigned)(*s - '0');
-            if (++digits > 3 || v > 255)
+static int
+alnum(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+/* An ASCII host name of at least two labels, n bytes at s: labels of 1-63
+ * letters, digits and inner hyphens (none in the third and fourth place:
+ * IDNA reserves that, "xn--" included), at most 253 bytes, and a last
+ * label that is not all digits (that would be an address). */
+static int
+is_hostname(const char *s, size_t n)
+{
+    size_t labels = 0, len = 0, digits = 0;
+
+    if (n == 0 || n > 253)
+        return 0;
+    for (size_t i = 0; i <= n; i++) {
+        char ch = i < n ? s[i] : '.';
+
+        if (ch == '.') {
+            if (len == 0 || s[i - 1] == '-' || len > 63)
                 return 0;
+            if (len >= 4 && s[i - len + 2] == '-' && s[i - len + 3] == '-')
+                return 0;
+            labels++;
+            if (i == n && digits == len)
+                return 0;
+            len = digits = 0;
             continue;
         }
-        if (digits == 0)
+        if (!alnum(ch) && !(ch == '-' && len > 0))
             return 0;
-        parts++;
-        digits = v = 0;
-        if (*s == '.' && parts < 4)
-            continue;
-        break;
+        digits += ch >= '0' && ch <= '9';
+        len++;
     }
-    if (parts != 4)
+    return labels >= 2;
+}
+
+/* Signs of defanging: "[.]", "(.)", "{.}", "[dot]", "[:]", "[://]" and
+ * schemes like hxxp, hxxps, fxp. */
+static int
+defanged(const char *s)
+{
+    static const char *const marks[] = {"[.]", "(.)", "{.}", "[dot]", "(dot)", "[:]", "[://]"};
+    const char *colon = strchr(s, ':');
+
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (strstr(s, marks[i]) != NULL)
+            return 1;
+    for (const char *p = s; colon != NULL && p + 1 < colon; p++)
+        if ((p[0] == 'x' || p[0] == 'X') && (p[1] == 'x' || p[1] == 'X'))
+            return 1;
+    return colon != NULL && (size_t)(colon - s) == 3 && strncasecmp(s, "fxp", 3) == 0;
+}
+
+/* An RFC 3986 URI "scheme://[userinfo@]host[:port][/path][?query][#fragment]"
+ * with a host name or IPv4 host; every other character unreserved, a
+ * sub-delim, ':' '@' '/' '?' or a %XX escape. */
+static int
+is_url(const char *s)
+{
+    static const char other[] = "-._~!$&'()*+,;=:@/?";
+    const char *p = s, *host, *end;
+    int fragment = 0;
+
+    if (defanged(s) || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
         return 0;
-    if (*s == '\0')
-        return 1;
-    if (*s++ != '/' || *s == '\0')
+    while (alnum(*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    if (strncmp(p, "://", 3) != 0)
         return 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9' || (v = v * 10 + (unsigned)(*s - '0')) > 32)
+    host = p + 3;
+    end = host + strcspn(host, "/?#");
+    for (const char *at = host; at < end; at++)
+        if (*at == '@')
+            host = at + 1; /* userinfo, checked with the rest below */
+    p = host;
+    if (!ipv4_at(&p) || (p != end && *p != ':')) {
+        p = host;
+        while (p < end && *p != ':')
+            p++;
+        if (!is_hostname(host, (size_t)(p - host)))
             return 0;
+    }
+    if (*p == ':' && (p++, !decimal(&p, 65535)))
+        return 0;
+    if (p != end)
+        return 0;
+    for (p = s; *p; p++) {
+        if (*p == '%') {
+            if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]))
+                return 0;
+            p += 2;
+        } else if (*p == '#' && !fragment) {
+            fragment = 1;
+        } else if (!alnum(*p) && strchr(other, *p) == NULL) {
+            return 0;
+        }
     }
     return 1;
+}
+
+/* local@host: a dot-atom local part (RFC 5322 atext, at most 64 bytes)
+ * and a host name. */
+static int
+is_email(const char *s)
+{
+    static const char atext[] = "!#$%&'*+-/=?^_`{|}~";
+    const char *at = strrchr(s, '@');
+    size_t n = at ? (size_t)(at - s) : 0;
+
+    if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!alnum(s[i]) && strchr(atext, s[i]) == NULL && !(s[i] == '.' && s[i + 1] != '.'))
+            return 0;
+    return is_hostname(at + 1, strlen(at + 1));
 }
 
 int
@@ -253,13 +391,19 @@ lg_stix_observable(stix_ctx *c, char id[ID_MAX], const char *type, const char *v
         return lg_stix_file_sco(c, id, value);
     if (strcmp(type, "ipv4") == 0 && is_ipv4(value))
         sco = "ipv4-addr";
-    else if (strcmp(type, "domain") == 0 && strchr(value, ' ') == NULL)
+    else if (strcmp(type, "domain") == 0 && is_hostname(value, strlen(value)))
         sco = "domain-name";
-    else if (strcmp(type, "url") == 0)
+    else if (strcmp(type, "url") == 0 && is_url(value))
         sco = "url";
-    else if (strcmp(type, "email") == 0 && strchr(value, '@') != NULL)
+    else if (strcmp(type, "email") == 0 && is_email(value))
         sco = "email-addr";
     if (sco == NULL)
-        return 0; /* btc-address, anything else: no SCO type; our extension */
+        return 0; /* btc-address, defanged or malformed values: our extension */
     return (rc = lg_stix_sco(c, id, sco, "value", NULL, value, NULL)) < 0 ? rc : 1;
+}
+
+int
+lg_stix_url_ok(const char *s)
+{
+    return s != NULL && is_url(s);
 }
