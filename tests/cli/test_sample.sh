@@ -133,6 +133,7 @@ al 0 export --format norms-csv
 out_has "index,record_id,status,disputed,incidents,claimant,author,provenance,attributed_to,state_nexus,norm_ref,link,basis,claimed_at,leaf_hash"
 [ "$(grep -c ',explicit,' "$T/out")" = 4 ] || fail "norms-csv: want 4 explicit rows"
 [ "$(grep -c ',mapped,' "$T/out")" = 6 ] || fail "norms-csv: want 6 mapped rows"
+[ "$(tail -n +2 "$T/out" | tr -d '\r' | grep -cvE ',[0-9a-f]{64}$')" = 0 ] || fail "norms-csv: a leaf_hash is not 64 hex digits"
 al 0 export --format dot
 out_has '"inc:cloud-hopper" -> "ukcn2015-ip" [label="breach claimed by UK Government (FCO/FCDO, Home Office ministers; NCSC assessments) (explicit)"'
 out_has '"inc:wannacry-2017" -> "ungge2015-13f" [label="finding IAB-2017-001-N: BREACHED", style=bold'

@@ -581,14 +581,14 @@ ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
     for (size_t i = 0; i < g.n; i++) {
         const item *it = &g.v[i];
         const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header"), *nb;
-        char idx[24], incs[2048], h[LG_B64_LEN(32) + 1];
+        char idx[24], incs[2048], h[2 * 32 + 1];
         const char *prov = jstr(hdr, "provenance");
         size_t k;
 
         if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
             continue;
         snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
-        lg_b64_encode(h, it->leaf_hash, 32);
+        lg_hex_encode(h, it->leaf_hash, 32);
         json_array_foreach(json_object_get(c, "norms_breached"), k, nb)
         {
             const char *link = jstr(nb, "link");
