@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -43,7 +44,7 @@ typedef struct {
     uint64_t cosigned;                /* largest size this witness cosigned for us */
     uint64_t requests, failures;      /* add-checkpoint exchanges, and those that failed */
     uint64_t last_ms, max_ms, sum_ms; /* exchange latency */
-    int last_status;                  /* the witness's last HTTP status (0: unreachable) */
+    uint64_t last_status;             /* the witness's last HTTP status (0: unreachable) */
     int failing;                      /* the last exchange failed (for logging recoveries) */
 } witness;
 
@@ -157,7 +158,7 @@ worker(void *arg)
         w->sum_ms += ms;
         if (ms > w->max_ms)
             w->max_ms = ms;
-        w->last_status = rc == 0 ? ex.status : 0;
+        w->last_status = rc == 0 && ex.status > 0 ? (uint64_t)ex.status : 0;
         if (ok) {
             if (w->failing)
                 say(c, "witness %s: cosigned size %" PRIu64 " again", w->key->name, size);
@@ -213,6 +214,29 @@ lg_cosigner_wait(lg_cosigner *c, uint64_t size, unsigned timeout_ms)
     return met ? 0 : LEDGER_EBUSY;
 }
 
+/* One per-witness metric of /metrics: its name, help, type, label suffix
+ * and where its value is in `witness`. */
+typedef struct {
+    const char *name, *help, *type, *stat;
+    size_t offset;
+} witness_metric;
+
+static const witness_metric witness_metrics[] = {
+    {"attrledger_witness_requests_total", "add-checkpoint exchanges with each witness.", "counter",
+     NULL, offsetof(witness, requests)},
+    {"attrledger_witness_failures_total", "Exchanges that did not end in a stored cosignature.",
+     "counter", NULL, offsetof(witness, failures)},
+    {"attrledger_witness_cosigned_size", "Largest checkpoint size each witness cosigned.", "gauge",
+     NULL, offsetof(witness, cosigned)},
+    {"attrledger_witness_latency_milliseconds",
+     "Time of the last and the slowest exchange, and the sum of all.", "gauge", "last",
+     offsetof(witness, last_ms)},
+    {"attrledger_witness_latency_milliseconds", NULL, NULL, "max", offsetof(witness, max_ms)},
+    {"attrledger_witness_latency_milliseconds", NULL, NULL, "sum", offsetof(witness, sum_ms)},
+    {"attrledger_witness_last_status", "The witness's last HTTP status (0: unreachable).", "gauge",
+     NULL, offsetof(witness, last_status)},
+};
+
 int
 lg_cosigner_metrics(char **m, size_t *len, size_t *cap, lg_cosigner *c)
 {
@@ -227,53 +251,23 @@ lg_cosigner_metrics(char **m, size_t *len, size_t *cap, lg_cosigner *c)
     rc = lg_strbuf_printf(m, len, cap,
                           "# HELP attrledger_quorum_size Largest checkpoint size cosigned by the "
                           "witness policy's quorum.\n# TYPE attrledger_quorum_size gauge\n"
-                          "attrledger_quorum_size %" PRIu64 "\n"
-                          "# HELP attrledger_witness_requests_total add-checkpoint exchanges with "
-                          "each witness.\n# TYPE attrledger_witness_requests_total counter\n",
+                          "attrledger_quorum_size %" PRIu64 "\n",
                           quorum);
-    for (size_t i = 0; rc == 0 && i < c->n; i++)
-        rc = lg_strbuf_printf(m, len, cap,
-                              "attrledger_witness_requests_total{witness=\"%s\"} %" PRIu64 "\n",
-                              snap[i].key->name, snap[i].requests);
-    if (rc == 0)
-        rc = lg_strbuf_printf(m, len, cap,
-                              "# HELP attrledger_witness_failures_total Exchanges that did not "
-                              "end in a stored cosignature.\n"
-                              "# TYPE attrledger_witness_failures_total counter\n");
-    for (size_t i = 0; rc == 0 && i < c->n; i++)
-        rc = lg_strbuf_printf(m, len, cap,
-                              "attrledger_witness_failures_total{witness=\"%s\"} %" PRIu64 "\n",
-                              snap[i].key->name, snap[i].failures);
-    if (rc == 0)
-        rc = lg_strbuf_printf(m, len, cap,
-                              "# HELP attrledger_witness_cosigned_size Largest checkpoint size "
-                              "each witness cosigned.\n"
-                              "# TYPE attrledger_witness_cosigned_size gauge\n");
-    for (size_t i = 0; rc == 0 && i < c->n; i++)
-        rc = lg_strbuf_printf(m, len, cap,
-                              "attrledger_witness_cosigned_size{witness=\"%s\"} %" PRIu64 "\n",
-                              snap[i].key->name, snap[i].cosigned);
-    if (rc == 0)
-        rc = lg_strbuf_printf(m, len, cap,
-                              "# HELP attrledger_witness_latency_milliseconds Time of the last and "
-                              "the slowest exchange, and the sum of all.\n"
-                              "# TYPE attrledger_witness_latency_milliseconds gauge\n");
-    for (size_t i = 0; rc == 0 && i < c->n; i++)
-        rc = lg_strbuf_printf(
-            m, len, cap,
-            "attrledger_witness_latency_milliseconds{witness=\"%s\",stat=\"last\"} %" PRIu64 "\n"
-            "attrledger_witness_latency_milliseconds{witness=\"%s\",stat=\"max\"} %" PRIu64 "\n"
-            "attrledger_witness_latency_milliseconds{witness=\"%s\",stat=\"sum\"} %" PRIu64 "\n",
-            snap[i].key->name, snap[i].last_ms, snap[i].key->name, snap[i].max_ms,
-            snap[i].key->name, snap[i].sum_ms);
-    if (rc == 0)
-        rc = lg_strbuf_printf(m, len, cap,
-                              "# HELP attrledger_witness_last_status The witness's last HTTP "
-                              "status (0: unreachable).\n"
-                              "# TYPE attrledger_witness_last_status gauge\n");
-    for (size_t i = 0; rc == 0 && i < c->n; i++)
-        rc = lg_strbuf_printf(m, len, cap, "attrledger_witness_last_status{witness=\"%s\"} %d\n",
-                              snap[i].key->name, snap[i].last_status);
+    for (size_t k = 0; rc == 0 && k < sizeof witness_metrics / sizeof witness_metrics[0]; k++) {
+        const witness_metric *wm = &witness_metrics[k];
+
+        if (wm->help != NULL)
+            rc = lg_strbuf_printf(m, len, cap, "# HELP %s %s\n# TYPE %s %s\n", wm->name, wm->help,
+                                  wm->name, wm->type);
+        for (size_t i = 0; rc == 0 && i < c->n; i++) {
+            uint64_t v;
+
+            memcpy(&v, (const char *)&snap[i] + wm->offset, sizeof v);
+            rc = lg_strbuf_printf(m, len, cap, "%s{witness=\"%s\"%s%s%s} %" PRIu64 "\n", wm->name,
+                                  snap[i].key->name, wm->stat ? ",stat=\"" : "",
+                                  wm->stat ? wm->stat : "", wm->stat ? "\"" : "", v);
+        }
+    }
     return rc;
 }
 
