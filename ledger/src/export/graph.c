@@ -448,6 +448,96 @@ finish(sbuf *b, ledger_write_fn w, void *payload)
     return rc;
 }
 
+/* The rows of one selected claim; returns how many it wrote. */
+typedef size_t (*csv_rows_fn)(sbuf *b, graph_ctx *g, const item *it, size_t ncols);
+
+/* A CSV export over the selected attribution claims: the header `cols`,
+ * then the rows `rows` writes for each claim. */
+static int
+export_claim_rows(ledger_export_report *out, ledger_log *log, const ledger_export_options *opts,
+                  ledger_write_fn w, void *payload, const char *const *cols, size_t ncols,
+                  csv_rows_fn rows)
+{
+    ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    lg_selection sel;
+    graph_ctx g;
+    sbuf b = {NULL, 0, 0, 0};
+    int rc;
+
+    if (log == NULL || w == NULL)
+        return lg_error_set(LEDGER_EINVAL, "export: missing argument");
+    lg_sel_init(&sel);
+    if ((rc = load(&g, &rep, log, opts ? opts : &defaults, &sel)) < 0)
+        goto done;
+    for (size_t i = 0; i < ncols; i++)
+        csv_field(&b, cols[i], i + 1 == ncols);
+    for (size_t i = 0; i < g.n; i++) {
+        const item *it = &g.v[i];
+
+        if (it->type == LG_REC_ATTRIBUTION_CLAIM && it->mark == LG_SEL_SELECTED)
+            rep.objects += rows(&b, &g, it, ncols);
+    }
+    rc = finish(&b, w, payload);
+    b.p = NULL;
+    if (rc == 0 && out != NULL)
+        *out = rep;
+done:
+    lg_free(b.p);
+    unload(&g);
+    lg_sel_free(&sel);
+    return rc;
+}
+
+static size_t
+claim_row(sbuf *b, graph_ctx *g, const item *it, size_t ncols)
+{
+    const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header");
+    const json_t *conf = json_object_get(c, "confidence"),
+                 *lk = json_object_get(conf, "likelihood");
+    char idx[24], cv[24], incs[2048], incn[4096], h[2 * 32 + 1];
+    const char *prov = jstr(hdr, "provenance");
+
+    snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
+    cv[0] = '\0';
+    if (json_is_integer(json_object_get(conf, "stix_value")))
+        snprintf(cv, sizeof cv, "%lld",
+                 (long long)json_integer_value(json_object_get(conf, "stix_value")));
+    lg_hex_encode(h, it->leaf_hash, 32);
+    const char *row[] = {
+        idx,
+        rid(it),
+        status(it),
+        it->disputed ? "yes" : "no",
+        join(incs, sizeof incs, json_object_get(c, "incident_refs"), g, 0),
+        join(incn, sizeof incn, json_object_get(c, "incident_refs"), g, 1),
+        jstr(c, "claimant"),
+        name_of(g, jstr(c, "claimant")),
+        jstr(hdr, "author"),
+        prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
+        jstr(c, "assertion_type"),
+        jstr(c, "attributed_to"),
+        name_of(g, jstr(c, "attributed_to")),
+        jstr(c, "state_nexus"),
+        jstr(c, "level"),
+        jstr(c, "target_scope"),
+        cv,
+        jstr(lk, "scale"),
+        jstr(lk, "term"),
+        jstr(conf, "analytic_confidence"),
+        jstr(c, "channel"),
+        jstr(c, "evidence_disclosure"),
+        jstr(json_object_get(c, "claimed_at"), "time")
+            ? jstr(json_object_get(c, "claimed_at"), "time")
+            : jstr(hdr, "created"),
+        jstr(c, "statement"),
+        h,
+    };
+    for (size_t k = 0; k < ncols; k++)
+        csv_field(b, row[k], k + 1 == ncols);
+    return 1;
+}
+
 int
 ledger_export_csv(ledger_export_report *out, ledger_log *log, const ledger_export_options *opts,
                   ledger_write_fn w, void *payload)
@@ -479,79 +569,49 @@ ledger_export_csv(ledger_export_report *out, ledger_log *log, const ledger_expor
         "statement",
         "leaf_hash",
     };
-    const size_t ncols = sizeof cols / sizeof cols[0];
-    ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
-    ledger_export_report rep;
-    lg_selection sel;
-    graph_ctx g;
-    sbuf b = {NULL, 0, 0, 0};
-    int rc;
+    return export_claim_rows(out, log, opts, w, payload, cols, sizeof cols / sizeof cols[0],
+                             claim_row);
+}
 
-    if (log == NULL || w == NULL)
-        return lg_error_set(LEDGER_EINVAL, "export: missing argument");
-    lg_sel_init(&sel);
-    if ((rc = load(&g, &rep, log, opts ? opts : &defaults, &sel)) < 0)
-        goto done;
-    for (size_t i = 0; i < ncols; i++)
-        csv_field(&b, cols[i], i + 1 == ncols);
-    for (size_t i = 0; i < g.n; i++) {
-        const item *it = &g.v[i];
-        const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header");
-        const json_t *conf = json_object_get(c, "confidence"),
-                     *lk = json_object_get(conf, "likelihood");
-        char idx[24], cv[24], incs[2048], incn[4096], h[2 * 32 + 1];
-        const char *prov = jstr(hdr, "provenance");
+static size_t
+norm_rows(sbuf *b, graph_ctx *g, const item *it, size_t ncols)
+{
+    const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header"), *nb;
+    char idx[24], incs[2048], h[2 * 32 + 1];
+    const char *prov = jstr(hdr, "provenance");
+    size_t k, n = 0;
 
-        if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
-            continue;
-        snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
-        cv[0] = '\0';
-        if (json_is_integer(json_object_get(conf, "stix_value")))
-            snprintf(cv, sizeof cv, "%lld",
-                     (long long)json_integer_value(json_object_get(conf, "stix_value")));
-        lg_hex_encode(h, it->leaf_hash, 32);
+    snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
+    lg_hex_encode(h, it->leaf_hash, 32);
+    json_array_foreach(json_object_get(c, "norms_breached"), k, nb)
+    {
+        const char *link = jstr(nb, "link");
         const char *row[] = {
             idx,
             rid(it),
             status(it),
             it->disputed ? "yes" : "no",
-            join(incs, sizeof incs, json_object_get(c, "incident_refs"), &g, 0),
-            join(incn, sizeof incn, json_object_get(c, "incident_refs"), &g, 1),
+            join(incs, sizeof incs, json_object_get(c, "incident_refs"), g, 0),
             jstr(c, "claimant"),
-            name_of(&g, jstr(c, "claimant")),
             jstr(hdr, "author"),
             prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
-            jstr(c, "assertion_type"),
             jstr(c, "attributed_to"),
-            name_of(&g, jstr(c, "attributed_to")),
             jstr(c, "state_nexus"),
-            jstr(c, "level"),
-            jstr(c, "target_scope"),
-            cv,
-            jstr(lk, "scale"),
-            jstr(lk, "term"),
-            jstr(conf, "analytic_confidence"),
-            jstr(c, "channel"),
-            jstr(c, "evidence_disclosure"),
+            jstr(nb, "norm_ref"),
+            link && strcmp(link, "NORM_LINK_EXPLICIT") == 0 ? "explicit"
+            : link && strcmp(link, "NORM_LINK_MAPPED") == 0 ? "mapped"
+                                                            : "",
+            jstr(nb, "basis"),
             jstr(json_object_get(c, "claimed_at"), "time")
                 ? jstr(json_object_get(c, "claimed_at"), "time")
                 : jstr(hdr, "created"),
-            jstr(c, "statement"),
             h,
         };
-        for (size_t k = 0; k < ncols; k++)
-            csv_field(&b, row[k], k + 1 == ncols);
-        rep.objects++;
+        for (size_t m = 0; m < ncols; m++)
+            csv_field(b, row[m], m + 1 == ncols);
+        n++;
     }
-    rc = finish(&b, w, payload);
-    b.p = NULL;
-    if (rc == 0 && out != NULL)
-        *out = rep;
-done:
-    lg_free(b.p);
-    unload(&g);
-    lg_sel_free(&sel);
-    return rc;
+    return n;
 }
 
 int
@@ -563,70 +623,8 @@ ledger_export_norms_csv(ledger_export_report *out, ledger_log *log,
         "claimant", "author",    "provenance", "attributed_to", "state_nexus",
         "norm_ref", "link",      "basis",      "claimed_at",    "leaf_hash",
     };
-    const size_t ncols = sizeof cols / sizeof cols[0];
-    ledger_export_options defaults = LEDGER_EXPORT_OPTIONS_INIT;
-    ledger_export_report rep;
-    lg_selection sel;
-    graph_ctx g;
-    sbuf b = {NULL, 0, 0, 0};
-    int rc;
-
-    if (log == NULL || w == NULL)
-        return lg_error_set(LEDGER_EINVAL, "export: missing argument");
-    lg_sel_init(&sel);
-    if ((rc = load(&g, &rep, log, opts ? opts : &defaults, &sel)) < 0)
-        goto done;
-    for (size_t i = 0; i < ncols; i++)
-        csv_field(&b, cols[i], i + 1 == ncols);
-    for (size_t i = 0; i < g.n; i++) {
-        const item *it = &g.v[i];
-        const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header"), *nb;
-        char idx[24], incs[2048], h[2 * 32 + 1];
-        const char *prov = jstr(hdr, "provenance");
-        size_t k;
-
-        if (it->type != LG_REC_ATTRIBUTION_CLAIM || it->mark != LG_SEL_SELECTED)
-            continue;
-        snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
-        lg_hex_encode(h, it->leaf_hash, 32);
-        json_array_foreach(json_object_get(c, "norms_breached"), k, nb)
-        {
-            const char *link = jstr(nb, "link");
-            const char *row[] = {
-                idx,
-                rid(it),
-                status(it),
-                it->disputed ? "yes" : "no",
-                join(incs, sizeof incs, json_object_get(c, "incident_refs"), &g, 0),
-                jstr(c, "claimant"),
-                jstr(hdr, "author"),
-                prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
-                jstr(c, "attributed_to"),
-                jstr(c, "state_nexus"),
-                jstr(nb, "norm_ref"),
-                link && strcmp(link, "NORM_LINK_EXPLICIT") == 0 ? "explicit"
-                : link && strcmp(link, "NORM_LINK_MAPPED") == 0 ? "mapped"
-                                                                : "",
-                jstr(nb, "basis"),
-                jstr(json_object_get(c, "claimed_at"), "time")
-                    ? jstr(json_object_get(c, "claimed_at"), "time")
-                    : jstr(hdr, "created"),
-                h,
-            };
-            for (size_t m = 0; m < ncols; m++)
-                csv_field(&b, row[m], m + 1 == ncols);
-            rep.objects++;
-        }
-    }
-    rc = finish(&b, w, payload);
-    b.p = NULL;
-    if (rc == 0 && out != NULL)
-        *out = rep;
-done:
-    lg_free(b.p);
-    unload(&g);
-    lg_sel_free(&sel);
-    return rc;
+    return export_claim_rows(out, log, opts, w, payload, cols, sizeof cols / sizeof cols[0],
+                             norm_rows);
 }
 
 /* A DOT double-quoted string. */
