@@ -322,3 +322,26 @@ tu_sink_free(tu_sink *s)
     free(s->data);
     memset(s, 0, sizeof *s);
 }
+
+int
+tu_audit_trail(const uint8_t *data, size_t len, const ledger_vkey *vk, ledger_audit_report *rep)
+{
+    ledger_audit *a = NULL;
+    size_t start = 0;
+    int rc;
+
+    TU_OK(ledger_audit_new(&a, vk));
+    for (size_t i = 0; i < len; i++) {
+        if (data[i] != '\n')
+            continue;
+        if ((rc = ledger_audit_line(a, data + start, i + 1 - start)) < 0)
+            goto done;
+        start = i + 1;
+    }
+    if (start < len && (rc = ledger_audit_line(a, data + start, len - start)) < 0)
+        goto done;
+    rc = ledger_audit_finish(rep, a);
+done:
+    ledger_audit_free(a);
+    return rc;
+}

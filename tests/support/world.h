@@ -64,4 +64,9 @@ typedef struct {
 int tu_sink_write(void *payload, const uint8_t *data, size_t len);
 void tu_sink_free(tu_sink *s);
 
+/* Audit a trail held in memory (ledger_audit_* line by line); returns the
+ * code and fills *rep. */
+int tu_audit_trail(const uint8_t *data, size_t len, const ledger_vkey *vk,
+                   ledger_audit_report *rep);
+
 #endif

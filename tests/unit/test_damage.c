@@ -1,10 +1,13 @@
 /*
- * test_damage.c - every reader of the store reports a damaged entry the
- * same way: LEDGER_ECORRUPT, "entry N: ..." (core/stored_entry.c), whether
- * it is the rules' lookups, a view or an export (trail, STIX, CSV, DOT).
+ * test_damage.c - a damaged entry fails exactly the readers that need it
+ * (SECURITY.md, "A damaged entry"), and each reports it the same way:
+ * LEDGER_ECORRUPT naming "entry N: ..." (core/stored_entry.c), whether it
+ * is a view or an export (trail, STIX, CSV, DOT). Readers that do not need
+ * it pass over it.
  *
- * Entry 13 of the world (a claim on inc:one) is replaced behind the
- * library's back by bytes that are not a leaf.
+ * Entry 13 of the world (clm:gov-one, a claim on inc:one naming act:group
+ * and act:state) is replaced behind the library's back by bytes that are
+ * not a leaf.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +63,7 @@ expect_damage(int rc, const char *what)
                  ledger_error_last()->message, want);
 }
 
+/* Every export of the whole ledger contains entry 13. */
 static void
 damage_exports(void **state)
 {
@@ -76,15 +80,92 @@ damage_exports(void **state)
     tu_sink_free(&s);
 }
 
+/* A trail whose range ends before entry 13 passes over it, and audits. */
+static void
+damage_trail_before(void **state)
+{
+    tu_world *w = *state;
+    ledger_export_options o = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    ledger_audit_report ar;
+    tu_sink s = {0};
+
+    o.until = 1;
+    TU_OK(ledger_export_audit(&rep, w->log, &o, tu_sink_write, &s));
+    assert_int_equal(rep.selected, 2);
+    TU_OK(tu_audit_trail(s.data, s.len, &w->log_vkey, &ar));
+    assert_int_equal(ar.checkpoint.size, TU_WORLD_SIZE);
+    assert_int_equal(ar.selected, 2);
+    tu_sink_free(&s);
+    /* After it (14..21): clm:gov-one is referenced by op:endorse (16)
+     * and fnd:one (20), so it is context: needed. */
+    o.since = 14;
+    o.until = UINT64_MAX;
+    expect_damage(ledger_export_audit(NULL, w->log, &o, tu_sink_write, &s), "export 14..");
+    tu_sink_free(&s);
+    /* 1..12: no reference can reach a later entry. */
+    o.since = 1;
+    o.until = 12;
+    TU_OK(ledger_export_audit(&rep, w->log, &o, tu_sink_write, &s));
+    TU_OK(tu_audit_trail(s.data, s.len, &w->log_vkey, &ar));
+    tu_sink_free(&s);
+    /* A range holding 13 needs it. */
+    o.until = 13;
+    expect_damage(ledger_export_audit(NULL, w->log, &o, tu_sink_write, &s), "export 1..13");
+    tu_sink_free(&s);
+}
+
+typedef int (*export_fn)(ledger_export_report *, ledger_log *, const ledger_export_options *,
+                         ledger_write_fn, void *);
+
+/* Every format of inc:two (whose records do not include entry 13) is
+ * written, the trail audits; every format of inc:one fails on entry 13. */
+static void
+damage_incident_exports(void **state)
+{
+    static const struct {
+        const char *name;
+        export_fn fn;
+    } formats[] = {{"audit", ledger_export_audit},
+                   {"stix", ledger_export_stix},
+                   {"csv", ledger_export_csv},
+                   {"dot", ledger_export_dot}};
+    tu_world *w = *state;
+    ledger_export_options o = LEDGER_EXPORT_OPTIONS_INIT;
+    ledger_export_report rep;
+    tu_sink s = {0};
+
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
+        o.incident = "inc:two";
+        if (formats[i].fn(&rep, w->log, &o, tu_sink_write, &s) != 0)
+            fail_msg("export %s of inc:two: %s", formats[i].name, ledger_error_last()->message);
+        assert_true(s.len > 0);
+        if (i == 0) {
+            ledger_audit_report ar;
+            TU_OK(tu_audit_trail(s.data, s.len, &w->log_vkey, &ar));
+            assert_string_equal(ar.incident, "inc:two");
+        }
+        tu_sink_free(&s);
+        o.incident = "inc:one";
+        expect_damage(formats[i].fn(NULL, w->log, &o, tu_sink_write, &s), formats[i].name);
+        tu_sink_free(&s);
+    }
+}
+
 static void
 damage_views(void **state)
 {
     tu_world *w = *state;
     ledger_buf out = LEDGER_BUF_INIT;
 
+    /* Views that read entry 13. */
     expect_damage(ledger_view_incident(&out, w->log, "inc:one", 1), "view incident");
     ledger_buf_dispose(&out);
     expect_damage(ledger_view_actor(&out, w->log, "act:group", 1), "view actor");
+    ledger_buf_dispose(&out);
+    /* Views that do not. */
+    TU_OK(ledger_view_incident(&out, w->log, "inc:two", 1));
+    assert_non_null(strstr((const char *)out.data, "clm:vendor-two"));
     ledger_buf_dispose(&out);
 }
 
@@ -93,6 +174,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(damage_exports, setup, teardown),
+        cmocka_unit_test_setup_teardown(damage_trail_before, setup, teardown),
+        cmocka_unit_test_setup_teardown(damage_incident_exports, setup, teardown),
         cmocka_unit_test_setup_teardown(damage_views, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,30 +50,6 @@ export_trail(fixture *f, const ledger_export_options *o, tu_sink *out, ledger_ex
     TU_OK(ledger_export_audit(rep, f->w.log, o, tu_sink_write, out));
 }
 
-/* Audit a trail held in memory; returns the code and fills *rep. */
-static int
-audit_buf(const uint8_t *data, size_t len, const ledger_vkey *vk, ledger_audit_report *rep)
-{
-    ledger_audit *a = NULL;
-    size_t start = 0;
-    int rc;
-
-    TU_OK(ledger_audit_new(&a, vk));
-    for (size_t i = 0; i < len; i++) {
-        if (data[i] != '\n')
-            continue;
-        if ((rc = ledger_audit_line(a, data + start, i + 1 - start)) < 0)
-            goto done;
-        start = i + 1;
-    }
-    if (start < len && (rc = ledger_audit_line(a, data + start, len - start)) < 0)
-        goto done;
-    rc = ledger_audit_finish(rep, a);
-done:
-    ledger_audit_free(a);
-    return rc;
-}
-
 static size_t
 count_lines(const tu_sink *s)
 {
@@ -99,7 +75,7 @@ export_full_trail_audits(void **state)
     assert_int_equal(er.selected, TU_WORLD_SIZE);
     assert_int_equal(er.context, 0);
     assert_int_equal(count_lines(&t), TU_WORLD_SIZE + 1);
-    TU_OK(audit_buf(t.data, t.len, &f->w.log_vkey, &ar));
+    TU_OK(tu_audit_trail(t.data, t.len, &f->w.log_vkey, &ar));
     assert_int_equal(ar.entries, TU_WORLD_SIZE);
     assert_int_equal(ar.selected, TU_WORLD_SIZE);
     assert_int_equal(ar.checkpoint.size, TU_WORLD_SIZE);
@@ -161,7 +137,7 @@ export_incident_trail_verifies_alone(void **state)
     }
     assert_false(trail_has(&t, "inc:two"));
     assert_false(trail_has(&t, "clm:vendor-two"));
-    TU_OK(audit_buf(t.data, t.len, &f->w.log_vkey, &ar));
+    TU_OK(tu_audit_trail(t.data, t.len, &f->w.log_vkey, &ar));
     assert_int_equal(ar.selected, 10);
     assert_int_equal(ar.context, 10);
     assert_false(ar.complete);
@@ -172,7 +148,7 @@ export_incident_trail_verifies_alone(void **state)
     o.incident = "inc:two";
     export_trail(f, &o, &t, &er);
     assert_int_equal(er.selected, 2);
-    TU_OK(audit_buf(t.data, t.len, &f->w.log_vkey, &ar));
+    TU_OK(tu_audit_trail(t.data, t.len, &f->w.log_vkey, &ar));
     assert_true(trail_has(&t, "act:state"));
     assert_false(trail_has(&t, "inc:one"));
     tu_sink_free(&t);
@@ -197,7 +173,7 @@ export_range_trail(void **state)
     o.until = 14;
     export_trail(f, &o, &t, &er);
     assert_int_equal(er.selected, 3);
-    TU_OK(audit_buf(t.data, t.len, &f->w.log_vkey, &ar));
+    TU_OK(tu_audit_trail(t.data, t.len, &f->w.log_vkey, &ar));
     assert_int_equal(ar.selected, 3);
     tu_sink_free(&t);
 
@@ -264,7 +240,7 @@ check_roles(fixture *f, uint64_t since, uint64_t until, const char *incident, co
     export_trail(f, &o, &t, &er);
     trail_roles(&t, got, TU_WORLD_SIZE);
     assert_string_equal(got, want);
-    TU_OK(audit_buf(t.data, t.len, &f->w.log_vkey, &ar));
+    TU_OK(tu_audit_trail(t.data, t.len, &f->w.log_vkey, &ar));
     tu_sink_free(&t);
 }
 
@@ -338,7 +314,7 @@ trail_every_byte_change_detected(void **state)
                 continue;
             memcpy(copy, t.data, t.len);
             copy[pos] = (uint8_t)(k == 0 ? copy[pos] ^ 0x01 : copy[pos] + 0x35);
-            if (audit_buf(copy, t.len, &f->w.log_vkey, &ar) == 0)
+            if (tu_audit_trail(copy, t.len, &f->w.log_vkey, &ar) == 0)
                 fail_msg("change at byte %zu (%s) not detected: %.40s", pos, k ? "+0x35" : "^0x01",
                          (const char *)copy + (pos > 20 ? pos - 20 : 0));
             tested++;
@@ -370,30 +346,30 @@ trail_line_edits_detected(void **state)
     memset(&m, 0, sizeof m);
     tu_sink_write(&m, t.data, off1);
     tu_sink_write(&m, t.data + off2, t.len - off2);
-    TU_CHECK(audit_buf(m.data, m.len, &f->w.log_vkey, &ar), LEDGER_EPOLICY);
+    TU_CHECK(tu_audit_trail(m.data, m.len, &f->w.log_vkey, &ar), LEDGER_EPOLICY);
     tu_sink_free(&m);
     /* Repeated line. */
     tu_sink_write(&m, t.data, off2);
     tu_sink_write(&m, t.data + off1, len1);
     tu_sink_write(&m, t.data + off2, t.len - off2);
-    assert_true(audit_buf(m.data, m.len, &f->w.log_vkey, &ar) < 0);
+    assert_true(tu_audit_trail(m.data, m.len, &f->w.log_vkey, &ar) < 0);
     tu_sink_free(&m);
     /* Swapped lines. */
     tu_sink_write(&m, t.data, off1);
     tu_sink_write(&m, t.data + off2, len2);
     tu_sink_write(&m, t.data + off1, len1);
     tu_sink_write(&m, t.data + off2 + len2, t.len - off2 - len2);
-    TU_CHECK(audit_buf(m.data, m.len, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
+    TU_CHECK(tu_audit_trail(m.data, m.len, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
     assert_non_null(strstr(ledger_error_last()->message, "indexes must increase"));
     tu_sink_free(&m);
     /* Truncated: the last line, then the final newline. */
-    TU_CHECK(audit_buf(t.data, t.len - 1, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
+    TU_CHECK(tu_audit_trail(t.data, t.len - 1, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
     assert_non_null(strstr(ledger_error_last()->message, "missing newline"));
     line_at(&t, count_lines(&t) - 1, &off1, &len1);
-    TU_CHECK(audit_buf(t.data, off1, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
+    TU_CHECK(tu_audit_trail(t.data, off1, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
     assert_non_null(strstr(ledger_error_last()->message, "truncated"));
     /* Empty input. */
-    TU_CHECK(audit_buf(t.data, 0, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
+    TU_CHECK(tu_audit_trail(t.data, 0, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
     tu_sink_free(&t);
 }
 
@@ -415,7 +391,7 @@ trail_rejects_other_keys_and_logs(void **state)
     memset(seed, 0x77, 32);
     TU_OK(ledger_key_from_seed(&other, TU_WORLD_ORIGIN, seed));
     ledger_key_vkey(&ovk, other, LEDGER_SIGTYPE_ED25519);
-    TU_CHECK(audit_buf(t.data, t.len, &ovk, &ar), LEDGER_EBADSIG);
+    TU_CHECK(tu_audit_trail(t.data, t.len, &ovk, &ar), LEDGER_EBADSIG);
     assert_non_null(strstr(ledger_error_last()->message, "line 1"));
     /* A witness-type key is not a log key. */
     ledger_key_vkey(&ovk, f->w.log_key, LEDGER_SIGTYPE_COSIGNATURE);
@@ -463,7 +439,7 @@ trail_entry_outside_selection_detected(void **state)
     line_at(&full, 12, &off, &len); /* line 12 of the full trail is entry 11 */
     tu_sink_write(&m, full.data + off, len);
     tu_sink_write(&m, inc.data + split, inc.len - split);
-    TU_CHECK(audit_buf(m.data, m.len, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
+    TU_CHECK(tu_audit_trail(m.data, m.len, &f->w.log_vkey, &ar), LEDGER_EFORMAT);
     assert_non_null(strstr(ledger_error_last()->message, "entry 11 (inc:two)"));
     free(hdr);
     tu_sink_free(&m);

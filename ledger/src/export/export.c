@@ -140,6 +140,9 @@ typedef struct {
     uint64_t next; /* the index the scan must meet next */
     int reverse;
     lg_sel_refbuf refs;
+    lg_damage damage;  /* scratch: the damaged entry being visited */
+    uint64_t *damaged; /* every damaged entry, in index order */
+    size_t n_damaged, cap_damaged;
     lg_sel_visit_fn fn;
     void *arg;
     const lg_progress *prog;
@@ -156,6 +159,38 @@ entry_order(entry_source *src, uint64_t index)
         src->next--;
     else
         src->next++;
+    return 0;
+}
+
+/* Remember a damaged entry (forward pass) and describe it to the
+ * selection from its index rows (damage.c). */
+static int
+damaged_view(entry_source *src, uint64_t index, lg_sel_view *v)
+{
+    int rc;
+
+    if (!src->reverse) {
+        if (src->n_damaged == src->cap_damaged) {
+            size_t ncap = src->cap_damaged ? src->cap_damaged * 2 : 8;
+            uint64_t *nv = lg_realloc(src->damaged, ncap * sizeof *nv);
+
+            if (nv == NULL)
+                return lg_error_nomem();
+            src->damaged = nv;
+            src->cap_damaged = ncap;
+        }
+        src->damaged[src->n_damaged++] = index;
+    }
+    if ((rc = lg_damage_describe(&src->damage, src->t, index)) < 0)
+        return rc;
+    memset(v, 0, sizeof *v);
+    v->index = index;
+    v->type = src->damage.type;
+    v->record_id = src->damage.record_id;
+    v->supersedes = "";
+    v->damaged = 1;
+    v->targets = src->damage.targets;
+    v->n_targets = src->damage.n_targets;
     return 0;
 }
 
@@ -179,9 +214,12 @@ visit_entry(void *p, const uint8_t *key, size_t klen, const uint8_t *leaf, size_
         return rc;
     if (!src->reverse)
         lg_progress_at(src->prog, index + 1);
-    if ((rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len)) < 0)
-        goto done;
-    if ((rc = lg_sel_view_fill(&v, &src->refs, index, r, js)) < 0)
+    rc = lg_stored_entry_decode(&e, &r, &js, index, leaf, len);
+    if (rc == LEDGER_ECORRUPT)
+        rc = damaged_view(src, index, &v);
+    else if (rc == 0)
+        rc = lg_sel_view_fill(&v, &src->refs, index, r, js);
+    if (rc < 0)
         goto done;
     rc = src->fn(src->arg, &v);
     if (rc == 0 && src->reverse && index == 0)
@@ -261,7 +299,26 @@ lg_export_select(lg_selection *sel, lg_txn *t, uint64_t size, uint64_t since, ui
     rc = lg_sel_compute(sel, &source, since, until, incident);
     if (prog != NULL)
         prog->pass++;
+    /* A damaged entry the selection marked is one the export needs. */
+    for (size_t i = 0; rc == 0 && i < src.n_damaged; i++) {
+        static const char *const why[] = {"", "it is in the selection",
+                                          "registrations are in every export",
+                                          "a selected record may refer to it"};
+        uint64_t d = src.damaged[i];
+        lg_record *r = NULL;
+
+        if (sel->mark[d] == LG_SEL_NONE)
+            continue;
+        rc = lg_stored_entry_load(NULL, &r, NULL, t, d);
+        lg_record_free(r);
+        rc = lg_error_prefix(rc < 0 ? rc : LEDGER_ECORRUPT,
+                             "the export needs damaged entry %llu (%s)", (unsigned long long)d,
+                             why[sel->mark[d]]);
+        lg_sel_free(sel);
+    }
     lg_sel_refbuf_free(&src.refs);
+    lg_damage_free(&src.damage);
+    lg_free(src.damaged);
     return rc;
 }
 

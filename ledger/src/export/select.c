@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/bigendian.h"
 #include "base/error.h"
 
 /* Field paths, relative to the body object ("[]" walks an array): the
@@ -338,6 +339,7 @@ lg_sel_list_add(lg_sel_list *l, uint64_t index, const lg_record *r, const json_t
 static void
 entry_view(lg_sel_view *v, const lg_sel_entry *e)
 {
+    memset(v, 0, sizeof *v);
     v->index = e->index;
     v->type = e->type;
     v->record_id = e->record_id;
@@ -434,13 +436,67 @@ typedef struct {
     const lg_sel_source *src;
     uint64_t since, until;
     const char *incident;
-    lg_map sel;  /* incident: ids of the selected entries */
-    lg_map need; /* ids that selected or context entries reference */
-    size_t pos;  /* position of the next visit */
+    lg_map sel;     /* incident: ids of the selected entries */
+    lg_map need;    /* ids that selected or context entries reference */
+    lg_map reports; /* incident: entries that are incident reports of it */
+    size_t pos;     /* position of the next visit */
     size_t visits;
     int have_sel, have_none;
     size_t first_sel, last_sel, first_none; /* positions */
 } compute_ctx;
+
+/* Is entry `index` in the set m (keyed by its big-endian index)? */
+static int
+index_has(const lg_map *m, uint64_t index)
+{
+    uint8_t k[8];
+
+    lg_u64_be(k, index);
+    return lg_map_get(m, k, 8) != NULL;
+}
+
+static int
+index_add(lg_map *m, uint64_t index)
+{
+    static const char one = 1;
+    uint8_t k[8];
+
+    lg_u64_be(k, index);
+    return lg_map_put(m, k, 8, &one);
+}
+
+/* Does a type carry a key besides its record_id (alias_of)? */
+static int
+has_alias(lg_record_type t)
+{
+    return t == LG_REC_NONE || t == LG_REC_ACTOR || t == LG_REC_INCIDENT_REPORT ||
+           t == LG_REC_PARTICIPANT || t == LG_REC_INSTRUMENT || t == LG_REC_NORM;
+}
+
+/* Might a damaged entry touch the incident? Its refs are unreadable; its
+ * targets (index rows) stand for them, and everything else it cannot be
+ * shown not to do counts as touching (select.h). */
+static int
+damaged_touches(const compute_ctx *c, const lg_sel_view *e)
+{
+    if (e->type == LG_REC_NONE || e->type == LG_REC_INCIDENT_REPORT)
+        return 1;
+    for (size_t i = 0; i < e->n_targets; i++) {
+        uint64_t t = e->targets[i];
+
+        if ((t < c->s->n && t < e->index && c->s->mark[t] == LG_SEL_SELECTED) ||
+            index_has(&c->reports, t))
+            return 1;
+    }
+    return 0;
+}
+
+/* Does e touch the incident: touches(), or damaged_touches(). */
+static int
+in_incident(const compute_ctx *c, const lg_sel_view *e)
+{
+    return e->damaged ? damaged_touches(c, e) : touches(e, &c->sel, c->incident);
+}
 
 /* Range: keep the references that may name an entry before `since`. */
 static int
@@ -477,8 +533,13 @@ mark_forward(void *arg, const lg_sel_view *e)
     if (pos >= c->s->n)
         return lg_error_set(LEDGER_EINVAL, "selection: source has more than %zu entries", c->s->n);
     m = &c->s->mark[pos];
+    if (c->incident != NULL && !e->damaged && e->type == LG_REC_INCIDENT_REPORT &&
+        (strcmp(e->record_id, c->incident) == 0 ||
+         (e->alias != NULL && strcmp(e->alias, c->incident) == 0)) &&
+        (rc = index_add(&c->reports, e->index)) < 0)
+        return rc;
     if (e->index >= c->since && e->index <= c->until &&
-        (c->incident == NULL || touches(e, &c->sel, c->incident))) {
+        (c->incident == NULL || in_incident(c, e))) {
         *m = LG_SEL_SELECTED;
         if (!c->have_sel)
             c->first_sel = pos;
@@ -488,7 +549,7 @@ mark_forward(void *arg, const lg_sel_view *e)
             return need_earlier(c, e);
         if ((rc = set_add(&c->sel, e->record_id)) < 0 || (rc = set_add(&c->sel, e->alias)) < 0)
             return rc;
-    } else if (is_registry(e->type)) {
+    } else if (is_registry(e->type) || (e->damaged && e->type == LG_REC_NONE)) {
         *m = LG_SEL_REGISTRY;
     } else {
         *m = LG_SEL_NONE;
@@ -510,7 +571,8 @@ mark_backward(void *arg, const lg_sel_view *e)
     if (c->visits++ > c->s->n || pos >= c->s->n)
         return lg_error_set(LEDGER_EINVAL, "selection: source visits too many entries");
     m = &c->s->mark[pos];
-    if (*m == LG_SEL_NONE && (set_has(&c->need, e->record_id) || set_has(&c->need, e->alias)))
+    if (*m == LG_SEL_NONE && (set_has(&c->need, e->record_id) || set_has(&c->need, e->alias) ||
+                              (e->damaged && has_alias(e->type) && c->need.count > 0)))
         *m = LG_SEL_CONTEXT;
     if (*m == LG_SEL_SELECTED || *m == LG_SEL_CONTEXT) {
         for (size_t k = 0; k < e->n_refs; k++)
@@ -560,6 +622,7 @@ lg_sel_compute(lg_selection *s, const lg_sel_source *src, uint64_t since, uint64
     c.incident = incident;
     lg_map_init(&c.sel, 1);
     lg_map_init(&c.need, 1);
+    lg_map_init(&c.reports, 1);
     if ((rc = src->forward(src->payload, mark_forward, &c)) < 0)
         goto done;
     if (c.pos != s->n) {
@@ -573,6 +636,7 @@ lg_sel_compute(lg_selection *s, const lg_sel_source *src, uint64_t since, uint64
 done:
     lg_map_free(&c.sel);
     lg_map_free(&c.need);
+    lg_map_free(&c.reports);
     if (rc < 0)
         lg_sel_free(s);
     return rc;

@@ -51,6 +51,20 @@
  * shortcut leaves it out. The audit applies the plain rule to the entries
  * a trail holds only, so it accepts either trail (not tested).
  *
+ * Damaged entries (export side only; see SECURITY.md). An entry whose
+ * stored bytes do not decode is visited as a damaged view (above). The
+ * rules treat what they cannot read as a match, so a damaged entry is
+ * marked whenever it might be needed, never left out when it is:
+ *   SELECTED  in the range, and with an incident: of unknown type, an
+ *             incident report (its key is unreadable), or one of its
+ *             targets is selected or is an incident report of KEY;
+ *   REGISTRY  of unknown or registry type, wherever it lies;
+ *   CONTEXT   its record_id is needed, or (key unreadable) it is of unknown
+ *             type or a type with a key (actor, incident report,
+ *             instrument, norm) and any id is needed.
+ * The export then fails on the first marked damaged entry, naming it
+ * (lg_export_select); an unmarked one is passed over.
+ *
  * Memory: one mark byte per entry, the selected ids (incident) and the
  * needed references (those of selected entries, within a range only those
  * pointing before it; and those of context entries). Nothing per entry
@@ -65,8 +79,8 @@
 
 #include <jansson.h>
 
-#include "codec/codec.h"
 #include "base/map.h"
+#include "codec/codec.h"
 
 #define LG_SEL_NONE 0
 #define LG_SEL_SELECTED 1
@@ -86,6 +100,14 @@ typedef struct {
     size_t n_primary; /* the first n_primary refs say what the record is about:
                        * incident_refs, opinion/retraction targets, the finding
                        * a vote is on */
+    /* A damaged entry (its stored bytes do not decode): only what the index
+     * rows that submit wrote still say about it. type and record_id come
+     * from its records row (LG_REC_NONE and "" when there is none); refs,
+     * alias and supersedes are empty; targets are the entries it
+     * references, supersedes or retracts (refs and records rows). */
+    int damaged;
+    const uint64_t *targets;
+    size_t n_targets;
 } lg_sel_view;
 
 /* Called once per entry: 0 to go on, 1 to stop, or a negative code that
