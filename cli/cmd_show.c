@@ -75,6 +75,21 @@ print_entry_text(const ledger_entry_info *info, const uint8_t *leaf, size_t len)
     }
 }
 
+/* The entry read from the ledger does not decode: it is damaged (exit 3,
+ * naming it, as every reader of the ledger does); one fetched with --url
+ * is reported as the server's bad answer. */
+static int
+show_fail(const cli *c, const ledger_log *log, uint64_t index)
+{
+    const ledger_error *e = ledger_error_last();
+
+    if (log == NULL)
+        return cli_fail_code(c, EXIT_OPERATIONAL);
+    return cli_error(
+        c, EXIT_OPERATIONAL, "entry %llu: %s (the stored entry is damaged; run verify)",
+        (unsigned long long)index, e->message[0] ? e->message : ledger_strerror(e->code));
+}
+
 int
 cmd_show(cli *c, int argc, char **argv)
 {
@@ -84,7 +99,7 @@ cmd_show(cli *c, int argc, char **argv)
     ledger_buf leaf = LEDGER_BUF_INIT, json = LEDGER_BUF_INIT;
     ledger_entry_info info;
     char **pos = NULL;
-    uint64_t index;
+    uint64_t index = 0;
     int npos = 0, rc;
 
     if ((rc = cli_parse(c, argc, argv, show_opts, on_show, &a, &pos, &npos)) != 0)
@@ -117,14 +132,14 @@ cmd_show(cli *c, int argc, char **argv)
         goto done;
     }
     if ((rc = ledger_entry_info_get(&info, leaf.data, leaf.len)) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        rc = show_fail(c, log, index);
         goto done;
     }
     if (leaf_out != NULL && (rc = cli_write_file(c, leaf_out, leaf.data, leaf.len)) != 0)
         goto done;
     if (c->json) {
         if ((rc = ledger_entry_to_json(&json, leaf.data, leaf.len, 1)) < 0) {
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+            rc = show_fail(c, log, index);
             goto done;
         }
         cli_json_print(json.data, json.len);
@@ -211,10 +226,9 @@ static int
 known_type(const char *t)
 {
     static const char *const types[] = {
-        "ledger_policy",   "participant", "key_revocation",    "actor",
-        "incident_report", "evidence",    "attribution_claim", "opinion",
-        "retraction",      "finding",     "panel_vote",        "instrument",
-        "norm",            "commitment",  NULL,
+        "ledger_policy", "participant",       "key_revocation", "actor",      "incident_report",
+        "evidence",      "attribution_claim", "opinion",        "retraction", "finding",
+        "panel_vote",    "instrument",        "norm",           "commitment", NULL,
     };
     for (int i = 0; types[i]; i++)
         if (strcmp(types[i], t) == 0)

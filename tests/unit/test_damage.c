@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "attrledger/attrledger.h"
 #include "base/bigendian.h"
 #include "store/store.h"
@@ -163,9 +165,42 @@ damage_views(void **state)
     ledger_buf_dispose(&out);
     expect_damage(ledger_view_actor(&out, w->log, "act:group", 1), "view actor");
     ledger_buf_dispose(&out);
+    expect_damage(ledger_view_actor(&out, w->log, "act:state", 1), "view actor (state nexus)");
+    ledger_buf_dispose(&out);
     /* Views that do not. */
     TU_OK(ledger_view_incident(&out, w->log, "inc:two", 1));
     assert_non_null(strstr((const char *)out.data, "clm:vendor-two"));
+    ledger_buf_dispose(&out);
+    TU_OK(ledger_view_participant(&out, w->log, "p:vendor", 1));
+    ledger_buf_dispose(&out);
+    /* The norms register reads every opinion and every claim citing a
+     * norm; entry 13 cites none (its refs rows say so). */
+    TU_OK(ledger_view_norms(&out, w->log, 1));
+    ledger_buf_dispose(&out);
+}
+
+/* The statistics pass over entry 13 and say so; the counts the index rows
+ * give stay exact. */
+static void
+damage_stats(void **state)
+{
+    tu_world *w = *state;
+    ledger_buf out = LEDGER_BUF_INIT;
+
+    TU_OK(ledger_view_stats(&out, w->log, 1));
+    {
+        json_t *v = json_loads((const char *)out.data, 0, NULL);
+        json_t *d = json_object_get(v, "damaged_entries");
+
+        assert_int_equal(json_array_size(d), 1);
+        assert_int_equal(json_integer_value(json_array_get(d, 0)), DAMAGED);
+        /* From the records rows: exact. */
+        assert_int_equal(json_integer_value(json_object_get(v, "claims")), 4);
+        json_decref(v);
+    }
+    ledger_buf_dispose(&out);
+    TU_OK(ledger_view_stats(&out, w->log, 0));
+    assert_non_null(strstr((const char *)out.data, "damaged entries           13 (not read"));
     ledger_buf_dispose(&out);
 }
 
@@ -177,6 +212,7 @@ main(void)
         cmocka_unit_test_setup_teardown(damage_trail_before, setup, teardown),
         cmocka_unit_test_setup_teardown(damage_incident_exports, setup, teardown),
         cmocka_unit_test_setup_teardown(damage_views, setup, teardown),
+        cmocka_unit_test_setup_teardown(damage_stats, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,8 +17,8 @@
 
 #include "base/alloc.h"
 #include "base/bigendian.h"
-#include "codec/codec.h"
 #include "base/error.h"
+#include "codec/codec.h"
 #include "codec/record.h"
 #include "core/stored_entry.h"
 #include "store/store.h"
@@ -46,6 +46,27 @@ lg_view_load(vctx *c, uint64_t index, ventry *out)
     out->type = lg_record_type_of(out->rec);
     lg_entry_free(e);
     return 0;
+}
+
+int
+lg_view_pass_damaged(vctx *c, uint64_t index, int (*needs)(const lg_damage *d), idx_list *passed)
+{
+    lg_damage d;
+    ventry e;
+    int rc;
+
+    memset(&d, 0, sizeof d);
+    if ((rc = lg_damage_describe(&d, c->t, index)) == 0 && needs(&d)) {
+        /* Needed: the load fails again (same snapshot), with its message. */
+        if ((rc = lg_view_load(c, index, &e)) == 0) {
+            lg_view_entry_free(&e);
+            rc = lg_error_set(LEDGER_ECORRUPT, "entry %llu is damaged", (unsigned long long)index);
+        }
+    }
+    lg_damage_free(&d);
+    if (rc == 0 && passed != NULL)
+        rc = lg_view_idx_push(passed, index);
+    return rc;
 }
 
 json_t *

@@ -166,6 +166,31 @@ collect_one(nset *s, vctx *c, const ventry *e)
     return 0;
 }
 
+/* Does the register need a damaged entry (collect_one)? Every instrument,
+ * norm, commitment and opinion, a claim or finding that refers to a norm,
+ * and an entry of unknown type. */
+static int
+norms_need(const lg_damage *d)
+{
+    switch (d->type) {
+    case LG_REC_ATTRIBUTION_CLAIM:
+    case LG_REC_FINDING:
+        return lg_damage_targets_type(d, LG_REC_NORM) ||
+               lg_damage_targets_type(d, LG_REC_INSTRUMENT);
+    case LG_REC_ACTOR:
+    case LG_REC_INCIDENT_REPORT:
+    case LG_REC_EVIDENCE:
+    case LG_REC_RETRACTION:
+    case LG_REC_PANEL_VOTE:
+    case LG_REC_PARTICIPANT:
+    case LG_REC_KEY_REVOCATION:
+    case LG_REC_LEDGER_POLICY:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 static int
 collect(nset *s, vctx *c)
 {
@@ -183,7 +208,10 @@ collect(nset *s, vctx *c)
         return lg_error_nomem();
     for (uint64_t i = 1; i < c->size && rc == 0; i++) {
         ventry e;
-        if ((rc = lg_view_load(c, i, &e)) < 0)
+        if ((rc = lg_view_load(c, i, &e)) == LEDGER_ECORRUPT &&
+            (rc = lg_view_pass_damaged(c, i, norms_need, NULL)) == 0)
+            continue;
+        if (rc < 0)
             return rc;
         rc = collect_one(s, c, &e);
         lg_view_entry_free(&e);

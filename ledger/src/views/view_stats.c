@@ -3,14 +3,20 @@
  * and retracted records, incidents with and without a finding (on any
  * version of the report), contested claims (a dispute or denial opinion),
  * and published findings (tally.c).
+ *
+ * A damaged entry does not stop the statistics (SECURITY.md): the counts
+ * by type, superseded and retracted come from the index rows and stay
+ * exact; what only the record says (whether an incident report is a first
+ * version, an opinion's kind, a finding's votes) is left out of the counts
+ * that need it, and "damaged_entries" lists the entries passed over.
  */
 #include <string.h>
 
 #include <jansson.h>
 
 #include "base/alloc.h"
-#include "codec/codec.h"
 #include "base/error.h"
+#include "codec/codec.h"
 #include "codec/record.h"
 #include "store/store.h"
 #include "views/views_int.h"
@@ -20,21 +26,43 @@ typedef struct {
     uint64_t by_type[LG_REC__COUNT];
     uint64_t superseded, retracted;
     uint64_t incidents, with_finding, claims_contested, findings_published;
-    int err;
+    idx_list damaged; /* entries passed over */
 } stats;
 
+/* The statistics can do without any record (the counts say so). */
 static int
-has_type_ref(vctx *c, uint64_t target, lg_record_type type, const char *kind_a, const char *kind_b,
+stats_need(const lg_damage *d)
+{
+    (void)d;
+    return 0;
+}
+
+/* Load entry `index`; 1 when it is damaged (recorded, passed over). */
+static int
+stats_load(stats *s, uint64_t index, ventry *e)
+{
+    int rc = lg_view_load(s->c, index, e);
+
+    if (rc == LEDGER_ECORRUPT &&
+        (rc = lg_view_pass_damaged(s->c, index, stats_need, &s->damaged)) == 0)
+        return 1;
+    return rc;
+}
+
+static int
+has_type_ref(stats *s, uint64_t target, lg_record_type type, const char *kind_a, const char *kind_b,
              int *out)
 {
     idx_list refs = {0};
-    int rc = lg_view_refs_of(c, target, &refs);
+    int rc = lg_view_refs_of(s->c, target, &refs);
 
     *out = 0;
     for (size_t i = 0; rc == 0 && i < refs.n && !*out; i++) {
         ventry e;
-        if ((rc = lg_view_load(c, refs.v[i], &e)) < 0)
-            break;
+        if ((rc = stats_load(s, refs.v[i], &e)) != 0) {
+            rc = rc > 0 ? 0 : rc;
+            continue;
+        }
         if (e.type == type) {
             const char *k = lg_view_jstr(lg_view_body(&e), "kind");
             *out = kind_a == NULL || strcmp(k, kind_a) == 0 || strcmp(k, kind_b) == 0;
@@ -61,8 +89,8 @@ stats_visit(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
     s->superseded += r.superseded_by != 0;
     s->retracted += r.retracted_by != 0;
     if (r.type == LG_REC_INCIDENT_REPORT) {
-        if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
-            return rc;
+        if ((rc = stats_load(s, r.index, &e)) != 0)
+            return rc > 0 ? 0 : rc;
         int root = *lg_view_jstr(json_object_get(e.json, "header"), "supersedes") == '\0';
         lg_view_entry_free(&e);
         if (root) {
@@ -70,7 +98,7 @@ stats_visit(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
             lg_record_row vr = r;
             s->incidents++;
             for (int hops = 0;; hops++) {
-                if ((rc = has_type_ref(s->c, vr.index, LG_REC_FINDING, NULL, NULL, &yes)) < 0)
+                if ((rc = has_type_ref(s, vr.index, LG_REC_FINDING, NULL, NULL, &yes)) < 0)
                     return rc;
                 if (yes || hops > 100000 || (rc = lg_view_next_version(s->c, &vr, NULL, 0)) == 0)
                     break;
@@ -80,14 +108,14 @@ stats_visit(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
             s->with_finding += yes;
         }
     } else if (r.type == LG_REC_ATTRIBUTION_CLAIM) {
-        if ((rc = has_type_ref(s->c, r.index, LG_REC_OPINION, "OPINION_KIND_DISPUTE",
+        if ((rc = has_type_ref(s, r.index, LG_REC_OPINION, "OPINION_KIND_DISPUTE",
                                "OPINION_KIND_DENIAL", &yes)) < 0)
             return rc;
         s->claims_contested += yes;
     } else if (r.type == LG_REC_FINDING) {
         json_t *it = NULL;
-        if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
-            return rc;
+        if ((rc = stats_load(s, r.index, &e)) != 0)
+            return rc > 0 ? 0 : rc;
         rc = lg_view_finding_item(&it, s->c, &e);
         lg_view_entry_free(&e);
         if (rc == 0)
@@ -97,6 +125,22 @@ stats_visit(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
             return rc;
     }
     return 0;
+}
+
+/* o["damaged_entries"] = the entries passed over, in order; frees l. */
+static int
+damaged_list(json_t *o, idx_list *l)
+{
+    json_t *d = json_array();
+
+    lg_view_sort_idx(l);
+    for (size_t i = 0; d != NULL && i < l->n; i++)
+        if (json_array_append_new(d, json_integer((json_int_t)l->v[i])) != 0) {
+            json_decref(d);
+            d = NULL;
+        }
+    lg_free(l->v);
+    return lg_view_set(o, "damaged_entries", d);
 }
 
 int
@@ -115,8 +159,11 @@ lg_view_stats_json(json_t **out, vctx *c)
     }
     if ((rc = lg_view_set(o, "records_by_type", types)) < 0)
         return rc;
-    if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, stats_visit, &s)) < 0)
+    rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, stats_visit, &s);
+    if (rc < 0) {
+        lg_free(s.damaged.v);
         return rc;
+    }
     for (int t = 1; t < LG_REC__COUNT; t++)
         if (strcmp(lg_record_type_name((lg_record_type)t), "none") != 0 && /* reserved */
             (rc = lg_json_set_u64(types, lg_record_type_name((lg_record_type)t), s.by_type[t])) < 0)
@@ -130,7 +177,9 @@ lg_view_stats_json(json_t **out, vctx *c)
         (rc = lg_json_set_u64(o, "claims", s.by_type[LG_REC_ATTRIBUTION_CLAIM])) < 0 ||
         (rc = lg_json_set_u64(o, "claims_contested", s.claims_contested)) < 0 ||
         (rc = lg_json_set_u64(o, "findings", s.by_type[LG_REC_FINDING])) < 0 ||
-        (rc = lg_json_set_u64(o, "findings_published", s.findings_published)) < 0)
+        (rc = lg_json_set_u64(o, "findings_published", s.findings_published)) < 0) {
+        lg_free(s.damaged.v);
         return rc;
-    return 0;
+    }
+    return damaged_list(o, &s.damaged);
 }

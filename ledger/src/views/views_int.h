@@ -20,6 +20,7 @@
 
 #include "attrledger/ledger.h"
 #include "codec/codec.h"
+#include "core/stored_entry.h"
 #include "rules/policy.h"
 #include "store/store.h"
 
@@ -56,6 +57,16 @@ int lg_view_load(vctx *c, uint64_t index, ventry *out);
 json_t *lg_view_body(const ventry *e);
 /* obj[key] as a string, "" when absent. */
 const char *lg_view_jstr(const json_t *obj, const char *key);
+/*
+ * After lg_view_load(c, index, ...) failed with LEDGER_ECORRUPT (a damaged
+ * entry): describe the entry from its index rows (lg_damage_describe) and
+ * ask needs() whether the view needs it. 0 when it does not (the view
+ * passes over it; index is added to *passed if not NULL); otherwise the
+ * load's error again, "entry N: ...". A view that cannot read what it needs
+ * fails; one that can do without an entry does not (SECURITY.md).
+ */
+int lg_view_pass_damaged(vctx *c, uint64_t index, int (*needs)(const lg_damage *d),
+                         idx_list *passed);
 /* The records-table row of record id `rid`; LEDGER_ENOTFOUND if none. */
 int lg_view_row(vctx *c, const char *rid, lg_record_row *out);
 /* "ACTIVE", "SUPERSEDED" or "RETRACTED". */
