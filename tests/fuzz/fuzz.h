@@ -36,4 +36,10 @@ void fuzz_init(void);
 const ledger_key *fuzz_log_key(void);
 const ledger_vkey *fuzz_log_vkey(void);
 
+/* fuzz_record only (readers.c): when the record r (decoded from data)
+ * is accepted by submit into a copy of the test world, every reader reads
+ * the result (aborts otherwise). */
+struct lg_record;
+void fuzz_readers_check(const uint8_t *data, size_t size, const struct lg_record *r);
+
 #endif

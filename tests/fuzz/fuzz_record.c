@@ -2,8 +2,9 @@
  * fuzz_record.c - protobuf Record bytes (lg_record_decode) and LogEntry
  * leaves (lg_entry_decode, ledger_entry_info_get, ledger_entry_to_json).
  *
- * Invariant: a record that decodes is canonical, so its JSON form converts
- * back to exactly the same bytes.
+ * Invariants: a record that decodes is canonical, so its JSON form converts
+ * back to exactly the same bytes; and whatever submit accepts, every reader
+ * can read (readers.c).
  */
 #include <string.h>
 
@@ -30,6 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ledger_buf_dispose(&again);
             json_decref(j);
         }
+        fuzz_readers_check(data, size, r);
         lg_record_free(r);
     }
     if (lg_entry_decode(&e, data, size) == 0) {

@@ -20,10 +20,10 @@
 #include <jansson.h>
 
 #include "codec/codec.h"
-#include "crypto/crypto.h"
-#include "fuzz.h"
 #include "codec/json.h"
+#include "crypto/crypto.h"
 #include "crypto/keyfile.h"
+#include "fuzz.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "tlog/tiles.h"
@@ -334,6 +334,79 @@ main(int argc, char **argv)
             OK(lg_merkle_prove_consistency(proof, &n, m, 7, mem_reader, NULL));
             snprintf(name, sizeof name, "consistency-%llu-7", (unsigned long long)m);
             put_proof(name, m, 7, roots[m], roots[7], (const lg_hash *)proof, n);
+        }
+    }
+
+    /* Records the test world (world.h) accepts, one per kind, for the
+     * record target's readers check (readers.c). */
+    {
+#define WHDR(id, author)                                                                           \
+    "{\"header\": {\"record_id\": \"" id "\", \"author\": \"" author "\","                         \
+    " \"created\": \"2019-01-01T00:00:00Z\", \"provenance\": \"PROVENANCE_FIRST_PARTY\","          \
+    " \"tlp\": \"TLP_CLEAR\"}, "
+        static const char *const world[][2] = {
+            {"world-actor", WHDR("act:fz", "p:vendor") "\"actor\": {\"actor_id\": \"act:fz\","
+                                                       " \"name\": \"Fuzz Group\", \"actor_kind\":"
+                                                       " \"ACTOR_KIND_INTRUSION_SET\","
+                                                       " \"parent_actor\": \"act:unit\"}}"},
+            {"world-incident", WHDR("inc:fz", "p:gov") "\"incident_report\": {\"incident_key\":"
+                                                       " \"inc:fz\", \"name\": \"Fuzz\","
+                                                       " \"determination\":"
+                                                       " \"DETERMINATION_CONFIRMED\"}}"},
+            {"world-revision", "{\"header\": {\"record_id\": \"inc:two@v2\", \"author\":"
+                               " \"p:vendor\", \"created\": \"2019-01-01T00:00:00Z\","
+                               " \"supersedes\": \"inc:two\", \"provenance\":"
+                               " \"PROVENANCE_FIRST_PARTY\", \"tlp\": \"TLP_CLEAR\"},"
+                               " \"incident_report\": {\"incident_key\": \"inc:two\","
+                               " \"name\": \"Wiper Two\", \"determination\":"
+                               " \"DETERMINATION_CONFIRMED\"}}"},
+            {"world-evidence", WHDR("ev:fz", "p:vendor") "\"evidence\": {\"incident_refs\":"
+                                                         " [\"inc:two\"], \"evidence_type\":"
+                                                         " \"EVIDENCE_TYPE_CODE_SIMILARITY\","
+                                                         " \"title\": \"Overlap\"}}"},
+            {"world-claim", WHDR("clm:fz", "p:gov") "\"attribution_claim\": {\"claimant\":"
+                                                    " \"p:gov\", \"incident_refs\": [\"inc:two\"],"
+                                                    " \"attributed_to\": \"act:group\","
+                                                    " \"state_nexus\": \"act:state\","
+                                                    " \"evidence_refs\": [\"ev:one\"],"
+                                                    " \"assertion_type\":"
+                                                    " \"ASSERTION_TYPE_ATTRIBUTION\","
+                                                    " \"confidence\": {\"stix_value\": 60}}}"},
+            {"world-opinion", WHDR("op:fz", "p:gov") "\"opinion\": {\"target_refs\":"
+                                                     " [\"clm:vendor-two\"], \"kind\":"
+                                                     " \"OPINION_KIND_DISPUTE\", \"stance\":"
+                                                     " \"OPINION_DISAGREE\"}}"},
+            {"world-retraction", WHDR("ret:fz", "p:gov") "\"retraction\": {\"target_ref\":"
+                                                         " \"clm:gov-one\", \"kind\":"
+                                                         " \"RETRACTION_KIND_WITHDRAW\","
+                                                         " \"reason\":"
+                                                         " \"RETRACTION_REASON_ERROR\"}}"},
+            {"world-finding", WHDR("fnd:fz", "p:body") "\"finding\": {\"case_number\":"
+                                                       " \"IAB-2\", \"title\": \"Two\","
+                                                       " \"incident_refs\": [\"inc:two\"],"
+                                                       " \"outcome\":"
+                                                       " \"FINDING_OUTCOME_ATTRIBUTED\","
+                                                       " \"conclusions\": [{\"attributed_to\":"
+                                                       " \"act:group\"}], \"panel_members\":"
+                                                       " [\"p:panel\"], \"decision_rule\":"
+                                                       " {\"panel_size\": 1,"
+                                                       " \"approvals_required\": 1}}}"},
+            {"world-instrument", WHDR("ins:fz", "p:cur") "\"instrument\": {\"instrument_id\":"
+                                                         " \"ins:fz\", \"title\": \"Fuzz"
+                                                         " Accord\", \"kind\":"
+                                                         " \"INSTRUMENT_KIND_UN_REPORT\"}}"},
+        };
+#undef WHDR
+        for (size_t i = 0; i < sizeof world / sizeof world[0]; i++) {
+            ledger_envelope *env = NULL;
+            ledger_buf rec = LEDGER_BUF_INIT;
+
+            OK(ledger_envelope_parse(&env, world[i][1], strlen(world[i][1])));
+            OK(ledger_envelope_record(&rec, env));
+            snprintf(name, sizeof name, "%s.pb", world[i][0]);
+            put("record", name, rec.data, rec.len);
+            ledger_buf_dispose(&rec);
+            ledger_envelope_free(env);
         }
     }
 

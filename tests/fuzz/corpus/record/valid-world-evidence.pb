@@ -1,0 +1,4 @@
+
+
+ev:fzp:vendorА█кс(0z
+inc:twoOverlap
