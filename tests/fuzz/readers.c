@@ -60,7 +60,9 @@ world_copy(void)
     DIR *d;
     struct dirent *de;
 
-    fuzz_check(dir != NULL && (d = opendir(world.dir)) != NULL);
+    fuzz_check(dir != NULL);
+    d = opendir(world.dir);
+    fuzz_check(d != NULL);
     while ((de = readdir(d)) != NULL) {
         uint8_t *data;
         size_t len;
