@@ -57,4 +57,12 @@ d=$(deep 4057)
 al 0 submit "$T/inc.signed.json" --out-dir "$d"
 ls "$d" | grep -q '^entry-[0-9]*\.tlog-proof$' || fail "no receipt in a 4057-byte --out-dir"
 
+# serve --site: the site directory, a request path of at most 512 bytes
+# and index.html must fit; checked at start.
+d=$(deep 3600)
+mkdir -p "$d"
+al 2 serve --listen 127.0.0.1:0 --site "$d"
+err_one_line
+err_has "site directory path too long (3600 bytes, at most 3573)"
+
 done_ok
