@@ -10,8 +10,8 @@
 #include "base/error.h"
 #include "codec/json.h"
 #include "codec/record.h"
-#include "export/select.h"
 #include "tlog/entry.h"
+#include "export/select.h"
 
 int
 lg_trail_header(json_t **out, const char *vkey, const uint8_t *note, size_t note_len,

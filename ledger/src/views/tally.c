@@ -15,11 +15,11 @@
 #include <jansson.h>
 
 #include "base/alloc.h"
-#include "base/error.h"
 #include "codec/codec.h"
-#include "codec/record.h"
+#include "base/error.h"
 #include "core/ledger_int.h"
 #include "rules/policy.h"
+#include "codec/record.h"
 #include "views/views_int.h"
 
 typedef struct {

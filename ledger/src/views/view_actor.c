@@ -17,8 +17,8 @@
 #include <jansson.h>
 
 #include "base/alloc.h"
-#include "base/error.h"
 #include "codec/codec.h"
+#include "base/error.h"
 #include "codec/record.h"
 #include "store/store.h"
 #include "views/views_int.h"

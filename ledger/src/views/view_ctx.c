@@ -17,8 +17,8 @@
 
 #include "base/alloc.h"
 #include "base/bigendian.h"
-#include "base/error.h"
 #include "codec/codec.h"
+#include "base/error.h"
 #include "codec/record.h"
 #include "core/stored_entry.h"
 #include "store/store.h"

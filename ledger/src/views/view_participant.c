@@ -11,10 +11,10 @@
 #include <jansson.h>
 
 #include "base/alloc.h"
-#include "base/error.h"
 #include "codec/codec.h"
-#include "codec/record.h"
+#include "base/error.h"
 #include "core/ledger_int.h"
+#include "codec/record.h"
 #include "store/store.h"
 #include "views/views_int.h"
 
@@ -125,10 +125,10 @@ lg_view_participant_json(json_t **out, vctx *c, const char *id)
                 }
             }
         }
-        rc = p == NULL
-                 ? lg_error_set(LEDGER_ECORRUPT, "entry %llu does not register participant %.100s",
-                                (unsigned long long)pr.latest_index, id)
-                 : lg_view_set(o, "participant", json_deep_copy(p));
+        rc = p == NULL ? lg_error_set(LEDGER_ECORRUPT,
+                                      "entry %llu does not register participant %.100s",
+                                      (unsigned long long)pr.latest_index, id)
+                       : lg_view_set(o, "participant", json_deep_copy(p));
     }
     lg_view_entry_free(&e);
     if (rc < 0 || (rc = lg_json_set_u64(o, "latest_index", pr.latest_index)) < 0 ||

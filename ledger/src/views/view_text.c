@@ -27,7 +27,8 @@ typedef struct {
     int oom;
 } sb;
 
-static void sb_printf(sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+sb_printf(sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 sb_printf(sb *s, const char *fmt, ...)
@@ -107,7 +108,8 @@ confidence(sb *s, const json_t *c)
     lk = json_object_get(c, "likelihood");
     stix = json_object_get(c, "stix_value");
     if (lk != NULL) {
-        sb_printf(s, "\"%s\" (%s)", str(lk, "term"), bare(str(lk, "scale"), "LIKELIHOOD_SCALE_"));
+        sb_printf(s, "\"%s\" (%s)", str(lk, "term"),
+                  bare(str(lk, "scale"), "LIKELIHOOD_SCALE_"));
         sep = ", ";
     }
     if (json_object_get(c, "analytic_confidence")) {
@@ -143,7 +145,8 @@ opinions(sb *s, const json_t *arr, const char *indent)
     {
         sb_printf(s, "%s[%lld] %s %s (%s)%s: ", indent, num(op, "index"), str(op, "author"),
                   bare(str(op, "kind"), "OPINION_KIND_"), bare(str(op, "stance"), "OPINION_"),
-                  json_is_true(json_object_get(op, "is_accused_party")) ? " [accused party]" : "");
+                  json_is_true(json_object_get(op, "is_accused_party")) ? " [accused party]"
+                                                                         : "");
         status_line(s, op);
         sb_printf(s, "\n");
         if (*str(op, "explanation"))
@@ -236,9 +239,10 @@ incident_text(sb *s, const json_t *v)
     reports_text(s, v, "incident");
     if (json_array_size(json_object_get(v, "evidence")) > 0) {
         sb_printf(s, "\nEVIDENCE\n");
-        json_array_foreach(json_object_get(v, "evidence"), i, x) sb_printf(
-            s, "  [%lld] %s (%s, %s): %s\n", num(x, "index"), str(x, "record_id"), str(x, "author"),
-            bare(str(x, "evidence_type"), "EVIDENCE_TYPE_"), str(x, "title"));
+        json_array_foreach(json_object_get(v, "evidence"), i, x)
+            sb_printf(s, "  [%lld] %s (%s, %s): %s\n", num(x, "index"), str(x, "record_id"),
+                      str(x, "author"), bare(str(x, "evidence_type"), "EVIDENCE_TYPE_"),
+                      str(x, "title"));
     }
     sb_printf(s, "\nATTRIBUTION CLAIMS (%zu)\n", json_array_size(json_object_get(v, "claims")));
     json_array_foreach(json_object_get(v, "claims"), i, x)
@@ -258,10 +262,10 @@ incident_text(sb *s, const json_t *v)
             sb_printf(s, " by %s", str(x, "author"));
         sb_printf(s, "\n      confidence: ");
         confidence(s, json_object_get(x, "confidence"));
-        sb_printf(
-            s, "\n      channel %s, evidence disclosure %s\n", bare(str(x, "channel"), "CHANNEL_"),
-            *str(x, "evidence_disclosure") ? bare(str(x, "evidence_disclosure"), "DISCLOSURE_")
-                                           : "unspecified");
+        sb_printf(s, "\n      channel %s, evidence disclosure %s\n",
+                  bare(str(x, "channel"), "CHANNEL_"),
+                  *str(x, "evidence_disclosure") ? bare(str(x, "evidence_disclosure"), "DISCLOSURE_")
+                                                 : "unspecified");
         json_array_foreach(json_object_get(x, "norms_breached"), j, y)
             sb_printf(s, "      norm breached: %s (%s)\n", str(y, "norm_ref"),
                       bare(str(y, "link"), "NORM_LINK_"));
@@ -298,16 +302,19 @@ actor_text(sb *s, const json_t *v)
         sb_printf(s, "\n");
     }
     sb_printf(s, "  chain:");
-    json_array_foreach(json_object_get(v, "chain"), i, x) sb_printf(
-        s, "%s %s (%s)", i ? " ->" : "", str(x, "name"), bare(str(x, "actor_kind"), "ACTOR_KIND_"));
+    json_array_foreach(json_object_get(v, "chain"), i, x)
+        sb_printf(s, "%s %s (%s)", i ? " ->" : "", str(x, "name"),
+                  bare(str(x, "actor_kind"), "ACTOR_KIND_"));
     sb_printf(s, "\n");
     reports_text(s, v, "actor");
-    sb_printf(s, "\nATTRIBUTIONS (%zu)\n", json_array_size(json_object_get(v, "attributions")));
+    sb_printf(s, "\nATTRIBUTIONS (%zu)\n",
+              json_array_size(json_object_get(v, "attributions")));
     json_array_foreach(json_object_get(v, "attributions"), i, x)
     {
-        sb_printf(s, "  [%lld] %s %s by %s: ", num(x, "index"), str(x, "type"), str(x, "record_id"),
-                  strcmp(str(x, "type"), "attribution_claim") == 0 ? str(x, "claimant")
-                                                                   : str(x, "author"));
+        sb_printf(s, "  [%lld] %s %s by %s: ", num(x, "index"), str(x, "type"),
+                  str(x, "record_id"), strcmp(str(x, "type"), "attribution_claim") == 0
+                                           ? str(x, "claimant")
+                                           : str(x, "author"));
         status_line(s, x);
         sb_printf(s, "\n      incidents:");
         json_array_foreach(json_object_get(x, "incidents"), j, y)
@@ -383,8 +390,8 @@ stats_text(sb *s, const json_t *v)
         sb_printf(s, "damaged entries          ");
         json_array_foreach(json_object_get(v, "damaged_entries"), i, d)
             sb_printf(s, " %lld", (long long)json_integer_value(d));
-        sb_printf(s, " (not read: left out of the counts of incidents, contested claims and "
-                     "published findings; run verify)\n");
+        sb_printf(s, " (not read: left out of the counts of incidents, contested claims and"
+                     " published findings; run verify)\n");
     }
 }
 

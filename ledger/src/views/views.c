@@ -19,8 +19,8 @@
 
 #include <jansson.h>
 
-#include "attrledger/view.h"
 #include "base/alloc.h"
+#include "attrledger/view.h"
 #include "base/error.h"
 #include "codec/json.h"
 #include "core/ledger_int.h"
@@ -71,8 +71,7 @@ run_view(ledger_buf *out, ledger_log *log, const char *arg, int json, build_fn f
     json_t *o = NULL;
     int rc;
 
-    if (out == NULL || log == NULL ||
-        (arg == NULL && kind != LG_VIEW_STATS && kind != LG_VIEW_NORMS))
+    if (out == NULL || log == NULL || (arg == NULL && kind != LG_VIEW_STATS && kind != LG_VIEW_NORMS))
         return lg_error_set(LEDGER_EINVAL, "view: missing argument");
     memset(&c, 0, sizeof c);
     c.log = log;
