@@ -127,11 +127,18 @@ stats_visit(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
     return 0;
 }
 
-/* o["damaged_entries"] = the entries passed over, in order; frees l. */
+/* o["damaged_entries"] = the entries passed over, in order, when there
+ * are any (a sound ledger's statistics keep their shape); frees l. */
 static int
 damaged_list(json_t *o, idx_list *l)
 {
-    json_t *d = json_array();
+    json_t *d;
+
+    if (l->n == 0) {
+        lg_free(l->v);
+        return 0;
+    }
+    d = json_array();
 
     lg_view_sort_idx(l);
     for (size_t i = 0; d != NULL && i < l->n; i++)
