@@ -344,13 +344,18 @@ claim_text(sb *s, const json_t *x)
     }
     sb_printf(s, "\n");
     statement(s, x, "      ");
-    sb_printf(s, "      %s, %s, %s", word(x, "assertion_type"), word(x, "level"),
-              word(x, "provenance"));
+    sb_printf(s, "      ");
+    if (*str(x, "assertion_type"))
+        sb_printf(s, "%s, ", word(x, "assertion_type"));
+    if (*str(x, "level"))
+        sb_printf(s, "%s, ", word(x, "level"));
+    sb_printf(s, "%s", *str(x, "provenance") ? word(x, "provenance") : "provenance unspecified");
     if (strcmp(str(x, "provenance"), "PROVENANCE_TRANSCRIBED") == 0)
         sb_printf(s, " by %s", str(x, "author"));
     sb_printf(s, "\n      confidence: ");
     confidence(s, json_object_get(x, "confidence"));
-    sb_printf(s, "\n      channel: %s; evidence disclosure: %s\n", word(x, "channel"),
+    sb_printf(s, "\n      channel: %s; evidence disclosure: %s\n",
+              *str(x, "channel") ? word(x, "channel") : "unspecified",
               *str(x, "evidence_disclosure") ? word(x, "evidence_disclosure") : "unspecified");
     json_array_foreach(json_object_get(x, "norms_breached"), j, y)
         sb_printf(s, "      norm breached: %s (%s)\n", str(y, "norm_ref"), word(y, "link"));
