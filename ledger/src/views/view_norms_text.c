@@ -272,7 +272,7 @@ norm_text(pen *p, const json_t *v)
         put_list(p, json_object_get(x, "incident_refs"));
         fputs(": ", p->f);
         put(p, str(x, "verdict"), "NORM_VERDICT_");
-        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (not published)",
+        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (NOT PUBLISHED)",
               p->f);
         status_suffix(p, x);
         fputs("\n      ", p->f);
@@ -345,7 +345,7 @@ state_text(pen *p, const json_t *v)
         put(p, str(x, "record_id"), NULL);
         fputs(" on ", p->f);
         put_list(p, json_object_get(x, "incident_refs"));
-        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (not published)",
+        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (NOT PUBLISHED)",
               p->f);
         fputs("\n", p->f);
         norm_marks(p, json_object_get(x, "norms"), "verdict", "NORM_VERDICT_");
