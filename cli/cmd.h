@@ -80,6 +80,11 @@ void cli_info(const cli *c, const char *fmt, ...) __attribute__((format(printf, 
 
 /* Require a ledger directory (-C or ATTRLEDGER_DIR). */
 int cli_need_dir(const cli *c);
+/* `dir`/`name` (name may hold printf conversions) in out[cap]; 0, or
+ * EXIT_USAGE after "path too long" when it does not fit: a path is never
+ * cut short. */
+int cli_path(const cli *c, char *out, size_t cap, const char *dir, const char *name, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Read a whole file (max `max` bytes; "-" = stdin). Returns 0 or prints an
  * error and returns EXIT_OPERATIONAL (EXIT_USAGE when missing). */

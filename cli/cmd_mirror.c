@@ -160,7 +160,8 @@ save_vkey(const cli *c, const char *dir, const ledger_vkey *vk)
 {
     char path[4096];
 
-    snprintf(path, sizeof path, "%s/log.vkey", dir);
+    if (cli_path(c, path, sizeof path, dir, "log.vkey") != 0)
+        return EXIT_USAGE;
     if (ledger_vkey_save(vk, path, LEDGER_KEY_FORCE) < 0)
         return cli_fail_code(c, EXIT_OPERATIONAL);
     return 0;

@@ -63,7 +63,8 @@ cmd_verify(cli *c, int argc, char **argv)
     if ((rc = cli_need_dir(c)) != 0)
         goto done;
     if (a.vkey == NULL) {
-        snprintf(vkey_path, sizeof vkey_path, "%s/log.vkey", c->dir);
+        if ((rc = cli_path(c, vkey_path, sizeof vkey_path, c->dir, "log.vkey")) != 0)
+            goto done;
         a.vkey = vkey_path;
     }
     if (ledger_vkey_load(&vk, a.vkey) < 0) {
