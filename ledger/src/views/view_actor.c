@@ -1,9 +1,10 @@
 /*
  * view_actor.c - the actor view: an actor found by record_id, actor_id,
- * name or alias (case-insensitive; a name two actors share is refused as
- * ambiguous), its owning record's latest text, other members' reports
- * about it (view_keys.c), its chain cluster -> organ -> state, and every
- * claim and finding that attributes an incident to it.
+ * name or alias (view_lookup.c: case-insensitive; a name two actors
+ * share is refused as ambiguous), its owning record's latest text, other
+ * members' reports about it (view_keys.c), its chain cluster -> organ ->
+ * state, every claim and finding that attributes an incident to it, and
+ * (for the text form) the claims against the actors it names related.
  *
  * References may name any version of the actor record, so all version ids
  * are collected first. A record that only mentions the actor (impersonated
@@ -12,7 +13,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -22,68 +22,6 @@
 #include "codec/record.h"
 #include "store/store.h"
 #include "views/views_int.h"
-
-typedef struct {
-    vctx *c;
-    const char *name;
-    char found[LEDGER_ID_MAX + 1];  /* the owning record of the first match */
-    char author[LEDGER_ID_MAX + 1]; /* its author */
-    char other[LEDGER_ID_MAX + 1];  /* a second, different actor that matches */
-    char other_author[LEDGER_ID_MAX + 1];
-    lg_view_suggest sug; /* for a miss (view_lookup.c) */
-} actor_search;
-
-/*
- * A name or alias is not a key: any member may register an actor called
- * "Lazarus Group". Every match is mapped to its owning record (view_keys.c);
- * when matches belong to two different actors the lookup is ambiguous and
- * fails naming both, so no member's actor can stand in for another's.
- */
-static int
-find_actor(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
-{
-    actor_search *s = p;
-    lg_record_row r, o;
-    char owner[LEDGER_ID_MAX + 1];
-    ventry e;
-    json_t *b, *al;
-    size_t i;
-    int rc, hit;
-
-    if ((rc = lg_record_row_decode(&r, v, vl)) < 0)
-        return rc;
-    if (r.type != LG_REC_ACTOR || r.superseded_by != 0)
-        return 0;
-    if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
-        return rc;
-    b = lg_view_body(&e);
-    hit = strcasecmp(lg_view_jstr(b, "actor_id"), s->name) == 0 ||
-          lg_view_name_matches(lg_view_jstr(b, "name"), s->name);
-    lg_view_suggest_add(&s->sug, s->name, lg_view_jstr(b, "name"));
-    json_array_foreach(json_object_get(b, "aliases"), i, al)
-    {
-        const char *a = json_string_value(al) ? json_string_value(al) : "";
-        hit |= lg_view_name_matches(a, s->name);
-        lg_view_suggest_add(&s->sug, s->name, a);
-    }
-    lg_view_entry_free(&e);
-    if (!hit)
-        return 0;
-    snprintf(owner, sizeof owner, "%.*s", (int)(kl < LEDGER_ID_MAX ? kl : LEDGER_ID_MAX),
-             (const char *)k);
-    if ((rc = lg_view_key_owner(s->c, LG_REC_ACTOR, owner, sizeof owner)) < 0 ||
-        (rc = lg_view_chain_root(s->c, owner, &o, owner, sizeof owner)) < 0)
-        return rc;
-    if (*s->found == '\0') {
-        snprintf(s->found, sizeof s->found, "%s", owner);
-        snprintf(s->author, sizeof s->author, "%s", o.author);
-    } else if (strcmp(s->found, owner) != 0 && *s->other == '\0') {
-        snprintf(s->other, sizeof s->other, "%s", owner);
-        snprintf(s->other_author, sizeof s->other_author, "%s", o.author);
-        return 1;
-    }
-    return 0;
-}
 
 /* Is s one of the actor's version ids? */
 static int
@@ -287,25 +225,9 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
     if (rc == 0 && r.type != LG_REC_ACTOR)
         rc = LEDGER_ENOTFOUND;
     if (rc == LEDGER_ENOTFOUND) {
-        actor_search s;
-        memset(&s, 0, sizeof s);
-        s.c = c;
-        s.name = id;
-        if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, find_actor, &s)) < 0)
+        /* Not a record id: a name, alias or actor_id (view_lookup.c). */
+        if ((rc = lg_view_find_named(c, LG_REC_ACTOR, id, cur, sizeof cur)) < 0)
             goto done;
-        if (*s.found == '\0') {
-            rc = lg_error_set(LEDGER_ENOTFOUND, "no actor named %.100s%s", id,
-                              lg_view_suggest_text(&s.sug));
-            goto done;
-        }
-        if (*s.other != '\0') {
-            rc = lg_error_set(LEDGER_ENOTFOUND,
-                              "%.100s is ambiguous: it names %s (by %s) and %s (by %s); name "
-                              "the actor by its record_id",
-                              id, s.found, s.author, s.other, s.other_author);
-            goto done;
-        }
-        snprintf(cur, sizeof cur, "%s", s.found);
     } else if (rc < 0) {
         goto done;
     } else {

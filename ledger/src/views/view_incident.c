@@ -130,7 +130,7 @@ lg_view_incident_json(json_t **out, vctx *c, const char *key)
     rc = lg_view_row(c, key, &r);
     if (rc == LEDGER_ENOTFOUND) {
         /* Not a record id: a name or alias (view_lookup.c). */
-        if ((rc = lg_view_find_incident(c, key, found, sizeof found)) < 0 ||
+        if ((rc = lg_view_find_named(c, LG_REC_INCIDENT_REPORT, key, found, sizeof found)) < 0 ||
             (rc = lg_view_row(c, found, &r)) < 0)
             goto done;
         key = found;

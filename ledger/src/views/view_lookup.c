@@ -1,14 +1,14 @@
 /*
  * view_lookup.c - finding a case file's subject by what a reader calls it
- * (views_int.h): an incident by its name or alias, a participant by its
- * name, and for all three views (with the actor's search in view_actor.c)
- * "did you mean" suggestions when nothing matches.
+ * (views_int.h): an actor by its name, alias or actor_id, an incident by
+ * its name or alias, a participant by its name, and "did you mean"
+ * suggestions when nothing matches.
  *
  * A name is not a key: any member may register an incident called
- * "WannaCry". Every match is mapped to its owning record (view_keys.c) and
- * the first version of its chain; matches that belong to two different
- * subjects make the lookup ambiguous, and it fails naming both, so no
- * member's record can stand in for another's.
+ * "WannaCry" or an actor "Lazarus Group". Every match is mapped to its
+ * owning record (view_keys.c) and the first version of its chain; matches
+ * that belong to two different subjects make the lookup ambiguous, and it
+ * fails naming both, so no member's record can stand in for another's.
  *
  * Suggestions rank the known names (and ids) against what was asked, case
  * folded: a name that contains the query (or, four bytes or more, that
@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -154,35 +155,41 @@ lg_view_suggest_text(lg_view_suggest *s)
     return s->text;
 }
 
-/* ---- incidents by name ---- */
+/* ---- one search by name, for actors, incidents and participants ---- */
 
 typedef struct {
     vctx *c;
     const char *name;
+    lg_record_type type; /* of the records searched (participants: their rows) */
     char found[LEDGER_ID_MAX + 1], author[LEDGER_ID_MAX + 1];
     char other[LEDGER_ID_MAX + 1], other_author[LEDGER_ID_MAX + 1];
     lg_view_suggest sug;
-} inc_search;
+} name_search;
 
+/* A match of subject `id` (first written by `author`). Returns 1 to stop
+ * the scan once a second subject matches: the answer is then ambiguous. */
 static int
-find_incident(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+matched(name_search *s, const char *id, const char *author)
 {
-    inc_search *s = p;
-    lg_record_row r, o;
-    char owner[LEDGER_ID_MAX + 1];
-    ventry e;
-    json_t *b, *al;
-    size_t i;
-    int rc, hit;
+    if (*s->found == '\0') {
+        snprintf(s->found, sizeof s->found, "%s", id);
+        snprintf(s->author, sizeof s->author, "%s", author);
+    } else if (strcmp(s->found, id) != 0) {
+        snprintf(s->other, sizeof s->other, "%s", id);
+        snprintf(s->other_author, sizeof s->other_author, "%s", author);
+        return 1;
+    }
+    return 0;
+}
 
-    if ((rc = lg_record_row_decode(&r, v, vl)) < 0)
-        return rc;
-    if (r.type != LG_REC_INCIDENT_REPORT || r.superseded_by != 0)
-        return 0;
-    if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
-        return rc;
-    b = lg_view_body(&e);
-    hit = lg_view_name_matches(lg_view_jstr(b, "name"), s->name);
+/* Does any of the names of record body b match, and rank them all. */
+static int
+names_match(name_search *s, const json_t *b)
+{
+    json_t *al;
+    size_t i;
+    int hit = lg_view_name_matches(lg_view_jstr(b, "name"), s->name);
+
     lg_view_suggest_add(&s->sug, s->name, lg_view_jstr(b, "name"));
     json_array_foreach(json_object_get(b, "aliases"), i, al)
     {
@@ -190,56 +197,45 @@ find_incident(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
         hit |= lg_view_name_matches(a, s->name);
         lg_view_suggest_add(&s->sug, s->name, a);
     }
+    return hit;
+}
+
+/*
+ * Latest versions of records of s->type (an actor also by its actor_id).
+ * Every match is mapped to its owning record (view_keys.c) and the first
+ * version of that chain, so two members' records that share a name are two
+ * subjects, not one.
+ */
+static int
+find_record(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
+{
+    name_search *s = p;
+    lg_record_row r, o;
+    char owner[LEDGER_ID_MAX + 1];
+    ventry e;
+    int rc, hit;
+
+    if ((rc = lg_record_row_decode(&r, v, vl)) < 0)
+        return rc;
+    if (r.type != s->type || r.superseded_by != 0)
+        return 0;
+    if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
+        return rc;
+    hit = names_match(s, lg_view_body(&e));
+    if (s->type == LG_REC_ACTOR)
+        hit |= strcasecmp(lg_view_jstr(lg_view_body(&e), "actor_id"), s->name) == 0;
     lg_view_entry_free(&e);
     snprintf(owner, sizeof owner, "%.*s", (int)(kl < LEDGER_ID_MAX ? kl : LEDGER_ID_MAX),
              (const char *)k);
-    lg_view_suggest_add(&s->sug, s->name, owner);
+    if (s->type == LG_REC_INCIDENT_REPORT)
+        lg_view_suggest_add(&s->sug, s->name, owner);
     if (!hit)
         return 0;
-    if ((rc = lg_view_key_owner(s->c, LG_REC_INCIDENT_REPORT, owner, sizeof owner)) < 0 ||
+    if ((rc = lg_view_key_owner(s->c, s->type, owner, sizeof owner)) < 0 ||
         (rc = lg_view_chain_root(s->c, owner, &o, owner, sizeof owner)) < 0)
         return rc;
-    if (*s->found == '\0') {
-        snprintf(s->found, sizeof s->found, "%s", owner);
-        snprintf(s->author, sizeof s->author, "%s", o.author);
-    } else if (strcmp(s->found, owner) != 0 && *s->other == '\0') {
-        snprintf(s->other, sizeof s->other, "%s", owner);
-        snprintf(s->other_author, sizeof s->other_author, "%s", o.author);
-    }
-    return 0;
+    return matched(s, owner, o.author);
 }
-
-int
-lg_view_find_incident(vctx *c, const char *name, char *out, size_t cap)
-{
-    inc_search s;
-    int rc;
-
-    memset(&s, 0, sizeof s);
-    s.c = c;
-    s.name = name;
-    if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, find_incident, &s)) < 0)
-        return rc;
-    if (*s.found == '\0')
-        return lg_error_set(LEDGER_ENOTFOUND, "no incident %.100s%s", name,
-                            lg_view_suggest_text(&s.sug));
-    if (*s.other != '\0')
-        return lg_error_set(LEDGER_ENOTFOUND,
-                            "%.100s is ambiguous: it names %s (by %s) and %s (by %s); name the "
-                            "incident by its record_id",
-                            name, s.found, s.author, s.other, s.other_author);
-    snprintf(out, cap, "%s", s.found);
-    return 0;
-}
-
-/* ---- participants by name ---- */
-
-typedef struct {
-    vctx *c;
-    const char *name;
-    char found[LEDGER_ID_MAX + 1], other[LEDGER_ID_MAX + 1];
-    lg_view_suggest sug;
-} part_search;
 
 /* The name a participant's latest entry gives it (a genesis admin's is in
  * the policy's admins). */
@@ -262,9 +258,9 @@ participant_name(const ventry *e, const char *id)
 static int
 find_participant(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
 {
-    part_search *s = p;
+    name_search *s = p;
     lg_participant_row pr;
-    char id[LEDGER_ID_MAX + 1];
+    char id[LEDGER_ID_MAX + 1], author[LEDGER_ID_MAX + 1];
     ventry e;
     int rc, hit;
 
@@ -276,36 +272,48 @@ find_participant(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t 
         return rc;
     hit = lg_view_name_matches(participant_name(&e, id), s->name);
     lg_view_suggest_add(&s->sug, s->name, participant_name(&e, id));
+    snprintf(author, sizeof author, "%s",
+             lg_view_jstr(json_object_get(e.json, "header"), "author"));
     lg_view_entry_free(&e);
     lg_view_suggest_add(&s->sug, s->name, id);
-    if (!hit)
-        return 0;
-    if (*s->found == '\0')
-        snprintf(s->found, sizeof s->found, "%s", id);
-    else if (*s->other == '\0')
-        snprintf(s->other, sizeof s->other, "%s", id);
-    return 0;
+    return hit ? matched(s, id, author) : 0;
 }
 
 int
-lg_view_find_participant(vctx *c, const char *name, char *out, size_t cap)
+lg_view_find_named(vctx *c, lg_record_type type, const char *name, char *out, size_t cap)
 {
-    part_search s;
+    static const struct {
+        lg_record_type type;
+        const char *miss, *what, *key;
+    } says[] = {
+        {LG_REC_ACTOR, "no actor named", "actor", "record_id"},
+        {LG_REC_INCIDENT_REPORT, "no incident", "incident", "record_id"},
+        {LG_REC_PARTICIPANT, "no participant", "participant", "id"},
+    };
+    name_search s;
+    size_t w = 0;
     int rc;
 
+    while (w + 1 < sizeof says / sizeof says[0] && says[w].type != type)
+        w++;
     memset(&s, 0, sizeof s);
     s.c = c;
     s.name = name;
-    if ((rc = lg_store_scan(c->t, LG_DB_PARTICIPANTS, NULL, 0, 0, find_participant, &s)) < 0)
+    s.type = type;
+    rc = type == LG_REC_PARTICIPANT
+             ? lg_store_scan(c->t, LG_DB_PARTICIPANTS, NULL, 0, 0, find_participant, &s)
+             : lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, find_record, &s);
+    if (rc < 0)
         return rc;
     if (*s.found == '\0')
-        return lg_error_set(LEDGER_ENOTFOUND, "no participant %.100s%s", name,
+        return lg_error_set(LEDGER_ENOTFOUND, "%s %.100s%s", says[w].miss, name,
                             lg_view_suggest_text(&s.sug));
     if (*s.other != '\0')
         return lg_error_set(LEDGER_ENOTFOUND,
-                            "%.100s is ambiguous: it names %s and %s; name the participant by "
-                            "its id",
-                            name, s.found, s.other);
+                            "%.100s is ambiguous: it names %s (by %s) and %s (by %s); name the "
+                            "%s by its %s",
+                            name, s.found, s.author, s.other, s.other_author, says[w].what,
+                            says[w].key);
     snprintf(out, cap, "%s", s.found);
     return 0;
 }

@@ -113,7 +113,7 @@ lg_view_participant_json(json_t **out, vctx *c, const char *id)
     rc = lg_row_participant(c->t, id, &pr);
     if (rc == LEDGER_ENOTFOUND) {
         /* Not an id: the participant's name (view_lookup.c). */
-        if ((rc = lg_view_find_participant(c, id, found, sizeof found)) < 0 ||
+        if ((rc = lg_view_find_named(c, LG_REC_PARTICIPANT, id, found, sizeof found)) < 0 ||
             (rc = lg_row_participant(c->t, found, &pr)) < 0)
             goto done;
         id = found;

@@ -118,13 +118,13 @@ typedef struct {
 void lg_view_suggest_add(lg_view_suggest *s, const char *query, const char *name);
 /* "; did you mean: A, B?" or "" when nothing was close (in s->text). */
 const char *lg_view_suggest_text(lg_view_suggest *s);
-/* The first version's record_id of the incident named (name or alias)
- * `name`, into out; LEDGER_ENOTFOUND with suggestions, or naming both
- * owners when two incidents answer to it. */
-int lg_view_find_incident(vctx *c, const char *name, char *out, size_t cap);
-/* The participant_id of the participant named `name`; LEDGER_ENOTFOUND
- * with suggestions, or when two participants have that name. */
-int lg_view_find_participant(vctx *c, const char *name, char *out, size_t cap);
+/* The subject named `name` (a name or alias; an actor also by actor_id)
+ * among the latest records of `type` (LG_REC_ACTOR, LG_REC_INCIDENT_REPORT)
+ * or among participants (LG_REC_PARTICIPANT): the first version's
+ * record_id of its owning record, or the participant_id, into out.
+ * LEDGER_ENOTFOUND with suggestions when nothing matches, or naming both
+ * when two subjects answer to the name. */
+int lg_view_find_named(vctx *c, lg_record_type type, const char *name, char *out, size_t cap);
 
 /* ---- findings (tally.c) ---- */
 
