@@ -108,10 +108,8 @@ cmd_init(cli *c, int argc, char **argv)
         goto done;
     }
     for (int i = 0; i < a.n_admins; i++) {
-        if ((rc = ledger_vkey_load(&admins[i], a.admins[i])) < 0) {
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        if ((rc = cli_load_vkey(c, a.admins[i], &admins[i])) != 0)
             goto done;
-        }
         if (admins[i].type != LEDGER_SIGTYPE_ED25519) {
             rc = cli_error(c, EXIT_OPERATIONAL, "%s: not an Ed25519 public key", a.admins[i]);
             goto done;

@@ -196,10 +196,8 @@ cmd_mirror(cli *c, int argc, char **argv)
         rc = cli_usage(c, "--runs N (N >= 1) limits --follow to N runs");
         goto done;
     }
-    if (ledger_vkey_load(&vk, a.vkey) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+    if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
         goto done;
-    }
     if (vk.type != LEDGER_SIGTYPE_ED25519) {
         rc = cli_usage(c, "%s is not a log key (Ed25519)", a.vkey);
         goto done;
@@ -265,10 +263,8 @@ cmd_verify_fork(cli *c, int argc, char **argv)
         rc = cli_usage(c, "usage: attrledger verify-fork REPORT --vkey LOG.vkey");
         goto done;
     }
-    if (ledger_vkey_load(&vk, a.vkey) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+    if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
         goto done;
-    }
     if ((rc = cli_read_file(c, pos[0], LEDGER_FORK_REPORT_MAX, &data, &len)) != 0)
         goto done;
     if ((rc = ledger_fork_verify(&fi, data, len, &vk)) < 0) {

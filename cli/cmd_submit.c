@@ -165,10 +165,8 @@ cmd_submit(cli *c, int argc, char **argv)
         ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
         ledger_vkey vk;
 
-        if ((rc = ledger_vkey_load(&vk, a.vkey)) < 0) {
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
             goto done;
-        }
         co.log_key = &vk;
         if ((rc = ledger_client_submit(rcpts, a.url, envs, (size_t)npos, &co)) < 0) {
             rc = cli_fail(c, rc);
