@@ -2,7 +2,10 @@
 # loader (scripts/sample.sh), then:
 #   - `incident --json` of WannaCry and NotPetya and `stats --json` compared
 #     (as `jq .` of their one compact line) with the reviewed golden files in tests/golden/;
-#   - the text case files (published / not published findings, denials);
+#   - the text case files of WannaCry, Olympic Destroyer, Lazarus Group and
+#     stats compared byte for byte with tests/golden/*.txt (dates, time order,
+#     statements, plain words, not-published marks), lookup by name and the
+#     "did you mean" suggestions;
 #   - the actor and participant views, and a full verify.
 # integrated_time is pinned with ATTRLEDGER_FAKE_TIME_MS; keys are generated
 # per run, so the golden files hold no keys or signatures.
@@ -34,6 +37,20 @@ golden() {
     fail "$* differs from tests/golden/$name: $(diff "$GOLDEN/$name" "$T/out.pretty" | head -20)"
   checks=$((checks + 2))
 }
+# golden_text NAME ARGS...: the command's text output equals tests/golden/NAME
+# byte for byte (the case files people read: dates, words, order).
+golden_text() {
+  local name=$1
+  shift
+  al 0 "$@"
+  if [ "${ATTRLEDGER_UPDATE_GOLDEN:-}" = 1 ]; then
+    cp "$T/out" "$GOLDEN/$name"
+    echo "updated $GOLDEN/$name" >&2
+  fi
+  cmp -s "$T/out" "$GOLDEN/$name" ||
+    fail "$* differs from tests/golden/$name: $(diff "$GOLDEN/$name" "$T/out" | head -20)"
+  checks=$((checks + 1))
+}
 # jq_is FILTER WANT: jq -c FILTER of the last stdout equals WANT.
 jq_is() {
   local got
@@ -53,36 +70,62 @@ golden sample-stats.json stats --json
 # Any version's record_id names the same case file.
 golden sample-incident-wannacry-2017.json incident inc:wannacry-2017@v2 --json
 
-# Text case files.
+# Text case files (issue 16 item 6): whole files compared, so dates, time
+# order, statements, plain words and the publication marks are all checked.
+golden_text sample-incident-wannacry-2017.txt incident inc:wannacry-2017
+golden_text sample-incident-olympic-destroyer-2018.txt incident inc:olympic-destroyer-2018
+golden_text sample-actor-lazarus.txt actor "Lazarus Group"
+golden_text sample-stats.txt stats
 al 0 incident inc:wannacry-2017
-out_has "INCIDENT inc:wannacry-2017: WannaCry ransomware worm outbreak"
-out_has "ATTRIBUTION CLAIMS (9)"
-out_has "[96] p:kp-mfa DENIAL (STRONGLY_DISAGREE) [accused party]: ACTIVE"
-out_has "votes: 4 approve, 1 reject, 0 abstain, 0 recuse; rule 4 of 5 (REDUCES_PANEL), counted panel 5, approvals needed 4"
-out_has "PUBLISHED (quorum reached at entry 117)"
+out_has "ATTRIBUTION CLAIMS (9), in time order"
+out_has "[96] 2017-12-21 p:kp-mfa denial (strongly disagrees) [accused party]: active"
+out_has "votes: 4 approve, 1 reject, 0 abstain, 0 recuse; rule 4 of 5 (a recusal reduces the panel), counted panel 5, approvals needed 4"
+out_has "[112] 2018-10-15 fnd:wannacry IAB-2017-001: attributed, with dissent; active; published (quorum reached at entry 117)"
 out_has "dissent (p:panel-04): "
+# A claim dated before an earlier entry is listed first: time order.
+grep -n "clm:wc-us@v2: active" "$T/out" | cut -d: -f1 >"$T/a"
+grep -n "clm:wc-uk-fco: superseded" "$T/out" | cut -d: -f1 >"$T/b"
+[ "$(cat "$T/a")" -lt "$(cat "$T/b")" ] || fail "claims are not in time order"
 al 0 incident inc:notpetya-2017
 out_has "votes: 5 approve, 0 reject, 0 abstain, 0 recuse"
-out_has "PUBLISHED (quorum reached at entry 131)"
+out_has "published (quorum reached at entry 131)"
 al 0 incident inc:olympic-destroyer-2018
-out_has "[98] clm:od-iab-prelim: RETRACTED (retracted at entry 107)"
-out_has "votes: 3 approve, 0 reject, 1 abstain, 1 recuse; rule 4 of 5 (REDUCES_PANEL), counted panel 4, approvals needed 4"
-out_has "NOT PUBLISHED (quorum not reached)"
-grep -q "      PUBLISHED" "$T/out" && fail "Olympic Destroyer must not be published"
+out_has "[98] 2018-02-13 clm:od-iab-prelim: retracted (at entry 107)"
+out_has "votes: 3 approve, 0 reject, 1 abstain, 1 recuse; rule 4 of 5 (a recusal reduces the panel), counted panel 4, approvals needed 4"
+out_has "; NOT PUBLISHED (quorum not reached)"
+grep -q "; published" "$T/out" && fail "Olympic Destroyer must not be published"
 al 0 incident inc:equifax-2017@v3
-out_has "[89] inc:equifax-2017 by p:equifax: SUPERSEDED (by entry 91)"
-out_has "[105] inc:equifax-2017@v3 by p:equifax: ACTIVE"
+out_has "[89] 2017-09-07 inc:equifax-2017 by p:equifax: superseded (by entry 91)"
+out_has "[105] 2018-03-01 inc:equifax-2017@v3 by p:equifax: active"
 out_has "none: the body has not ruled on this incident"
 al 1 incident inc:nope
 err_one_line
 err_has "no incident inc:nope"
+# By name or alias, as actors are; a miss suggests names on stderr, exit 1.
+al 0 incident "wannacry ransomware worm outbreak" --json
+jq_is .record_id '"inc:wannacry-2017"'
+al 0 incident NotPetya --json
+jq_is .record_id '"inc:notpetya-2017"'
+al 1 incident "Wanacry"
+err_one_line
+err_has "attrledger: incident: no incident Wanacry; did you mean: WanaCrypt0r, WannaCry ransomware worm outbreak, WannaCrypt?"
+al 1 actor "Lazarus Grp"
+err_one_line
+err_has "attrledger: actor: no actor named Lazarus Grp; did you mean: Lazarus Group?"
+al 0 participant "ministry of foreign affairs of the dprk" --json
+jq_is .participant.participant_id '"p:kp-mfa"'
+al 1 participant "Ministry of Foreign Affairs of the DPRC"
+err_one_line
+err_has "attrledger: participant: no participant Ministry of Foreign Affairs of the DPRC; did you mean: Ministry of Foreign Affairs of the DPRK, Ministry of Foreign Affairs of the People's Republic of China?"
+al 1 --json participant "p:kp-mfaa"
+out_has '"message":"no participant p:kp-mfaa; did you mean: p:kp-mfa, p:cn-mfa?"'
 
 # Actors: by alias, the chain cluster -> organ -> state, attributions only.
 al 0 actor "Voodoo Bear" --json
 jq_is '[.record_id, [.attributions[].record_id]]' \
   '["act:sandworm",["clm:ua15-isight","clm:np-eset","fnd:notpetya"]]'
 al 0 actor act:gru-74455
-out_has "chain: GRU Main Centre for Special Technologies (GTsST), military unit 74455 (STATE_ORGAN) -> Main Directorate of the General Staff (GRU) (STATE_ORGAN) -> Armed Forces of the Russian Federation (unit unspecified) (STATE_ORGAN) -> Russian Federation (STATE)"
+out_has "chain: GRU Main Centre for Special Technologies (GTsST), military unit 74455 (state organ) -> Main Directorate of the General Staff (GRU) (state organ) -> Armed Forces of the Russian Federation (unit unspecified) (state organ) -> Russian Federation (state)"
 # DPRK is impersonated in the Olympic Destroyer claims, not accused by them.
 al 0 actor act:dprk --json
 jq_is '[.attributions[] | [.record_id, (.as // "conclusion")]]' \
@@ -93,8 +136,8 @@ al 0 participant p:uk-gov --json
 jq_is '[.roles, [.keys[].status], [.records[].record_id]]' \
   '[["MEMBER","CLAIMANT"],["ACTIVE"],["clm:wc-uk-wallace","clm:wc-uk-fco","clm:np-uk","clm:od-uk","clm:sw-uk","com:uk-ukcn2015","inc:cloud-hopper","clm:ch-uk","clm:wc-uk-fco@v2","clm:np-uk@v2"]]'
 al 0 participant p:panel-06
-out_has "roles: PANELIST"
-out_has "vote:olympic-destroyer-4"
+out_has "roles: panelist"
+out_has "panel vote vote:olympic-destroyer-4: active"
 al 0 stats
 out_has "findings                  4 (3 published)"
 out_has "incidents                 12 (3 with a finding, 9 without)"
@@ -109,15 +152,15 @@ jq_is '[.claims[].record_id]' '["clm:ch-uk","clm:ch-us","clm:eq-doj@v2"]'
 al 0 norm ungge2015-13f
 out_has "NORM ungge2015-13f"
 out_has "reaffirmed in: oewg2021, ungge2021"
-out_has "[96] p:kp-mfa DENIAL [accused party]"
-out_has "[239] fnd:wannacry-norms on inc:wannacry-2017: BREACHED (published)"
+out_has "[96] 2017-12-21 p:kp-mfa denial [accused party]"
+out_has "[239] 2022-02-01 fnd:wannacry-norms on inc:wannacry-2017: breached (published)"
 al 0 state China
 out_has "NORMS RECORD CARD: People's Republic of China (act:china)"
-out_has "uscn2015-2: EXPLICIT; committed: uscn2015 2015-09-25"
+out_has "uscn2015-2: explicit; committed: uscn2015 2015-09-25"
 al 0 state act:dprk
-out_has "ungge2015-13f: BREACHED; committed: oewg2021 2021-03-12"
+out_has "ungge2015-13f: breached; committed: oewg2021 2021-03-12"
 al 0 incident inc:cloud-hopper
-out_has "norm breached: ukcn2015-ip (EXPLICIT)"
+out_has "norm breached: ukcn2015-ip (explicit)"
 al 1 norm ungge2015-13z
 err_one_line
 err_has "no norm ungge2015-13z"

@@ -82,7 +82,9 @@ graph_csv_rows_and_statuses(void **state)
     r = row(&t, "clm:gov-one");
     assert_non_null(r);
     assert_non_null(strstr(r, ",active,yes,inc:one,Worm One,p:gov,Government of Testland,"));
-    assert_non_null(strstr(r, ",85,LIKELIHOOD_SCALE_PHIA,highly likely,"));
+    /* Enum values in plain words (codec/labels.c), as in the text views. */
+    assert_non_null(strstr(r, ",p:gov,first-party,attribution,act:group,"));
+    assert_non_null(strstr(r, ",act:state,strategic level,,85,PHIA yardstick,highly likely,"));
     free(r);
     r = row(&t, "clm:vendor-one");
     assert_non_null(strstr(r, ",retracted,no,"));

@@ -261,25 +261,27 @@ views_incident_text_lines(void **state)
     vote4(f, "fnd:a");
     t = view_text(f, ledger_view_incident, "inc:a");
     assert_has(t, "INCIDENT inc:a: Incident inc:a\n");
-    assert_has(t, "ATTRIBUTION CLAIMS (2)\n");
+    assert_has(t, "ATTRIBUTION CLAIMS (2), in time order\n");
     assert_has(t, "      p:m1 says: act:a (Actor act:a)\n");
-    assert_has(t, "      confidence: \"highly likely\" (PHIA), STIX 85\n");
+    assert_has(t, "      confidence: \"highly likely\" (PHIA yardstick), STIX 85\n");
     /* A bare number reads as such, without a dangling comma. */
     assert_has(t, "      confidence: STIX 70\n");
-    assert_has(t, "p:m2 DENIAL (DISAGREE) [accused party]: ACTIVE\n");
-    snprintf(want, sizeof want, "PUBLISHED (quorum reached at entry %llu)\n",
+    assert_has(t, "2017-06-01 p:m2 denial (disagrees) [accused party]: active\n");
+    snprintf(want, sizeof want,
+             " fnd:a CASE-fnd:a: attributed; active; published (quorum reached at entry %llu)\n",
              (unsigned long long)rf_index(f, "vote:fnd:a:8"));
     assert_has(t, want);
-    assert_has(t, "votes: 4 approve, 0 reject, 0 abstain, 0 recuse; rule 4 of 5 (REDUCES_PANEL),"
+    assert_has(t, "votes: 4 approve, 0 reject, 0 abstain, 0 recuse; rule 4 of 5 (a recusal reduces "
+                  "the panel),"
                   " counted panel 5, approvals needed 4\n");
-    assert_has(t, "NOT PUBLISHED (quorum not reached)\n");
+    assert_has(t, " fnd:b CASE-fnd:b: attributed; active; NOT PUBLISHED (quorum not reached)\n");
     free(t);
     ret = rf_ok(f, rf_retraction("ret:fnd", P_BODY, "fnd:a"), K(P_BODY), NULL);
     t = view_text(f, ledger_view_incident, "inc:a");
-    snprintf(want, sizeof want, "NOT PUBLISHED (reached quorum at entry %llu, then retracted)\n",
+    snprintf(want, sizeof want, "; NOT PUBLISHED (reached quorum at entry %llu, then retracted)\n",
              (unsigned long long)rf_index(f, "vote:fnd:a:8"));
     assert_has(t, want);
-    snprintf(want, sizeof want, "RETRACTED (retracted at entry %llu)", (unsigned long long)ret);
+    snprintf(want, sizeof want, "retracted (at entry %llu)", (unsigned long long)ret);
     assert_has(t, want);
     free(t);
 }
@@ -403,8 +405,8 @@ views_actor_chain_and_names_follow_latest_versions(void **state)
     assert_string_equal(s_of(must_item(v, "attributions", "clm:grp"), "as"), "attributed_to");
     json_decref(v);
     t = view_text(f, ledger_view_actor, "act:grp");
-    assert_has(t, "  chain: Group (INTRUSION_SET) -> Organ Renamed (STATE_ORGAN) -> State Two "
-                  "(STATE)\n");
+    assert_has(t, "  chain: Group (intrusion set) -> Organ Renamed (state organ) -> State Two "
+                  "(state)\n");
     free(t);
     {
         ledger_buf out = LEDGER_BUF_INIT;
@@ -468,8 +470,8 @@ views_participant_keys_roles_and_records(void **state)
     assert_string_equal(s_of(json_array_get(recs, 0), "type"), "actor");
     json_decref(v);
     t = view_text(f, ledger_view_participant, "p:m1");
-    assert_has(t, "  roles: MEMBER, CURATOR\n");
-    assert_has(t, "REVOKED at entry");
+    assert_has(t, "  roles: member, curator\n");
+    assert_has(t, "revoked at entry");
     free(t);
     {
         ledger_buf out = LEDGER_BUF_INIT;
@@ -562,9 +564,9 @@ views_actor_names_and_keys_cannot_be_taken_over(void **state)
         json_decref(v);
     }
     t = view_text(f, ledger_view_actor, "act:a");
-    assert_has(t, "ACTOR act:a: Actor act:a (INTRUSION_SET)\n");
+    assert_has(t, "ACTOR act:a: Actor act:a (intrusion set)\n");
     assert_has(t, "REPORTS BY OTHER MEMBERS (their own words about this actor)\n  [");
-    assert_has(t, "] aaa:a by p:m2: Fake A; ACTIVE\n");
+    assert_has(t, " aaa:a by p:m2: Fake A; active\n");
     free(t);
     /* "Actor act:a" is the name of p:m1's act:a and of p:m2's aaa:b. */
     TU_CHECK(ledger_view_actor(&out, f->log, "Actor act:a", 1), LEDGER_ENOTFOUND);
@@ -602,7 +604,7 @@ views_text_escapes_control_and_bidi_characters(void **state)
     assert_null(strstr(t, "\xe2\x80\xae"));
     free(t);
     t = view_text(f, ledger_view_actor, "act:esc");
-    assert_has(t, "ACTOR act:esc: n\\x1bm (PERSONA)\n  aliases: al\\u{202e}ias\n");
+    assert_has(t, "ACTOR act:esc: n\\x1bm (persona)\n  aliases: al\\u{202e}ias\n");
     free(t);
 }
 
@@ -622,19 +624,217 @@ views_participant_genesis_admin(void **state)
     assert_null(json_object_get(p, "log_public_key"));
     assert_non_null(json_object_get(p, "public_keys"));
     assert_int_equal(i_of(v, "latest_index"), 0);
-    assert_string_equal(json_string_value(json_array_get(json_object_get(v, "roles"), 0)),
-                        "ADMIN");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(v, "roles"), 0)), "ADMIN");
     keys = json_object_get(v, "keys");
     assert_int_equal(json_array_size(keys), 1);
     assert_string_equal(s_of(json_array_get(keys, 0), "status"), "ACTIVE");
     json_decref(v);
     t = view_text(f, ledger_view_participant, "p:admin");
     assert_has(t, "PARTICIPANT p:admin: ");
-    assert_has(t, "  roles: ADMIN\n");
+    assert_has(t, "  roles: admin\n");
     free(t);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+/* ---- case files for readers (issue 16 item 6) ---- */
+
+/* The text of a view must contain `first` and then, later, `second`. */
+static void
+assert_before(const char *text, const char *first, const char *second)
+{
+    const char *a = strstr(text, first), *b = strstr(text, second);
+
+    if (a == NULL || b == NULL || b < a)
+        fail_msg("text lacks \"%s\" before \"%s\":\n%s", first, second, text);
+}
+
+/* Dates on claims (their own claimed_at, by its precision), opinions,
+ * votes and findings; claims in time order, not entry order; each
+ * claim's statement, escaped; plain words; and --json unchanged. */
+static void
+views_text_dates_time_order_and_statements(void **state)
+{
+    rf_ledger *f = *state;
+    char *t, want[160];
+    json_t *v, *x;
+
+    rf_ok(f,
+          rf_json("{%s, \"attribution_claim\": {\"claimant\": \"p:m2\", \"incident_refs\":"
+                  " [\"inc:a\"], \"attributed_to\": \"act:b\", \"level\":"
+                  " \"ATTRIBUTION_LEVEL_STRATEGIC\", \"claimed_at\": {\"time\":"
+                  " \"2016-03-04T00:00:00Z\", \"precision\": \"DATE_PRECISION_MONTH\"},"
+                  " \"channel\": \"CHANNEL_OFFICIAL_STATEMENT\", \"confidence\": {\"stix_value\":"
+                  " 70}, \"statement\": \"We say \\u202eso\\u001b.\"}}",
+                  rf_hdr("clm:early", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    vote4(f, "fnd:a");
+    t = view_text(f, ledger_view_incident, "inc:a");
+    snprintf(want, sizeof want, "  [%llu] 2016-03 clm:early: active\n",
+             (unsigned long long)rf_index(f, "clm:early"));
+    assert_before(t, want, "] 2017-06-01 clm:a: active\n");
+    assert_has(t, want);
+    assert_has(t, "      p:m2 says: act:b (Actor act:b)\n"
+                  "      statement: \"We say \\u{202e}so\\x1b.\"\n"
+                  "      strategic level, first-party\n"
+                  "      confidence: STIX 70\n"
+                  "      channel: official statement; evidence disclosure: unspecified\n");
+    assert_has(t, "      statement: \"Claim clm:a.\"\n"
+                  "      attribution, technical level, first-party\n");
+    {
+        char vid[32];
+        snprintf(vid, sizeof vid, "vote:fnd:a:%d", P_PAN1);
+        snprintf(want, sizeof want, "        [%llu] 2017-06-01 p:pan1 approve\n",
+                 (unsigned long long)rf_index(f, vid));
+    }
+    assert_has(t, want);
+    free(t);
+    /* The JSON has none of the text's additions. */
+    v = view_json(f, ledger_view_incident, "inc:a");
+    x = must_item(v, "claims", "clm:early");
+    assert_null(json_object_get(x, "created"));
+    assert_null(json_object_get(json_array_get(json_object_get(v, "findings"), 0), "created"));
+    json_decref(v);
+}
+
+/* A finding that is not published says so on its first line, in every
+ * view it appears in: incident, actor, participant. */
+static void
+views_text_marks_unpublished_findings(void **state)
+{
+    rf_ledger *f = *state;
+    char *t, want[160];
+
+    snprintf(want, sizeof want,
+             "  [%llu] 2017-06-01 fnd:a CASE-fnd:a: attributed; active; NOT "
+             "PUBLISHED (quorum not reached)\n",
+             (unsigned long long)rf_index(f, "fnd:a"));
+    t = view_text(f, ledger_view_incident, "inc:a");
+    assert_has(t, want);
+    free(t);
+    snprintf(want, sizeof want,
+             "  [%llu] 2017-06-01 finding fnd:a by p:body: active; NOT PUBLISHED (quorum not "
+             "reached)\n",
+             (unsigned long long)rf_index(f, "fnd:a"));
+    t = view_text(f, ledger_view_actor, "act:a");
+    assert_has(t, want);
+    free(t);
+    snprintf(want, sizeof want,
+             "  [%llu] 2017-06-01 finding fnd:a: active; NOT PUBLISHED (quorum not reached)\n",
+             (unsigned long long)rf_index(f, "fnd:a"));
+    t = view_text(f, ledger_view_participant, "p:body");
+    assert_has(t, want);
+    free(t);
+    vote4(f, "fnd:a");
+    t = view_text(f, ledger_view_actor, "act:a");
+    assert_has(t, "fnd:a by p:body: active; published (quorum reached at entry ");
+    free(t);
+}
+
+/* Incidents and participants by name as actors are; "did you mean" on a
+ * miss for all three, and the miss stays LEDGER_ENOTFOUND. */
+static void
+views_lookup_by_name_and_suggestions(void **state)
+{
+    rf_ledger *f = *state;
+    ledger_buf out = LEDGER_BUF_INIT;
+    json_t *v;
+
+    v = view_json(f, ledger_view_incident, "incident INC:A");
+    assert_string_equal(s_of(v, "record_id"), "inc:a");
+    json_decref(v);
+    v = view_json(f, ledger_view_participant, "PARTICIPANT p:m2");
+    assert_string_equal(s_of(json_object_get(v, "participant"), "participant_id"), "p:m2");
+    json_decref(v);
+    TU_CHECK(ledger_view_incident(&out, f->log, "Incidnt inc:a", 0), LEDGER_ENOTFOUND);
+    assert_string_equal(ledger_error_last()->message,
+                        "no incident Incidnt inc:a; did you mean: inc:a, Incident inc:a?");
+    TU_CHECK(ledger_view_actor(&out, f->log, "Actor act:c", 0), LEDGER_ENOTFOUND);
+    assert_string_equal(ledger_error_last()->message,
+                        "no actor named Actor act:c; did you mean: Actor act:a, Actor act:b?");
+    TU_CHECK(ledger_view_participant(&out, f->log, "Participant p:m", 0), LEDGER_ENOTFOUND);
+    assert_string_equal(ledger_error_last()->message,
+                        "no participant Participant p:m; did you mean: Participant p:m1, "
+                        "Participant p:m2, Participant p:body?");
+    TU_CHECK(ledger_view_participant(&out, f->log, "zzzzzzzz", 0), LEDGER_ENOTFOUND);
+    assert_string_equal(ledger_error_last()->message, "no participant zzzzzzzz");
+    /* Two incidents answering to one name: ambiguous, naming both. */
+    rf_ok(f,
+          rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:z\", \"name\": \"Incident "
+                  "inc:a\"}}",
+                  rf_hdr("inc:z", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    TU_CHECK(ledger_view_incident(&out, f->log, "Incident inc:a", 0), LEDGER_ENOTFOUND);
+    assert_non_null(strstr(ledger_error_last()->message, "is ambiguous: it names inc:a (by p:m1) "
+                                                         "and inc:z (by p:m2)"));
+}
+
+/* The actor view lists claims against the actors its related_actors
+ * name, marked as such; the JSON stays as it was. */
+static void
+views_actor_claims_against_related_actors(void **state)
+{
+    rf_ledger *f = *state;
+    char *t, want[200];
+    json_t *v;
+
+    rf_ok(f,
+          rf_json("{%s, \"actor\": {\"actor_id\": \"act:r\", \"name\": \"Relative\","
+                  " \"related_actors\": [\"act:b\"]}}",
+                  rf_hdr("act:r", P_M1, NULL, 0)),
+          K(P_M1), NULL);
+    rf_ok(f,
+          rf_claim("clm:onb", P_M2, NULL, 0, "p:m2",
+                   "\"incident_refs\": [\"inc:a\"], \"attributed_to\": \"act:b\","
+                   " \"confidence\": {\"stix_value\": 60}"),
+          K(P_M2), NULL);
+    t = view_text(f, ledger_view_actor, "act:r");
+    snprintf(want, sizeof want,
+             "ATTRIBUTIONS (0), in time order\n\n"
+             "CLAIMS AGAINST RELATED ACTORS (1), in time order\n"
+             "  [%llu] 2017-06-01 claim clm:onb by p:m2: active\n"
+             "      against related actor act:b (Actor act:b)\n"
+             "      incidents: inc:a (Incident inc:a)\n"
+             "      statement: \"Claim clm:onb.\"\n",
+             (unsigned long long)rf_index(f, "clm:onb"));
+    assert_has(t, want);
+    free(t);
+    v = view_json(f, ledger_view_actor, "act:r");
+    assert_null(json_object_get(v, "related_claims"));
+    json_decref(v);
+}
+
+/* stats names the contested claims and the incidents without a finding,
+ * in text and as two new JSON keys. */
+static void
+views_stats_lists_contested_claims_and_incidents_without_finding(void **state)
+{
+    rf_ledger *f = *state;
+    json_t *v;
+    char *t;
+
+    rf_ok(f, rf_incident("inc:b", P_M1, NULL), K(P_M1), NULL);
+    rf_ok(f, rf_opinion("op:deny", P_M2, "clm:a", "DENIAL", 1), K(P_M2), NULL);
+    v = view_json(f, stats_view, NULL);
+    assert_int_equal(i_of(v, "claims_contested"), 1);
+    {
+        char *j = json_dumps(json_object_get(v, "contested_claims"), JSON_COMPACT);
+        assert_string_equal(j, "[{\"record_id\":\"clm:a\",\"claimant\":\"p:m1\"}]");
+        free(j);
+        j = json_dumps(json_object_get(v, "incidents_without_a_finding"), JSON_COMPACT);
+        assert_string_equal(j, "[{\"record_id\":\"inc:b\",\"name\":\"Incident inc:b\"}]");
+        free(j);
+    }
+    json_decref(v);
+    t = view_text(f, stats_view, NULL);
+    assert_has(t, "incidents                 2 (1 with a finding, 1 without)\n"
+                  "  without a finding:\n"
+                  "    inc:b: Incident inc:b\n"
+                  "claims                    1 (1 contested: disputed or denied)\n"
+                  "  contested:\n"
+                  "    clm:a by p:m1\n");
+    free(t);
+}
 
 int
 main(void)
@@ -652,6 +852,11 @@ main(void)
         T(views_participant_genesis_admin),
         T(views_stats_counts),
         T(views_stats_counts_findings_on_any_incident_version),
+        T(views_text_dates_time_order_and_statements),
+        T(views_text_marks_unpublished_findings),
+        T(views_lookup_by_name_and_suggestions),
+        T(views_actor_claims_against_related_actors),
+        T(views_stats_lists_contested_claims_and_incidents_without_finding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

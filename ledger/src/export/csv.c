@@ -8,8 +8,10 @@
  * leading = + - @ TAB or CR is prefixed with ' so spreadsheets do not run
  * it as a formula (OWASP "CSV injection"). Columns we write ourselves
  * never need the guard: the leaf hash is lowercase hex (base64 can start
- * with '+', and the guard would corrupt it), numbers are digits, words
- * are enum names.
+ * with '+', and the guard would corrupt it), numbers are digits, and enum
+ * values are written as the plain words of codec/labels.c ("strategic
+ * level", not ATTRIBUTION_LEVEL_STRATEGIC), the table the text views use;
+ * none starts with a formula character.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "base/alloc.h"
 #include "base/b64.h"
 #include "base/error.h"
+#include "codec/labels.h"
 #include "export/graph_int.h"
 
 /* RFC 4180 field; formula-looking values get a leading quote mark. */
@@ -41,6 +44,23 @@ csv_field(lg_sbuf *b, const char *v, int last)
     if (quote)
         lg_sbuf_put(b, "\"", 1);
     lg_sbuf_put(b, last ? "\r\n" : ",", last ? 2 : 1);
+}
+
+/* The plain words of the enum value at o[key] ("" when absent). */
+static const char *
+word(const json_t *o, const char *key)
+{
+    return lg_label(jstr(o, key));
+}
+
+/* A claim's provenance in words; a record without one is first-party. */
+static const char *
+provenance(const json_t *hdr)
+{
+    const char *prov = jstr(hdr, "provenance");
+
+    return lg_label(prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? prov
+                                                                        : "PROVENANCE_FIRST_PARTY");
 }
 
 /* The rows of one selected claim; returns how many it wrote. */
@@ -92,7 +112,6 @@ claim_row(lg_sbuf *b, graph_ctx *g, const item *it, size_t ncols)
                  *lk = json_object_get(conf, "likelihood");
     char idx[24], cv[24], h[2 * 32 + 1];
     lg_sbuf incs = {NULL, 0, 0, 0}, incn = {NULL, 0, 0, 0};
-    const char *prov = jstr(hdr, "provenance");
 
     snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
     cv[0] = '\0';
@@ -110,19 +129,19 @@ claim_row(lg_sbuf *b, graph_ctx *g, const item *it, size_t ncols)
         jstr(c, "claimant"),
         lg_graph_name_of(g, jstr(c, "claimant")),
         jstr(hdr, "author"),
-        prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
-        jstr(c, "assertion_type"),
+        provenance(hdr),
+        word(c, "assertion_type"),
         jstr(c, "attributed_to"),
         lg_graph_name_of(g, jstr(c, "attributed_to")),
         jstr(c, "state_nexus"),
-        jstr(c, "level"),
-        jstr(c, "target_scope"),
+        word(c, "level"),
+        word(c, "target_scope"),
         cv,
-        jstr(lk, "scale"),
+        word(lk, "scale"),
         jstr(lk, "term"),
-        jstr(conf, "analytic_confidence"),
-        jstr(c, "channel"),
-        jstr(c, "evidence_disclosure"),
+        word(conf, "analytic_confidence"),
+        word(c, "channel"),
+        word(c, "evidence_disclosure"),
         jstr(json_object_get(c, "claimed_at"), "time")
             ? jstr(json_object_get(c, "claimed_at"), "time")
             : jstr(hdr, "created"),
@@ -178,14 +197,12 @@ norm_rows(lg_sbuf *b, graph_ctx *g, const item *it, size_t ncols)
     const json_t *c = body_of(it), *hdr = json_object_get(it->rec, "header"), *nb;
     char idx[24], h[2 * 32 + 1];
     lg_sbuf incs = {NULL, 0, 0, 0};
-    const char *prov = jstr(hdr, "provenance");
     size_t k, n = 0;
 
     snprintf(idx, sizeof idx, "%llu", (unsigned long long)it->index);
     lg_hex_encode(h, it->leaf_hash, 32);
     json_array_foreach(json_object_get(c, "norms_breached"), k, nb)
     {
-        const char *link = jstr(nb, "link");
         const char *row[] = {
             idx,
             rid(it),
@@ -194,13 +211,11 @@ norm_rows(lg_sbuf *b, graph_ctx *g, const item *it, size_t ncols)
             lg_graph_join(&incs, json_object_get(c, "incident_refs"), g, 0),
             jstr(c, "claimant"),
             jstr(hdr, "author"),
-            prov && strcmp(prov, "PROVENANCE_TRANSCRIBED") == 0 ? "transcribed" : "first-party",
+            provenance(hdr),
             jstr(c, "attributed_to"),
             jstr(c, "state_nexus"),
             jstr(nb, "norm_ref"),
-            link && strcmp(link, "NORM_LINK_EXPLICIT") == 0 ? "explicit"
-            : link && strcmp(link, "NORM_LINK_MAPPED") == 0 ? "mapped"
-                                                            : "",
+            word(nb, "link"),
             jstr(nb, "basis"),
             jstr(json_object_get(c, "claimed_at"), "time")
                 ? jstr(json_object_get(c, "claimed_at"), "time")

@@ -1,16 +1,16 @@
 /*
  * view_actor.c - the actor view: an actor found by record_id, actor_id,
- * name or alias (case-insensitive; a name two actors share is refused as
- * ambiguous), its owning record's latest text, other members' reports
- * about it (view_keys.c), its chain cluster -> organ -> state, and every
- * claim and finding that attributes an incident to it.
+ * name or alias (view_lookup.c: case-insensitive; a name two actors
+ * share is refused as ambiguous), its owning record's latest text, other
+ * members' reports about it (view_keys.c), its chain cluster -> organ ->
+ * state, every claim and finding that attributes an incident to it, and
+ * (for the text form) the claims against the actors it names related.
  *
  * References may name any version of the actor record, so all version ids
  * are collected first. A record that only mentions the actor (impersonated
  * in a false flag, an alternative hypothesis, a host state) is no
  * attribution and is left out.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,86 +22,6 @@
 #include "codec/record.h"
 #include "store/store.h"
 #include "views/views_int.h"
-
-typedef struct {
-    vctx *c;
-    const char *name;
-    char found[LEDGER_ID_MAX + 1];  /* the owning record of the first match */
-    char author[LEDGER_ID_MAX + 1]; /* its author */
-    char other[LEDGER_ID_MAX + 1];  /* a second, different actor that matches */
-    char other_author[LEDGER_ID_MAX + 1];
-} actor_search;
-
-static int
-ieq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++)
-        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
-            return 0;
-    return *a == *b;
-}
-
-/* "lazarus" names "Lazarus Group": equal, or a leading whole word. */
-static int
-names(const char *hay, const char *needle)
-{
-    size_t n = strlen(needle);
-
-    if (ieq(hay, needle))
-        return 1;
-    if (n == 0 || strlen(hay) <= n || hay[n] != ' ')
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (tolower((unsigned char)hay[i]) != tolower((unsigned char)needle[i]))
-            return 0;
-    return 1;
-}
-
-/*
- * A name or alias is not a key: any member may register an actor called
- * "Lazarus Group". Every match is mapped to its owning record (view_keys.c);
- * when matches belong to two different actors the lookup is ambiguous and
- * fails naming both, so no member's actor can stand in for another's.
- */
-static int
-find_actor(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
-{
-    actor_search *s = p;
-    lg_record_row r, o;
-    char owner[LEDGER_ID_MAX + 1];
-    ventry e;
-    json_t *b, *al;
-    size_t i;
-    int rc, hit;
-
-    if ((rc = lg_record_row_decode(&r, v, vl)) < 0)
-        return rc;
-    if (r.type != LG_REC_ACTOR || r.superseded_by != 0)
-        return 0;
-    if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
-        return rc;
-    b = lg_view_body(&e);
-    hit = ieq(lg_view_jstr(b, "actor_id"), s->name) || names(lg_view_jstr(b, "name"), s->name);
-    json_array_foreach(json_object_get(b, "aliases"), i, al) hit |=
-        names(json_string_value(al) ? json_string_value(al) : "", s->name);
-    lg_view_entry_free(&e);
-    if (!hit)
-        return 0;
-    snprintf(owner, sizeof owner, "%.*s", (int)(kl < LEDGER_ID_MAX ? kl : LEDGER_ID_MAX),
-             (const char *)k);
-    if ((rc = lg_view_key_owner(s->c, LG_REC_ACTOR, owner, sizeof owner)) < 0 ||
-        (rc = lg_view_chain_root(s->c, owner, &o, owner, sizeof owner)) < 0)
-        return rc;
-    if (*s->found == '\0') {
-        snprintf(s->found, sizeof s->found, "%s", owner);
-        snprintf(s->author, sizeof s->author, "%s", o.author);
-    } else if (strcmp(s->found, owner) != 0 && *s->other == '\0') {
-        snprintf(s->other, sizeof s->other, "%s", owner);
-        snprintf(s->other_author, sizeof s->other_author, "%s", o.author);
-        return 1;
-    }
-    return 0;
-}
 
 /* Is s one of the actor's version ids? */
 static int
@@ -165,6 +85,10 @@ attribution_item(json_t **out, vctx *c, const ventry *e, json_t *ids)
             (rc = lg_view_set_copy(o, "confidence", json_object_get(b, "confidence"))) < 0 ||
             (rc = lg_view_set_copy(o, "assertion_type", json_object_get(b, "assertion_type"))) < 0)
             return rc;
+        if (c->text &&
+            ((rc = lg_view_set_copy(o, "claimed_at", json_object_get(b, "claimed_at"))) < 0 ||
+             (rc = lg_view_set_copy(o, "statement", json_object_get(b, "statement"))) < 0))
+            return rc;
     } else {
         json_t *concl = json_array();
         if (concl == NULL || (rc = lg_view_set(o, "conclusions", concl)) < 0)
@@ -178,6 +102,16 @@ attribution_item(json_t **out, vctx *c, const ventry *e, json_t *ids)
         }
         if ((rc = lg_view_set_copy(o, "outcome", json_object_get(b, "outcome"))) < 0)
             return rc;
+        if (c->text) {
+            /* Whether the body's finding stands published (tally.c). */
+            json_t *fi = NULL;
+            if ((rc = lg_view_finding_item(&fi, c, e)) == 0 &&
+                (rc = lg_view_set_copy(o, "published", json_object_get(fi, "published"))) == 0)
+                rc = lg_view_set_copy(o, "published_at", json_object_get(fi, "published_at"));
+            json_decref(fi);
+            if (rc < 0)
+                return rc;
+        }
     }
     incs = json_array();
     if (incs == NULL || (rc = lg_view_set(o, "incidents", incs)) < 0)
@@ -188,6 +122,85 @@ attribution_item(json_t **out, vctx *c, const ventry *e, json_t *ids)
         if (io == NULL || json_array_append_new(incs, io) != 0)
             return lg_error_nomem();
         if ((rc = lg_view_set_named(c, io, "record_id", json_string_value(x))) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The version ids of the actor chain through `rid` into ids, and the
+ * entries that reference any version into refs. */
+static int
+chain_refs(vctx *c, const char *rid, json_t *ids, idx_list *refs)
+{
+    lg_record_row r;
+    char cur[LEDGER_ID_MAX + 1];
+    int rc;
+
+    snprintf(cur, sizeof cur, "%s", rid);
+    if ((rc = lg_view_key_owner(c, LG_REC_ACTOR, cur, sizeof cur)) < 0 ||
+        (rc = lg_view_chain_root(c, cur, &r, cur, sizeof cur)) < 0)
+        return rc;
+    for (int hops = 0; hops < 100000; hops++) {
+        if (json_array_append_new(ids, json_string(cur)) != 0)
+            return lg_error_nomem();
+        if ((rc = lg_view_refs_of(c, r.index, refs)) < 0 ||
+            (rc = lg_view_next_version(c, &r, cur, sizeof cur)) <= 0)
+            return rc;
+    }
+    return lg_error_set(LEDGER_ECORRUPT, "version chain of %.100s does not end", rid);
+}
+
+/*
+ * For the text form: the claims against each actor the viewed actor's
+ * latest version lists in related_actors, each with "related_actor" (and
+ * its name), leaving out claims that already attribute to the actor
+ * itself. In entry order per related actor.
+ */
+static int
+related_claims(json_t **out, vctx *c, const json_t *actor, json_t *own_ids)
+{
+    json_t *arr = json_array(), *rel;
+    size_t i;
+    int rc = 0;
+
+    *out = arr;
+    if (arr == NULL)
+        return lg_error_nomem();
+    json_array_foreach(json_object_get(actor, "related_actors"), i, rel)
+    {
+        const char *rid = json_string_value(rel);
+        json_t *ids = json_array();
+        idx_list refs = {0};
+        lg_record_row r;
+
+        if (ids == NULL)
+            return lg_error_nomem();
+        /* A link to a record that is not an actor names nothing to follow. */
+        if (rid == NULL || lg_view_row(c, rid, &r) != 0 || r.type != LG_REC_ACTOR) {
+            json_decref(ids);
+            continue;
+        }
+        rc = chain_refs(c, rid, ids, &refs);
+        lg_view_sort_idx(&refs);
+        for (size_t k = 0; rc == 0 && k < refs.n; k++) {
+            ventry e;
+            json_t *it = NULL;
+
+            if ((rc = lg_view_load(c, refs.v[k], &e)) < 0)
+                break;
+            if (e.type == LG_REC_ATTRIBUTION_CLAIM && attributes_to(&e, ids) &&
+                !attributes_to(&e, own_ids)) {
+                rc = attribution_item(&it, c, &e, ids);
+                if (rc == 0)
+                    rc = lg_view_set_named(c, it, "related_actor", rid);
+                if (it != NULL && json_array_append_new(arr, it) != 0 && rc == 0)
+                    rc = lg_error_nomem();
+            }
+            lg_view_entry_free(&e);
+        }
+        lg_free(refs.v);
+        json_decref(ids);
+        if (rc < 0)
             return rc;
     }
     return 0;
@@ -212,21 +225,9 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
     if (rc == 0 && r.type != LG_REC_ACTOR)
         rc = LEDGER_ENOTFOUND;
     if (rc == LEDGER_ENOTFOUND) {
-        actor_search s = {c, id, "", "", "", ""};
-        if ((rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, find_actor, &s)) < 0)
+        /* Not a record id: a name, alias or actor_id (view_lookup.c). */
+        if ((rc = lg_view_find_named(c, LG_REC_ACTOR, id, cur, sizeof cur)) < 0)
             goto done;
-        if (*s.found == '\0') {
-            rc = lg_error_set(LEDGER_ENOTFOUND, "no actor named %.100s", id);
-            goto done;
-        }
-        if (*s.other != '\0') {
-            rc = lg_error_set(LEDGER_ENOTFOUND,
-                              "%.100s is ambiguous: it names %s (by %s) and %s (by %s); name "
-                              "the actor by its record_id",
-                              id, s.found, s.author, s.other, s.other_author);
-            goto done;
-        }
-        snprintf(cur, sizeof cur, "%s", s.found);
     } else if (rc < 0) {
         goto done;
     } else {
@@ -307,6 +308,14 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
     }
     rc = lg_view_set(o, "attributions", attr);
     attr = NULL;
+    if (rc == 0 && c->text) {
+        json_t *rel = NULL;
+        rc = related_claims(&rel, c, json_object_get(o, "actor"), ids);
+        if (rc == 0)
+            rc = lg_view_set(o, "related_claims", rel);
+        else
+            json_decref(rel);
+    }
 done:
     lg_free(refs.v);
     json_decref(chain);

@@ -149,6 +149,8 @@ lg_view_item_base(json_t **out, vctx *c, const ventry *e)
         (rc = lg_view_set(o, "author", json_string(lg_view_jstr(h, "author")))) < 0 ||
         (rc = add_status(o, c, lg_view_jstr(h, "record_id"))) < 0)
         return rc;
+    if (c->text && (rc = lg_view_set_copy(o, "created", json_object_get(h, "created"))) < 0)
+        return rc;
     return 0;
 }
 

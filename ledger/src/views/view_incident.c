@@ -115,7 +115,7 @@ lg_view_incident_json(json_t **out, vctx *c, const char *key)
     json_t *reports = NULL;
     idx_list refs = {0}, vers = {0};
     lg_record_row r;
-    char root_id[LEDGER_ID_MAX + 1], owner[LEDGER_ID_MAX + 1];
+    char root_id[LEDGER_ID_MAX + 1], owner[LEDGER_ID_MAX + 1], found[LEDGER_ID_MAX + 1];
     uint64_t latest = 0;
     int rc;
 
@@ -129,8 +129,11 @@ lg_view_incident_json(json_t **out, vctx *c, const char *key)
      * record ids; another member's report names the owner's case. */
     rc = lg_view_row(c, key, &r);
     if (rc == LEDGER_ENOTFOUND) {
-        rc = lg_error_set(LEDGER_ENOTFOUND, "no incident %.100s", key);
-        goto done;
+        /* Not a record id: a name or alias (view_lookup.c). */
+        if ((rc = lg_view_find_named(c, LG_REC_INCIDENT_REPORT, key, found, sizeof found)) < 0 ||
+            (rc = lg_view_row(c, found, &r)) < 0)
+            goto done;
+        key = found;
     }
     if (rc < 0)
         goto done;

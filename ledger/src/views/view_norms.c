@@ -70,6 +70,21 @@ item_with(json_t **out, vctx *c, const ventry *e, const char *const *fields)
     return rc;
 }
 
+/* For the text form only: the dates of src (its claimed_at, its record's
+ * created) on the item built from it; the JSON stays as it was. */
+static json_t *
+with_dates(vctx *c, json_t *item, const json_t *src)
+{
+    if (item == NULL || !c->text)
+        return item;
+    if (lg_view_set_copy(item, "created", json_object_get(src, "created")) < 0 ||
+        lg_view_set_copy(item, "claimed_at", json_object_get(src, "claimed_at")) < 0) {
+        json_decref(item);
+        return NULL;
+    }
+    return item;
+}
+
 static int
 append(json_t *arr, json_t *o, int rc)
 {
@@ -378,6 +393,7 @@ opinions_on(json_t **out, vctx *c, const nset *s, const json_t *cl)
                           jstr(op, "kind"), "stance", jstr(op, "stance"), "is_accused_party",
                           json_is_true(json_object_get(op, "is_accused_party")), "status",
                           jstr(op, "status"));
+            x = with_dates(c, x, op);
             if (x == NULL || json_array_append_new(*out, x) != 0)
                 return lg_error_nomem();
             break;
@@ -542,6 +558,7 @@ lg_view_norm_json(json_t **out, vctx *c, const char *id)
                       jstr(x, "claimant"), "incident_refs", incs ? json_incref(incs) : json_array(),
                       "attributed_to", jstr(x, "attributed_to"), "link", jstr(nb, "link"), "basis",
                       jstr(nb, "basis"), "status", jstr(x, "status"), "opinions", ops);
+        item = with_dates(c, item, x);
         if (item == NULL || json_array_append_new(claims, item) != 0) {
             rc = lg_error_nomem();
             goto fail;
@@ -560,6 +577,7 @@ lg_view_norm_json(json_t **out, vctx *c, const char *id)
                       incs ? json_incref(incs) : json_array(), "verdict", jstr(nc, "verdict"),
                       "reasoning", jstr(nc, "reasoning"), "published",
                       json_is_true(json_object_get(x, "published")), "status", jstr(x, "status"));
+        item = with_dates(c, item, x);
         if (item == NULL || json_array_append_new(concl, item) != 0) {
             rc = lg_error_nomem();
             goto fail;
@@ -694,6 +712,7 @@ card_items(json_t *arr, vctx *c, const nset *s, const json_t *actor, const json_
                       "record_id", jstr(x, "record_id"), finding ? "case_number" : "claimant",
                       jstr(x, finding ? "case_number" : "claimant"), "incident_refs",
                       incs ? json_incref(incs) : json_array());
+        item = with_dates(c, item, x);
         if (item == NULL || json_array_append_new(arr, item) != 0 ||
             (finding && json_object_set_new(
                             item, "published",

@@ -3,7 +3,7 @@
  * norm ID, state ACTOR), from the same JSON objects --json prints.
  *
  * Like view_text.c: every line that states something starts with the entry
- * index in brackets, enum values lose their type prefix, and every string
+ * index in brackets, enum values are written in plain words, and every string
  * from a record passes through lg_text_escape before it is printed.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -14,6 +14,7 @@
 #include "base/alloc.h"
 #include "base/error.h"
 #include "base/textesc.h"
+#include "codec/labels.h"
 #include "views/views.h"
 
 typedef struct {
@@ -34,14 +35,15 @@ num(const json_t *o, const char *key)
     return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* Print s escaped (record text); an enum loses everything up to `prefix`. */
+/* Print s escaped (record text); an enum value (a `prefix` is given) in
+ * plain words (codec/labels.c). */
 static void
 put(pen *p, const char *s, const char *prefix)
 {
     char *e;
 
-    if (prefix != NULL && strncmp(s, prefix, strlen(prefix)) == 0)
-        s += strlen(prefix);
+    if (prefix != NULL)
+        s = lg_label(s);
     if ((e = lg_text_escape(s)) == NULL) {
         p->oom = 1;
         return;
@@ -82,11 +84,36 @@ put_list(pen *p, const json_t *arr)
 static void
 status_suffix(pen *p, const json_t *o)
 {
-    if (strcmp(str(o, "status"), "ACTIVE") != 0) {
+    if (strcmp(str(o, "status"), "SUPERSEDED") == 0)
+        fputs(" (superseded)", p->f);
+    else if (strcmp(str(o, "status"), "RETRACTED") == 0)
+        fputs(" (retracted)", p->f);
+    else if (*str(o, "status") && strcmp(str(o, "status"), "ACTIVE") != 0) {
         fputs(" (", p->f);
         put(p, str(o, "status"), NULL);
         fputs(")", p->f);
     }
+}
+
+/* "[index] date " for an item: a claim's own date, else its record's
+ * created date (the text form of the views carries it). */
+static void
+stamp(pen *p, const json_t *o)
+{
+    const json_t *ca = json_object_get(o, "claimed_at");
+
+    fprintf(p->f, "[%lld] ", num(o, "index"));
+    if (*str(ca, "time"))
+        put_date(p, ca);
+    else if (*str(o, "created")) {
+        json_t *t = json_pack("{s:s}", "time", str(o, "created"));
+        if (t == NULL)
+            p->oom = 1;
+        put_date(p, t);
+        json_decref(t);
+    } else
+        fputs("undated", p->f);
+    fputs(" ", p->f);
 }
 
 static void
@@ -204,7 +231,8 @@ norm_text(pen *p, const json_t *v)
     fprintf(p->f, "\nCLAIMS OF BREACH (%zu)\n", json_array_size(json_object_get(v, "claims")));
     json_array_foreach(json_object_get(v, "claims"), i, x)
     {
-        fprintf(p->f, "  [%lld] ", num(x, "index"));
+        fputs("  ", p->f);
+        stamp(p, x);
         put(p, str(x, "record_id"), NULL);
         fputs(" by ", p->f);
         put(p, str(x, "claimant"), NULL);
@@ -222,7 +250,8 @@ norm_text(pen *p, const json_t *v)
         fputs("\n", p->f);
         json_array_foreach(json_object_get(x, "opinions"), j, op)
         {
-            fprintf(p->f, "      [%lld] ", num(op, "index"));
+            fputs("      ", p->f);
+            stamp(p, op);
             put(p, str(op, "author"), NULL);
             fputs(" ", p->f);
             put(p, str(op, "kind"), "OPINION_KIND_");
@@ -236,13 +265,14 @@ norm_text(pen *p, const json_t *v)
             json_array_size(json_object_get(v, "conclusions")));
     json_array_foreach(json_object_get(v, "conclusions"), i, x)
     {
-        fprintf(p->f, "  [%lld] ", num(x, "index"));
+        fputs("  ", p->f);
+        stamp(p, x);
         put(p, str(x, "record_id"), NULL);
         fputs(" on ", p->f);
         put_list(p, json_object_get(x, "incident_refs"));
         fputs(": ", p->f);
         put(p, str(x, "verdict"), "NORM_VERDICT_");
-        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (not published)",
+        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (NOT PUBLISHED)",
               p->f);
         status_suffix(p, x);
         fputs("\n      ", p->f);
@@ -296,7 +326,8 @@ state_text(pen *p, const json_t *v)
     fprintf(p->f, "\nCLAIMED BREACHES (%zu)\n", json_array_size(json_object_get(v, "claims")));
     json_array_foreach(json_object_get(v, "claims"), i, x)
     {
-        fprintf(p->f, "  [%lld] ", num(x, "index"));
+        fputs("  ", p->f);
+        stamp(p, x);
         put(p, str(x, "record_id"), NULL);
         fputs(" by ", p->f);
         put(p, str(x, "claimant"), NULL);
@@ -309,11 +340,12 @@ state_text(pen *p, const json_t *v)
     fprintf(p->f, "\nFINDINGS (%zu)\n", json_array_size(json_object_get(v, "findings")));
     json_array_foreach(json_object_get(v, "findings"), i, x)
     {
-        fprintf(p->f, "  [%lld] ", num(x, "index"));
+        fputs("  ", p->f);
+        stamp(p, x);
         put(p, str(x, "record_id"), NULL);
         fputs(" on ", p->f);
         put_list(p, json_object_get(x, "incident_refs"));
-        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (not published)",
+        fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (NOT PUBLISHED)",
               p->f);
         fputs("\n", p->f);
         norm_marks(p, json_object_get(x, "norms"), "verdict", "NORM_VERDICT_");

@@ -67,6 +67,23 @@ collect_records(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t v
                   lg_view_status(&row));
     if (o == NULL || json_array_append_new(s->arr, o) != 0)
         return lg_error_nomem();
+    if (s->c->text) {
+        /* The text's dates, and whether a finding stands published. */
+        ventry e;
+        json_t *fi = NULL;
+        if ((rc = lg_view_load(s->c, row.index, &e)) < 0)
+            return rc;
+        rc = lg_view_set_copy(o, "created",
+                              json_object_get(json_object_get(e.json, "header"), "created"));
+        if (rc == 0 && row.type == LG_REC_FINDING &&
+            (rc = lg_view_finding_item(&fi, s->c, &e)) == 0 &&
+            (rc = lg_view_set_copy(o, "published", json_object_get(fi, "published"))) == 0)
+            rc = lg_view_set_copy(o, "published_at", json_object_get(fi, "published_at"));
+        json_decref(fi);
+        lg_view_entry_free(&e);
+        if (rc < 0)
+            return rc;
+    }
     return 0;
 }
 
@@ -84,6 +101,7 @@ lg_view_participant_json(json_t **out, vctx *c, const char *id)
     json_t *o = json_object(), *keys = json_array(), *recs = json_array(), *roles = json_array();
     lg_participant_row pr;
     pscan s = {c, id, NULL};
+    char found[LEDGER_ID_MAX + 1];
     ventry e;
     int rc;
 
@@ -94,8 +112,12 @@ lg_view_participant_json(json_t **out, vctx *c, const char *id)
     }
     rc = lg_row_participant(c->t, id, &pr);
     if (rc == LEDGER_ENOTFOUND) {
-        rc = lg_error_set(LEDGER_ENOTFOUND, "no participant %.100s", id);
-        goto done;
+        /* Not an id: the participant's name (view_lookup.c). */
+        if ((rc = lg_view_find_named(c, LG_REC_PARTICIPANT, id, found, sizeof found)) < 0 ||
+            (rc = lg_row_participant(c->t, found, &pr)) < 0)
+            goto done;
+        id = found;
+        s.id = found;
     }
     if (rc < 0)
         goto done;

@@ -75,6 +75,7 @@ run_view(ledger_buf *out, ledger_log *log, const char *arg, int json, build_fn f
         return lg_error_set(LEDGER_EINVAL, "view: missing argument");
     memset(&c, 0, sizeof c);
     c.log = log;
+    c.text = !json;
     if ((rc = lg_txn_begin(&c.t, log->store, 0)) < 0)
         return rc;
     if ((rc = lg_meta_state(c.t, &m)) < 0)

@@ -30,6 +30,10 @@ typedef struct {
     lg_txn *t;
     lg_policy_state st;
     uint64_t size;
+    /* Built for the text form: items also carry what only the text prints
+     * (their records' "created" dates, claims against related actors, the
+     * lists of names behind a miss), so that --json stays as it was. */
+    int text;
 } vctx;
 
 /* One entry, decoded. */
@@ -75,7 +79,8 @@ const char *lg_view_status(const lg_record_row *r);
 int lg_view_set(json_t *obj, const char *key, json_t *val);
 /* obj[key] = a deep copy of val; nothing when val is NULL. */
 int lg_view_set_copy(json_t *obj, const char *key, json_t *val);
-/* A new item object with index, time, record_id, author and status. */
+/* A new item object with index, time, record_id, author and status (and,
+ * for the text form, the header's "created"). */
 int lg_view_item_base(json_t **out, vctx *c, const ventry *e);
 /* Append x to l unless it is already there. */
 int lg_view_idx_push(idx_list *l, uint64_t x);
@@ -105,6 +110,33 @@ int lg_view_key_owner(vctx *c, lg_record_type t, char *rid, size_t cap);
  * chain does not start at `key`, in record_id order (a new array). */
 int lg_view_key_reports(json_t **out, vctx *c, lg_record_type t, const char *key);
 
+/* ---- lookup by name, and "did you mean" (view_lookup.c) ---- */
+
+/* hay is needle (case folded), or starts with needle and a space:
+ * "lazarus" names "Lazarus Group". */
+int lg_view_name_matches(const char *hay, const char *needle);
+
+#define LG_SUGGEST_MAX 3
+/* The best few known names for a query that matched nothing. */
+typedef struct {
+    char name[LG_SUGGEST_MAX][128];
+    size_t score[LG_SUGGEST_MAX];
+    size_t n;
+    char text[3 * 130 + 32];
+} lg_view_suggest;
+
+/* Rank `name` (a known name or id) against `query`; kept if close enough. */
+void lg_view_suggest_add(lg_view_suggest *s, const char *query, const char *name);
+/* "; did you mean: A, B?" or "" when nothing was close (in s->text). */
+const char *lg_view_suggest_text(lg_view_suggest *s);
+/* The subject named `name` (a name or alias; an actor also by actor_id)
+ * among the latest records of `type` (LG_REC_ACTOR, LG_REC_INCIDENT_REPORT)
+ * or among participants (LG_REC_PARTICIPANT): the first version's
+ * record_id of its owning record, or the participant_id, into out.
+ * LEDGER_ENOTFOUND with suggestions when nothing matches, or naming both
+ * when two subjects answer to the name. */
+int lg_view_find_named(vctx *c, lg_record_type type, const char *name, char *out, size_t cap);
+
 /* ---- findings (tally.c) ---- */
 
 /* A finding item with its votes, tally and published state. */
@@ -112,11 +144,12 @@ int lg_view_finding_item(json_t **out, vctx *c, const ventry *e);
 
 /* ---- the builders, one per view (view_<name>.c) ---- */
 
-/* The incident view of `key` (a record_id or incident_key). */
+/* The incident view of `key` (a record_id or incident_key, or a name or
+ * alias). */
 int lg_view_incident_json(json_t **out, vctx *c, const char *key);
 /* The actor view of `id` (record_id, actor_id, name or alias). */
 int lg_view_actor_json(json_t **out, vctx *c, const char *id);
-/* The participant view of participant `id`. */
+/* The participant view of participant `id` (or its name). */
 int lg_view_participant_json(json_t **out, vctx *c, const char *id);
 /* The ledger statistics view. */
 int lg_view_stats_json(json_t **out, vctx *c);
