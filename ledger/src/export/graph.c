@@ -88,6 +88,24 @@ wrap(char *s, size_t width)
     }
 }
 
+/* Append to `label` a line of the non-empty ones of `a`, `b`, `c` and
+ * `e`, joined by ", " (nothing when all are empty). */
+static void
+add_line(char *label, size_t cap, const char *a, const char *b, const char *c, const char *e)
+{
+    const char *parts[] = {a, b, c, e};
+    const char *sep = "\n";
+
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t at = strlen(label);
+
+        if (parts[i] == NULL || *parts[i] == '\0')
+            continue;
+        snprintf(label + at, cap - at, "%s%s", sep, parts[i]);
+        sep = ", ";
+    }
+}
+
 /* An enum value name in plain words: `prefix` dropped, lower case,
  * underscores as spaces ("NORM_VERDICT_NOT_BREACHED" -> "not breached"). */
 static void
@@ -241,9 +259,8 @@ claim_edges(dot_ctx *d)
         snprintf(label, sizeof label, "%s", lg_graph_name_of(d->g, jstr(c, "claimant")));
         wrap(label, EDGE_WRAP);
         date_of(d, date, json_object_get(c, "claimed_at"), it);
-        snprintf(label + strlen(label), sizeof label - strlen(label), "\n%s%s%s%s%s", date,
-                 *date && *score ? ", " : "", score, it->retracted ? ", retracted" : "",
-                 it->disputed ? ", disputed" : "");
+        add_line(label, sizeof label, date, score, it->retracted ? "retracted" : NULL,
+                 it->disputed ? "disputed" : NULL);
         json_array_foreach(json_object_get(c, "incident_refs"), k, inc)
         {
             const char *from = use(d, json_string_value(inc), LG_REC_INCIDENT_REPORT);
@@ -271,9 +288,10 @@ finding_edges(dot_ctx *d)
             continue;
         if ((rc = published(d, it, &pub)) < 0)
             return rc;
-        snprintf(label, sizeof label, "finding %s\n%s%s",
-                 jstr(f, "case_number") ? jstr(f, "case_number") : rid(it),
-                 date_of(d, date, NULL, it), pub ? "" : ", not published");
+        snprintf(label, sizeof label, "finding %s",
+                 jstr(f, "case_number") ? jstr(f, "case_number") : rid(it));
+        add_line(label, sizeof label, date_of(d, date, NULL, it), pub ? NULL : "not published",
+                 NULL, NULL);
         json_array_foreach(json_object_get(f, "conclusions"), k, conc)
         {
             const char *actor = use(d, jstr(conc, "attributed_to"), LG_REC_ACTOR);
@@ -332,8 +350,9 @@ denial_edges(dot_ctx *d)
                 who = jstr(json_object_get(it->rec, "header"), "author");
             if (who == NULL)
                 continue;
-            snprintf(label, sizeof label, "%s (%s)", denial ? "denies" : "disputes",
-                     date_of(d, date, NULL, it));
+            snprintf(label, sizeof label, "%s", denial ? "denies" : "disputes");
+            if (*date_of(d, date, NULL, it) != '\0')
+                snprintf(label + strlen(label), sizeof label - strlen(label), " (%s)", date);
             if (!d->one) {
                 size_t at = strlen(label);
                 snprintf(label + at, sizeof label - at, "\non %s",
@@ -397,7 +416,6 @@ norm_edges(dot_ctx *d)
             int mapped =
                 claim && jstr(x, "link") && strcmp(jstr(x, "link"), "NORM_LINK_MAPPED") == 0;
             char label[1024], date[11], verdict[64];
-            size_t at;
 
             if (norm == NULL)
                 continue;
@@ -405,14 +423,14 @@ norm_edges(dot_ctx *d)
                 snprintf(label, sizeof label, "breach claimed by %s",
                          lg_graph_name_of(d->g, jstr(body, "claimant")));
                 wrap(label, EDGE_WRAP);
-                at = strlen(label);
-                snprintf(label + at, sizeof label - at, "\n%s, %s", mapped ? "mapped" : "explicit",
-                         date_of(d, date, json_object_get(body, "claimed_at"), it));
+                add_line(label, sizeof label, mapped ? "mapped" : "explicit",
+                         date_of(d, date, json_object_get(body, "claimed_at"), it), NULL, NULL);
             } else {
                 plain(verdict, sizeof verdict, jstr(x, "verdict"), "NORM_VERDICT_");
-                snprintf(label, sizeof label, "finding %s: %s\n%s%s",
-                         jstr(body, "case_number") ? jstr(body, "case_number") : rid(it), verdict,
-                         date_of(d, date, NULL, it), pub ? "" : ", not published");
+                snprintf(label, sizeof label, "finding %s: %s",
+                         jstr(body, "case_number") ? jstr(body, "case_number") : rid(it), verdict);
+                add_line(label, sizeof label, date_of(d, date, NULL, it),
+                         pub ? NULL : "not published", NULL, NULL);
             }
             json_array_foreach(json_object_get(body, "incident_refs"), j, inc)
             {
