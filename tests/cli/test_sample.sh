@@ -137,7 +137,7 @@ out_has "index,record_id,status,disputed,incidents,claimant,author,provenance,at
 al 0 export --format dot
 out_has '"inc:cloud-hopper" -> "ukcn2015-ip" [label="breach claimed by UK\nGovernment (FCO/FCDO,\nHome Office ministers;\nNCSC assessments)\nexplicit, 2018-12-20", color=darkorange3'
 out_has '"inc:wannacry-2017" -> "ungge2015-13f" [label="finding IAB-2017-001-N: breached\n2022-02-01", style=bold'
-out_has '"ungge2015-13f" [shape=note, label="norm 13(f) of A/70/174"];'
+out_has '"ungge2015-13f" [shape=note, label="norm 13(f) of\nA/70/174"];'
 # Plain words in the graph: no enum names.
 grep -qE '(NORM_VERDICT|ATTRIBUTION_LEVEL|OPINION_KIND|ACTOR_KIND)_' "$T/out" && fail "enum names in the graph"
 cp "$T/out" "$T/sample.dot"
