@@ -6,6 +6,7 @@ ATTRLEDGER_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ATTRLEDGER_DEPS=(build-essential cmake pkg-config libsodium-dev liblmdb-dev
   libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libprotobuf-dev libjansson-dev libcmocka-dev
   libcurl4-openssl-dev jq libmicrohttpd-dev nginx curl
+  graphviz # export --format svg runs dot; the tests check the SVG
   chromium python3-html5lib) # the static site's browser tests (tests/browser/)
 
 say() { printf '==> %s\n' "$*" >&2; }

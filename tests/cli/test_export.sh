@@ -133,16 +133,21 @@ grep -q ',clm:one,active,no,inc:test,' "$T/claims.csv" || fail "csv row of clm:o
 al 0 export --format dot --incident inc:test
 out_has 'digraph attribution {'
 out_has '"inc:test" [shape=box'
+out_has '  label="Attribution graph: '
+out_has '  subgraph cluster_legend {'
 if command -v dot >/dev/null; then
   al 0 export --format svg -o "$T/g.svg"
   grep -q '<svg' "$T/g.svg" || fail "svg output"
+  grep -q '>Legend</text>' "$T/g.svg" || fail "svg without the legend"
 else
-  al 3 export --format svg -o "$T/g.svg"
-  err_has "dot program (Graphviz) is not installed"
-  # Without -o the SVG goes to stdout (test_ux checks it where dot exists).
-  al 3 export --format svg
-  err_has "dot program (Graphviz) is not installed"
+  echo "SKIP: export --format svg needs Graphviz's dot"
 fi
+# Without dot on PATH: a clear refusal, to -o and to stdout.
+mkdir -p "$T/nobin"
+PATH="$T/nobin" al 3 export --format svg -o "$T/g2.svg"
+err_has "dot program (Graphviz) is not installed"
+PATH="$T/nobin" al 3 export --format svg
+err_has "dot program (Graphviz) is not installed"
 
 # Usage and operational errors.
 al 2 export --format nonsense

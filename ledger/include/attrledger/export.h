@@ -141,13 +141,20 @@ LEDGER_API int ledger_export_norms_csv(ledger_export_report *out, ledger_log *lo
                                        void *payload);
 
 /**
- * Write the attribution graph in Graphviz DOT: incidents (boxes) and
- * actors (ellipses; states as double octagons) of the selection; an edge
- * incident -> actor per claim, labelled with the claimant's name and STIX
- * confidence (dashed when disputed, dotted and grey when retracted), the
- * claim's state nexus as actor -> state, actors' organisation chains
- * (dotted, "part of"), and the body's conclusions in bold blue. Names are
- * escaped so no record can inject DOT syntax. objects = edges written.
+ * Write the attribution graph in Graphviz DOT, for people to read
+ * (docs/FORMATS.md section 13): a title (the incident asked for or all
+ * incidents, the tree size, the dates drawn) and a legend; incidents
+ * (boxes), actors (ellipses; states as double octagons), participants who
+ * deny or dispute a claim (hexagons) and norms (notes); an edge incident ->
+ * actor per claim with the claimant's name, date and STIX confidence
+ * (dashed when disputed, dotted and grey when retracted), the claim's
+ * state nexus as actor -> state, the body's conclusions in blue (bold when
+ * published, dashed and labelled "not published" otherwise), denials and
+ * disputes as red edges from their author to the actor the claim names,
+ * organisation chains (dotted, "part of") and norm citations. With
+ * opts->incident, only that incident and what its claims and findings
+ * reach. Labels are wrapped; names are escaped so no record can inject
+ * DOT syntax. objects = edges written (the legend's not counted).
  *
  * @return as ledger_export_stix().
  */

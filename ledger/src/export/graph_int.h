@@ -82,6 +82,10 @@ void lg_graph_unload(graph_ctx *g);
  * incident_key / participant_id; NULL if none. */
 const item *lg_graph_find(const graph_ctx *g, const char *id);
 
+/* Whether an opinion body is against its targets: of kind DISPUTE or
+ * DENIAL, or a disagreeing stance. */
+int lg_graph_opposes(const json_t *body);
+
 /* "active", "superseded" or "retracted". */
 const char *lg_graph_status(const item *it);
 
@@ -95,6 +99,18 @@ const char *lg_graph_join(lg_sbuf *s, const json_t *arr, const graph_ctx *g, int
 
 void lg_sbuf_put(lg_sbuf *b, const char *s, size_t n);
 void lg_sbuf_puts(lg_sbuf *b, const char *s);
+
+/* `s` as a DOT double-quoted string (graph.c): backslash and quote
+ * escaped, line breaks as \n. */
+void lg_dot_str(lg_sbuf *b, const char *s);
+
+/* An edge line: from -> to with a label, and a style and a colour unless
+ * NULL (graph.c). */
+void lg_dot_edge(lg_sbuf *b, const char *from, const char *to, const char *label, const char *style,
+                 const char *color);
+
+/* The graph's legend as a DOT cluster (graph_legend.c). */
+void lg_graph_legend(lg_sbuf *b);
 
 /* Hand the text of `b` to `w` and release it. */
 int lg_graph_finish(lg_sbuf *b, ledger_write_fn w, void *payload);

@@ -17,10 +17,8 @@
 #include "store/store.h"
 #include "tlog/merkle.h"
 
-/* An opinion against its targets: of kind DISPUTE or DENIAL, or a
- * disagreeing stance. */
-static int
-opposes(const json_t *b)
+int
+lg_graph_opposes(const json_t *b)
 {
     const char *kind = jstr(b, "kind"), *stance = jstr(b, "stance");
 
@@ -183,7 +181,7 @@ derive(graph_ctx *g)
 
         if (it->type == LG_REC_RETRACTION)
             mark_versions(g, jstr(b, "target_ref"), i, 1);
-        if (it->type == LG_REC_OPINION && opposes(b)) {
+        if (it->type == LG_REC_OPINION && lg_graph_opposes(b)) {
             const json_t *t;
             size_t j;
 

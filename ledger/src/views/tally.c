@@ -119,9 +119,10 @@ lg_view_finding_item(json_t **out, vctx *c, const ventry *e)
 
     if (votes == NULL)
         return lg_error_nomem();
-    if ((rc = lg_view_item_base(&o, c, e)) < 0)
+    rc = lg_view_item_base(&o, c, e);
+    *out = o; /* the caller's, also when lg_view_item_base failed part way */
+    if (rc < 0)
         goto done;
-    *out = o;
     if ((rc = lg_record_panel(&members, &n, e->rec)) < 0 ||
         (rc = lg_policy_finding_rule(&rule, &c->st, e->rec, e->index)) < 0 ||
         (rc = lg_view_row(c, lg_view_jstr(json_object_get(e->json, "header"), "record_id"), &row)) <

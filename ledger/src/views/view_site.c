@@ -89,6 +89,26 @@ finding_json(json_t **out, vctx *c, const char *rid)
 }
 
 int
+lg_view_reader_finding_at(json_t **out, lg_view_reader *r, uint64_t index)
+{
+    ventry e;
+    int rc;
+
+    *out = NULL;
+    if (index >= r->c.size)
+        return lg_error_set(LEDGER_ENOTFOUND, "no entry %llu", (unsigned long long)index);
+    if ((rc = lg_view_load(&r->c, index, &e)) < 0)
+        return rc;
+    if (e.type != LG_REC_FINDING)
+        rc = lg_error_set(LEDGER_ENOTFOUND, "entry %llu is not a finding",
+                          (unsigned long long)index);
+    else
+        rc = lg_view_finding_item(out, &r->c, &e);
+    lg_view_entry_free(&e);
+    return rc;
+}
+
+int
 lg_view_reader_build(json_t **out, lg_view_reader *r, lg_page_kind kind, const char *arg)
 {
     *out = NULL;

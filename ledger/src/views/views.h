@@ -51,6 +51,10 @@ uint64_t lg_view_reader_size(const lg_view_reader *r);
  * finding item of the latest version of the finding `arg`). *out belongs to
  * the caller, also on failure. */
 int lg_view_reader_build(json_t **out, lg_view_reader *r, lg_page_kind kind, const char *arg);
+/* The finding item (docs/VIEWS.md: tally, published, published_at) of the
+ * finding version at entry `index`, as of the snapshot; LEDGER_ENOTFOUND
+ * when that entry is not a finding. *out belongs to the caller. */
+int lg_view_reader_finding_at(json_t **out, lg_view_reader *r, uint64_t index);
 /* Visit every page subject: the first version of each incident, actor and
  * finding chain, and every participant (genesis admins included), with the
  * argument to pass to lg_view_reader_build and the entry that names it.
