@@ -26,6 +26,7 @@
 #include "attrledger/export.h"
 #include "base/alloc.h"
 #include "base/error.h"
+#include "codec/labels.h"
 #include "export/graph_int.h"
 #include "views/views.h"
 
@@ -46,23 +47,6 @@ typedef struct {
     char first[11], last[11];
     uint64_t n_edges;
 } dot_ctx;
-
-/* A DOT double-quoted string. */
-void
-lg_dot_str(lg_sbuf *b, const char *s)
-{
-    lg_sbuf_put(b, "\"", 1);
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            lg_sbuf_put(b, "\\", 1);
-        if (*p == '\n' || *p == '\r') {
-            lg_sbuf_puts(b, "\\n");
-            continue;
-        }
-        lg_sbuf_put(b, p, 1);
-    }
-    lg_sbuf_put(b, "\"", 1);
-}
 
 /* Break the lines of `s` in place, at spaces, so that no line is longer
  * than `width` bytes (a longer word stays whole). */
@@ -104,20 +88,6 @@ add_line(char *label, size_t cap, const char *a, const char *b, const char *c, c
         snprintf(label + at, cap - at, "%s%s", sep, parts[i]);
         sep = ", ";
     }
-}
-
-/* An enum value name in plain words: `prefix` dropped, lower case,
- * underscores as spaces ("NORM_VERDICT_NOT_BREACHED" -> "not breached"). */
-static void
-plain(char *out, size_t cap, const char *name, const char *prefix)
-{
-    size_t n = 0;
-
-    if (name != NULL && strncmp(name, prefix, strlen(prefix)) == 0)
-        name += strlen(prefix);
-    for (const char *p = name ? name : ""; *p && n + 1 < cap; p++)
-        out[n++] = *p == '_' ? ' ' : (char)tolower((unsigned char)*p);
-    out[n] = '\0';
 }
 
 /* The date of a FuzzyTime (cut to its precision) or, without one, of the
@@ -181,29 +151,6 @@ use(dot_ctx *d, const char *ref, lg_record_type type)
     latest = lg_graph_find(d->g, id);
     d->used[(latest != NULL ? latest : it) - d->g->v] = 1;
     return id;
-}
-
-void
-lg_dot_edge(lg_sbuf *b, const char *from, const char *to, const char *label, const char *style,
-            const char *color)
-{
-    lg_sbuf_puts(b, "  ");
-    lg_dot_str(b, from);
-    lg_sbuf_puts(b, " -> ");
-    lg_dot_str(b, to);
-    lg_sbuf_puts(b, " [label=");
-    lg_dot_str(b, label);
-    if (style != NULL) {
-        lg_sbuf_puts(b, ", style=");
-        lg_sbuf_puts(b, style);
-    }
-    if (color != NULL) {
-        lg_sbuf_puts(b, ", color=");
-        lg_sbuf_puts(b, color);
-        lg_sbuf_puts(b, ", fontcolor=");
-        lg_sbuf_puts(b, color);
-    }
-    lg_sbuf_puts(b, "];\n");
 }
 
 static void
@@ -415,7 +362,7 @@ norm_edges(dot_ctx *d)
             const char *norm = jstr(x, "norm_ref");
             int mapped =
                 claim && jstr(x, "link") && strcmp(jstr(x, "link"), "NORM_LINK_MAPPED") == 0;
-            char label[1024], date[11], verdict[64];
+            char label[1024], date[11];
 
             if (norm == NULL)
                 continue;
@@ -426,9 +373,9 @@ norm_edges(dot_ctx *d)
                 add_line(label, sizeof label, mapped ? "mapped" : "explicit",
                          date_of(d, date, json_object_get(body, "claimed_at"), it), NULL, NULL);
             } else {
-                plain(verdict, sizeof verdict, jstr(x, "verdict"), "NORM_VERDICT_");
                 snprintf(label, sizeof label, "finding %s: %s",
-                         jstr(body, "case_number") ? jstr(body, "case_number") : rid(it), verdict);
+                         jstr(body, "case_number") ? jstr(body, "case_number") : rid(it),
+                         lg_label(jstr(x, "verdict")));
                 add_line(label, sizeof label, date_of(d, date, NULL, it),
                          pub ? NULL : "not published", NULL, NULL);
             }

@@ -352,3 +352,43 @@ lg_graph_join(lg_sbuf *s, const json_t *arr, const graph_ctx *g, int by_name)
     }
     return s->failed || s->p == NULL ? "" : s->p;
 }
+
+/* A DOT double-quoted string. */
+void
+lg_dot_str(lg_sbuf *b, const char *s)
+{
+    lg_sbuf_put(b, "\"", 1);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            lg_sbuf_put(b, "\\", 1);
+        if (*p == '\n' || *p == '\r') {
+            lg_sbuf_puts(b, "\\n");
+            continue;
+        }
+        lg_sbuf_put(b, p, 1);
+    }
+    lg_sbuf_put(b, "\"", 1);
+}
+
+void
+lg_dot_edge(lg_sbuf *b, const char *from, const char *to, const char *label, const char *style,
+            const char *color)
+{
+    lg_sbuf_puts(b, "  ");
+    lg_dot_str(b, from);
+    lg_sbuf_puts(b, " -> ");
+    lg_dot_str(b, to);
+    lg_sbuf_puts(b, " [label=");
+    lg_dot_str(b, label);
+    if (style != NULL) {
+        lg_sbuf_puts(b, ", style=");
+        lg_sbuf_puts(b, style);
+    }
+    if (color != NULL) {
+        lg_sbuf_puts(b, ", color=");
+        lg_sbuf_puts(b, color);
+        lg_sbuf_puts(b, ", fontcolor=");
+        lg_sbuf_puts(b, color);
+    }
+    lg_sbuf_puts(b, "];\n");
+}
