@@ -180,7 +180,7 @@ json_text(char *o, const char *s, size_t n)
 static int
 receipts_body(lg_http_response *resp, const ledger_receipt *r, size_t n, const quorum_state *q)
 {
-    size_t cap = 64;
+    size_t cap = 128; /* the object, "quorum" and the final "}\n" */
     char *body, *o;
 
     for (size_t i = 0; i < n; i++)
