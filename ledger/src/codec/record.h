@@ -14,7 +14,7 @@
 struct ledger_envelope {
     lg_envelope *env; /* canonical record bytes + signatures */
     lg_record *rec;   /* decoded view of env->record */
-    /* Early signature verdicts (lg_log_precheck, on a server's request
+    /* Early signature verdicts (ledger_log_precheck, on a server's request
      * thread): signature k was checked against pre_pk[k] when bit k of
      * pre_mask is set. Submission uses one only when the registry then
      * resolves the same key, as it uses sigcheck.c's early verdicts. */

@@ -45,12 +45,6 @@ uint64_t lg_now_ms(void);
 /* Index rows by key: 0, LEDGER_ENOTFOUND (no message), or an error. */
 int lg_row_key(lg_txn *t, const uint8_t key_id[32], lg_key_row *out);
 
-/* Check e's signatures now against the keys the registry holds, and keep
- * the verdicts in e for a later submission (ledger_envelope.pre_mask): a
- * server does this on its request threads, so the one thread that commits
- * does not. Only a hint: nothing is decided here, and a signature whose key
- * cannot be read is left to the submission. */
-void lg_log_precheck(ledger_log *log, ledger_envelope *e);
 int lg_row_participant(lg_txn *t, const char *participant_id, lg_participant_row *out);
 int lg_row_record(lg_txn *t, const char *record_id, lg_record_row *out);
 

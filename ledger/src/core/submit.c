@@ -82,12 +82,12 @@ lg_now_ms(void)
 typedef struct {
     lg_record *rec; /* decoded (borrowed) */
     const lg_envelope *env;
-    const ledger_envelope *whole; /* its early verdicts (lg_log_precheck) */
+    const ledger_envelope *whole; /* its early verdicts (ledger_log_precheck) */
     int unchecked;                /* test forgery: skip policy and signature checks */
 } batch_item;
 
 /* Whether every signature of the item has an early verdict from
- * lg_log_precheck. */
+ * ledger_log_precheck. */
 static int
 prechecked(const batch_item *it)
 {
@@ -97,7 +97,7 @@ prechecked(const batch_item *it)
 
 /*
  * Verdict on signature i of a record with public key pk: the early one from
- * lg_log_precheck or from the record's sigcheck job when it was computed
+ * ledger_log_precheck or from the record's sigcheck job when it was computed
  * with the same key, else checked now. Either way the verdict of
  * lg_record_verify().
  */
@@ -368,7 +368,7 @@ start_sigchecks(lg_txn *t, const batch_item *items, size_t n)
 }
 
 void
-lg_log_precheck(ledger_log *log, ledger_envelope *e)
+ledger_log_precheck(ledger_log *log, ledger_envelope *e)
 {
     lg_txn *t = NULL;
 

@@ -39,7 +39,6 @@
 #include "base/error.h"
 #include "codec/json.h"
 #include "codec/record.h"
-#include "core/ledger_int.h"
 #include "crypto/crypto.h"
 #include "net/serve_int.h"
 #include "net/serve_witness.h"
@@ -531,9 +530,9 @@ h_add_records(void *payload, lg_http_response *resp, lg_http_request *req)
         }
     /* The signatures are checked here, on this request thread, while the
      * sequencer commits the group before: it then only reads the verdicts
-     * (lg_log_precheck), which was most of its work per record. */
+     * (ledger_log_precheck), which was most of its work per record. */
     for (size_t i = 0; i < p->n; i++)
-        lg_log_precheck(s->log, p->envs[i]);
+        ledger_log_precheck(s->log, p->envs[i]);
     if ((wait = lg_serve_key_rate_check(s, p->envs, p->n)) > 0) {
         free_pending(p);
         pthread_mutex_lock(&s->lock);
