@@ -6,24 +6,39 @@
  *                                    one record per POST, keep-alive
  *   http_submit_C_p50 / _p99         request latency in ms
  *   http_submit_64_vs_batch          64-client rate / batch rate, %
- *   http_tile_reads                  GET of a full tile with keep-alive, req/s
+ *   http_tile_reads                  GET of a full tile with keep-alive, req/s,
+ *                                    from a minimal client (see raw_reads)
+ *   http_tile_reads_libcurl          the same with the library's libcurl client
+ *   http_submit_C_group              mean requests per group commit
+ *   *_cpu                            CPU time of the whole process (server and
+ *                                    clients) per record or request, in us:
+ *                                    what other jobs' load changes least
  * Records are signed in advance (signing is the client's cost). The server
  * runs in this process on 127.0.0.1 with a free port.
  *
- * usage: attrledger_bench_http [DIR] [--requests N]   (N per client count, default 2000)
+ * usage: attrledger_bench_http [--requests N] [--only submit|tiles]
+ *   N per client count (default 2000); --only runs one part (the baseline
+ *   batch always runs: the tiles part reads the tile it filled).
  */
+#include <arpa/inet.h>
 #include <attrledger/attrledger.h>
 #include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #define ORIGIN "bench.example/http"
 #define MAX_CLIENTS 64
+#define TILE_READERS 4
 
 static double
 now_s(void)
@@ -32,6 +47,17 @@ now_s(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of every thread of this process (server and clients). */
+static double
+cpu_s(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static void
@@ -69,10 +95,79 @@ typedef struct {
     char **bodies;
     size_t n;
     double *lat;
-    int tiles; /* read mode: GET a tile until `until` */
+    int tiles; /* read mode: GET a tile until `until` (2: minimal client) */
     double until;
     uint64_t reads;
 } worker;
+
+/*
+ * The tile readers share the server's two cores, so the client's own cost
+ * per request caps the figure: libcurl's easy interface spends about as
+ * much CPU per small GET as the server does. A load generator (wrk, h2load)
+ * is a loop of send(), recv() and a Content-Length; this is that loop, on
+ * one keep-alive connection per thread: a server that closed it would end
+ * the run with an error, so every request of the figure reused it.
+ */
+static char *
+header(char *head, const char *end, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (char *p = head; p + n <= end; p++)
+        if (strncasecmp(p, name, n) == 0)
+            return p;
+    return NULL;
+}
+
+static void
+raw_reads(worker *w)
+{
+    static const char get[] = "GET /tile/0/000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    struct sockaddr_in sa;
+    char buf[65536];
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)w->port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+        die("tile reader: connect");
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    while (now_s() < w->until) {
+        size_t have = 0, want = 0;
+        char *end = NULL, *cl;
+
+        if (send(fd, get, sizeof get - 1, 0) != (ssize_t)(sizeof get - 1))
+            die("tile reader: send");
+        for (;;) {
+            ssize_t got = recv(fd, buf + have, sizeof buf - 1 - have, 0);
+
+            if (got <= 0) {
+                fprintf(stderr, "bench_http: the server closed a keep-alive connection\n");
+                exit(1);
+            }
+            have += (size_t)got;
+            buf[have] = '\0';
+            if (end == NULL && (end = strstr(buf, "\r\n\r\n")) != NULL) {
+                if (strncmp(buf, "HTTP/1.1 200 ", 13) != 0 ||
+                    (cl = header(buf, end, "\r\nContent-Length:")) == NULL) {
+                    fprintf(stderr, "bench_http: bad tile answer: %.40s\n", buf);
+                    exit(1);
+                }
+                want = (size_t)(end + 4 - buf) + strtoul(cl + 17, NULL, 10);
+            }
+            if (end != NULL && have >= want)
+                break;
+        }
+        if (have != want || want - (size_t)(end + 4 - buf) != 256 * 32) {
+            fprintf(stderr, "bench_http: tile answer of %zu bytes\n", have);
+            exit(1);
+        }
+        w->reads++;
+    }
+    close(fd);
+}
 
 static void *
 run(void *arg)
@@ -81,6 +176,10 @@ run(void *arg)
     ledger_http_fetcher *f = NULL;
     char url[64];
 
+    if (w->tiles == 2) {
+        raw_reads(w);
+        return NULL;
+    }
     snprintf(url, sizeof url, "http://127.0.0.1:%u", w->port);
     if (ledger_http_fetcher_new(&f, url, NULL) < 0)
         die("fetcher");
@@ -110,6 +209,29 @@ run(void *arg)
     return NULL;
 }
 
+/* Groups committed and requests in them so far, from /metrics. */
+static void
+group_totals(unsigned port, double *groups, double *requests)
+{
+    ledger_http_fetcher *f = NULL;
+    ledger_buf b = LEDGER_BUF_INIT;
+    char url[64];
+    const char *g, *r;
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", port);
+    if (ledger_http_fetcher_new(&f, url, NULL) < 0 ||
+        ledger_http_fetch(f, "metrics", 1 << 22, &b) < 0)
+        die("metrics");
+    g = strstr((const char *)b.data, "\nattrledger_groups_total ");
+    r = strstr((const char *)b.data, "\nattrledger_group_requests_sum ");
+    if (g == NULL || r == NULL)
+        die("metrics: no group counters");
+    *groups = strtod(g + strlen("\nattrledger_groups_total "), NULL);
+    *requests = strtod(r + strlen("\nattrledger_group_requests_sum "), NULL);
+    ledger_buf_dispose(&b);
+    ledger_http_fetcher_free(f);
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -131,12 +253,15 @@ main(int argc, char **argv)
     ledger_server_options so = LEDGER_SERVER_OPTIONS_INIT;
     ledger_receipt *r;
     ledger_envelope *envs[1000];
-    double t0, batch_rate, rate64 = 0;
+    double t0, c0, batch_rate, batch_cpu, rate64 = 0;
     static const unsigned counts[] = {1, 16, 64};
+    const char *only = "";
 
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "--requests") == 0 && i + 1 < argc)
             per_run = (size_t)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+            only = argv[++i];
     if (ledger_init() < 0)
         die("init");
     if (mkdtemp(tmpl) == NULL)
@@ -187,23 +312,26 @@ main(int argc, char **argv)
     for (int k = 0; k < 1000; k++)
         envs[k] = record();
     t0 = now_s();
+    c0 = cpu_s();
     if (ledger_log_submit(r, log, envs, 1000) < 0)
         die("submit");
     batch_rate = 1000.0 / (now_s() - t0);
+    batch_cpu = (cpu_s() - c0) * 1e6 / 1000.0;
     ledger_receipts_dispose(r, 1000);
     for (int k = 0; k < 1000; k++)
         ledger_envelope_free(envs[k]);
     printf("http_baseline_submit_batch_1000 %.0f records/s\n", batch_rate);
+    printf("http_baseline_submit_batch_1000_cpu %.1f us\n", batch_cpu);
 
     so.log_key = logk;
     if (ledger_server_start(&srv, log, &so) < 0)
         die("serve");
-    for (size_t ci = 0; ci < sizeof counts / sizeof counts[0]; ci++) {
+    for (size_t ci = 0; strcmp(only, "tiles") != 0 && ci < sizeof counts / sizeof counts[0]; ci++) {
         unsigned c = counts[ci];
         size_t per = per_run / c ? per_run / c : 1, total = per * c;
         worker w[MAX_CLIENTS];
         pthread_t t[MAX_CLIENTS];
-        double *all = calloc(total, sizeof *all), el;
+        double *all = calloc(total, sizeof *all), el, g0, r0, g1, r1;
 
         for (unsigned i = 0; i < c; i++) {
             w[i] = (worker){
@@ -219,12 +347,17 @@ main(int argc, char **argv)
                 ledger_envelope_free(e);
             }
         }
+        group_totals(ledger_server_port(srv), &g0, &r0);
         t0 = now_s();
+        c0 = cpu_s();
         for (unsigned i = 0; i < c; i++)
             pthread_create(&t[i], NULL, run, &w[i]);
         for (unsigned i = 0; i < c; i++)
             pthread_join(t[i], NULL);
         el = now_s() - t0;
+        printf("http_submit_%u_cpu %.1f us\n", c, (cpu_s() - c0) * 1e6 / (double)total);
+        group_totals(ledger_server_port(srv), &g1, &r1);
+        printf("http_submit_%u_group %.1f requests\n", c, g1 > g0 ? (r1 - r0) / (g1 - g0) : 0.0);
         qsort(all, total, sizeof *all, cmp_double);
         printf("http_submit_%u_clients %.0f records/s\n", c, (double)total / el);
         printf("http_submit_%u_p50 %.1f ms\n", c, all[total / 2]);
@@ -239,22 +372,28 @@ main(int argc, char **argv)
         free(all);
         fflush(stdout);
     }
-    printf("http_submit_64_vs_batch %.0f %%\n", 100.0 * rate64 / batch_rate);
-    {
-        worker w[4];
-        pthread_t t[4];
+    if (strcmp(only, "tiles") != 0)
+        printf("http_submit_64_vs_batch %.0f %%\n", 100.0 * rate64 / batch_rate);
+    for (int mode = 2; strcmp(only, "submit") != 0 && mode >= 1; mode--) {
+        worker w[TILE_READERS];
+        pthread_t t[TILE_READERS];
         uint64_t reads = 0;
 
         t0 = now_s();
-        for (int i = 0; i < 4; i++) {
-            w[i] = (worker){ledger_server_port(srv), NULL, 0, NULL, 1, t0 + 3.0, 0};
+        c0 = cpu_s();
+        for (int i = 0; i < TILE_READERS; i++) {
+            w[i] = (worker){ledger_server_port(srv), NULL, 0, NULL, mode, t0 + 3.0, 0};
             pthread_create(&t[i], NULL, run, &w[i]);
         }
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < TILE_READERS; i++) {
             pthread_join(t[i], NULL);
             reads += w[i].reads;
         }
-        printf("http_tile_reads %.0f req/s\n", (double)reads / (now_s() - t0));
+        printf("http_tile_reads%s %.0f req/s\n", mode == 2 ? "" : "_libcurl",
+               (double)reads / (now_s() - t0));
+        printf("http_tile_reads%s_cpu %.1f us\n", mode == 2 ? "" : "_libcurl",
+               (cpu_s() - c0) * 1e6 / (double)reads);
+        fflush(stdout);
     }
     ledger_server_stop(srv, 1000);
     ledger_log_free(log);

@@ -8,6 +8,7 @@
  * library's, starts with these signals blocked.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -106,43 +107,55 @@ on_opt(void *ctx, int id, const char *arg)
     return 0;
 }
 
-/* The request log: stderr, or --log-file reopened on SIGHUP. */
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static FILE *log_out;
+/*
+ * The request log: stderr, or --log-file reopened on SIGHUP. Each line is
+ * one write(2) of the whole line, without a lock: with O_APPEND (or on a
+ * pipe, for lines under PIPE_BUF) concurrent lines never interleave. A
+ * reopen dup2()s the new file onto the same descriptor number, so a writer
+ * never sees a closed one. (fprintf + fflush under one mutex serialised
+ * every request of the server on it.)
+ */
+static int log_fd = STDERR_FILENO;
 
 static void
 log_line(void *payload, const char *line)
 {
     struct timespec ts;
     struct tm tm;
-    char when[32];
+    char out[1024];
+    size_t n;
+    ssize_t w;
 
     (void)payload;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
-    pthread_mutex_lock(&log_lock);
-    fprintf(log_out, "%s.%03ldZ %s\n", when, ts.tv_nsec / 1000000L, line);
-    fflush(log_out);
-    pthread_mutex_unlock(&log_lock);
+    n = strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &tm);
+    n += (size_t)snprintf(out + n, sizeof out - n, ".%03ldZ %s\n", ts.tv_nsec / 1000000L, line);
+    if (n >= sizeof out) { /* cut a very long line, keep its newline */
+        n = sizeof out - 1;
+        out[n - 1] = '\n';
+    }
+    while ((w = write(log_fd, out, n)) < 0 && errno == EINTR)
+        ;
 }
 
 static int
 open_log(const cli *c, const char *path)
 {
-    FILE *f;
+    int fd;
 
     if (path == NULL) {
-        log_out = stderr;
+        log_fd = STDERR_FILENO;
         return 0;
     }
-    if ((f = fopen(path, "a")) == NULL)
+    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666)) < 0)
         return cli_error(c, EXIT_OPERATIONAL, "%s: %s", path, strerror(errno));
-    pthread_mutex_lock(&log_lock);
-    if (log_out != NULL && log_out != stderr)
-        fclose(log_out);
-    log_out = f;
-    pthread_mutex_unlock(&log_lock);
+    if (log_fd == STDERR_FILENO) {
+        log_fd = fd;
+    } else {
+        dup2(fd, log_fd); /* atomically replaces the old file */
+        close(fd);
+    }
     return 0;
 }
 
@@ -299,8 +312,9 @@ done:
     ledger_log_free(log);
     ledger_key_free(logkey);
     ledger_tlog_policy_free(policy);
-    if (log_out != NULL && log_out != stderr)
-        fclose(log_out);
+    if (log_fd != STDERR_FILENO)
+        close(log_fd);
+    log_fd = STDERR_FILENO;
     free(pos);
     return rc;
 }

@@ -173,6 +173,18 @@ typedef struct {
  */
 LEDGER_API int ledger_log_submit_group(ledger_log *log, ledger_batch *batches, size_t n);
 
+/**
+ * Check an envelope's signatures now, against the keys the log's registry
+ * holds, and keep the verdicts in the envelope for a later submission of
+ * it: a server does this on its request threads, so the one thread that
+ * commits groups does not. Only a hint, never a decision: a submission
+ * uses a verdict only when its registry check resolves the same public
+ * key, and checks every other signature itself, so what it accepts or
+ * refuses, and why, is the same with or without this call. Do not change
+ * the envelope in between.
+ */
+LEDGER_API void ledger_log_precheck(ledger_log *log, ledger_envelope *env);
+
 /** Release the buffers of n receipts. */
 LEDGER_API void ledger_receipts_dispose(ledger_receipt *receipts, size_t n);
 

@@ -9,8 +9,8 @@
 
 #include "attrledger/ledger.h"
 #include "base/progress.h"
-#include "store/digest_index.h"
 #include "rules/policy.h"
+#include "store/digest_index.h"
 #include "store/store.h"
 
 struct ledger_log {
@@ -44,6 +44,7 @@ uint64_t lg_now_ms(void);
 
 /* Index rows by key: 0, LEDGER_ENOTFOUND (no message), or an error. */
 int lg_row_key(lg_txn *t, const uint8_t key_id[32], lg_key_row *out);
+
 int lg_row_participant(lg_txn *t, const char *participant_id, lg_participant_row *out);
 int lg_row_record(lg_txn *t, const char *record_id, lg_record_row *out);
 

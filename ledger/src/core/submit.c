@@ -82,18 +82,35 @@ lg_now_ms(void)
 typedef struct {
     lg_record *rec; /* decoded (borrowed) */
     const lg_envelope *env;
-    int unchecked; /* test forgery: skip policy and signature checks */
+    const ledger_envelope *whole; /* its early verdicts (ledger_log_precheck) */
+    int unchecked;                /* test forgery: skip policy and signature checks */
 } batch_item;
+
+/* Whether every signature of the item has an early verdict from
+ * ledger_log_precheck. */
+static int
+prechecked(const batch_item *it)
+{
+    return it->whole != NULL && it->env->n_sigs > 0 &&
+           it->whole->pre_mask == (uint32_t)((1ull << it->env->n_sigs) - 1);
+}
 
 /*
  * Verdict on signature i of a record with public key pk: the early one from
- * the record's sigcheck job when it was computed with the same key, else
- * checked now. Either way the verdict of lg_record_verify().
+ * ledger_log_precheck or from the record's sigcheck job when it was computed
+ * with the same key, else checked now. Either way the verdict of
+ * lg_record_verify().
  */
 static int
-sig_verdict(lg_sigcheck *q, const lg_envelope *env, size_t i, const uint8_t pk[32])
+sig_verdict(lg_sigcheck *q, const batch_item *it, size_t i, const uint8_t pk[32])
 {
-    const lg_sigjob *j = q != NULL ? lg_sigcheck_wait(q, 1) : NULL;
+    const lg_envelope *env = it->env;
+    const ledger_envelope *w = it->whole;
+    const lg_sigjob *j;
+
+    if (w != NULL && (w->pre_mask & (1u << i)) != 0 && memcmp(w->pre_pk[i], pk, 32) == 0)
+        return w->pre_verdict[i];
+    j = q != NULL ? lg_sigcheck_wait(q, 1) : NULL;
 
     if (j != NULL && (j->check_mask & (1u << i)) != 0 && memcmp(j->pk[i], pk, 32) == 0 &&
         (j->verdict[i] == 0 || j->verdict[i] == LEDGER_EBADSIG))
@@ -140,7 +157,7 @@ append_one(lg_txn *t, lg_digest_index *dx, const lg_policy_state *st, lg_merkle_
         (rc = lg_policy_check(&keys, st, it->rec, env->sigs, env->n_sigs, m->size)) < 0)
         return rc;
     for (size_t i = 0; !it->unchecked && i < env->n_sigs; i++) {
-        rc = sig_verdict(q, env, i, keys.pk[i]);
+        rc = sig_verdict(q, it, i, keys.pk[i]);
         if (rc == LEDGER_EBADSIG)
             return lg_error_set(LEDGER_EBADSIG, "record %s: signature %zu does not verify", rid, i);
         if (rc < 0)
@@ -322,8 +339,11 @@ start_sigchecks(lg_txn *t, const batch_item *items, size_t n)
 {
     lg_sigcheck *q = NULL;
     unsigned threads = lg_sigcheck_default_threads();
+    size_t early = 0;
 
-    if (n < LG_PARALLEL_MIN || threads < 2 || lg_sigcheck_new(&q, n, threads) < 0)
+    for (size_t i = 0; i < n; i++)
+        early += prechecked(&items[i]);
+    if (n < LG_PARALLEL_MIN || early == n || threads < 2 || lg_sigcheck_new(&q, n, threads) < 0)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         const lg_envelope *env = items[i].env;
@@ -345,6 +365,31 @@ start_sigchecks(lg_txn *t, const batch_item *items, size_t n)
         lg_sigcheck_push(q);
     }
     return q;
+}
+
+void
+ledger_log_precheck(ledger_log *log, ledger_envelope *e)
+{
+    lg_txn *t = NULL;
+
+    e->pre_mask = 0;
+    if (log == NULL || e->env == NULL || lg_txn_begin(&t, log->store, 0) < 0)
+        return;
+    for (size_t k = 0; k < e->env->n_sigs && k < LG_MAX_SIGS; k++) {
+        lg_key_row row;
+        int rc;
+
+        if (lg_row_key(t, e->env->sigs[k].key_id, &row) != 0)
+            continue;
+        rc = lg_record_verify(e->env->sigs[k].sig, e->env->record, e->env->record_len,
+                              row.public_key);
+        if (rc != 0 && rc != LEDGER_EBADSIG)
+            continue;
+        memcpy(e->pre_pk[k], row.public_key, 32);
+        e->pre_verdict[k] = rc;
+        e->pre_mask |= 1u << k;
+    }
+    lg_txn_abort(t);
 }
 
 /* One attempt of a batch in one write transaction. When record i is
@@ -461,6 +506,7 @@ submit_envelopes(ledger_receipt *rcpts, ledger_log *log, ledger_envelope *const 
     for (size_t i = 0; i < n; i++) {
         items[i].rec = envs[i]->rec;
         items[i].env = envs[i]->env;
+        items[i].whole = envs[i];
         items[i].unchecked = unchecked;
     }
     {
@@ -548,6 +594,7 @@ ledger_log_submit_group(ledger_log *log, ledger_batch *b, size_t nb)
             for (size_t i = 0; i < b[k].n; i++, n++) {
                 items[n].rec = b[k].envs[i]->rec;
                 items[n].env = b[k].envs[i]->env;
+                items[n].whole = b[k].envs[i];
                 items[n].unchecked = 0;
                 owner[n] = k;
             }

@@ -522,14 +522,14 @@ publish(tiles_ctx *c, const char *rel, const void *data, size_t len)
 static int
 tile_bytes(lg_txn *t, const lg_tile *tile, uint8_t *data, size_t *len)
 {
+    uint64_t idx[LG_TILE_WIDTH];
     int rc;
 
-    for (unsigned i = 0; i < tile->width; i++) {
-        uint64_t idx =
+    for (unsigned i = 0; i < tile->width; i++)
+        idx[i] =
             lg_merkle_stored_index(tile->level * LG_TILE_HEIGHT, tile->index * LG_TILE_WIDTH + i);
-        if ((rc = lg_store_hash_reader(t, idx, data + (size_t)i * LG_HASH)) < 0)
-            return rc;
-    }
+    if ((rc = lg_store_hash_run(t, idx, tile->width, data)) < 0)
+        return rc;
     *len = (size_t)tile->width * LG_HASH;
     return 0;
 }

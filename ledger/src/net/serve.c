@@ -35,6 +35,7 @@
 #include "attrledger/error.h"
 #include "attrledger/record.h"
 #include "base/alloc.h"
+#include "base/b64.h"
 #include "base/error.h"
 #include "codec/json.h"
 #include "codec/record.h"
@@ -121,46 +122,92 @@ typedef struct {
     uint64_t size;
 } quorum_state;
 
-/* The 200 body: {"receipts":[{"index","record_id","leaf_hash","leaf","receipt","existed"}]}
+/* Append s (n bytes) to a JSON string body, escaped as jansson's compact
+ * dump escapes it: '"', '\\' and control characters; UTF-8 as is. */
+static char *
+json_text(char *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"':
+        case '\\':
+            *o++ = (char)c;
+            break;
+        case '\b':
+            *o++ = 'b';
+            break;
+        case '\f':
+            *o++ = 'f';
+            break;
+        case '\n':
+            *o++ = 'n';
+            break;
+        case '\r':
+            *o++ = 'r';
+            break;
+        case '\t':
+            *o++ = 't';
+            break;
+        default:
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
+        }
+    }
+    return o;
+}
+
+/*
+ * The 200 body: {"receipts":[{"index","record_id","leaf_hash","leaf","receipt","existed"}]}
  * ("leaf": base64 of the exact leaf bytes, so a client checks the receipt
  * without another request), and with a witness policy
- * "quorum":{"met":true|false,"size":N}. */
+ * "quorum":{"met":true|false,"size":N}. Written directly, byte for byte
+ * what jansson's compact dump of that object gives: the sequencer answers
+ * every request of a group, and building and dumping a jansson tree cost
+ * it about 40 us per request (a third of a record's serial cost).
+ */
 static int
 receipts_body(lg_http_response *resp, const ledger_receipt *r, size_t n, const quorum_state *q)
 {
-    json_t *o = json_object(), *arr = json_array(), *qo = NULL;
-    ledger_buf b = LEDGER_BUF_INIT;
-    int rc = 0;
+    size_t cap = 128; /* the object, "quorum" and the final "}\n" */
+    char *body, *o;
 
-    if (o == NULL || arr == NULL || json_object_set(o, "receipts", arr) != 0)
-        rc = LEDGER_ENOMEM;
-    if (rc == 0 && q != NULL &&
-        ((qo = json_object()) == NULL || json_object_set_new(o, "quorum", qo) != 0 ||
-         json_object_set_new(qo, "met", json_boolean(q->met)) != 0 ||
-         lg_json_set_u64(qo, "size", q->size) < 0))
-        rc = LEDGER_ENOMEM;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        json_t *e = json_object();
-
-        if (e == NULL || json_array_append_new(arr, e) != 0 ||
-            lg_json_set_u64(e, "index", r[i].index) < 0 ||
-            json_object_set_new(e, "record_id", json_string(r[i].record_id)) != 0 ||
-            lg_json_set_b64(e, "leaf_hash", r[i].leaf_hash, LEDGER_HASH_SIZE) < 0 ||
-            lg_json_set_b64(e, "leaf", r[i].leaf.data, r[i].leaf.len) < 0 ||
-            json_object_set_new(e, "receipt",
-                                json_stringn((const char *)r[i].receipt.data, r[i].receipt.len)) !=
-                0 ||
-            json_object_set_new(e, "existed", json_boolean(r[i].existed)) != 0)
-            rc = LEDGER_ENOMEM;
-    }
-    if (rc == 0)
-        rc = lg_json_dump(&b, o, 0);
-    json_decref(arr);
-    json_decref(o);
-    if (rc < 0)
+    for (size_t i = 0; i < n; i++)
+        cap += 128 + 6 * strlen(r[i].record_id) + LG_B64_LEN(LEDGER_HASH_SIZE) +
+               LG_B64_LEN(r[i].leaf.len) + 6 * r[i].receipt.len;
+    if ((o = body = lg_malloc(cap)) == NULL)
         return lg_serve_error(resp, 500, "internal", "out of memory", -1);
-    b.data[b.len] = '\n';
-    return lg_http_reply_owned(resp, 200, JSON_TYPE, b.data, b.len + 1);
+    o += sprintf(o, "{\"receipts\":[");
+    for (size_t i = 0; i < n; i++) {
+        o += sprintf(o, "%s{\"index\":%llu,\"record_id\":\"", i > 0 ? "," : "",
+                     (unsigned long long)r[i].index);
+        o = json_text(o, r[i].record_id, strlen(r[i].record_id));
+        o += sprintf(o, "\",\"leaf_hash\":\"");
+        lg_b64_encode(o, r[i].leaf_hash, LEDGER_HASH_SIZE);
+        o += strlen(o);
+        o += sprintf(o, "\",\"leaf\":\"");
+        lg_b64_encode(o, r[i].leaf.data, r[i].leaf.len);
+        o += strlen(o);
+        o += sprintf(o, "\",\"receipt\":\"");
+        o = json_text(o, (const char *)r[i].receipt.data, r[i].receipt.len);
+        o += sprintf(o, "\",\"existed\":%s}", r[i].existed ? "true" : "false");
+    }
+    o += sprintf(o, "]");
+    if (q != NULL)
+        o += sprintf(o, ",\"quorum\":{\"met\":%s,\"size\":%llu}", q->met ? "true" : "false",
+                     (unsigned long long)q->size);
+    o += sprintf(o, "}\n");
+    return lg_http_reply_owned(resp, 200, JSON_TYPE, (uint8_t *)body, (size_t)(o - body));
 }
 
 static void
@@ -481,6 +528,11 @@ h_add_records(void *payload, lg_http_response *resp, lg_http_request *req)
             free_pending(p);
             return lg_serve_error(resp, 400, "unsigned", "record is not signed", (long)i);
         }
+    /* The signatures are checked here, on this request thread, while the
+     * sequencer commits the group before: it then only reads the verdicts
+     * (ledger_log_precheck), which was most of its work per record. */
+    for (size_t i = 0; i < p->n; i++)
+        ledger_log_precheck(s->log, p->envs[i]);
     if ((wait = lg_serve_key_rate_check(s, p->envs, p->n)) > 0) {
         free_pending(p);
         pthread_mutex_lock(&s->lock);
@@ -716,6 +768,16 @@ ledger_server_start(ledger_server **out, ledger_log *log, const ledger_server_op
     memcpy(s->vkey, vkb.data, vkb.len);
     memcpy(s->vkey + vkb.len, "\n", 2);
     ledger_buf_dispose(&vkb);
+    {
+        static const char hex[] = "0123456789abcdef";
+        uint8_t h[32];
+
+        lg_sha256(h, (const uint8_t *)s->vkey, strlen(s->vkey));
+        for (int i = 0; i < 8; i++) {
+            s->log_tag[2 * i] = hex[h[i] >> 4];
+            s->log_tag[2 * i + 1] = hex[h[i] & 15];
+        }
+    }
 
     if (opts->witness_policy != NULL) {
         if (s->read_only) {

@@ -47,7 +47,8 @@ struct ledger_server {
     lg_httpd *httpd;
     ledger_log *log;
     ledger_server_options o;
-    char *vkey; /* "name+id+base64\n" */
+    char *vkey;       /* "name+id+base64\n" */
+    char log_tag[17]; /* hex of SHA-256(vkey)[0..8): names this log in tile ETags */
     int read_only;
 
     pthread_mutex_t lock; /* queue, stopping, metrics */

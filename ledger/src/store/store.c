@@ -506,6 +506,55 @@ lg_store_get(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *out)
     return 0;
 }
 
+/* Farther than this many rows ahead, a new search beats stepping. */
+#define HASH_RUN_STEP_MAX 16
+
+int
+lg_store_hash_run(lg_txn *t, const uint64_t *stored_index, size_t n, uint8_t *out)
+{
+    MDB_cursor *c = NULL;
+    uint8_t key[8];
+    MDB_val k, v;
+    uint64_t at = 0;
+    int rc = 0, positioned = 0;
+
+    if (n == 0)
+        return 0;
+    if ((rc = mdb_cursor_open(t->txn, t->s->dbi[LG_DB_HASHES], &c)) != 0)
+        return mdb_error(rc, "hashes");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        uint64_t want = stored_index[i];
+
+        while (positioned && at < want && want - at <= HASH_RUN_STEP_MAX &&
+               (rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) == 0)
+            at = k.mv_size == 8 ? lg_be_u64(k.mv_data) : UINT64_MAX;
+        if (rc == 0 && (!positioned || at != want)) {
+            lg_u64_be(key, want);
+            k = (MDB_val){8, key};
+            rc = mdb_cursor_get(c, &k, &v, MDB_SET_KEY);
+            at = want;
+            positioned = rc == 0;
+        }
+        if (rc == MDB_NOTFOUND || (rc == 0 && at != want)) {
+            rc = lg_error_set(LEDGER_ECORRUPT, "stored hash %llu is missing",
+                              (unsigned long long)want);
+            break;
+        }
+        if (rc != 0) {
+            rc = mdb_error(rc, "hashes");
+            break;
+        }
+        if (v.mv_size != LG_HASH) {
+            rc = lg_error_set(LEDGER_ECORRUPT, "stored hash %llu has %zu bytes, want 32",
+                              (unsigned long long)want, v.mv_size);
+            break;
+        }
+        memcpy(out + i * LG_HASH, v.mv_data, LG_HASH);
+    }
+    mdb_cursor_close(c);
+    return rc;
+}
+
 int
 lg_store_get_u64(lg_txn *t, lg_db db, const void *key, size_t klen, uint64_t *out)
 {

@@ -112,8 +112,8 @@ int lg_store_count(uint64_t *out, lg_txn *t, lg_db db);
  */
 typedef int (*lg_scan_fn)(void *payload, const uint8_t *key, size_t klen, const uint8_t *val,
                           size_t vlen);
-int lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key,
-                  lg_scan_fn fn, void *payload);
+int lg_store_scan(lg_txn *t, lg_db db, const void *start, size_t slen, int only_key, lg_scan_fn fn,
+                  void *payload);
 
 /* The same in descending key order: rows whose key is <= `start` (NULL:
  * every row), from the largest. For databases without duplicates. */
@@ -126,7 +126,6 @@ int lg_store_last(lg_txn *t, lg_db db, ledger_buf *key_out, ledger_buf *val_out)
 /* First row whose key is >= key (copies). LEDGER_ENOTFOUND when none. */
 int lg_store_seek(lg_txn *t, lg_db db, const void *key, size_t klen, ledger_buf *key_out,
                   ledger_buf *val_out);
-
 
 /*
  * Keep a long read (verify) from holding the whole file resident: when this
@@ -146,6 +145,11 @@ int lg_store_trim(lg_store *s, uint64_t max_resident);
 
 /* lg_hash_reader over the hashes database; payload is an lg_txn. */
 int lg_store_hash_reader(void *txn, uint64_t stored_index, lg_hash out);
+
+/* n stored hashes, at increasing stored indices, into out (n * 32 bytes),
+ * walking one cursor: a tile's hashes are close together in the table, so
+ * this is a short forward scan instead of n B-tree searches. */
+int lg_store_hash_run(lg_txn *t, const uint64_t *stored_index, size_t n, uint8_t *out);
 
 /* Convenience for u64 values (entries index columns). */
 int lg_store_get_u64(lg_txn *t, lg_db db, const void *key, size_t klen, uint64_t *out);
