@@ -118,10 +118,12 @@ mem_mark_record(void *p, const char *rid, int which, uint64_t by)
     lg_record_row *row = lg_map_get(&((lg_replay *)p)->records, rid, strlen(rid));
 
     if (row != NULL) {
-        if (which == 0)
+        if (which == LG_MARK_SUPERSEDED)
             row->superseded_by = by;
-        else
+        else if (which == LG_MARK_RETRACTED)
             row->retracted_by = by;
+        else
+            row->curated_by = by;
     }
     return 0;
 }
