@@ -94,6 +94,13 @@ int lg_view_key_owner(vctx *c, lg_record_type t, char *rid, size_t cap);
  * chain does not start at `key`, in record_id order (a new array). */
 int lg_view_key_reports(json_t **out, vctx *c, lg_record_type t, const char *key);
 
+/* The body's curations of the key owned by record `key` (its introducing
+ * record): o["curations"] (oldest first), o["owner"] (the key's owner now),
+ * o["curated"] (the latest curation, when there is one); a curation's name
+ * or description replaces the one in `shown` (the actor or incident object)
+ * when it comes after entry `latest`, the owner's latest version. */
+int lg_view_key_curations(vctx *c, json_t *o, json_t *shown, const char *key, uint64_t latest);
+
 /* ---- findings (tally.c) ---- */
 
 /* A finding item with its votes, tally and published state. */
