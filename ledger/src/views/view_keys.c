@@ -148,7 +148,8 @@ lg_view_key_curations(vctx *c, json_t *o, json_t *shown, const char *key, uint64
             if (rc == 0 && json_object_get(b, "description") != NULL)
                 rc = lg_view_set_copy(shown, "description", json_object_get(b, "description"));
         }
-        snprintf(rid, sizeof rid, "%s", lg_view_jstr(json_object_get(e.json, "header"), "record_id"));
+        snprintf(rid, sizeof rid, "%s",
+                 lg_view_jstr(json_object_get(e.json, "header"), "record_id"));
         if (rc == 0)
             rc = curation_item(&it, c, &e);
         lg_view_entry_free(&e);
