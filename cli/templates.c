@@ -262,8 +262,7 @@ static const template templates[] = {
      "\"DATE_PRECISION_DAY\"}\n"
      "  }\n"
      "}\n"},
-    {"curation",
-     "the body moves an incident or actor key to another owner, or corrects its text (admin)",
+    {"curation", "the body moves an incident or actor to a new owner, or corrects its text (admin)",
      "{\n" HEADER("cur:wannacry-1", "p:admin", "2024-02-01T00:00:00Z") /**/
      "  \"curation\": {\n"
      "    // The incident_key or actor_id: the record_id of the record that introduced it.\n"

@@ -8,7 +8,7 @@
 al 0 new
 out_has "record types"
 types=$(awk 'NR > 1 {print $1}' "$T/out")
-[ "$(echo "$types" | tr '\n' ' ')" = "participant key_revocation actor incident_report evidence attribution_claim opinion retraction finding panel_vote instrument norm commitment " ] ||
+[ "$(echo "$types" | tr '\n' ' ')" = "participant key_revocation actor incident_report evidence attribution_claim opinion retraction finding panel_vote instrument norm commitment curation " ] ||
   fail "new lists: $types"
 for t in $types; do
   al 0 new "$t"
