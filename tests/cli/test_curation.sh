@@ -58,6 +58,31 @@ out_has '"owner":"p:m2"'
 out_has '"name":"WannaCry outbreak"'
 out_has '"curated":{'
 
+# STIX: a new version of the same incident object (the id stays derived
+# from inc:test) with the curated name and who curated it and why; the
+# graph labels the node with the curated name; the audit trail of the
+# incident carries the curation and audits.
+al 0 export --format stix
+python3 - "$T/out" <<'PY' || fail "STIX export does not show the curation"
+import json, sys
+objs = [o for o in json.load(open(sys.argv[1]))["objects"] if o["type"] == "incident"]
+ids = {o["id"] for o in objs}
+assert len(ids) == 1, ids
+last = objs[-1]
+assert last["name"] == "WannaCry outbreak", last["name"]
+ext = [e for e in last["extensions"].values() if "curation" in e][0]
+assert ext["curation"] == {"curated_by": "p:admin", "new_owner": "p:m2",
+                           "reason": "the name was abusive; p:m1 left the body"}, ext
+assert ext["record_id"] == "cur:1", ext
+assert last["modified"] > objs[0]["modified"]
+PY
+checks=$((checks + 1))
+al 0 export --format dot
+out_has 'label="WannaCry outbreak"'
+al 0 export --incident inc:test -o "$T/trail.jsonl"
+grep -qF '"record_id":"cur:1"' "$T/trail.jsonl" || fail "the incident's audit trail lacks its curation"
+al 0 audit --vkey "$T/ledger/log.vkey" "$T/trail.jsonl"
+
 # The old owner may no longer revise; the new owner may.
 sed -e 's/"record_id": "inc:test"/"record_id": "inc:test@v2", "supersedes": "inc:test"/' \
     -e 's/Incident inc:test/Renamed by p:m1/' "$T/inc.json" >"$T/v2-m1.json"
@@ -70,6 +95,10 @@ al 0 incident inc:test
 out_has "INCIDENT inc:test: Revised by p:m2"
 out_has "cur:1 by p:admin"
 
+# The incident's audit trail replays the transfer: p:m2's revision of
+# p:m1's report is checked against the curation it carries.
+al 0 export --incident inc:test -o "$T/trail2.jsonl"
+al 0 audit --vkey "$T/ledger/log.vkey" "$T/trail2.jsonl"
 al 0 verify
 out_has "ok:"
 done_ok

@@ -52,7 +52,7 @@ node(lg_sbuf *b, const graph_ctx *g, const item *it)
     lg_sbuf_puts(b, " [shape=");
     lg_sbuf_puts(b, shape);
     lg_sbuf_puts(b, ", label=");
-    dot_str(b, jstr(body, "name") ? jstr(body, "name") : id);
+    dot_str(b, lg_graph_item_name(it) ? lg_graph_item_name(it) : id);
     lg_sbuf_puts(b, "];\n");
 }
 
