@@ -95,6 +95,24 @@ al 0 incident inc:test
 out_has "INCIDENT inc:test: Revised by p:m2"
 out_has "cur:1 by p:admin"
 
+# An actor: the body replaces a disguising name; `actor NAME` finds it by
+# the curated name, no longer by the one it replaced, and a claim names it so.
+actor_json act:test p:m1 "$T/act.json"
+sed -i 's/"Actor act:test"/"Lazarus Group"/' "$T/act.json"
+"$AL" -q submit --key "$(keyof p:m1)" "$T/act.json" >/dev/null
+curation cur:act p:admin "" '"target_ref": "act:test", "name": "Cluster 7",
+  "description": "", "reason": "the name disguised another actor"'
+al 0 submit --key "$T/keys/admin.key" "$T/cur:act.json"
+al 0 actor "Cluster 7"
+out_has "ACTOR act:test: Cluster 7"
+out_has "CURATIONS BY THE BODY (owner now: p:m1)"
+out_has "name -> \"Cluster 7\"; description replaced; reason: the name disguised another actor"
+al 1 actor "Lazarus Group"
+claim_json clm:1 p:m2 "$T/clm.json"
+"$AL" -q submit --key "$(keyof p:m2)" "$T/clm.json" >/dev/null
+al 0 incident inc:test --json
+out_has '"attributed_to_name":"Cluster 7"'
+
 # The incident's audit trail replays the transfer: p:m2's revision of
 # p:m1's report is checked against the curation it carries.
 al 0 export --incident inc:test -o "$T/trail2.jsonl"

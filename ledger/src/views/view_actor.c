@@ -81,7 +81,27 @@ find_actor(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
     if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
         return rc;
     b = lg_view_body(&e);
-    hit = ieq(lg_view_jstr(b, "actor_id"), s->name) || names(lg_view_jstr(b, "name"), s->name);
+    {
+        /* The owner's latest version is known by the body's curated name
+         * when there is one (not by the name it replaced). */
+        const char *key = *lg_view_jstr(b, "actor_id") ? lg_view_jstr(b, "actor_id") : "";
+        char shown[256], rid[LEDGER_ID_MAX + 1], root[LEDGER_ID_MAX + 1];
+        lg_record_row kr;
+
+        snprintf(shown, sizeof shown, "%s", lg_view_jstr(b, "name"));
+        snprintf(rid, sizeof rid, "%.*s", (int)(kl < LEDGER_ID_MAX ? kl : LEDGER_ID_MAX),
+                 (const char *)k);
+        rc = 0;
+        if (*key && lg_view_row(s->c, key, &kr) == 0 && kr.curated_by != 0 &&
+            (rc = lg_view_chain_root(s->c, rid, &o, root, sizeof root)) == 0 &&
+            strcmp(root, key) == 0)
+            rc = lg_view_curated_name(s->c, key, r.index, shown, sizeof shown);
+        if (rc < 0) {
+            lg_view_entry_free(&e);
+            return rc;
+        }
+        hit = ieq(lg_view_jstr(b, "actor_id"), s->name) || names(shown, s->name);
+    }
     json_array_foreach(json_object_get(b, "aliases"), i, al) hit |=
         names(json_string_value(al) ? json_string_value(al) : "", s->name);
     lg_view_entry_free(&e);

@@ -235,7 +235,9 @@ name_of(vctx *c, const char *rid, char *out, size_t cap)
         return rc;
     snprintf(out, cap, "%s", lg_view_jstr(lg_view_body(&e), "name"));
     lg_view_entry_free(&e);
-    return 0;
+    /* The body's curated name of a key, when it comes after that version. */
+    rc = lg_view_curated_name(c, rid, r.index, out, cap);
+    return rc < 0 ? rc : 0;
 }
 
 int

@@ -100,6 +100,10 @@ int lg_view_key_reports(json_t **out, vctx *c, lg_record_type t, const char *key
  * or description replaces the one in `shown` (the actor or incident object)
  * when it comes after entry `latest`, the owner's latest version. */
 int lg_view_key_curations(vctx *c, json_t *o, json_t *shown, const char *key, uint64_t latest);
+/* The name the body's curations of key `key` give it after entry `latest`
+ * (the owner's latest version) into `out`: 1 when there is one, 0 when the
+ * owner's own name stands, or a negative code. */
+int lg_view_curated_name(vctx *c, const char *key, uint64_t latest, char *out, size_t cap);
 
 /* ---- findings (tally.c) ---- */
 
