@@ -80,6 +80,11 @@ void cli_info(const cli *c, const char *fmt, ...) __attribute__((format(printf, 
 
 /* Require a ledger directory (-C or ATTRLEDGER_DIR). */
 int cli_need_dir(const cli *c);
+/* `dir`/`name` (name may hold printf conversions) in out[cap]; 0, or
+ * EXIT_USAGE after "path too long" when it does not fit: a path is never
+ * cut short. */
+int cli_path(const cli *c, char *out, size_t cap, const char *dir, const char *name, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Read a whole file (max `max` bytes; "-" = stdin). Returns 0 or prints an
  * error and returns EXIT_OPERATIONAL (EXIT_USAGE when missing). */
@@ -99,8 +104,15 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_passphrase(const cli *c, const char *file, const char *prompt, int confirm, char **out);
 void cli_passphrase_free(char *p);
 
-/* Load a secret key file, asking for a passphrase only if it is encrypted. */
+/* Load a secret key file, asking for a passphrase only if it is encrypted;
+ * and a verifier key (vkey) file. 0, or an exit code after printing the
+ * error (cli_fail_key_file). */
 int cli_load_key(const cli *c, const char *path, const char *passphrase_file, ledger_key **out);
+int cli_load_vkey(const cli *c, const char *path, ledger_vkey *out);
+/* A key or vkey file that could not be loaded: 2 when it is missing or
+ * malformed (bad input, like a malformed file to submit), 3 when it could
+ * not be read (I/O) or the passphrase is wrong. */
+int cli_fail_key_file(const cli *c, int rc);
 
 /* Open the ledger in c->dir. */
 int cli_open_ledger(const cli *c, unsigned flags, ledger_log **out);

@@ -222,10 +222,8 @@ cmd_audit(cli *c, int argc, char **argv)
                "audit --vkey LOG.vkey --tiles DIR|URL [--from-checkpoint OLD] [--timeout S]");
         goto done;
     }
-    if (ledger_vkey_load(&vk, a.vkey) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+    if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
         goto done;
-    }
     if (a.tiles != NULL)
         rc = audit_tiles(c, a.tiles, a.from, a.timeout, &vk);
     else

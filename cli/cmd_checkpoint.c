@@ -62,10 +62,8 @@ cmd_checkpoint(cli *c, int argc, char **argv)
                               "(the latest, verified; no --size)");
             goto done;
         }
-        if (ledger_vkey_load(&vk, a.vkey) < 0) {
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
             goto done;
-        }
         co.log_key = &vk;
         if ((rc = ledger_client_checkpoint(&note, NULL, a.url, &co)) < 0) {
             rc = cli_fail(c, rc);

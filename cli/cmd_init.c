@@ -79,7 +79,7 @@ cmd_init(cli *c, int argc, char **argv)
     ledger_log *log = NULL;
     ledger_buf vkey_text = LEDGER_BUF_INIT, note = LEDGER_BUF_INIT;
     char **pos = NULL, *pass = NULL;
-    char key_path[4096], vkey_path[4096];
+    char key_path[4096], vkey_path[4096], data[4096];
     int npos = 0, rc, made_dir = 0, made_key = 0, made_vkey = 0;
     const char *dir;
     struct stat st;
@@ -108,17 +108,20 @@ cmd_init(cli *c, int argc, char **argv)
         goto done;
     }
     for (int i = 0; i < a.n_admins; i++) {
-        if ((rc = ledger_vkey_load(&admins[i], a.admins[i])) < 0) {
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        if ((rc = cli_load_vkey(c, a.admins[i], &admins[i])) != 0)
             goto done;
-        }
         if (admins[i].type != LEDGER_SIGTYPE_ED25519) {
             rc = cli_error(c, EXIT_OPERATIONAL, "%s: not an Ed25519 public key", a.admins[i]);
             goto done;
         }
     }
-    snprintf(key_path, sizeof key_path, "%s/log.key", dir);
-    snprintf(vkey_path, sizeof vkey_path, "%s/log.vkey", dir);
+    /* writer.lock is the longest name a ledger directory holds: a directory
+     * too deep for it is refused before anything is made. */
+    if ((rc = cli_path(c, data, sizeof data, dir, "writer.lock")) != 0 ||
+        (rc = cli_path(c, data, sizeof data, dir, "data.mdb")) != 0 ||
+        (rc = cli_path(c, key_path, sizeof key_path, dir, "log.key")) != 0 ||
+        (rc = cli_path(c, vkey_path, sizeof vkey_path, dir, "log.vkey")) != 0)
+        goto done;
     if (stat(dir, &st) != 0) {
         if (mkdir(dir, 0755) != 0) {
             rc = cli_error(c, EXIT_OPERATIONAL, "%s: %s", dir, strerror(errno));
@@ -129,13 +132,9 @@ cmd_init(cli *c, int argc, char **argv)
         rc = cli_error(c, EXIT_OPERATIONAL, "%s is not a directory", dir);
         goto done;
     }
-    {
-        char data[4200];
-        snprintf(data, sizeof data, "%s/data.mdb", dir);
-        if (stat(data, &st) == 0 || stat(key_path, &st) == 0) {
-            rc = cli_error(c, EXIT_OPERATIONAL, "%s already holds a ledger or a log key", dir);
-            goto done;
-        }
+    if (stat(data, &st) == 0 || stat(key_path, &st) == 0) {
+        rc = cli_error(c, EXIT_OPERATIONAL, "%s already holds a ledger or a log key", dir);
+        goto done;
     }
     if (!a.no_pass &&
         (rc = cli_passphrase(c, c->passphrase_file, "New passphrase for the log key: ", 1,

@@ -139,9 +139,7 @@ cmd_key(cli *c, int argc, char **argv)
         rc = key_generate(c, &a);
     } else if (npos == 2 && strcmp(pos[0], "show") == 0) {
         ledger_vkey vk;
-        if (ledger_vkey_load(&vk, pos[1]) < 0)
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
-        else
+        if ((rc = cli_load_vkey(c, pos[1], &vk)) == 0)
             rc = print_vkey(c, &vk);
     } else {
         rc = cli_usage(c, "usage: attrledger key generate --name NAME --out FILE | "

@@ -160,7 +160,8 @@ save_vkey(const cli *c, const char *dir, const ledger_vkey *vk)
 {
     char path[4096];
 
-    snprintf(path, sizeof path, "%s/log.vkey", dir);
+    if (cli_path(c, path, sizeof path, dir, "log.vkey") != 0)
+        return EXIT_USAGE;
     if (ledger_vkey_save(vk, path, LEDGER_KEY_FORCE) < 0)
         return cli_fail_code(c, EXIT_OPERATIONAL);
     return 0;
@@ -195,10 +196,8 @@ cmd_mirror(cli *c, int argc, char **argv)
         rc = cli_usage(c, "--runs N (N >= 1) limits --follow to N runs");
         goto done;
     }
-    if (ledger_vkey_load(&vk, a.vkey) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+    if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
         goto done;
-    }
     if (vk.type != LEDGER_SIGTYPE_ED25519) {
         rc = cli_usage(c, "%s is not a log key (Ed25519)", a.vkey);
         goto done;
@@ -264,10 +263,8 @@ cmd_verify_fork(cli *c, int argc, char **argv)
         rc = cli_usage(c, "usage: attrledger verify-fork REPORT --vkey LOG.vkey");
         goto done;
     }
-    if (ledger_vkey_load(&vk, a.vkey) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+    if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
         goto done;
-    }
     if ((rc = cli_read_file(c, pos[0], LEDGER_FORK_REPORT_MAX, &data, &len)) != 0)
         goto done;
     if ((rc = ledger_fork_verify(&fi, data, len, &vk)) < 0) {

@@ -184,8 +184,8 @@ prove_remote(cli *c, const prove_args *a, char **pos, int npos)
     uint64_t x = 0, y = 0;
     int rc, incl = strcmp(pos[0], "inclusion") == 0;
 
-    if (ledger_vkey_load(&vk, a->vkey) < 0)
-        return cli_fail_code(c, EXIT_OPERATIONAL);
+    if ((rc = cli_load_vkey(c, a->vkey, &vk)) != 0)
+        return rc;
     co.log_key = &vk;
     if (incl && cli_parse_u64(pos[1], &x) != 0) {
         /* A record_id: its index from the entry (its receipt verified). */

@@ -229,8 +229,8 @@ cmd_serve(cli *c, int argc, char **argv)
         goto done;
     if (!a.read_only) {
         /* Unlocked once, before the port opens. */
-        snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
-        if ((rc = cli_load_key(c, key_path, a.log_pass ? a.log_pass : c->passphrase_file,
+        if ((rc = cli_path(c, key_path, sizeof key_path, c->dir, "log.key")) != 0 ||
+            (rc = cli_load_key(c, key_path, a.log_pass ? a.log_pass : c->passphrase_file,
                                &logkey)) != 0)
             goto done;
     }

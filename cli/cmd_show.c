@@ -100,10 +100,8 @@ cmd_show(cli *c, int argc, char **argv)
         ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
         ledger_vkey vk;
 
-        if (ledger_vkey_load(&vk, a.vkey) < 0) {
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
             goto done;
-        }
         co.log_key = &vk;
         if ((rc = ledger_client_entry(&leaf, NULL, a.url, pos[0], &co)) < 0) {
             rc = cli_fail(c, rc);

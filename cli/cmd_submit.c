@@ -59,10 +59,12 @@ static int
 check_out_dir(const cli *c, const char *dir)
 {
     char probe[4096];
-    int fd, n = snprintf(probe, sizeof probe, "%s/.attrledger-probe-XXXXXX", dir);
+    int fd, rc;
 
-    if (n < 0 || (size_t)n >= sizeof probe)
-        return cli_usage(c, "--out-dir %s: path too long", dir);
+    /* The longest name a receipt can have must fit too. */
+    if ((rc = cli_path(c, probe, sizeof probe, dir, "entry-%llu.tlog-proof", ~0ull)) != 0 ||
+        (rc = cli_path(c, probe, sizeof probe, dir, ".attrledger-probe-XXXXXX")) != 0)
+        return rc;
     if ((fd = mkstemp(probe)) < 0)
         return cli_error(c, EXIT_OPERATIONAL, "--out-dir %s: %s", dir, strerror(errno));
     close(fd);
@@ -76,10 +78,12 @@ write_outputs(const cli *c, const char *dir, const ledger_receipt *r)
     char path[4096];
     int rc;
 
-    snprintf(path, sizeof path, "%s/entry-%llu.tlog-proof", dir, (unsigned long long)r->index);
-    if ((rc = cli_write_file(c, path, r->receipt.data, r->receipt.len)) != 0)
+    if ((rc = cli_path(c, path, sizeof path, dir, "entry-%llu.tlog-proof",
+                       (unsigned long long)r->index)) != 0 ||
+        (rc = cli_write_file(c, path, r->receipt.data, r->receipt.len)) != 0 ||
+        (rc = cli_path(c, path, sizeof path, dir, "entry-%llu.leaf",
+                       (unsigned long long)r->index)) != 0)
         return rc;
-    snprintf(path, sizeof path, "%s/entry-%llu.leaf", dir, (unsigned long long)r->index);
     return cli_write_file(c, path, r->leaf.data, r->leaf.len);
 }
 
@@ -161,10 +165,8 @@ cmd_submit(cli *c, int argc, char **argv)
         ledger_client_options co = LEDGER_CLIENT_OPTIONS_INIT;
         ledger_vkey vk;
 
-        if ((rc = ledger_vkey_load(&vk, a.vkey)) < 0) {
-            rc = cli_fail_code(c, EXIT_OPERATIONAL);
+        if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
             goto done;
-        }
         co.log_key = &vk;
         if ((rc = ledger_client_submit(rcpts, a.url, envs, (size_t)npos, &co)) < 0) {
             rc = cli_fail(c, rc);
@@ -185,8 +187,8 @@ cmd_submit(cli *c, int argc, char **argv)
             goto done;
         }
     }
-    snprintf(key_path, sizeof key_path, "%s/log.key", c->dir);
-    if ((rc = cli_load_key(c, key_path, a.log_pass != NULL ? a.log_pass : c->passphrase_file,
+    if ((rc = cli_path(c, key_path, sizeof key_path, c->dir, "log.key")) != 0 ||
+        (rc = cli_load_key(c, key_path, a.log_pass != NULL ? a.log_pass : c->passphrase_file,
                            &logkey)) != 0)
         goto done;
     if ((rc = ledger_log_set_signer(log, logkey)) < 0) {

@@ -63,13 +63,12 @@ cmd_verify(cli *c, int argc, char **argv)
     if ((rc = cli_need_dir(c)) != 0)
         goto done;
     if (a.vkey == NULL) {
-        snprintf(vkey_path, sizeof vkey_path, "%s/log.vkey", c->dir);
+        if ((rc = cli_path(c, vkey_path, sizeof vkey_path, c->dir, "log.vkey")) != 0)
+            goto done;
         a.vkey = vkey_path;
     }
-    if (ledger_vkey_load(&vk, a.vkey) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+    if ((rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
         goto done;
-    }
     if (a.checkpoint != NULL && (rc = cli_read_file(c, a.checkpoint, MAX_NOTE, &cp, &cp_len)) != 0)
         goto done;
     if ((rc = cli_open_ledger(c, LEDGER_OPEN_READONLY, &log)) != 0)
@@ -177,10 +176,8 @@ cmd_verify_receipt(cli *c, int argc, char **argv)
                           "--leaf LEAF_FILE");
         goto done;
     }
-    if (a.vkey != NULL && ledger_vkey_load(&vk, a.vkey) < 0) {
-        rc = cli_fail_code(c, EXIT_OPERATIONAL);
+    if (a.vkey != NULL && (rc = cli_load_vkey(c, a.vkey, &vk)) != 0)
         goto done;
-    }
     if ((rc = cli_read_file(c, pos[0], MAX_NOTE, &receipt, &receipt_len)) != 0 ||
         (rc = cli_read_file(c, a.leaf, LEDGER_MAX_LEAF, &leaf, &leaf_len)) != 0)
         goto done;

@@ -108,9 +108,11 @@ on_opt(void *ctx, int id, const char *arg)
 static int
 load_vkeys(const cli *c, const witness_args *a, uint8_t type, ledger_vkey *out)
 {
+    int rc;
+
     for (size_t i = 0; i < a->n_vkeys; i++) {
-        if (ledger_vkey_load(&out[i], a->vkeys[i]) < 0)
-            return cli_fail_code(c, EXIT_OPERATIONAL);
+        if ((rc = cli_load_vkey(c, a->vkeys[i], &out[i])) != 0)
+            return rc;
         if (out[i].type != type)
             return cli_usage(c, "%s is a %s key, want a %s key", a->vkeys[i],
                              out[i].type == LEDGER_SIGTYPE_COSIGNATURE ? "witness" : "log",

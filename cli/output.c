@@ -162,6 +162,25 @@ cli_need_dir(const cli *c)
 }
 
 int
+cli_path(const cli *c, char *out, size_t cap, const char *dir, const char *name, ...)
+{
+    char tail[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, name);
+    vsnprintf(tail, sizeof tail, name, ap);
+    va_end(ap);
+    n = snprintf(out, cap, "%s/%s", dir, tail);
+    if (n < 0 || (size_t)n >= cap) {
+        out[0] = '\0';
+        return cli_usage(c, "path too long (%zu bytes, at most %zu): %s/%s",
+                         strlen(dir) + 1 + strlen(tail), cap - 1, dir, tail);
+    }
+    return 0;
+}
+
+int
 cli_open_ledger(const cli *c, unsigned flags, ledger_log **out)
 {
     int rc;

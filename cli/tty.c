@@ -161,7 +161,7 @@ cli_load_key(const cli *c, const char *path, const char *passphrase_file, ledger
     int enc = 0, rc;
 
     if ((rc = ledger_key_file_encrypted(&enc, path)) < 0)
-        return cli_fail(c, rc);
+        return cli_fail_key_file(c, rc);
     if (enc) {
         snprintf(prompt, sizeof prompt, "Passphrase for %s: ", path);
         if ((rc = cli_passphrase(c, passphrase_file, prompt, 0, &pass)) != 0)
@@ -169,7 +169,19 @@ cli_load_key(const cli *c, const char *path, const char *passphrase_file, ledger
     }
     rc = ledger_key_load(out, path, pass, pass ? strlen(pass) : 0);
     cli_passphrase_free(pass);
-    if (rc < 0)
-        return cli_fail_code(c, EXIT_OPERATIONAL);
-    return 0;
+    return rc < 0 ? cli_fail_key_file(c, rc) : 0;
+}
+
+int
+cli_load_vkey(const cli *c, const char *path, ledger_vkey *out)
+{
+    int rc = ledger_vkey_load(out, path);
+
+    return rc < 0 ? cli_fail_key_file(c, rc) : 0;
+}
+
+int
+cli_fail_key_file(const cli *c, int rc)
+{
+    return cli_fail_code(c, rc == LEDGER_ENOTFOUND ? EXIT_USAGE : cli_exit_code(rc, CLI_PARSE));
 }

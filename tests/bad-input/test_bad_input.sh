@@ -121,7 +121,7 @@ bad "key file name with a newline" 3 "$AL" submit "$T/good.json" --key "$T/new
 line.json"
 bad "file name with an escape sequence" 2 "$AL" submit "$T/esc$(printf '\033')[31m.json" \
   --key "$(keyof p:cert)"
-bad "public key file name with a newline" 3 "$AL" key show "$T/new
+bad "public key file name with a newline" 2 "$AL" key show "$T/new
 line.json"
 bad "empty file name" 3 "$AL" submit "" --key "$(keyof p:cert)"
 echo "bad inputs: $n from MANIFEST, plus generated ones"

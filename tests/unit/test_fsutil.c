@@ -1,7 +1,8 @@
 /*
  * test_fsutil.c - the library's one way to write a file (base/fsutil.c):
  * exclusive create (lg_fs_write_new) and atomic replace
- * (lg_fs_write_atomic), used by key files, witness state and exports.
+ * (lg_fs_write_atomic), used by key files, witness state and exports; and
+ * its path join (lg_fs_join), which refuses a path too long for its buffer.
  *
  * Asserts what a caller relies on: the exact bytes and mode, an existing
  * file or a symbolic link refused and left as it was, and nothing left
@@ -243,6 +244,21 @@ fsutil_write_atomic_replaces_or_keeps_the_old_file(void **state)
     assert_string_equal(names, "file");
 }
 
+/* A path that does not fit is refused with its length, never cut short. */
+static void
+fsutil_join_refuses_a_path_that_does_not_fit(void **state)
+{
+    char out[17];
+
+    (void)state;
+    TU_OK(lg_fs_join(out, sizeof out, "/tmp/ledger", "data"));
+    assert_string_equal(out, "/tmp/ledger/data");
+    TU_CHECK(lg_fs_join(out, sizeof out, "/tmp/ledger", "data.mdb"), LEDGER_EINVAL);
+    assert_string_equal(out, "");
+    assert_string_equal(ledger_error_last()->message,
+                        "path too long (20 bytes, at most 16): /tmp/ledger/data.mdb");
+}
+
 int
 main(void)
 {
@@ -254,6 +270,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(fsutil_write_atomic_replaces_or_keeps_the_old_file, setup,
                                         teardown),
+        cmocka_unit_test(fsutil_join_refuses_a_path_that_does_not_fit),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -264,3 +264,17 @@ lg_fs_same(const char *path, const void *data, size_t len)
     ledger_buf_dispose(&b);
     return same;
 }
+
+int
+lg_fs_join(char *out, size_t cap, const char *dir, const char *name)
+{
+    int n = snprintf(out, cap, "%s/%s", dir, name);
+
+    if (n < 0 || (size_t)n >= cap) {
+        if (cap > 0)
+            out[0] = '\0';
+        return lg_error_set(LEDGER_EINVAL, "path too long (%zu bytes, at most %zu): %s/%s",
+                            strlen(dir) + 1 + strlen(name), cap - 1, dir, name);
+    }
+    return 0;
+}

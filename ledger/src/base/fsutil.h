@@ -36,6 +36,10 @@ int lg_fs_write_new(const char *path, const void *data, size_t len, mode_t mode)
  * writers of many regenerable files (the site), which sync once at the end. */
 int lg_fs_write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable);
 
+/* `dir`/`name` in out[cap]. 0, or LEDGER_EINVAL ("path too long") when it
+ * does not fit: a path is never cut short. */
+int lg_fs_join(char *out, size_t cap, const char *dir, const char *name);
+
 /* Read a whole regular file of at most `max` bytes (NUL-terminated).
  * 0, LEDGER_ENOTFOUND, LEDGER_EFORMAT (larger than max), LEDGER_EIO,
  * LEDGER_ENOMEM. */

@@ -19,6 +19,7 @@
 #include "attrledger/export.h"
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/fsutil.h"
 #include "codec/codec.h"
 #include "codec/json.h"
 #include "codec/record.h"
@@ -190,7 +191,9 @@ ledger_log_create(ledger_log **out, const char *dir, const ledger_init_options *
                             ledger_key_name(opts->log_key), opts->origin);
     if (opts->n_admins > LG_MAX_SIGS)
         return lg_error_set(LEDGER_EINVAL, "%zu admins, max %d", opts->n_admins, LG_MAX_SIGS);
-    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    if ((rc = lg_fs_join(path, sizeof path, dir, "writer.lock")) < 0 ||
+        (rc = lg_fs_join(path, sizeof path, dir, "data.mdb")) < 0)
+        return rc;
     if (stat(path, &st) == 0)
         return lg_error_set(LEDGER_EEXISTS, "%s already holds a ledger", dir);
     for (size_t i = 0; i < opts->n_admins; i++) {

@@ -38,6 +38,7 @@
 #include "base/alloc.h"
 #include "base/bigendian.h"
 #include "base/error.h"
+#include "base/fsutil.h"
 #include "codec/codec.h"
 #include "codec/record.h"
 #include "core/ledger_int.h"
@@ -330,8 +331,8 @@ open_mirror(ledger_log **out, const char *dir, const ledger_mirror_options *o, i
 
     *out = NULL;
     *created = 0;
-    if ((size_t)snprintf(path, sizeof path, "%s/data.mdb", dir) >= sizeof path)
-        return lg_error_set(LEDGER_EINVAL, "mirror directory name is too long");
+    if ((rc = lg_fs_join(path, sizeof path, dir, "data.mdb")) < 0)
+        return rc;
     if (stat(path, &st) == 0) {
         if ((rc = ledger_log_open(&log, dir, 0)) < 0)
             return rc;
@@ -369,8 +370,8 @@ remove_store(const char *dir)
     char path[4096];
 
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        unlink(path);
+        if (lg_fs_join(path, sizeof path, dir, files[i]) == 0)
+            unlink(path);
     }
 }
 

@@ -49,8 +49,8 @@ publish(out_dir *o, const char *rel, const void *data, size_t len)
     char path[4096];
     int rc;
 
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", o->dir, rel) >= sizeof path)
-        return lg_error_set(LEDGER_EINVAL, "site path too long: %s", rel);
+    if ((rc = lg_fs_join(path, sizeof path, o->dir, rel)) < 0)
+        return rc;
     if (lg_fs_same(path, data, len)) {
         o->rep->unchanged++;
         return 0;
@@ -222,8 +222,8 @@ present(out_dir *o, const char *rel)
     char path[4096];
     struct stat st;
 
-    snprintf(path, sizeof path, "%s/%s", o->dir, rel);
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+    if (lg_fs_join(path, sizeof path, o->dir, rel) < 0 || stat(path, &st) != 0 ||
+        !S_ISREG(st.st_mode) || st.st_size == 0)
         return 0;
     o->rep->unchanged++;
     return 1;

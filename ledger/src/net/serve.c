@@ -674,6 +674,12 @@ ledger_server_start(ledger_server **out, ledger_log *log, const ledger_server_op
     if (opts->version != LEDGER_SERVER_OPTIONS_VERSION)
         return lg_error_set(LEDGER_EVERSION, "server options version %u, want %d", opts->version,
                             LEDGER_SERVER_OPTIONS_VERSION);
+    /* A site file's path is the directory, a request path of at most
+     * LG_SITE_REQUEST_MAX bytes and "index.html": it must always fit. */
+    if (opts->site_dir != NULL &&
+        strlen(opts->site_dir) + LG_SITE_REQUEST_MAX + 11 > LG_SITE_PATH_MAX)
+        return lg_error_set(LEDGER_EINVAL, "site directory path too long (%zu bytes, at most %d)",
+                            strlen(opts->site_dir), LG_SITE_PATH_MAX - LG_SITE_REQUEST_MAX - 11);
     if ((rc = ledger_log_info_get(&info, log)) < 0)
         return rc;
     if (opts->log_key != NULL && (rc = ledger_log_set_signer(log, opts->log_key)) < 0)

@@ -37,6 +37,11 @@ typedef struct {
 #define LG_SERVE_KEY_SLOTS 1024
 #define LG_SERVE_HIST 12 /* histogram buckets */
 #define LG_SERVE_CODES 16
+/* Site files: the longest request path served, and the longest file path
+ * (directory + request path + "index.html"), which the server checks at
+ * start so that no site path is ever cut short. */
+#define LG_SITE_REQUEST_MAX 512
+#define LG_SITE_PATH_MAX 4096
 
 struct ledger_server {
     lg_httpd *httpd;

@@ -266,7 +266,7 @@ site_path_ok(const char *p)
 {
     const char *seg = p + 1;
 
-    if (p[0] != '/' || strlen(p) > 512)
+    if (p[0] != '/' || strlen(p) > LG_SITE_REQUEST_MAX)
         return 0;
     for (const char *c = p; *c; c++)
         if ((unsigned char)*c < 0x20 || *c == '\\' || (unsigned char)*c == 0x7f)
@@ -288,7 +288,7 @@ static int
 h_site(void *payload, lg_http_response *resp, lg_http_request *req)
 {
     ledger_server *s = payload;
-    char path[1200];
+    char path[LG_SITE_PATH_MAX];
     struct stat st;
     uint8_t *buf = NULL;
     size_t n = strlen(req->path);
@@ -298,6 +298,7 @@ h_site(void *payload, lg_http_response *resp, lg_http_request *req)
 
     if (!site_path_ok(req->path))
         return lg_serve_error(resp, 404, "not_found", "no such file", -1);
+    /* Fits: ledger_server_new checked the directory's length. */
     snprintf(path, sizeof path, "%s%s%s", s->o.site_dir, req->path,
              req->path[n - 1] == '/' ? "index.html" : "");
     if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)

@@ -53,6 +53,7 @@
 
 #include "base/alloc.h"
 #include "base/error.h"
+#include "base/fsutil.h"
 
 #define LG_MAP_INITIAL (64ull << 20)
 #define LG_MAP_MAX_DEFAULT (1ull << 40)
@@ -168,7 +169,11 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     *out = NULL;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return lg_error_set(LEDGER_ENOTFOUND, "%s is not a directory", dir);
-    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    /* writer.lock is the longest name the store makes in `dir`: checked
+     * first, so a directory too deep for it fails before anything is made. */
+    if ((rc = lg_fs_join(path, sizeof path, dir, "writer.lock")) < 0 ||
+        (rc = lg_fs_join(path, sizeof path, dir, "data.mdb")) < 0)
+        return rc;
     if (!(flags & LG_STORE_CREATE) && stat(path, &st) != 0)
         return lg_error_set(LEDGER_ENOTFOUND, "no ledger in %s (missing data.mdb)", dir);
     s = lg_calloc(1, sizeof *s);
@@ -183,7 +188,7 @@ lg_store_open(lg_store **out, const char *dir, unsigned flags)
     }
     s->rdonly = (flags & LG_STORE_RDONLY) != 0;
     if (!s->rdonly) {
-        snprintf(path, sizeof path, "%s/writer.lock", dir);
+        lg_fs_join(path, sizeof path, dir, "writer.lock"); /* fits: checked above */
         s->wlock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (s->wlock_fd < 0) {
             rc = lg_error_set(LEDGER_EIO, "%s: %s", path, strerror(errno));
