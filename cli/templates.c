@@ -262,6 +262,23 @@ static const template templates[] = {
      "\"DATE_PRECISION_DAY\"}\n"
      "  }\n"
      "}\n"},
+    {"curation", "the body moves an incident or actor to a new owner, or corrects its text (admin)",
+     "{\n" HEADER("cur:wannacry-1", "p:admin", "2024-02-01T00:00:00Z") /**/
+     "  \"curation\": {\n"
+     "    // The incident_key or actor_id: the record_id of the record that introduced it.\n"
+     "    \"target_ref\": \"inc:wannacry\",\n"
+     "    // Optional: the participant (MEMBER or CURATOR) that owns the key from now on;\n"
+     "    // only it may revise or retract the key's own reports afterwards.\n"
+     "    \"new_owner\": \"p:cert-uk\",\n"
+     "    // Optional: the name and description shown instead of the owner's, until the\n"
+     "    // owner writes a newer version. Leave out what you do not replace.\n"
+     "    \"name\": \"WannaCry ransomware outbreak\",\n"
+     "    // Required: why the body curates, shown with the curated text.\n"
+     "    \"reason\": \"The name was abusive; the reporting member left the body.\"\n"
+     "    // A later curation of the same key adds \"supersedes\": \"cur:wannacry-1\"\n"
+     "    // to the header (any admin may write it).\n"
+     "  }\n"
+     "}\n"},
 };
 
 #define N_TEMPLATES (sizeof templates / sizeof templates[0])

@@ -8,7 +8,7 @@
 al 0 new
 out_has "record types"
 types=$(awk 'NR > 1 {print $1}' "$T/out")
-[ "$(echo "$types" | tr '\n' ' ')" = "participant key_revocation actor incident_report evidence attribution_claim opinion retraction finding panel_vote instrument norm commitment " ] ||
+[ "$(echo "$types" | tr '\n' ' ')" = "participant key_revocation actor incident_report evidence attribution_claim opinion retraction finding panel_vote instrument norm commitment curation " ] ||
   fail "new lists: $types"
 for t in $types; do
   al 0 new "$t"
@@ -39,5 +39,5 @@ while IFS= read -r -d '' block; do
   al 0 sign "$T/guide-$n.json" --key "$T/k.key"
 done < <(awk '/^```json$/{b=1; next} b && /^```$/{b=0; printf "%c", 0; next} b' \
   "$SRC/docs/RECORDS.md")
-[ $n -eq 14 ] || fail "docs/RECORDS.md has $n JSON examples, want 14 (one per type, and a claim citing a norm)"
+[ $n -eq 15 ] || fail "docs/RECORDS.md has $n JSON examples, want 15 (one per type, and a claim citing a norm)"
 done_ok

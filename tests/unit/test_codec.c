@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "attrledger/attrledger.h"
-
 #include "codec/codec.h"
 #include "codec/json.h"
 #include "testutil.h"
@@ -93,11 +92,11 @@ codec_rejects_non_canonical(void **state)
     /* A default value written explicitly: header.tlp = 0 is not canonical,
      * rebuild the header with an extra "30 00" (field 6, value 0). */
     {
-        static const uint8_t rec[] = {0x0a, 0x0c, 0x0a, 0x01, 'a', 0x12, 0x01, 'b',
-                                      0x28, 0x01, 0x30, 0x00, 0x00, 0x00};
+        static const uint8_t rec[] = {0x0a, 0x0c, 0x0a, 0x01, 'a',  0x12, 0x01,
+                                      'b',  0x28, 0x01, 0x30, 0x00, 0x00, 0x00};
         uint8_t t[32];
         memcpy(t, rec, 12);
-        t[1] = 10; /* header length without the padding */
+        t[1] = 10;    /* header length without the padding */
         t[12] = 0x6a; /* actor body (field 13), empty */
         t[13] = 0x00;
         expect_reject(t, 14, "not canonical");
@@ -105,22 +104,22 @@ codec_rejects_non_canonical(void **state)
 
     /* A non-minimal varint: provenance 1 written as 81 00. */
     {
-        static const uint8_t rec[] = {0x0a, 0x09, 0x0a, 0x01, 'a', 0x12, 0x01, 'b',
-                                      0x28, 0x81, 0x00, 0x6a, 0x00};
+        static const uint8_t rec[] = {0x0a, 0x09, 0x0a, 0x01, 'a',  0x12, 0x01,
+                                      'b',  0x28, 0x81, 0x00, 0x6a, 0x00};
         expect_reject(rec, sizeof rec, "not canonical");
     }
 
     /* Fields out of order: the body before the header. */
     {
-        static const uint8_t rec[] = {0x6a, 0x00, 0x0a, 0x08, 0x0a, 0x01, 'a',
-                                      0x12, 0x01, 'b',  0x28, 0x01};
+        static const uint8_t rec[] = {0x6a, 0x00, 0x0a, 0x08, 0x0a, 0x01,
+                                      'a',  0x12, 0x01, 'b',  0x28, 0x01};
         expect_reject(rec, sizeof rec, "not canonical");
     }
 
     /* The canonical form of the same record is accepted. */
     {
-        static const uint8_t rec[] = {0x0a, 0x08, 0x0a, 0x01, 'a', 0x12, 0x01,
-                                      'b',  0x28, 0x01, 0x6a, 0x00};
+        static const uint8_t rec[] = {0x0a, 0x08, 0x0a, 0x01, 'a',  0x12,
+                                      0x01, 'b',  0x28, 0x01, 0x6a, 0x00};
         lg_record *r = NULL;
         TU_OK(lg_record_decode(&r, rec, sizeof rec));
         assert_int_equal(lg_record_type_of(r), LG_REC_ACTOR);
@@ -296,6 +295,66 @@ codec_rows_round_trip(void **state)
     TU_CHECK(lg_record_row_decode(&back, (const uint8_t *)"\x10\x63", 2), LEDGER_ECORRUPT);
 }
 
+/* The curation record (Record field 21): JSON -> canonical bytes -> the
+ * same JSON; type 12 named "curation"; an empty name that is set keeps its
+ * presence; the accessor; the row's curated_by; a bad target_ref refused. */
+static void
+codec_curation_round_trip(void **state)
+{
+    static const char text[] =
+        "{\"header\": {\"record_id\": \"cur:1\", \"author\": \"p:admin\", \"created\": "
+        "\"2024-02-01T00:00:00Z\", \"provenance\": \"PROVENANCE_FIRST_PARTY\", \"tlp\": "
+        "\"TLP_CLEAR\"}, \"curation\": {\"target_ref\": \"inc:a\", \"new_owner\": \"p:m2\", "
+        "\"description\": \"\", \"reason\": \"abusive text\"}}";
+    ledger_buf b = LEDGER_BUF_INIT, b2 = LEDGER_BUF_INIT;
+    lg_record_row row = {7, LG_REC_INCIDENT_REPORT, "p:m1", 0, 0, 9}, back;
+    lg_curation_info ci;
+    lg_record *r = NULL;
+    json_t *j = NULL, *v = NULL;
+
+    (void)state;
+    assert_int_equal(LG_REC_CURATION, 12);
+    assert_string_equal(lg_record_type_name(LG_REC_CURATION), "curation");
+    assert_int_equal(lg_record_type_parse("curation"), LG_REC_CURATION);
+    encode_json(&b, text);
+    TU_OK(lg_record_decode(&r, b.data, b.len));
+    assert_int_equal(lg_record_type_of(r), LG_REC_CURATION);
+    TU_OK(lg_record_curation(&ci, r));
+    assert_string_equal(ci.target_ref, "inc:a");
+    assert_string_equal(ci.new_owner, "p:m2");
+    assert_null(ci.name);
+    assert_non_null(ci.description);
+    assert_string_equal(ci.description, "");
+    assert_string_equal(ci.reason, "abusive text");
+    TU_OK(lg_record_to_json(&j, r));
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(j, "curation"), "description")), "");
+    assert_null(json_object_get(json_object_get(j, "curation"), "name"));
+    TU_OK(lg_record_from_json(&b2, j));
+    assert_int_equal(b.len, b2.len);
+    assert_memory_equal(b.data, b2.data, b.len);
+    lg_record_free(r);
+    json_decref(j);
+    ledger_buf_dispose(&b);
+    ledger_buf_dispose(&b2);
+    /* The row keeps curated_by. */
+    TU_OK(lg_record_row_encode(&b, &row));
+    TU_OK(lg_record_row_decode(&back, b.data, b.len));
+    assert_int_equal(back.curated_by, 9);
+    ledger_buf_dispose(&b);
+    /* target_ref must be an id. */
+    TU_OK(lg_json_load(&v,
+                       "{\"header\": {\"record_id\": \"cur:2\", \"author\": \"p:admin\", "
+                       "\"provenance\": \"PROVENANCE_FIRST_PARTY\"}, \"curation\": "
+                       "{\"target_ref\": \"inc a\", \"reason\": \"r\"}}",
+                       strlen("{\"header\": {\"record_id\": \"cur:2\", \"author\": \"p:admin\", "
+                              "\"provenance\": \"PROVENANCE_FIRST_PARTY\"}, \"curation\": "
+                              "{\"target_ref\": \"inc a\", \"reason\": \"r\"}}")));
+    TU_CHECK(lg_record_from_json(&b, v), LEDGER_EFORMAT);
+    json_decref(v);
+    ledger_buf_dispose(&b);
+}
+
 int
 main(void)
 {
@@ -307,6 +366,7 @@ main(void)
         cmocka_unit_test(codec_size_limits),
         cmocka_unit_test(codec_entry_round_trip),
         cmocka_unit_test(codec_rows_round_trip),
+        cmocka_unit_test(codec_curation_round_trip),
     };
     if (ledger_init() != 0)
         return 1;

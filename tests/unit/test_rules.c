@@ -389,13 +389,11 @@ static const ref_case ref_cases[] = {
      "actor.parent_actor names inc:a, a incident_report, but must name a actor"},
     {P_M1, "\"actor\": {\"related_actors\": [\"%s\"]}", "act:a", "inc:a",
      "actor.related_actors[0] names inc:a, a incident_report"},
-    {P_M1, "\"incident_report\": {\"related_incidents\": [\"%s\"]}",
-     "inc:a", "act:a", "incident_report.related_incidents[0] names act:a, a actor"},
-    {P_M1, "\"incident_report\": {\"evidence_refs\": [\"%s\"]}", "ev:a",
-     "act:a", "incident_report.evidence_refs[0] names act:a, a actor, but must name a evidence"},
-    {P_M1,
-     "\"incident_report\": {\"victims\": [{\"identity_ref\": \"%s\"}]}",
-     "p:m2", "act:a",
+    {P_M1, "\"incident_report\": {\"related_incidents\": [\"%s\"]}", "inc:a", "act:a",
+     "incident_report.related_incidents[0] names act:a, a actor"},
+    {P_M1, "\"incident_report\": {\"evidence_refs\": [\"%s\"]}", "ev:a", "act:a",
+     "incident_report.evidence_refs[0] names act:a, a actor, but must name a evidence"},
+    {P_M1, "\"incident_report\": {\"victims\": [{\"identity_ref\": \"%s\"}]}", "p:m2", "act:a",
      "incident_report.victims.identity_ref[0] names act:a, which is not a registered participant"},
     {P_M1, "\"evidence\": {\"incident_refs\": [\"%s\"]}", "inc:a", "act:a",
      "evidence.incident_refs[0] names act:a, a actor, but must name a incident_report"},
@@ -1280,13 +1278,13 @@ rules_rotation_retires_dropped_keys(void **state)
     memset(seed, 0x83, 32);
     TU_OK(ledger_key_from_seed(&k2, "p:m1", seed));
     before = rf_ok(f, rf_claim("clm:old-key", P_M1, NULL, 0, "p:m1", NULL), K(P_M1), NULL);
-    rot = rf_ok(f, rf_participant("reg:p:m1@v2", P_ADMIN, "reg:p:m1", "p:m1", MEMBER, k2, NULL,
-                                  NULL),
-                K(P_ADMIN), k2);
+    rot =
+        rf_ok(f, rf_participant("reg:p:m1@v2", P_ADMIN, "reg:p:m1", "p:m1", MEMBER, k2, NULL, NULL),
+              K(P_ADMIN), k2);
     assert_true(rot > before);
     snprintf(rule, sizeof rule, "of p:m1, revoked at entry %llu", (unsigned long long)rot);
-    rf_rejected(f, LEDGER_EPOLICY, rule, rf_claim("clm:late", P_M1, NULL, 0, "p:m1", NULL),
-                K(P_M1), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, rule, rf_claim("clm:late", P_M1, NULL, 0, "p:m1", NULL), K(P_M1),
+                NULL);
     rf_ok(f, rf_claim("clm:new-key", P_M1, NULL, 0, "p:m1", NULL), k2, NULL);
     /* The retired key cannot be revoked again, nor sign its own revocation. */
     rf_rejected(f, LEDGER_EPOLICY, "key is already revoked",
@@ -1354,7 +1352,7 @@ rules_ledger_policy_limits_are_enforced(void **state)
     memset(name, 'x', 500);
     name[500] = '\0';
 #define BIG(rid)                                                                                   \
-    rf_json("{%s, \"incident_report\": {\"incident_key\": \"%s\", \"name\": \"%s\"}}",            \
+    rf_json("{%s, \"incident_report\": {\"incident_key\": \"%s\", \"name\": \"%s\"}}",             \
             rf_hdr(rid, P_M1, NULL, 0), rid, name)
     big = BIG("inc:big");
     /* Before the policy update both are accepted ... */
@@ -1440,6 +1438,106 @@ rules_incident_and_actor_keys_are_owned(void **state)
               NULL);
 }
 
+/* Item 2: the body's curation record. An ADMIN may move an actor_id or
+ * incident_key to another owner and replace the text shown for it; a
+ * member may not; after a transfer only the new owner revises or retracts
+ * the key's own chain; a curation names the key itself. */
+#define CURATION(rid, author, sup, body)                                                           \
+    rf_json("{%s, \"curation\": {%s}}", rf_hdr((rid), (author), (sup), 0), (body))
+
+static void
+rules_curation_by_the_body(void **state)
+{
+    rf_ledger *f = *state;
+    const char *to_m2 = "\"target_ref\": \"inc:a\", \"new_owner\": \"p:m2\", \"reason\": "
+                        "\"p:m1 left the body\"";
+
+    /* A member, the BODY or a CURATOR cannot curate: 403-kind refusal. */
+    rf_rejected(f, LEDGER_EPOLICY, "author p:m2 lacks the ADMIN role needed for curation",
+                CURATION("cur:m2", P_M2, NULL, to_m2), K(P_M2), NULL);
+    assert_int_equal(ledger_error_last()->refusal, LEDGER_REFUSAL_NOT_AUTHORIZED);
+    rf_rejected(f, LEDGER_EPOLICY, "author p:body lacks the ADMIN role needed for curation",
+                CURATION("cur:body", P_BODY, NULL, to_m2), K(P_BODY), NULL);
+    /* A curation names a key that exists, the key itself, gives a reason
+     * and changes something; a new owner may author the key's type. */
+    rf_rejected(
+        f, LEDGER_EPOLICY, "curation.target_ref names inc:none, which is not in the ledger",
+        CURATION("cur:x", P_ADMIN, NULL,
+                 "\"target_ref\": \"inc:none\", \"new_owner\": \"p:m2\", \"reason\": \"r\""),
+        K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY,
+                "curation.target_ref names ev:a, a evidence, but must name a actor or "
+                "incident_report",
+                CURATION("cur:x", P_ADMIN, NULL,
+                         "\"target_ref\": \"ev:a\", \"new_owner\": \"p:m2\", \"reason\": \"r\""),
+                K(P_ADMIN), NULL);
+    rf_ok(f, rf_incident("inc:a@v2", P_M1, "inc:a"), K(P_M1), NULL);
+    rf_rejected(f, LEDGER_EPOLICY,
+                "curation.target_ref names inc:a@v2, which is not the record that introduced",
+                CURATION("cur:x", P_ADMIN, NULL,
+                         "\"target_ref\": \"inc:a@v2\", \"name\": \"X\", \"reason\": \"r\""),
+                K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "curation.reason is missing",
+                CURATION("cur:x", P_ADMIN, NULL, "\"target_ref\": \"inc:a\", \"name\": \"X\""),
+                K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "a curation sets new_owner, name or description",
+                CURATION("cur:x", P_ADMIN, NULL, "\"target_ref\": \"inc:a\", \"reason\": \"r\""),
+                K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "new owner p:pan1 is not a MEMBER or CURATOR",
+                CURATION("cur:x", P_ADMIN, NULL,
+                         "\"target_ref\": \"inc:a\", \"new_owner\": \"p:pan1\", \"reason\": \"r\""),
+                K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "p:m1 already owns inc:a",
+                CURATION("cur:x", P_ADMIN, NULL,
+                         "\"target_ref\": \"inc:a\", \"new_owner\": \"p:m1\", \"reason\": \"r\""),
+                K(P_ADMIN), NULL);
+    /* The admin moves inc:a to p:m2. */
+    rf_ok(f, CURATION("cur:1", P_ADMIN, NULL, to_m2), K(P_ADMIN), NULL);
+    /* The old owner can no longer revise or retract the incident's chain ... */
+    rf_rejected(f, LEDGER_EPOLICY,
+                "only p:m2, the owner of the key of inc:a@v2 since its curation, may supersede it",
+                rf_incident("inc:a@v3", P_M1, "inc:a@v2"), K(P_M1), NULL);
+    assert_int_equal(ledger_error_last()->refusal, LEDGER_REFUSAL_NOT_AUTHORIZED);
+    rf_rejected(f, LEDGER_EPOLICY,
+                "only p:m2, the owner of the key of inc:a@v2 since its curation, may retract it",
+                rf_retraction("ret:m1", P_M1, "inc:a@v2"), K(P_M1), NULL);
+    /* ... the new owner can. */
+    rf_ok(f, rf_incident("inc:a@v3", P_M2, "inc:a@v2"), K(P_M2), NULL);
+    /* A second curation of the key supersedes the latest one. */
+    rf_rejected(f, LEDGER_EPOLICY, "inc:a was curated at entry",
+                CURATION("cur:2", P_ADMIN, NULL,
+                         "\"target_ref\": \"inc:a\", \"name\": \"WannaCry\", \"reason\": \"r\""),
+                K(P_ADMIN), NULL);
+    rf_ok(f,
+          CURATION("cur:2", P_ADMIN, "cur:1",
+                   "\"target_ref\": \"inc:a\", \"new_owner\": \"p:m1\", \"name\": \"WannaCry\", "
+                   "\"reason\": \"p:m1 is back\""),
+          K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "only p:m1, the owner of the key of inc:a@v3",
+                rf_incident("inc:a@v4", P_M2, "inc:a@v3"), K(P_M2), NULL);
+    rf_ok(f, rf_incident("inc:a@v4", P_M1, "inc:a@v3"), K(P_M1), NULL);
+    /* A curation cannot be retracted, and curations of another key do not chain. */
+    rf_rejected(f, LEDGER_EPOLICY, "retraction.target_ref names cur:2, a curation, but must name",
+                rf_retraction("ret:cur", P_ADMIN, "cur:2"), K(P_ADMIN), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "supersedes a curation of another key",
+                CURATION("cur:3", P_ADMIN, "cur:2",
+                         "\"target_ref\": \"act:a\", \"name\": \"X\", \"reason\": \"r\""),
+                K(P_ADMIN), NULL);
+    /* Another member's report under the key stays its author's. */
+    rf_ok(f,
+          rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:a\", \"name\": \"Mine\"}}",
+                  rf_hdr("rep:m2", P_M2, NULL, 0)),
+          K(P_M2), NULL);
+    rf_rejected(f, LEDGER_EPOLICY, "only p:m2, the author of rep:m2, may supersede it",
+                rf_json("{%s, \"incident_report\": {\"incident_key\": \"inc:a\"}}",
+                        rf_hdr("rep:m2@v2", P_M1, "rep:m2", 0)),
+                K(P_M1), NULL);
+    rf_verify_ok(f);
+    /* Forged behind the rule book: verify replays it and names the rule. */
+    rf_forged(f, "only p:m1, the owner of the key of inc:a@v4 since its curation, may supersede it",
+              rf_incident("inc:a@v5", P_M2, "inc:a@v4"), K(P_M2), NULL);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1478,6 +1576,7 @@ main(void)
         T(rules_ledger_policy_limits_are_enforced),
         T(rules_ledger_policy_update_relaxes_limits),
         T(rules_incident_and_actor_keys_are_owned),
+        T(rules_curation_by_the_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

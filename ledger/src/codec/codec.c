@@ -38,7 +38,7 @@ static const char *const type_names[LG_REC__COUNT] = {
     "none",     "ledger_policy",     "participant", "key_revocation",
     "actor",    "incident_report",   "evidence",    "attribution_claim",
     "opinion",  "retraction",        "finding",     "panel_vote",
-    NULL /* 21: reserved (curation) */, "instrument", "norm", "commitment",
+    "curation",  "instrument", "norm", "commitment",
 };
 
 const char *
@@ -567,6 +567,10 @@ check_record(const Record *m)
             return lg_error_set(LEDGER_EFORMAT, "panel_vote has no finding_digest");
         return check_key_bytes(&m->panel_vote->finding_digest->value,
                                "panel_vote.finding_digest.value");
+    case ATTRLEDGER__V1__RECORD__BODY_CURATION:
+        if ((rc = check_id(m->curation->target_ref, "curation.target_ref")) < 0)
+            return rc;
+        return check_opt_id(m->curation->new_owner, "curation.new_owner");
     case ATTRLEDGER__V1__RECORD__BODY_ACTOR:
     case ATTRLEDGER__V1__RECORD__BODY_INCIDENT_REPORT:
     case ATTRLEDGER__V1__RECORD__BODY_EVIDENCE:
@@ -686,6 +690,8 @@ lg_record_type_of(const lg_record *r)
         return LG_REC_NORM;
     case ATTRLEDGER__V1__RECORD__BODY_COMMITMENT:
         return LG_REC_COMMITMENT;
+    case ATTRLEDGER__V1__RECORD__BODY_CURATION:
+        return LG_REC_CURATION;
     default:
         break;
     }
@@ -942,6 +948,7 @@ lg_record_row_encode(ledger_buf *out, const lg_record_row *row)
     m.author = (char *)row->author;
     m.superseded_by = row->superseded_by;
     m.retracted_by = row->retracted_by;
+    m.curated_by = row->curated_by;
     return pack_alloc(out, &m.base);
 }
 
@@ -964,6 +971,7 @@ lg_record_row_decode(lg_record_row *out, const uint8_t *b, size_t len)
         memcpy(out->author, m->author, strlen(m->author) + 1);
         out->superseded_by = m->superseded_by;
         out->retracted_by = m->retracted_by;
+        out->curated_by = m->curated_by;
     }
     attrledger__v1__record_row__free_unpacked(m, PBA);
     return rc;

@@ -39,7 +39,8 @@ typedef enum {
     LG_REC_FINDING,
     LG_REC_PANEL_VOTE,
     /* Value = Record body field number - 9 (the records table stores the
-     * field number). 12 (field 21) is reserved for the curation record. */
+     * field number). */
+    LG_REC_CURATION = 12,
     LG_REC_INSTRUMENT = 13,
     LG_REC_NORM,
     LG_REC_COMMITMENT,
@@ -210,6 +211,18 @@ const char *lg_record_claimant(const lg_record *r);
  * norm.norm_id; "" when unset), NULL for other types. */
 const char *lg_record_key(const lg_record *r);
 
+/* Curation body (LG_REC_CURATION); LEDGER_EINVAL for another type.
+ * Strings are borrowed; name and description are NULL when not set (a set
+ * one may be ""); new_owner is "" when unchanged. */
+typedef struct {
+    const char *target_ref;
+    const char *new_owner;
+    const char *name;
+    const char *description;
+    const char *reason;
+} lg_curation_info;
+int lg_record_curation(lg_curation_info *out, const lg_record *r);
+
 /* Retraction target record_id, or NULL. */
 const char *lg_record_retraction_target(const lg_record *r);
 
@@ -254,6 +267,8 @@ typedef struct {
     char author[LEDGER_ID_MAX + 1];
     uint64_t superseded_by; /* 0 = latest version */
     uint64_t retracted_by;  /* 0 = not retracted */
+    uint64_t curated_by;    /* on the row of a key's introducing record: entry
+                             * index of the key's first curation; 0 = none */
 } lg_record_row;
 int lg_record_row_encode(ledger_buf *out, const lg_record_row *row);
 int lg_record_row_decode(lg_record_row *out, const uint8_t *b, size_t len);

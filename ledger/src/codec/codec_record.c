@@ -205,6 +205,10 @@ lg_record_refs(lg_ref *out, size_t cap, size_t *n_out, const lg_record *rec)
     case ATTRLEDGER__V1__RECORD__BODY_PANEL_VOTE:
         add_ref(&l, "panel_vote.finding_ref", -1, m->panel_vote->finding_ref, T_FINDING);
         break;
+    case ATTRLEDGER__V1__RECORD__BODY_CURATION:
+        add_ref(&l, "curation.target_ref", -1, m->curation->target_ref, T_INCIDENT | T_ACTOR);
+        add_ref(&l, "curation.new_owner", -1, m->curation->new_owner, LG_REF_PARTICIPANT);
+        break;
     case ATTRLEDGER__V1__RECORD__BODY_LEDGER_POLICY:
     case ATTRLEDGER__V1__RECORD__BODY_PARTICIPANT:
     case ATTRLEDGER__V1__RECORD__BODY_KEY_REVOCATION:
@@ -320,6 +324,27 @@ lg_record_key(const lg_record *r)
     else
         return NULL;
     return k ? k : "";
+}
+
+int
+lg_record_curation(lg_curation_info *out, const lg_record *r)
+{
+    const Attrledger__V1__Curation *cu;
+
+    if (r->msg->body_case != ATTRLEDGER__V1__RECORD__BODY_CURATION)
+        return lg_error_set(LEDGER_EINVAL, "record %s is not a curation", lg_record_id(r));
+    cu = r->msg->curation;
+    out->target_ref = cu->target_ref ? cu->target_ref : "";
+    out->new_owner = cu->new_owner ? cu->new_owner : "";
+    out->name =
+        cu->name_set_case == ATTRLEDGER__V1__CURATION__NAME_SET_NAME && cu->name ? cu->name : NULL;
+    out->description =
+        cu->description_set_case == ATTRLEDGER__V1__CURATION__DESCRIPTION_SET_DESCRIPTION &&
+                cu->description
+            ? cu->description
+            : NULL;
+    out->reason = cu->reason ? cu->reason : "";
+    return 0;
 }
 
 const char *

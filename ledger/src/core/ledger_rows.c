@@ -150,10 +150,12 @@ st_mark_record(void *p, const char *rid, int which, uint64_t by)
 
     if (rc < 0)
         return rc;
-    if (which == 0)
+    if (which == LG_MARK_SUPERSEDED)
         row.superseded_by = by;
-    else
+    else if (which == LG_MARK_RETRACTED)
         row.retracted_by = by;
+    else
+        row.curated_by = by;
     return put_row(p, rid, &row, 0);
 }
 

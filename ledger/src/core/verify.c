@@ -69,7 +69,7 @@ typedef struct {
     uint64_t expect;     /* next index */
     uint64_t n_records;
     lg_digest_sum digests;   /* (digest, index) of every replayed record */
-    uint64_t marks_expected; /* nonzero superseded_by/retracted_by fields stored */
+    uint64_t marks_expected; /* nonzero superseded_by/retracted_by/curated_by stored */
     uint64_t marks_seen;     /* supersede/retract events replayed */
     uint64_t refs_seen;      /* refs rows replayed */
     uint64_t now;            /* index of the entry being replayed */
@@ -127,9 +127,10 @@ chk_put_record(void *p, const char *rid, const lg_record_row *row, const uint8_t
     if (s.type != row->type || strcmp(s.author, row->author) != 0)
         return lg_error_set(LEDGER_ECORRUPT, "record_id index row has another type or author");
     if ((s.superseded_by != 0 && s.superseded_by <= row->index) ||
-        (s.retracted_by != 0 && s.retracted_by <= row->index))
+        (s.retracted_by != 0 && s.retracted_by <= row->index) ||
+        (s.curated_by != 0 && s.curated_by <= row->index))
         return lg_error_set(LEDGER_ECORRUPT, "record_id index row has an impossible status");
-    v->marks_expected += (s.superseded_by != 0) + (s.retracted_by != 0);
+    v->marks_expected += (s.superseded_by != 0) + (s.retracted_by != 0) + (s.curated_by != 0);
     lg_digest_sum_add(&v->digests, digest, row->index);
     v->n_records++;
     return 0;
@@ -145,9 +146,14 @@ chk_mark_record(void *p, const char *rid, int which, uint64_t by)
     if (rc < 0)
         return rc == LEDGER_ENOTFOUND ? lg_error_set(LEDGER_ECORRUPT, "%s has no index row", rid)
                                       : rc;
-    if ((which == 0 ? s.superseded_by : s.retracted_by) != by)
+    if ((which == LG_MARK_SUPERSEDED  ? s.superseded_by
+         : which == LG_MARK_RETRACTED ? s.retracted_by
+                                      : s.curated_by) != by)
         return lg_error_set(LEDGER_ECORRUPT, "index row of %.100s does not record it as %s here",
-                            rid, which == 0 ? "superseded" : "retracted");
+                            rid,
+                            which == LG_MARK_SUPERSEDED  ? "superseded"
+                            : which == LG_MARK_RETRACTED ? "retracted"
+                                                         : "curated");
     v->marks_seen++;
     return 0;
 }

@@ -437,7 +437,7 @@ write_nodes(dot_ctx *d)
 {
     for (size_t i = 0; i < d->g->n; i++) {
         const item *it = &d->g->v[i];
-        const char *kind = jstr(body_of(it), "actor_kind"), *name = jstr(body_of(it), "name");
+        const char *kind = jstr(body_of(it), "actor_kind"), *name = lg_graph_item_name(it);
         const char *shape = "ellipse", *extra = "";
         char label[512];
 
@@ -475,8 +475,7 @@ write_title(lg_sbuf *b, const dot_ctx *d, const ledger_export_options *o)
 
     if (d->one)
         snprintf(t, sizeof t, "Attribution graph: %s (%s)",
-                 inc != NULL && jstr(body_of(inc), "name") ? jstr(body_of(inc), "name")
-                                                           : o->incident,
+                 inc != NULL && lg_graph_item_name(inc) ? lg_graph_item_name(inc) : o->incident,
                  o->incident);
     else
         snprintf(t, sizeof t, "Attribution graph: all incidents");

@@ -32,6 +32,7 @@ typedef struct {
     int superseded, retracted, disputed;
     size_t next_version; /* the first item superseding this one, or SIZE_MAX */
     size_t next_sibling; /* the next item superseding the same record, or SIZE_MAX */
+    const char *curated_name; /* the body's curated name (borrowed from a curation item), or NULL */
 } item;
 
 typedef struct {
@@ -58,6 +59,15 @@ jstr(const json_t *o, const char *k)
     const json_t *v = json_object_get(o, k);
 
     return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+}
+
+static inline const json_t *body_of(const item *it);
+
+/* The name an item is shown with: the body's curated name, else its own. */
+static inline const char *
+lg_graph_item_name(const item *it)
+{
+    return it->curated_name != NULL ? it->curated_name : jstr(body_of(it), "name");
 }
 
 static inline const json_t *

@@ -181,6 +181,18 @@ derive(graph_ctx *g)
 
         if (it->type == LG_REC_RETRACTION)
             mark_versions(g, jstr(b, "target_ref"), i, 1);
+        if (it->type == LG_REC_CURATION && jstr(b, "name") != NULL) {
+            /* The name is shown until the owner's next version. */
+            const char *t = jstr(b, "target_ref");
+            const size_t *at = t != NULL ? lg_map_get(&g->by_rid, t, strlen(t)) : NULL;
+            size_t k = at != NULL ? *at : SIZE_MAX, hops = 0;
+
+            while (k != SIZE_MAX && g->v[k].next_version != SIZE_MAX && g->v[k].next_version < i &&
+                   hops++ < g->n)
+                k = g->v[k].next_version;
+            if (k != SIZE_MAX && k < i)
+                g->v[k].curated_name = jstr(b, "name");
+        }
         if (it->type == LG_REC_OPINION && lg_graph_opposes(b)) {
             const json_t *t;
             size_t j;
@@ -313,7 +325,7 @@ const char *
 lg_graph_name_of(const graph_ctx *g, const char *id)
 {
     const item *it = lg_graph_find(g, id);
-    const char *n = it ? jstr(body_of(it), "name") : NULL;
+    const char *n = it ? lg_graph_item_name(it) : NULL;
 
     return n ? n : id;
 }

@@ -66,6 +66,7 @@ static const ref_paths paths[] = {
       "retractions_noted[]", "alternative_hypotheses[].actor_ref", "right_of_reply.responses[]",
       "norm_conclusions[].norm_ref", NULL}},
     {LG_REC_PANEL_VOTE, "panel_vote", {"finding_ref", NULL}, {NULL}},
+    {LG_REC_CURATION, "curation", {"target_ref", NULL}, {"new_owner", NULL}},
     {LG_REC_INSTRUMENT, "instrument", {NULL}, {"reaffirms[]", NULL}},
     {LG_REC_NORM, "norm", {NULL}, {"instrument_ref", "reaffirms[]", "superseded_by", NULL}},
     {LG_REC_COMMITMENT,
@@ -189,6 +190,7 @@ alias_of(const json_t *rec, lg_record_type type)
         field = "norm_id";
         break;
     case LG_REC_NONE:
+    case LG_REC_CURATION:
     case LG_REC_COMMITMENT:
     case LG_REC_LEDGER_POLICY:
     case LG_REC_KEY_REVOCATION:

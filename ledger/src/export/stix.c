@@ -253,6 +253,9 @@ map_entry(void *pp, const uint8_t *key, size_t klen, const uint8_t *leaf, size_t
         break;
     }
     case LG_REC_KEY_REVOCATION:
+    case LG_REC_CURATION:
+        rc = lg_stix_map_curation(c, jobj(js, "curation"));
+        break;
     case LG_REC_PANEL_VOTE: /* audit-trail only (domain-model 2.10) */
     case LG_REC_INSTRUMENT: /* no STIX type: carried by the ledger extension */
     case LG_REC_NORM:

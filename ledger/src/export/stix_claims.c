@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/b64.h"
 #include "base/error.h"
 #include "export/stix_int.h"
 
@@ -429,5 +430,64 @@ lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs)
     rc = lg_stix_emit(c, o);
 done:
     json_decref(refs);
+    return rc;
+}
+
+/*
+ * A curation by the body: a new version of the curated actor or incident
+ * object (same id: ids derive from the introducing record, so they are
+ * stable across transfers) with the curated name and description, modified
+ * at the curation, and the extension naming the curation's entry and
+ * saying who curated, why, and to whom the key moved. A later version by
+ * the owner replaces it, as in the views.
+ */
+int
+lg_stix_map_curation(stix_ctx *c, const json_t *cu)
+{
+    chain *ch = lg_stix_chain_of(c, jstr(cu, "target_ref"));
+    json_t *prev, *copy, *e, *info;
+    const json_t *name = json_object_get(cu, "name"), *desc = json_object_get(cu, "description");
+    char t[32], h[LG_B64_LEN(32) + 1];
+    size_t save;
+    int rc;
+
+    if (ch == NULL || ch->primary == NULL) {
+        c->unresolved++;
+        return 0;
+    }
+    prev = lg_stix_latest_obj(c, ch->primary);
+    if (prev == NULL || json_is_true(json_object_get(prev, "revoked")))
+        return 0;
+    lg_stix_ts_format(t, c->mod_ms);
+    lg_b64_encode(h, c->leaf_hash, 32);
+    copy = json_deep_copy(prev);
+    info = json_object();
+    e = copy ? json_object_get(json_object_get(copy, "extensions"), LG_STIX_EXTENSION) : NULL;
+    if (copy == NULL || info == NULL || e == NULL || set_str(copy, "modified", t) < 0 ||
+        (json_is_string(name) && json_string_length(name) > 0 &&
+         json_object_set(copy, "name", (json_t *)name) != 0) ||
+        set_int(e, "entry_index", (json_int_t)c->index) < 0 || set_str(e, "leaf_hash", h) < 0 ||
+        set_str(e, "record_id", jstr(c->hdr, "record_id")) < 0 ||
+        set_str(info, "curated_by", jstr(c->hdr, "author")) < 0 ||
+        set_str(info, "reason", jstr(cu, "reason")) < 0 ||
+        set_str(info, "new_owner", jstr(cu, "new_owner")) < 0 ||
+        json_object_set(e, "curation", info) != 0) {
+        json_decref(copy);
+        json_decref(info);
+        return lg_error_nomem();
+    }
+    json_decref(info);
+    if (json_is_string(desc)) {
+        if (json_string_length(desc) == 0)
+            json_object_del(copy, "description");
+        else if (json_object_set(copy, "description", (json_t *)desc) != 0) {
+            json_decref(copy);
+            return lg_error_nomem();
+        }
+    }
+    save = c->cur;
+    c->cur = (size_t)(ch - c->chains);
+    rc = lg_stix_emit(c, copy);
+    c->cur = save;
     return rc;
 }

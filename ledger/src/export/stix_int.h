@@ -205,6 +205,7 @@ int lg_stix_map_evidence(stix_ctx *c, const json_t *ev);
 int lg_stix_map_claim(stix_ctx *c, const json_t *cl);
 int lg_stix_map_opinion(stix_ctx *c, const json_t *op);
 int lg_stix_map_retraction(stix_ctx *c, const json_t *rt);
+int lg_stix_map_curation(stix_ctx *c, const json_t *cu);
 int lg_stix_map_finding(stix_ctx *c, const json_t *f, const finding_state *fs);
 
 #endif

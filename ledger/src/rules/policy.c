@@ -32,6 +32,9 @@
  *     introduced it (its owner); another member's record may carry it only
  *     as its own report about that actor or incident, and a revision keeps
  *     its key (check_key).
+ *   - A curation (ADMIN) may move a key to another owner and replace the
+ *     text shown for it; from then on only the new owner revises or
+ *     retracts the key's own chain (check_curation, chain_owner).
  *   - A new participant version retires every key it no longer lists; no
  *     revocation or version may leave the ledger without an active ADMIN
  *     key.
@@ -58,11 +61,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rules/confidence.h"
-#include "rules/norms.h"
-#include "crypto/crypto.h"
 #include "base/alloc.h"
 #include "base/error.h"
+#include "crypto/crypto.h"
+#include "rules/confidence.h"
+#include "rules/norms.h"
 
 /* RecusalPolicy values of ledger.proto (0 = unspecified reduces the panel). */
 enum { LG_RECUSAL_REDUCES_PANEL = 1, LG_RECUSAL_COUNTS_AS_ABSTAIN = 2 };
@@ -98,6 +101,7 @@ lg_policy_roles_for(lg_record_type t, int provenance)
     case LG_REC_PANEL_VOTE:
         return LG_ROLE_PANELIST;
     case LG_REC_LEDGER_POLICY:
+    case LG_REC_CURATION:
         return LG_ROLE_ADMIN;
     case LG_REC_INSTRUMENT:
     case LG_REC_NORM:
@@ -211,7 +215,6 @@ check_participant_record(const lg_policy_state *st, const lg_record *r,
     return 0;
 }
 
-
 /* Returned by find_record when checking an excerpt that lacks the target. */
 #define NOT_IN_EXCERPT 1
 
@@ -226,8 +229,9 @@ find_record(lg_record_row *row, const lg_policy_state *st, const char *rid, uint
     if (rc == LEDGER_ENOTFOUND || (rc == 0 && row->index >= now)) {
         if (st->partial && rc == LEDGER_ENOTFOUND)
             return NOT_IN_EXCERPT;
-        return lg_error_set(LEDGER_EPOLICY, "record %s: %s names %.100s, which is not in the ledger",
-                            self, field, rid);
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: %s names %.100s, which is not in the ledger", self, field,
+                            rid);
     }
     return rc;
 }
@@ -291,13 +295,48 @@ check_refs(const lg_policy_state *st, const lg_record *r, uint64_t now)
                 continue;
             if (!(ref->types & LG_T(row.type))) {
                 types_text(want, sizeof want, ref->types);
-                return lg_error_set(LEDGER_EPOLICY,
-                                    "record %s: %s names %.100s, a %s, but must name a %s",
-                                    lg_record_id(r), ref->field, ref->id,
-                                    lg_record_type_name(row.type), want);
+                return lg_error_set(
+                    LEDGER_EPOLICY, "record %s: %s names %.100s, a %s, but must name a %s",
+                    lg_record_id(r), ref->field, ref->id, lg_record_type_name(row.type), want);
             }
         }
     }
+    return 0;
+}
+
+/* Returned by chain_owner when a curated key's owner decides. */
+#define KEY_OWNER_DECIDES 2
+
+static int chain_owner(char *owner, size_t cap, const lg_policy_state *st, const char *rid,
+                       const lg_record_row *row, uint64_t now);
+
+/* Refuse `r` when its author is not `who`, who alone may `verb` record
+ * `target` (the author of a chain, or the owner of a curated key). */
+static int
+check_chain_author(const lg_policy_state *st, const lg_record *r, const char *target,
+                   const lg_record_row *row, uint64_t now, const char *verb)
+{
+    char owner[LEDGER_ID_MAX + 1];
+    int rc;
+
+    if (row->type == LG_REC_ACTOR || row->type == LG_REC_INCIDENT_REPORT) {
+        if ((rc = chain_owner(owner, sizeof owner, st, target, row, now)) < 0)
+            return rc;
+        if (rc == NOT_IN_EXCERPT)
+            return 0;
+        if (rc == KEY_OWNER_DECIDES && strcmp(owner, lg_record_author(r)) != 0)
+            return lg_error_refusal(
+                LEDGER_REFUSAL_NOT_AUTHORIZED,
+                lg_error_set(LEDGER_EPOLICY,
+                             "record %s: only %s, the owner of the key of %s since its "
+                             "curation, may %s it",
+                             lg_record_id(r), owner, target, verb));
+        if (rc == KEY_OWNER_DECIDES)
+            return 0;
+    }
+    if (strcmp(row->author, lg_record_author(r)) != 0)
+        return lg_error_set(LEDGER_EPOLICY, "record %s: only %s, the author of %s, may %s it",
+                            lg_record_id(r), row->author, target, verb);
     return 0;
 }
 
@@ -316,15 +355,14 @@ check_supersedes(const lg_policy_state *st, const lg_record *r, uint64_t now)
     if (row.type != type)
         return lg_error_set(LEDGER_EPOLICY, "record %s (%s) cannot supersede %s, a %s", rid,
                             lg_record_type_name(type), target, lg_record_type_name(row.type));
-    /* A new ledger policy or participant version is an ADMIN decision
-     * (roles already checked): the registry belongs to the admins together,
-     * so one admin can rotate a key another registered, also after that
-     * admin left. Every other chain belongs to its author. */
-    if (type != LG_REC_LEDGER_POLICY && type != LG_REC_PARTICIPANT &&
-        strcmp(row.author, lg_record_author(r)) != 0)
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: only %s, the author of %s, may supersede it", rid,
-                            row.author, target);
+    /* A new ledger policy, participant version or curation is an ADMIN
+     * decision (roles already checked): the registry belongs to the admins
+     * together, so one admin can rotate a key another registered, also
+     * after that admin left. Every other chain belongs to its author, or,
+     * for a curated actor or incident, to the key's owner. */
+    if (type != LG_REC_LEDGER_POLICY && type != LG_REC_PARTICIPANT && type != LG_REC_CURATION &&
+        (rc = check_chain_author(st, r, target, &row, now, "supersede")) < 0)
+        return rc;
     if (retracted(&row, now))
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: %s was retracted (entry %llu) and cannot be superseded",
@@ -364,18 +402,16 @@ check_retraction(const lg_policy_state *st, const lg_record *r, uint64_t now)
         return lg_error_set(LEDGER_EPOLICY, "record %s: retraction.target_ref is missing", rid);
     if ((rc = find_record(&row, st, target, now, rid, "retraction.target_ref")) != 0)
         return rc < 0 ? rc : 0;
-    if (strcmp(row.author, lg_record_author(r)) != 0)
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: only %s, the author of %s, may retract it", rid,
-                            row.author, target);
+    if ((rc = check_chain_author(st, r, target, &row, now, "retract")) < 0)
+        return rc;
     if (row.type == LG_REC_RETRACTION || row.type == LG_REC_PANEL_VOTE ||
-        row.type == LG_REC_PARTICIPANT || row.type == LG_REC_KEY_REVOCATION ||
-        row.type == LG_REC_LEDGER_POLICY)
+        row.type == LG_REC_CURATION || row.type == LG_REC_PARTICIPANT ||
+        row.type == LG_REC_KEY_REVOCATION || row.type == LG_REC_LEDGER_POLICY)
         return lg_error_set(LEDGER_EPOLICY, "record %s: a %s cannot be retracted", rid,
                             lg_record_type_name(row.type));
     if (retracted(&row, now))
-        return lg_error_set(LEDGER_EPOLICY, "record %s: %s is already retracted (entry %llu)",
-                            rid, target, (unsigned long long)row.retracted_by);
+        return lg_error_set(LEDGER_EPOLICY, "record %s: %s is already retracted (entry %llu)", rid,
+                            target, (unsigned long long)row.retracted_by);
     return 0;
 }
 
@@ -510,15 +546,16 @@ check_finding(const lg_policy_state *st, const lg_record *r, uint64_t now)
         for (size_t j = 0; j < i; j++)
             if (strcmp(members[i], members[j]) == 0)
                 return lg_error_set(LEDGER_EPOLICY,
-                                    "record %s: panelist %s is named twice in panel_members",
-                                    rid, members[i]);
+                                    "record %s: panelist %s is named twice in panel_members", rid,
+                                    members[i]);
     if ((rc = lg_policy_ledger_rule(&base, st, now)) < 0 ||
         (rc = lg_policy_finding_rule(&own, st, r, now)) < 0)
         return rc;
     if (own.approvals_required == 0 || own.approvals_required > own.panel_size)
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: decision rule needs 1 to panel_size approvals, not %u of %u",
-                            rid, own.approvals_required, own.panel_size);
+        return lg_error_set(
+            LEDGER_EPOLICY,
+            "record %s: decision rule needs 1 to panel_size approvals, not %u of %u", rid,
+            own.approvals_required, own.panel_size);
     if (n != own.panel_size)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: panel_members names %zu panelists, the decision rule says "
@@ -529,10 +566,10 @@ check_finding(const lg_policy_state *st, const lg_record *r, uint64_t now)
     if (own.approvals_required < base.approvals_required ||
         (uint64_t)own.approvals_required * base.panel_size <
             (uint64_t)base.approvals_required * own.panel_size)
-        return lg_error_set(LEDGER_EPOLICY,
-                            "record %s: decision rule %u of %u is weaker than the ledger's %u of %u",
-                            rid, own.approvals_required, own.panel_size, base.approvals_required,
-                            base.panel_size);
+        return lg_error_set(
+            LEDGER_EPOLICY,
+            "record %s: decision rule %u of %u is weaker than the ledger's %u of %u", rid,
+            own.approvals_required, own.panel_size, base.approvals_required, base.panel_size);
     if (own.min_regions < base.min_regions || own.min_sectors < base.min_sectors)
         return lg_error_set(LEDGER_EPOLICY,
                             "record %s: decision rule's group constraints (%u regions, %u sectors) "
@@ -778,6 +815,8 @@ check_key(const lg_policy_state *st, const lg_record *r, uint64_t now)
     return 0;
 }
 
+static int check_curation(const lg_policy_state *st, const lg_record *r, uint64_t now);
+
 /* Rules on the record's content and references (after authorisation). */
 static int
 check_content(const lg_policy_state *st, const lg_record *r, uint64_t now)
@@ -811,6 +850,8 @@ check_content(const lg_policy_state *st, const lg_record *r, uint64_t now)
         return check_vote(st, r, now);
     case LG_REC_LEDGER_POLICY:
         return check_policy_update(st, r, now);
+    case LG_REC_CURATION:
+        return check_curation(st, r, now);
     case LG_REC_PARTICIPANT:
     case LG_REC_KEY_REVOCATION:
     case LG_REC_ACTOR:
@@ -852,8 +893,7 @@ lg_policy_check(lg_sig_keys *keys, const lg_policy_state *st, const lg_record *r
     for (size_t i = 0; i < n_sigs; i++)
         for (size_t j = 0; j < i; j++)
             if (memcmp(sigs[i].key_id, sigs[j].key_id, 32) == 0)
-                return lg_error_set(LEDGER_EPOLICY, "record %s: key signed twice",
-                                    lg_record_id(r));
+                return lg_error_set(LEDGER_EPOLICY, "record %s: key signed twice", lg_record_id(r));
 
     /* Resolve every signature's key. */
     for (size_t i = 0; i < n_sigs; i++) {
@@ -1055,7 +1095,9 @@ mark(const lg_policy_state *st, const char *rid, int which, uint64_t index)
         return 0;
     if (rc < 0)
         return rc;
-    if ((which == 0 ? superseded(&row, index) : retracted(&row, index)) != 0)
+    if (which == LG_MARK_SUPERSEDED  ? superseded(&row, index)
+        : which == LG_MARK_RETRACTED ? retracted(&row, index)
+                                     : row.curated_by != 0 && row.curated_by < index)
         return 0;
     return st->mark_record(st->payload, rid, which, index);
 }
@@ -1063,8 +1105,7 @@ mark(const lg_policy_state *st, const char *rid, int which, uint64_t index)
 /* Index rows: the record itself, the record it supersedes or retracts,
  * and one refs row per referenced record (duplicates collapse). */
 static int
-apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[32],
-           uint64_t index)
+apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[32], uint64_t index)
 {
     lg_record_row row;
     lg_ref refs[LG_MAX_REFS];
@@ -1079,11 +1120,17 @@ apply_rows(const lg_policy_state *st, const lg_record *r, const uint8_t digest[3
     if ((rc = st->put_record(st->payload, lg_record_id(r), &row, digest)) < 0)
         return rc;
     if (*lg_record_supersedes(r) != '\0' &&
-        (rc = mark(st, lg_record_supersedes(r), 0, index)) < 0)
+        (rc = mark(st, lg_record_supersedes(r), LG_MARK_SUPERSEDED, index)) < 0)
         return rc;
     target = lg_record_retraction_target(r);
-    if (target != NULL && *target != '\0' && (rc = mark(st, target, 1, index)) < 0)
+    if (target != NULL && *target != '\0' && (rc = mark(st, target, LG_MARK_RETRACTED, index)) < 0)
         return rc;
+    if (row.type == LG_REC_CURATION && *lg_record_supersedes(r) == '\0') {
+        lg_curation_info ci;
+        if ((rc = lg_record_curation(&ci, r)) < 0 ||
+            (rc = mark(st, ci.target_ref, LG_MARK_CURATED, index)) < 0)
+            return rc;
+    }
     if ((rc = lg_record_refs(refs, LG_MAX_REFS, &n, r)) < 0)
         return rc;
     for (size_t i = 0; i < n; i++) {
@@ -1154,6 +1201,7 @@ lg_policy_apply(const lg_policy_state *st, const lg_record *r, const uint8_t dig
     case LG_REC_INSTRUMENT:
     case LG_REC_NORM:
     case LG_REC_COMMITMENT:
+    case LG_REC_CURATION:
     case LG_REC_NONE:
     case LG_REC__COUNT:
         break;
@@ -1183,4 +1231,189 @@ lg_policy_map_each_key(const lg_map *keys,
     map_keys m = {fn, ctx};
 
     return lg_map_each(keys, map_key, &m);
+}
+
+/* ---- the body's curation of an actor or incident key ---- */
+
+/*
+ * The owner of a curated key as of entry `now`: the author of the record
+ * that introduced it (row `krow`), replaced by each curation in its chain
+ * (first at krow->curated_by, each later one superseding the one before)
+ * that names a new_owner. NOT_IN_EXCERPT when a curation is not at hand.
+ */
+static int
+curated_owner(char *owner, size_t cap, const lg_policy_state *st, const lg_record_row *krow,
+              uint64_t now)
+{
+    uint64_t at = krow->curated_by;
+    int rc;
+
+    snprintf(owner, cap, "%s", krow->author);
+    for (uint64_t hops = 0; at != 0 && at < now; hops++) {
+        lg_record *cur = NULL;
+        lg_curation_info ci;
+        lg_record_row row;
+        uint8_t d[32];
+        char rid[LEDGER_ID_MAX + 1];
+
+        if (hops > 1000000)
+            return lg_error_set(LEDGER_ECORRUPT, "a curation chain does not end");
+        if ((rc = st->load_record(st->payload, at, &cur, d)) < 0)
+            return st->partial && rc == LEDGER_ENOTFOUND ? NOT_IN_EXCERPT : rc;
+        if ((rc = lg_record_curation(&ci, cur)) == 0 && *ci.new_owner != '\0')
+            snprintf(owner, cap, "%s", ci.new_owner);
+        snprintf(rid, sizeof rid, "%s", lg_record_id(cur));
+        lg_record_free(cur);
+        if (rc < 0 || (rc = st->get_record(st->payload, rid, &row)) < 0)
+            return rc;
+        at = superseded(&row, now) ? row.superseded_by : 0;
+    }
+    return 0;
+}
+
+/*
+ * Who decides about version `rid` (row `row`, an actor or incident report)
+ * as of entry `now`: KEY_OWNER_DECIDES with the owner in `owner` when it is a version of
+ * the chain that introduced a key the body has curated; 0 when the key was
+ * never curated or `rid` belongs to another member's report (its author
+ * decides); NOT_IN_EXCERPT when an excerpt lacks a record on the way. Walks
+ * the chain back to its first version only for a curated key, so uncurated
+ * revisions cost one load.
+ */
+static int
+chain_owner(char *owner, size_t cap, const lg_policy_state *st, const char *rid,
+            const lg_record_row *row, uint64_t now)
+{
+    char key[LEDGER_ID_MAX + 1], root[LEDGER_ID_MAX + 1];
+    lg_record_row krow, rrow = *row;
+    lg_record *rec = NULL;
+    uint8_t d[32];
+    int rc;
+
+    if ((rc = st->load_record(st->payload, row->index, &rec, d)) < 0)
+        return st->partial && rc == LEDGER_ENOTFOUND ? NOT_IN_EXCERPT : rc;
+    snprintf(key, sizeof key, "%s", lg_record_key(rec) ? lg_record_key(rec) : "");
+    lg_record_free(rec);
+    if (*key != '\0') {
+        rc = st->get_record(st->payload, key, &krow);
+        if (rc == LEDGER_ENOTFOUND)
+            return st->partial ? NOT_IN_EXCERPT : 0;
+        if (rc < 0)
+            return rc;
+        if (krow.curated_by == 0 || krow.curated_by >= now)
+            return 0;
+    }
+    snprintf(root, sizeof root, "%s", rid);
+    for (uint64_t hops = 0;; hops++) {
+        const char *sup;
+
+        if (hops > 1000000)
+            return lg_error_set(LEDGER_ECORRUPT, "the chain of %.100s does not end", rid);
+        if ((rc = st->load_record(st->payload, rrow.index, &rec, d)) < 0)
+            return st->partial && rc == LEDGER_ENOTFOUND ? NOT_IN_EXCERPT : rc;
+        sup = lg_record_supersedes(rec);
+        if (*sup == '\0') {
+            lg_record_free(rec);
+            break;
+        }
+        snprintf(root, sizeof root, "%s", sup);
+        lg_record_free(rec);
+        rc = st->get_record(st->payload, root, &rrow);
+        if (rc == LEDGER_ENOTFOUND && st->partial)
+            return NOT_IN_EXCERPT;
+        if (rc < 0)
+            return rc;
+    }
+    if (*key != '\0' && strcmp(root, key) != 0)
+        return 0; /* another member's report about the key */
+    if (rrow.curated_by == 0 || rrow.curated_by >= now)
+        return 0;
+    rc = curated_owner(owner, cap, st, &rrow, now);
+    return rc == 0 ? KEY_OWNER_DECIDES : rc;
+}
+
+/*
+ * A curation: signed by an ADMIN (the role check); names in target_ref the
+ * record that introduced an actor_id or incident_key (that is, the key);
+ * gives a reason and changes something (a new owner, the name or the
+ * description). The first curation of a key supersedes nothing; each later
+ * one supersedes the latest curation of the same key, so a key's curations
+ * form one chain that every reader replays in order. A new owner is a
+ * registered MEMBER or CURATOR other than the current owner.
+ */
+static int
+check_curation(const lg_policy_state *st, const lg_record *r, uint64_t now)
+{
+    const char *rid = lg_record_id(r), *sup = lg_record_supersedes(r);
+    char owner[LEDGER_ID_MAX + 1];
+    lg_curation_info ci;
+    lg_record_row trow;
+    lg_record *t = NULL;
+    uint8_t d[32];
+    int rc;
+
+    if ((rc = lg_record_curation(&ci, r)) < 0)
+        return rc;
+    if (*ci.reason == '\0')
+        return lg_error_set(LEDGER_EPOLICY, "record %s: curation.reason is missing", rid);
+    if (*ci.new_owner == '\0' && ci.name == NULL && ci.description == NULL)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: a curation sets new_owner, name or description", rid);
+    if ((rc = find_record(&trow, st, ci.target_ref, now, rid, "curation.target_ref")) != 0)
+        return rc < 0 ? rc : 0;
+    if ((rc = st->load_record(st->payload, trow.index, &t, d)) < 0)
+        return st->partial && rc == LEDGER_ENOTFOUND ? 0 : rc;
+    {
+        const char *key = lg_record_key(t);
+        int intro = *lg_record_supersedes(t) == '\0' && key != NULL &&
+                    (*key == '\0' || strcmp(key, ci.target_ref) == 0);
+        lg_record_free(t);
+        if (!intro)
+            return lg_error_set(LEDGER_EPOLICY,
+                                "record %s: curation.target_ref names %.100s, which is not the "
+                                "record that introduced an actor_id or incident_key (name the "
+                                "key itself)",
+                                rid, ci.target_ref);
+    }
+    if (*sup == '\0' && trow.curated_by != 0 && trow.curated_by < now)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s: %.100s was curated at entry %llu; a new curation "
+                            "supersedes the latest curation of that key",
+                            rid, ci.target_ref, (unsigned long long)trow.curated_by);
+    if (*sup != '\0') {
+        lg_record_row srow;
+        lg_curation_info prev;
+        int same;
+
+        if ((rc = find_record(&srow, st, sup, now, rid, "header.supersedes")) != 0)
+            return rc < 0 ? rc : 0;
+        if ((rc = st->load_record(st->payload, srow.index, &t, d)) < 0)
+            return st->partial && rc == LEDGER_ENOTFOUND ? 0 : rc;
+        rc = lg_record_curation(&prev, t);
+        same = rc == 0 && strcmp(prev.target_ref, ci.target_ref) == 0;
+        lg_record_free(t);
+        if (rc < 0)
+            return rc;
+        if (!same)
+            return lg_error_set(LEDGER_EPOLICY,
+                                "record %s: it curates %.100s but supersedes a curation of "
+                                "another key",
+                                rid, ci.target_ref);
+    }
+    if (*ci.new_owner != '\0') {
+        lg_participant_row prow;
+
+        if ((rc = st->get_participant(st->payload, ci.new_owner, &prow)) < 0)
+            return rc; /* registration checked with the references */
+        if (!(prow.roles & (LG_ROLE_MEMBER | LG_ROLE_CURATOR)))
+            return lg_error_set(LEDGER_EPOLICY,
+                                "record %s: new owner %.100s is not a MEMBER or CURATOR", rid,
+                                ci.new_owner);
+        if ((rc = curated_owner(owner, sizeof owner, st, &trow, now)) < 0)
+            return rc;
+        if (rc == 0 && strcmp(owner, ci.new_owner) == 0)
+            return lg_error_set(LEDGER_EPOLICY, "record %s: %.100s already owns %.100s", rid,
+                                ci.new_owner, ci.target_ref);
+    }
+    return 0;
 }

@@ -29,6 +29,8 @@
 #include "base/map.h"
 #include "codec/codec.h"
 
+enum { LG_MARK_SUPERSEDED = 0, LG_MARK_RETRACTED = 1, LG_MARK_CURATED = 2 };
+
 typedef struct {
     /* Lookups: 0, LEDGER_ENOTFOUND, or another negative code. */
     int (*get_key)(void *payload, const uint8_t key_id[32], lg_key_row *out);
@@ -44,7 +46,9 @@ typedef struct {
                            const lg_participant_row *row);
     int (*put_record)(void *payload, const char *record_id, const lg_record_row *row,
                       const uint8_t digest[32]);
-    /* Mark an earlier record superseded (which = 0) or retracted (1) by `by`. */
+    /* Mark an earlier record superseded (which = LG_MARK_SUPERSEDED),
+     * retracted (LG_MARK_RETRACTED) or curated (LG_MARK_CURATED: the row of
+     * a key's introducing record, by the key's first curation) by `by`. */
     int (*mark_record)(void *payload, const char *record_id, int which, uint64_t by);
     /* refs: target entry -> referencing entry. */
     int (*add_ref)(void *payload, uint64_t target, uint64_t from);

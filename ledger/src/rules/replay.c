@@ -118,10 +118,12 @@ mem_mark_record(void *p, const char *rid, int which, uint64_t by)
     lg_record_row *row = lg_map_get(&((lg_replay *)p)->records, rid, strlen(rid));
 
     if (row != NULL) {
-        if (which == 0)
+        if (which == LG_MARK_SUPERSEDED)
             row->superseded_by = by;
-        else
+        else if (which == LG_MARK_RETRACTED)
             row->retracted_by = by;
+        else
+            row->curated_by = by;
     }
     return 0;
 }
@@ -283,7 +285,8 @@ keep(lg_replay *r, uint64_t index, const lg_entry *e, const lg_record *rec)
         return 0; /* the caller's load_record reads them */
     if (t != LG_REC_LEDGER_POLICY && t != LG_REC_PARTICIPANT && t != LG_REC_FINDING &&
         t != LG_REC_ACTOR && t != LG_REC_INCIDENT_REPORT && t != LG_REC_NORM &&
-        t != LG_REC_INSTRUMENT && t != LG_REC_COMMITMENT && t != LG_REC_ATTRIBUTION_CLAIM)
+        t != LG_REC_INSTRUMENT && t != LG_REC_COMMITMENT && t != LG_REC_ATTRIBUTION_CLAIM &&
+        t != LG_REC_CURATION)
         return 0;
     k.bytes = lg_malloc(e->record_len);
     if (k.bytes == NULL)

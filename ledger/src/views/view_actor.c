@@ -256,7 +256,9 @@ lg_view_actor_json(json_t **out, vctx *c, const char *id)
             goto done;
         rc = lg_view_set(o, "actor", json_deep_copy(lg_view_body(&e)));
         lg_view_entry_free(&e);
-        if (rc < 0 || (rc = lg_view_set(o, "record_id", json_string(root_id))) < 0 ||
+        if (rc < 0 ||
+            (rc = lg_view_key_curations(c, o, json_object_get(o, "actor"), root_id, r.index)) < 0 ||
+            (rc = lg_view_set(o, "record_id", json_string(root_id))) < 0 ||
             (rc = lg_json_set_u64(o, "latest_index", r.index)) < 0 ||
             (rc = lg_view_set(o, "reports", reports)) < 0)
             goto done;

@@ -243,6 +243,37 @@ lg_view_latest_row(vctx *c, const char *rid, lg_record_row *out)
     return rc;
 }
 
+int
+lg_view_curated_name(vctx *c, const char *key, uint64_t latest, char *out, size_t cap)
+{
+    lg_record_row row;
+    uint64_t at;
+    int rc, found = 0;
+
+    if (lg_view_row(c, key, &row) != 0 || row.curated_by == 0)
+        return 0;
+    for (at = row.curated_by; at != 0;) {
+        char rid[LEDGER_ID_MAX + 1];
+        json_t *name;
+        ventry e;
+
+        if ((rc = lg_view_load(c, at, &e)) < 0)
+            return rc;
+        name = json_object_get(lg_view_body(&e), "name");
+        if (e.index > latest && json_is_string(name)) {
+            snprintf(out, cap, "%s", json_string_value(name));
+            found = 1;
+        }
+        snprintf(rid, sizeof rid, "%s",
+                 lg_view_jstr(json_object_get(e.json, "header"), "record_id"));
+        lg_view_entry_free(&e);
+        if ((rc = lg_view_row(c, rid, &row)) < 0)
+            return rc;
+        at = row.superseded_by;
+    }
+    return found;
+}
+
 /* Name of a referenced actor or participant (its latest record), or "". */
 static int
 name_of(vctx *c, const char *rid, char *out, size_t cap)
@@ -258,7 +289,9 @@ name_of(vctx *c, const char *rid, char *out, size_t cap)
         return rc;
     snprintf(out, cap, "%s", lg_view_jstr(lg_view_body(&e), "name"));
     lg_view_entry_free(&e);
-    return 0;
+    /* The body's curated name of a key, when it comes after that version. */
+    rc = lg_view_curated_name(c, rid, r.index, out, cap);
+    return rc < 0 ? rc : 0;
 }
 
 int

@@ -185,6 +185,7 @@ lg_view_incident_json(json_t **out, vctx *c, const char *key)
         json_t *inc = json_deep_copy(lg_view_body(&e));
         lg_view_entry_free(&e);
         if ((rc = lg_view_set(o, "incident", inc)) < 0 ||
+            (rc = lg_view_key_curations(c, o, inc, root_id, latest)) < 0 ||
             (rc = lg_view_set(o, "record_id", json_string(root_id))) < 0 ||
             (rc = lg_json_set_u64(o, "latest_index", latest)) < 0 ||
             (rc = lg_view_set(o, "versions", versions)) < 0)

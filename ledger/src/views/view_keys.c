@@ -101,3 +101,73 @@ lg_view_key_reports(json_t **out, vctx *c, lg_record_type t, const char *key)
     rc = lg_store_scan(c->t, LG_DB_RECORDS, NULL, 0, 0, scan_report, &s);
     return rc < 0 ? rc : 0;
 }
+
+/* One curation as a view item: who, when, why, and what it changed. */
+static int
+curation_item(json_t **out, vctx *c, const ventry *e)
+{
+    json_t *b = lg_view_body(e);
+    int rc;
+
+    if ((rc = lg_view_item_base(out, c, e)) < 0 ||
+        (rc = lg_view_set_copy(*out, "reason", json_object_get(b, "reason"))) < 0 ||
+        (rc = lg_view_set_copy(*out, "new_owner", json_object_get(b, "new_owner"))) < 0 ||
+        (rc = lg_view_set_copy(*out, "name", json_object_get(b, "name"))) < 0)
+        return rc;
+    return lg_view_set_copy(*out, "description", json_object_get(b, "description"));
+}
+
+int
+lg_view_key_curations(vctx *c, json_t *o, json_t *shown, const char *key, uint64_t latest)
+{
+    json_t *list = json_array(), *last = NULL;
+    char owner[LEDGER_ID_MAX + 1], rid[LEDGER_ID_MAX + 1];
+    lg_record_row row;
+    uint64_t at;
+    int rc;
+
+    if (list == NULL)
+        return lg_error_nomem();
+    if ((rc = lg_view_row(c, key, &row)) < 0)
+        goto done;
+    snprintf(owner, sizeof owner, "%s", row.author);
+    /* The key's curations form one chain from row.curated_by (the rule
+     * book's order); each applies after the versions before it. */
+    for (at = row.curated_by; at != 0 && rc == 0;) {
+        json_t *it = NULL, *b;
+        ventry e;
+
+        if ((rc = lg_view_load(c, at, &e)) < 0)
+            break;
+        b = lg_view_body(&e);
+        if (*lg_view_jstr(b, "new_owner") != '\0')
+            snprintf(owner, sizeof owner, "%s", lg_view_jstr(b, "new_owner"));
+        if (e.index > latest) {
+            if (json_object_get(b, "name") != NULL)
+                rc = lg_view_set_copy(shown, "name", json_object_get(b, "name"));
+            if (rc == 0 && json_object_get(b, "description") != NULL)
+                rc = lg_view_set_copy(shown, "description", json_object_get(b, "description"));
+        }
+        snprintf(rid, sizeof rid, "%s",
+                 lg_view_jstr(json_object_get(e.json, "header"), "record_id"));
+        if (rc == 0)
+            rc = curation_item(&it, c, &e);
+        lg_view_entry_free(&e);
+        if (it != NULL && json_array_append_new(list, it) != 0 && rc == 0)
+            rc = lg_error_nomem();
+        last = it;
+        if (rc == 0 && (rc = lg_view_row(c, rid, &row)) == 0)
+            at = row.superseded_by;
+    }
+    if (rc == 0 && last != NULL)
+        rc = lg_view_set_copy(o, "curated", last);
+    if (rc == 0)
+        rc = lg_view_set(o, "owner", json_string(owner));
+done:
+    if (rc == 0) {
+        rc = lg_view_set(o, "curations", list);
+        list = NULL;
+    }
+    json_decref(list);
+    return rc;
+}

@@ -182,15 +182,16 @@ matched(name_search *s, const char *id, const char *author)
     return 0;
 }
 
-/* Does any of the names of record body b match, and rank them all. */
+/* Does any of the names of record body b (its name shown as `shown`)
+ * match, and rank them all. */
 static int
-names_match(name_search *s, const json_t *b)
+names_match(name_search *s, const json_t *b, const char *shown)
 {
     json_t *al;
     size_t i;
-    int hit = lg_view_name_matches(lg_view_jstr(b, "name"), s->name);
+    int hit = lg_view_name_matches(shown, s->name);
 
-    lg_view_suggest_add(&s->sug, s->name, lg_view_jstr(b, "name"));
+    lg_view_suggest_add(&s->sug, s->name, shown);
     json_array_foreach(json_object_get(b, "aliases"), i, al)
     {
         const char *a = json_string_value(al) ? json_string_value(al) : "";
@@ -198,6 +199,30 @@ names_match(name_search *s, const json_t *b)
         lg_view_suggest_add(&s->sug, s->name, a);
     }
     return hit;
+}
+
+/* The name a latest version (record `rid`, entry `index`, body b) is
+ * shown by: the body's curated name of its key when the key is curated and
+ * this version is of the key's own chain and older than the curation (not
+ * the name the curation replaced); else its own name. */
+static int
+shown_name(vctx *c, const json_t *b, const char *rid, uint64_t index, char *out, size_t cap)
+{
+    const char *key = *lg_view_jstr(b, "actor_id") ? lg_view_jstr(b, "actor_id")
+                                                   : lg_view_jstr(b, "incident_key");
+    char root[LEDGER_ID_MAX + 1];
+    lg_record_row kr, o;
+    int rc;
+
+    snprintf(out, cap, "%s", lg_view_jstr(b, "name"));
+    if (*key == '\0' || lg_view_row(c, key, &kr) != 0 || kr.curated_by == 0)
+        return 0;
+    if ((rc = lg_view_chain_root(c, rid, &o, root, sizeof root)) < 0)
+        return rc;
+    if (strcmp(root, key) != 0)
+        return 0;
+    rc = lg_view_curated_name(c, key, index, out, cap);
+    return rc < 0 ? rc : 0;
 }
 
 /*
@@ -211,7 +236,7 @@ find_record(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
 {
     name_search *s = p;
     lg_record_row r, o;
-    char owner[LEDGER_ID_MAX + 1];
+    char owner[LEDGER_ID_MAX + 1], shown[1024];
     ventry e;
     int rc, hit;
 
@@ -221,12 +246,16 @@ find_record(void *p, const uint8_t *k, size_t kl, const uint8_t *v, size_t vl)
         return 0;
     if ((rc = lg_view_load(s->c, r.index, &e)) < 0)
         return rc;
-    hit = names_match(s, lg_view_body(&e));
+    snprintf(owner, sizeof owner, "%.*s", (int)(kl < LEDGER_ID_MAX ? kl : LEDGER_ID_MAX),
+             (const char *)k);
+    if ((rc = shown_name(s->c, lg_view_body(&e), owner, r.index, shown, sizeof shown)) < 0) {
+        lg_view_entry_free(&e);
+        return rc;
+    }
+    hit = names_match(s, lg_view_body(&e), shown);
     if (s->type == LG_REC_ACTOR)
         hit |= strcasecmp(lg_view_jstr(lg_view_body(&e), "actor_id"), s->name) == 0;
     lg_view_entry_free(&e);
-    snprintf(owner, sizeof owner, "%.*s", (int)(kl < LEDGER_ID_MAX ? kl : LEDGER_ID_MAX),
-             (const char *)k);
     if (s->type == LG_REC_INCIDENT_REPORT)
         lg_view_suggest_add(&s->sug, s->name, owner);
     if (!hit)

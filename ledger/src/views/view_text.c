@@ -326,6 +326,29 @@ reports_text(sb *s, const json_t *v, const char *what)
     }
 }
 
+/* The key's owner and the body's curations of it (newest last). */
+static void
+curations_text(sb *s, const json_t *v)
+{
+    const json_t *x;
+    size_t i;
+
+    if (json_array_size(json_object_get(v, "curations")) == 0)
+        return;
+    sb_printf(s, "\nCURATIONS BY THE BODY (owner now: %s)\n", str(v, "owner"));
+    json_array_foreach(json_object_get(v, "curations"), i, x)
+    {
+        sb_printf(s, "  [%lld] %s by %s:", num(x, "index"), str(x, "record_id"), str(x, "author"));
+        if (*str(x, "new_owner"))
+            sb_printf(s, " owner -> %s;", str(x, "new_owner"));
+        if (json_object_get(x, "name") != NULL)
+            sb_printf(s, " name -> \"%s\";", str(x, "name"));
+        if (json_object_get(x, "description") != NULL)
+            sb_printf(s, " description replaced;");
+        sb_printf(s, " reason: %s\n", str(x, "reason"));
+    }
+}
+
 static void
 claim_text(sb *s, const json_t *x)
 {
@@ -384,6 +407,7 @@ incident_text(sb *s, const json_t *v)
         status_line(s, x);
         sb_printf(s, "\n");
     }
+    curations_text(s, v);
     reports_text(s, v, "incident");
     if (json_array_size(json_object_get(v, "evidence")) > 0) {
         sb_printf(s, "\nEVIDENCE\n");
@@ -483,6 +507,7 @@ actor_text(sb *s, const json_t *v)
     json_array_foreach(json_object_get(v, "chain"), i, x)
         sb_printf(s, "%s %s (%s)", i ? " ->" : "", str(x, "name"), word(x, "actor_kind"));
     sb_printf(s, "\n");
+    curations_text(s, v);
     reports_text(s, v, "actor");
     sb_printf(s, "\nATTRIBUTIONS (%zu), in time order\n",
               json_array_size(json_object_get(v, "attributions")));

@@ -95,7 +95,11 @@ int lg_view_next_version(vctx *c, lg_record_row *r, char *id_out, size_t cap);
 int lg_view_latest_row(vctx *c, const char *rid, lg_record_row *out);
 /* The first version's row and record id of the chain through `rid`. */
 int lg_view_chain_root(vctx *c, const char *rid, lg_record_row *root, char *root_id, size_t cap);
-/* o[key] = rid and o[key_name] = the name of its latest record, if any. */
+/* The name the body's curations of key `key` give it after entry `latest`
+ * (the owner's latest version) into `out`: 1 when there is one, 0 when the
+ * owner's own name stands, or a negative code. */
+int lg_view_curated_name(vctx *c, const char *key, uint64_t latest, char *out, size_t cap);
+/* o[key] = rid and o[key_name] = the name of its latest record (as curated), if any. */
 int lg_view_set_named(vctx *c, json_t *o, const char *key, const char *rid);
 
 /* ---- owners of actor and incident keys (view_keys.c) ---- */
@@ -136,6 +140,14 @@ const char *lg_view_suggest_text(lg_view_suggest *s);
  * LEDGER_ENOTFOUND with suggestions when nothing matches, or naming both
  * when two subjects answer to the name. */
 int lg_view_find_named(vctx *c, lg_record_type type, const char *name, char *out, size_t cap);
+
+/* The body's curations of the key owned by record `key` (its introducing
+ * record): o["curations"] (oldest first), o["owner"] (the key's owner now),
+ * o["curated"] (the latest curation, when there is one); a curation's name
+ * or description replaces the one in `shown` (the actor or incident object)
+ * when it comes after entry `latest`, the owner's latest version. */
+int lg_view_key_curations(vctx *c, json_t *o, json_t *shown, const char *key, uint64_t latest);
+
 
 /* ---- findings (tally.c) ---- */
 
