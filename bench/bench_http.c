@@ -3,9 +3,12 @@
  * ("name value unit"), public API only:
  *   http_baseline_submit_batch_1000  records/s, in-process batches of 1,000
  *   http_submit_C_clients            records/s with C clients (1, 16, 64),
- *                                    one record per POST, keep-alive
+ *                                    one record per POST, keep-alive, from a
+ *                                    minimal client (see raw_exchange)
  *   http_submit_C_p50 / _p99         request latency in ms
  *   http_submit_64_vs_batch          64-client rate / batch rate, %
+ *   http_submit_64_clients_libcurl   the 64-client rate with the library's
+ *                                    libcurl client (and its _p99, _cpu)
  *   http_tile_reads                  GET of a full tile with keep-alive, req/s,
  *                                    from a minimal client (see raw_reads)
  *   http_tile_reads_libcurl          the same with the library's libcurl client
@@ -98,10 +101,11 @@ typedef struct {
     int tiles; /* read mode: GET a tile until `until` (2: minimal client) */
     double until;
     uint64_t reads;
+    int raw; /* submit from the minimal client */
 } worker;
 
 /*
- * The tile readers share the server's two cores, so the client's own cost
+ * The clients share the server's two cores, so the client's own cost
  * per request caps the figure: libcurl's easy interface spends about as
  * much CPU per small GET as the server does. A load generator (wrk, h2load)
  * is a loop of send(), recv() and a Content-Length; this is that loop, on
@@ -119,53 +123,109 @@ header(char *head, const char *end, const char *name)
     return NULL;
 }
 
-static void
-raw_reads(worker *w)
+static int
+raw_connect(unsigned port)
 {
-    static const char get[] = "GET /tile/0/000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     struct sockaddr_in sa;
-    char buf[65536];
     int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)w->port);
+    sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-        die("tile reader: connect");
+        die("minimal client: connect");
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    while (now_s() < w->until) {
-        size_t have = 0, want = 0;
-        char *end = NULL, *cl;
+    return fd;
+}
 
-        if (send(fd, get, sizeof get - 1, 0) != (ssize_t)(sizeof get - 1))
-            die("tile reader: send");
-        for (;;) {
-            ssize_t got = recv(fd, buf + have, sizeof buf - 1 - have, 0);
+/* Send one request on the keep-alive connection fd and read its whole
+ * answer into buf; it must be a 200. Returns the length of the body. */
+static size_t
+raw_exchange(int fd, const char *req, size_t len, char *buf, size_t cap)
+{
+    size_t have = 0, want = 0, sent = 0;
+    char *end = NULL, *cl;
 
-            if (got <= 0) {
-                fprintf(stderr, "bench_http: the server closed a keep-alive connection\n");
+    while (sent < len) {
+        ssize_t n = send(fd, req + sent, len - sent, 0);
+        if (n <= 0)
+            die("minimal client: send");
+        sent += (size_t)n;
+    }
+    for (;;) {
+        ssize_t got = recv(fd, buf + have, cap - 1 - have, 0);
+
+        if (got <= 0) {
+            fprintf(stderr, "bench_http: the server closed a keep-alive connection\n");
+            exit(1);
+        }
+        have += (size_t)got;
+        buf[have] = '\0';
+        if (end == NULL && (end = strstr(buf, "\r\n\r\n")) != NULL) {
+            if (strncmp(buf, "HTTP/1.1 200 ", 13) != 0 ||
+                (cl = header(buf, end, "\r\nContent-Length:")) == NULL) {
+                fprintf(stderr, "bench_http: bad answer: %.60s\n", buf);
                 exit(1);
             }
-            have += (size_t)got;
-            buf[have] = '\0';
-            if (end == NULL && (end = strstr(buf, "\r\n\r\n")) != NULL) {
-                if (strncmp(buf, "HTTP/1.1 200 ", 13) != 0 ||
-                    (cl = header(buf, end, "\r\nContent-Length:")) == NULL) {
-                    fprintf(stderr, "bench_http: bad tile answer: %.40s\n", buf);
-                    exit(1);
-                }
-                want = (size_t)(end + 4 - buf) + strtoul(cl + 17, NULL, 10);
-            }
-            if (end != NULL && have >= want)
-                break;
+            want = (size_t)(end + 4 - buf) + strtoul(cl + 17, NULL, 10);
         }
-        if (have != want || want - (size_t)(end + 4 - buf) != 256 * 32) {
-            fprintf(stderr, "bench_http: tile answer of %zu bytes\n", have);
+        if (end != NULL && have >= want)
+            break;
+    }
+    if (have != want) {
+        fprintf(stderr, "bench_http: answer of %zu bytes, want %zu\n", have, want);
+        exit(1);
+    }
+    return want - (size_t)(end + 4 - buf);
+}
+
+static void
+raw_reads(worker *w)
+{
+    static const char get[] = "GET /tile/0/000 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    char buf[65536];
+    int fd = raw_connect(w->port);
+
+    while (now_s() < w->until) {
+        if (raw_exchange(fd, get, sizeof get - 1, buf, sizeof buf) != 256 * 32) {
+            fprintf(stderr, "bench_http: a full tile is 8192 bytes\n");
             exit(1);
         }
         w->reads++;
     }
+    close(fd);
+}
+
+/* The same loop for POST /add-records, one record a request; the answer
+ * (receipts) must name the record's id. */
+static void
+raw_submits(worker *w)
+{
+    char buf[65536], *req = NULL;
+    int fd = raw_connect(w->port);
+
+    for (size_t i = 0; i < w->n; i++) {
+        size_t blen = strlen(w->bodies[i]);
+        int hl;
+        double t0 = now_s();
+
+        free(req);
+        if ((req = malloc(blen + 200)) == NULL)
+            die("minimal client: out of memory");
+        hl = snprintf(req, 200,
+                      "POST /add-records HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                      blen);
+        memcpy(req + hl, w->bodies[i], blen);
+        raw_exchange(fd, req, (size_t)hl + blen, buf, sizeof buf);
+        if (strstr(buf, "\"receipts\"") == NULL) {
+            fprintf(stderr, "bench_http: an answer without receipts\n");
+            exit(1);
+        }
+        w->lat[i] = (now_s() - t0) * 1000.0;
+    }
+    free(req);
     close(fd);
 }
 
@@ -178,6 +238,10 @@ run(void *arg)
 
     if (w->tiles == 2) {
         raw_reads(w);
+        return NULL;
+    }
+    if (w->raw) {
+        raw_submits(w);
         return NULL;
     }
     snprintf(url, sizeof url, "http://127.0.0.1:%u", w->port);
@@ -254,7 +318,8 @@ main(int argc, char **argv)
     ledger_receipt *r;
     ledger_envelope *envs[1000];
     double t0, c0, batch_rate, batch_cpu, rate64 = 0;
-    static const unsigned counts[] = {1, 16, 64};
+    /* Client counts; the last run repeats 64 clients with libcurl. */
+    static const unsigned counts[] = {1, 16, 64, 64};
     const char *only = "";
 
     for (int i = 1; i < argc; i++)
@@ -328,14 +393,19 @@ main(int argc, char **argv)
         die("serve");
     for (size_t ci = 0; strcmp(only, "tiles") != 0 && ci < sizeof counts / sizeof counts[0]; ci++) {
         unsigned c = counts[ci];
+        int curl = ci == sizeof counts / sizeof counts[0] - 1;
+        const char *tag = curl ? "_libcurl" : "";
         size_t per = per_run / c ? per_run / c : 1, total = per * c;
         worker w[MAX_CLIENTS];
         pthread_t t[MAX_CLIENTS];
         double *all = calloc(total, sizeof *all), el, g0, r0, g1, r1;
 
         for (unsigned i = 0; i < c; i++) {
-            w[i] = (worker){
-                ledger_server_port(srv), calloc(per, sizeof(char *)), per, all + i * per, 0, 0, 0};
+            w[i] = (worker){.port = ledger_server_port(srv),
+                            .bodies = calloc(per, sizeof(char *)),
+                            .n = per,
+                            .lat = all + i * per,
+                            .raw = !curl};
             for (size_t k = 0; k < per; k++) {
                 ledger_envelope *e = record();
                 ledger_buf j = LEDGER_BUF_INIT;
@@ -355,14 +425,15 @@ main(int argc, char **argv)
         for (unsigned i = 0; i < c; i++)
             pthread_join(t[i], NULL);
         el = now_s() - t0;
-        printf("http_submit_%u_cpu %.1f us\n", c, (cpu_s() - c0) * 1e6 / (double)total);
+        printf("http_submit_%u_cpu%s %.1f us\n", c, tag, (cpu_s() - c0) * 1e6 / (double)total);
         group_totals(ledger_server_port(srv), &g1, &r1);
-        printf("http_submit_%u_group %.1f requests\n", c, g1 > g0 ? (r1 - r0) / (g1 - g0) : 0.0);
+        printf("http_submit_%u_group%s %.1f requests\n", c, tag,
+               g1 > g0 ? (r1 - r0) / (g1 - g0) : 0.0);
         qsort(all, total, sizeof *all, cmp_double);
-        printf("http_submit_%u_clients %.0f records/s\n", c, (double)total / el);
-        printf("http_submit_%u_p50 %.1f ms\n", c, all[total / 2]);
-        printf("http_submit_%u_p99 %.1f ms\n", c, all[(total * 99) / 100]);
-        if (c == 64)
+        printf("http_submit_%u_clients%s %.0f records/s\n", c, tag, (double)total / el);
+        printf("http_submit_%u_p50%s %.1f ms\n", c, tag, all[total / 2]);
+        printf("http_submit_%u_p99%s %.1f ms\n", c, tag, all[(total * 99) / 100]);
+        if (c == 64 && !curl)
             rate64 = (double)total / el;
         for (unsigned i = 0; i < c; i++) {
             for (size_t k = 0; k < per; k++)
@@ -382,7 +453,7 @@ main(int argc, char **argv)
         t0 = now_s();
         c0 = cpu_s();
         for (int i = 0; i < TILE_READERS; i++) {
-            w[i] = (worker){ledger_server_port(srv), NULL, 0, NULL, mode, t0 + 3.0, 0};
+            w[i] = (worker){.port = ledger_server_port(srv), .tiles = mode, .until = t0 + 3.0};
             pthread_create(&t[i], NULL, run, &w[i]);
         }
         for (int i = 0; i < TILE_READERS; i++) {
