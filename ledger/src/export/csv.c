@@ -63,6 +63,15 @@ provenance(const json_t *hdr)
                                                                         : "PROVENANCE_FIRST_PARTY");
 }
 
+/* When the claim c was made: its claimed_at, else its header's created. */
+static const char *
+claimed_at(const json_t *c, const json_t *hdr)
+{
+    const char *t = jstr(json_object_get(c, "claimed_at"), "time");
+
+    return t != NULL ? t : jstr(hdr, "created");
+}
+
 /* The rows of one selected claim; returns how many it wrote. */
 typedef size_t (*csv_rows_fn)(lg_sbuf *b, graph_ctx *g, const item *it, size_t ncols);
 
@@ -142,9 +151,7 @@ claim_row(lg_sbuf *b, graph_ctx *g, const item *it, size_t ncols)
         word(conf, "analytic_confidence"),
         word(c, "channel"),
         word(c, "evidence_disclosure"),
-        jstr(json_object_get(c, "claimed_at"), "time")
-            ? jstr(json_object_get(c, "claimed_at"), "time")
-            : jstr(hdr, "created"),
+        claimed_at(c, hdr),
         jstr(c, "statement"),
         h,
     };
@@ -217,9 +224,7 @@ norm_rows(lg_sbuf *b, graph_ctx *g, const item *it, size_t ncols)
             jstr(nb, "norm_ref"),
             word(nb, "link"),
             jstr(nb, "basis"),
-            jstr(json_object_get(c, "claimed_at"), "time")
-                ? jstr(json_object_get(c, "claimed_at"), "time")
-                : jstr(hdr, "created"),
+            claimed_at(c, hdr),
             h,
         };
         for (size_t m = 0; m < ncols; m++)
