@@ -221,4 +221,30 @@ else
   echo "SKIP: STIX check ($CHECK not present)"
 fi
 
+# The norm and state views list claims in time order, not entry order: a
+# claim made in 2016 and entered last comes before the 2017 claims.
+cat >"$T/early.json" <<'JSON'
+{"header": {"record_id": "clm:order-2016", "author": "p:au-gov", "created": "2023-01-01T00:00:00Z",
+  "provenance": "PROVENANCE_FIRST_PARTY", "tlp": "TLP_CLEAR"},
+ "attribution_claim": {"claimant": "p:au-gov",
+  "claimed_at": {"time": "2016-06-01T00:00:00Z", "precision": "DATE_PRECISION_DAY"},
+  "incident_refs": ["inc:wannacry-2017"], "attributed_to": "act:dprk",
+  "assertion_type": "ASSERTION_TYPE_ATTRIBUTION", "level": "ATTRIBUTION_LEVEL_STRATEGIC",
+  "statement": "A test claim dated before the others.",
+  "norms_breached": [{"norm_ref": "ungge2015-13f", "link": "NORM_LINK_EXPLICIT",
+   "basis": "test"}]}}
+JSON
+al 0 sign "$T/early.json" --key "$SAMPLE_DIR/keys/p-au-gov.key" -o "$T/early.signed.json"
+al 0 submit "$T/early.signed.json"
+for view in "norm ungge2015-13f" "state act:dprk"; do
+  # shellcheck disable=SC2086
+  al 0 $view
+  awk '/^(CLAIMS OF BREACH|CLAIMED BREACHES)/ { f = 1; next } /^$/ { f = 0 } f && /^  \[/ { print $2, $3 }' \
+    "$T/out" >"$T/order"
+  [ "$(head -1 "$T/order")" = "2016-06-01 clm:order-2016" ] ||
+    fail "$view: the 2016 claim is not listed first: $(tr '\n' ';' <"$T/order")"
+  sort -c "$T/order" || fail "$view: claims not in time order: $(tr '\n' ';' <"$T/order")"
+  checks=$((checks + 2))
+done
+
 done_ok

@@ -17,8 +17,8 @@
 
 #include "base/alloc.h"
 #include "base/bigendian.h"
-#include "codec/codec.h"
 #include "base/error.h"
+#include "codec/codec.h"
 #include "codec/record.h"
 #include "core/stored_entry.h"
 #include "store/store.h"
@@ -310,6 +310,43 @@ lg_view_set_named(vctx *c, json_t *o, const char *key, const char *rid)
 }
 
 /* The first version of the chain containing record `rid`. */
+/* By date (claimed_at, else created, to the second), then entry index. */
+static int
+cmp_time(const void *pa, const void *pb)
+{
+    const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+    const char *ta = lg_view_jstr(json_object_get(a, "claimed_at"), "time");
+    const char *tb = lg_view_jstr(json_object_get(b, "claimed_at"), "time");
+    json_int_t ia = json_integer_value(json_object_get(a, "index"));
+    json_int_t ib = json_integer_value(json_object_get(b, "index"));
+    int c;
+
+    ta = *ta ? ta : lg_view_jstr(a, "created");
+    tb = *tb ? tb : lg_view_jstr(b, "created");
+    if ((c = strncmp(ta, tb, 19)) != 0)
+        return c;
+    return ia < ib ? -1 : ia > ib;
+}
+
+const json_t **
+lg_view_time_order(const json_t *arr, size_t *n, int *oom)
+{
+    const json_t **v;
+
+    *n = json_array_size(arr);
+    if (*n == 0)
+        return NULL;
+    if ((v = lg_calloc(*n, sizeof *v)) == NULL) {
+        *oom = 1;
+        *n = 0;
+        return NULL;
+    }
+    for (size_t i = 0; i < *n; i++)
+        v[i] = json_array_get(arr, i);
+    qsort(v, *n, sizeof *v, cmp_time);
+    return v;
+}
+
 int
 lg_view_chain_root(vctx *c, const char *rid, lg_record_row *root, char *root_id, size_t cap)
 {

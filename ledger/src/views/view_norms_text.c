@@ -16,6 +16,7 @@
 #include "base/textesc.h"
 #include "codec/labels.h"
 #include "views/views.h"
+#include "views/views_int.h"
 
 typedef struct {
     FILE *f;
@@ -200,7 +201,8 @@ static void
 norm_text(pen *p, const json_t *v)
 {
     const json_t *n = json_object_get(v, "norm"), *ins = json_object_get(v, "instrument");
-    size_t i, j;
+    const json_t **claims; /* claims, then conclusions, in time order */
+    size_t i, j, nc;
     json_t *x, *op;
 
     fprintf(p->f, "NORM %s", "");
@@ -229,8 +231,12 @@ norm_text(pen *p, const json_t *v)
     fprintf(p->f, "\nCOMMITMENTS (%zu)\n", json_array_size(json_object_get(v, "commitments")));
     json_array_foreach(json_object_get(v, "commitments"), i, x) commitment_line(p, x, 0);
     fprintf(p->f, "\nCLAIMS OF BREACH (%zu)\n", json_array_size(json_object_get(v, "claims")));
-    json_array_foreach(json_object_get(v, "claims"), i, x)
-    {
+    claims = lg_view_time_order(json_object_get(v, "claims"), &nc, &p->oom);
+    for (i = 0; i < nc; i++) {
+        const json_t **ops;
+        size_t nops;
+
+        x = (json_t *)claims[i];
         fputs("  ", p->f);
         stamp(p, x);
         put(p, str(x, "record_id"), NULL);
@@ -248,8 +254,9 @@ norm_text(pen *p, const json_t *v)
         fputs("\n      ", p->f);
         put(p, str(x, "basis"), NULL);
         fputs("\n", p->f);
-        json_array_foreach(json_object_get(x, "opinions"), j, op)
-        {
+        ops = lg_view_time_order(json_object_get(x, "opinions"), &nops, &p->oom);
+        for (j = 0; j < nops; j++) {
+            op = (json_t *)ops[j];
             fputs("      ", p->f);
             stamp(p, op);
             put(p, str(op, "author"), NULL);
@@ -260,11 +267,14 @@ norm_text(pen *p, const json_t *v)
             status_suffix(p, op);
             fputs("\n", p->f);
         }
+        lg_free(ops);
     }
+    lg_free(claims);
     fprintf(p->f, "\nTHE BODY'S CONCLUSIONS (%zu)\n",
             json_array_size(json_object_get(v, "conclusions")));
-    json_array_foreach(json_object_get(v, "conclusions"), i, x)
-    {
+    claims = lg_view_time_order(json_object_get(v, "conclusions"), &nc, &p->oom);
+    for (i = 0; i < nc; i++) {
+        x = (json_t *)claims[i];
         fputs("  ", p->f);
         stamp(p, x);
         put(p, str(x, "record_id"), NULL);
@@ -279,6 +289,7 @@ norm_text(pen *p, const json_t *v)
         put(p, str(x, "reasoning"), NULL);
         fputs("\n", p->f);
     }
+    lg_free(claims);
     if (json_array_size(json_object_get(v, "conclusions")) == 0)
         fputs("  none: the body has not ruled on this norm\n", p->f);
 }
@@ -313,7 +324,8 @@ static void
 state_text(pen *p, const json_t *v)
 {
     const json_t *a = json_object_get(v, "actor");
-    size_t i;
+    const json_t **items; /* claims, then findings, in time order */
+    size_t i, n;
     json_t *x;
 
     fputs("NORMS RECORD CARD: ", p->f);
@@ -324,8 +336,9 @@ state_text(pen *p, const json_t *v)
     fprintf(p->f, "\nCOMMITMENTS (%zu)\n", json_array_size(json_object_get(v, "commitments")));
     json_array_foreach(json_object_get(v, "commitments"), i, x) commitment_line(p, x, 1);
     fprintf(p->f, "\nCLAIMED BREACHES (%zu)\n", json_array_size(json_object_get(v, "claims")));
-    json_array_foreach(json_object_get(v, "claims"), i, x)
-    {
+    items = lg_view_time_order(json_object_get(v, "claims"), &n, &p->oom);
+    for (i = 0; i < n; i++) {
+        x = (json_t *)items[i];
         fputs("  ", p->f);
         stamp(p, x);
         put(p, str(x, "record_id"), NULL);
@@ -337,9 +350,11 @@ state_text(pen *p, const json_t *v)
         fputs("\n", p->f);
         norm_marks(p, json_object_get(x, "norms"), "link", "NORM_LINK_");
     }
+    lg_free(items);
     fprintf(p->f, "\nFINDINGS (%zu)\n", json_array_size(json_object_get(v, "findings")));
-    json_array_foreach(json_object_get(v, "findings"), i, x)
-    {
+    items = lg_view_time_order(json_object_get(v, "findings"), &n, &p->oom);
+    for (i = 0; i < n; i++) {
+        x = (json_t *)items[i];
         fputs("  ", p->f);
         stamp(p, x);
         put(p, str(x, "record_id"), NULL);
@@ -350,6 +365,7 @@ state_text(pen *p, const json_t *v)
         fputs("\n", p->f);
         norm_marks(p, json_object_get(x, "norms"), "verdict", "NORM_VERDICT_");
     }
+    lg_free(items);
 }
 
 int

@@ -30,6 +30,7 @@
 #include "base/textesc.h"
 #include "codec/labels.h"
 #include "views/views.h"
+#include "views/views_int.h"
 
 typedef struct {
     char *buf;
@@ -118,41 +119,12 @@ item_date(char out[32], const json_t *o)
     return out;
 }
 
-/* Items in time order: by their date (to the second), then entry index. */
-static int
-cmp_time(const void *pa, const void *pb)
-{
-    const json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
-    const char *ta = str(json_object_get(a, "claimed_at"), "time");
-    const char *tb = str(json_object_get(b, "claimed_at"), "time");
-    int c;
-
-    ta = *ta ? ta : str(a, "created");
-    tb = *tb ? tb : str(b, "created");
-    if ((c = strncmp(ta, tb, 19)) != 0)
-        return c;
-    return num(a, "index") < num(b, "index") ? -1 : num(a, "index") > num(b, "index");
-}
-
 /* The members of arr in time order (borrowed references; lg_free the
  * array). NULL, with *n 0, for an empty array or out of memory (s->oom). */
 static const json_t **
 in_time_order(sb *s, const json_t *arr, size_t *n)
 {
-    const json_t **v;
-
-    *n = json_array_size(arr);
-    if (*n == 0)
-        return NULL;
-    if ((v = lg_calloc(*n, sizeof *v)) == NULL) {
-        s->oom = 1;
-        *n = 0;
-        return NULL;
-    }
-    for (size_t i = 0; i < *n; i++)
-        v[i] = json_array_get(arr, i);
-    qsort(v, *n, sizeof *v, cmp_time);
-    return v;
+    return lg_view_time_order(arr, n, &s->oom);
 }
 
 /* "[index] date " at the start of an item's line. */

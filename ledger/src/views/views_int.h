@@ -98,6 +98,12 @@ int lg_view_chain_root(vctx *c, const char *rid, lg_record_row *root, char *root
 /* The name the body's curations of key `key` give it after entry `latest`
  * (the owner's latest version) into `out`: 1 when there is one, 0 when the
  * owner's own name stands, or a negative code. */
+/* The members of arr (view items) in time order: by date (claimed_at,
+ * else created, to the second), then entry index. Borrowed references in a
+ * new array (lg_free it); NULL with *n 0 for an empty array, and on out of
+ * memory, which also sets *oom. The text forms list items this way. */
+const json_t **lg_view_time_order(const json_t *arr, size_t *n, int *oom);
+
 int lg_view_curated_name(vctx *c, const char *key, uint64_t latest, char *out, size_t cap);
 /* o[key] = rid and o[key_name] = the name of its latest record (as curated), if any. */
 int lg_view_set_named(vctx *c, json_t *o, const char *key, const char *rid);
@@ -147,7 +153,6 @@ int lg_view_find_named(vctx *c, lg_record_type type, const char *name, char *out
  * or description replaces the one in `shown` (the actor or incident object)
  * when it comes after entry `latest`, the owner's latest version. */
 int lg_view_key_curations(vctx *c, json_t *o, json_t *shown, const char *key, uint64_t latest);
-
 
 /* ---- findings (tally.c) ---- */
 
