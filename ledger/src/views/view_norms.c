@@ -240,15 +240,20 @@ live(const json_t *item)
     return strcmp(jstr(item, "status"), "ACTIVE") == 0;
 }
 
-/* Does claim `cl` cite norm `key`? The breach entry, or NULL. */
+/* The member of array o[field] whose norm_ref is `key` (a claim's breach
+ * entry in "norms_breached", a finding's conclusion in
+ * "norm_conclusions"), or NULL. */
 static json_t *
-cites(const json_t *cl, const char *key)
+on_norm(const json_t *o, const char *field, const char *key)
 {
     size_t i;
-    json_t *nb;
+    json_t *x;
 
-    json_array_foreach(json_object_get(cl, "norms_breached"), i,
-                       nb) if (strcmp(jstr(nb, "norm_ref"), key) == 0) return nb;
+    json_array_foreach(json_object_get(o, field), i, x)
+    {
+        if (strcmp(jstr(x, "norm_ref"), key) == 0)
+            return x;
+    }
     return NULL;
 }
 
@@ -265,18 +270,6 @@ add_incidents(json_t *set, const json_t *item)
     return 0;
 }
 
-/* The conclusion on `key` in finding f, or NULL. */
-static json_t *
-concludes(const json_t *f, const char *key)
-{
-    size_t i;
-    json_t *nc;
-
-    json_array_foreach(json_object_get(f, "norm_conclusions"), i,
-                       nc) if (strcmp(jstr(nc, "norm_ref"), key) == 0) return nc;
-    return NULL;
-}
-
 /* Incidents claimed (live claims) and found (published findings, BREACHED). */
 static int
 norm_counts(const nset *s, const char *key, size_t *claimed, size_t *found)
@@ -289,11 +282,14 @@ norm_counts(const nset *s, const char *key, size_t *claimed, size_t *found)
         rc = lg_error_nomem();
         goto done;
     }
-    json_array_foreach(s->claims, i,
-                       x) if (live(x) && cites(x, key) && (rc = add_incidents(a, x)) < 0) goto done;
+    json_array_foreach(s->claims, i, x)
+    {
+        if (live(x) && on_norm(x, "norms_breached", key) && (rc = add_incidents(a, x)) < 0)
+            goto done;
+    }
     json_array_foreach(s->findings, i, x)
     {
-        json_t *nc = concludes(x, key);
+        json_t *nc = on_norm(x, "norm_conclusions", key);
         if (nc != NULL && live(x) && json_is_true(json_object_get(x, "published")) &&
             strcmp(jstr(nc, "verdict"), "NORM_VERDICT_BREACHED") == 0 &&
             (rc = add_incidents(b, x)) < 0)
@@ -543,7 +539,7 @@ lg_view_norm_json(json_t **out, vctx *c, const char *id)
         goto fail;
     json_array_foreach(s.claims, i, x)
     {
-        json_t *nb = cites(x, key), *ops = NULL, *item;
+        json_t *nb = on_norm(x, "norms_breached", key), *ops = NULL, *item;
         if (nb == NULL)
             continue;
         if ((rc = opinions_on(&ops, c, &s, x)) < 0) {
@@ -566,7 +562,7 @@ lg_view_norm_json(json_t **out, vctx *c, const char *id)
     }
     json_array_foreach(s.findings, i, x)
     {
-        json_t *nc = concludes(x, key), *item;
+        json_t *nc = on_norm(x, "norm_conclusions", key), *item;
         if (nc == NULL)
             continue;
         json_t *incs = json_object_get(x, "incident_refs");

@@ -117,6 +117,22 @@ stamp(pen *p, const json_t *o)
     fputs(" ", p->f);
 }
 
+/* "  [index] date RECORD_ID [by CLAIMANT] on INCIDENTS": the start of a
+ * claim's (with_claimant) or a finding's line. */
+static void
+item_head(pen *p, const json_t *x, int with_claimant)
+{
+    fputs("  ", p->f);
+    stamp(p, x);
+    put(p, str(x, "record_id"), NULL);
+    if (with_claimant) {
+        fputs(" by ", p->f);
+        put(p, str(x, "claimant"), NULL);
+    }
+    fputs(" on ", p->f);
+    put_list(p, json_object_get(x, "incident_refs"));
+}
+
 static void
 norms_text(pen *p, const json_t *v)
 {
@@ -237,13 +253,7 @@ norm_text(pen *p, const json_t *v)
         size_t nops;
 
         x = (json_t *)claims[i];
-        fputs("  ", p->f);
-        stamp(p, x);
-        put(p, str(x, "record_id"), NULL);
-        fputs(" by ", p->f);
-        put(p, str(x, "claimant"), NULL);
-        fputs(" on ", p->f);
-        put_list(p, json_object_get(x, "incident_refs"));
+        item_head(p, x, 1);
         fputs(": ", p->f);
         put(p, str(x, "link"), "NORM_LINK_");
         if (*str(x, "attributed_to")) {
@@ -275,11 +285,7 @@ norm_text(pen *p, const json_t *v)
     claims = lg_view_time_order(json_object_get(v, "conclusions"), &nc, &p->oom);
     for (i = 0; i < nc; i++) {
         x = (json_t *)claims[i];
-        fputs("  ", p->f);
-        stamp(p, x);
-        put(p, str(x, "record_id"), NULL);
-        fputs(" on ", p->f);
-        put_list(p, json_object_get(x, "incident_refs"));
+        item_head(p, x, 0);
         fputs(": ", p->f);
         put(p, str(x, "verdict"), "NORM_VERDICT_");
         fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (NOT PUBLISHED)",
@@ -339,13 +345,7 @@ state_text(pen *p, const json_t *v)
     items = lg_view_time_order(json_object_get(v, "claims"), &n, &p->oom);
     for (i = 0; i < n; i++) {
         x = (json_t *)items[i];
-        fputs("  ", p->f);
-        stamp(p, x);
-        put(p, str(x, "record_id"), NULL);
-        fputs(" by ", p->f);
-        put(p, str(x, "claimant"), NULL);
-        fputs(" on ", p->f);
-        put_list(p, json_object_get(x, "incident_refs"));
+        item_head(p, x, 1);
         status_suffix(p, x);
         fputs("\n", p->f);
         norm_marks(p, json_object_get(x, "norms"), "link", "NORM_LINK_");
@@ -355,11 +355,7 @@ state_text(pen *p, const json_t *v)
     items = lg_view_time_order(json_object_get(v, "findings"), &n, &p->oom);
     for (i = 0; i < n; i++) {
         x = (json_t *)items[i];
-        fputs("  ", p->f);
-        stamp(p, x);
-        put(p, str(x, "record_id"), NULL);
-        fputs(" on ", p->f);
-        put_list(p, json_object_get(x, "incident_refs"));
+        item_head(p, x, 0);
         fputs(json_is_true(json_object_get(x, "published")) ? " (published)" : " (NOT PUBLISHED)",
               p->f);
         fputs("\n", p->f);
