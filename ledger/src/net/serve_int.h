@@ -35,7 +35,8 @@ typedef struct {
 } lg_key_rate_slot;
 
 #define LG_SERVE_KEY_SLOTS 1024
-#define LG_SERVE_HIST 12 /* histogram buckets */
+#define LG_SERVE_KEY_PROBE 8 /* slots a key may take (serve_rate.c) */
+#define LG_SERVE_HIST 12     /* histogram buckets */
 #define LG_SERVE_CODES 16
 /* Site files: the longest request path served, and the longest file path
  * (directory + request path + "index.html"), which the server checks at

@@ -24,25 +24,51 @@
 #include "codec/record.h"
 #include "net/serve_int.h"
 
-static lg_key_rate_slot *
-slot_of(ledger_server *s, const uint8_t key_id[32], uint64_t now, double burst)
+/* Refill r's bucket up to `now`. */
+static void
+refill(const ledger_server *s, lg_key_rate_slot *r, uint64_t now, double burst)
 {
-    uint32_t h;
-    lg_key_rate_slot *r;
-
-    memcpy(&h, key_id, sizeof h); /* key ids are hashes: any 4 bytes spread well */
-    r = &s->key_rate[h % LG_SERVE_KEY_SLOTS];
-    if (!r->used || memcmp(r->key_id, key_id, 32) != 0) {
-        memcpy(r->key_id, key_id, 32);
-        r->used = 1;
-        r->tokens = burst;
-        r->last_ms = now;
-    }
     r->tokens += (double)(now - r->last_ms) * s->o.rate_per_key / 1000.0;
     if (r->tokens > burst)
         r->tokens = burst;
     r->last_ms = now;
-    return r;
+}
+
+/*
+ * The bucket of key_id, found by probing LG_SERVE_KEY_PROBE slots from its
+ * hash. A key seen for the first time takes an unused slot, else the slot
+ * of the probe run with the most tokens after refill: a full bucket says
+ * nothing a new one would not, so no key's spent budget is forgotten while
+ * a full one can go instead. (Before, a key whose hash met another's slot
+ * replaced it, and the other key's spent budget was reset to full.)
+ */
+static lg_key_rate_slot *
+slot_of(ledger_server *s, const uint8_t key_id[32], uint64_t now, double burst)
+{
+    uint32_t h;
+    lg_key_rate_slot *r, *take = NULL;
+
+    memcpy(&h, key_id, sizeof h); /* key ids are hashes: any 4 bytes spread well */
+    for (uint32_t k = 0; k < LG_SERVE_KEY_PROBE; k++) {
+        r = &s->key_rate[(h + k) % LG_SERVE_KEY_SLOTS];
+        if (r->used && memcmp(r->key_id, key_id, 32) == 0) {
+            refill(s, r, now, burst);
+            return r;
+        }
+        if (!r->used) {
+            if (take == NULL || take->used)
+                take = r;
+            continue;
+        }
+        refill(s, r, now, burst);
+        if (take == NULL || (take->used && r->tokens > take->tokens))
+            take = r;
+    }
+    memcpy(take->key_id, key_id, 32);
+    take->used = 1;
+    take->tokens = burst;
+    take->last_ms = now;
+    return take;
 }
 
 unsigned
