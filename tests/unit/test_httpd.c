@@ -1,7 +1,8 @@
 /*
  * test_httpd.c - the HTTP server layer (net/httpd.c) driven by the
  * library's HTTP client (ledger_http_request): routing, 404/405, body
- * limit 413, POST bodies, deferred answers completed from another thread,
+ * limit 413, POST bodies, deferred answers completed from another thread
+ * (the answer itself, or the function that builds it on the pool thread),
  * the request log line and the counters. Servers bind 127.0.0.1 on a free
  * port.
  */
@@ -86,6 +87,79 @@ h_defer(void *payload, lg_http_response *resp, lg_http_request *req)
     return LG_HTTPD_DEFER;
 }
 
+/* lg_httpd_complete_later: the answer is built by the pool thread that
+ * sends it, never by the thread that completes the request. */
+typedef struct {
+    pthread_t completer; /* the thread that called lg_httpd_complete_later */
+    int sync;            /* completed from the handler itself */
+} later_arg;
+
+static pthread_mutex_t built_lock = PTHREAD_MUTEX_INITIALIZER;
+static int built, built_on_pool, released;
+
+static void
+build(void *arg, lg_http_response *resp)
+{
+    later_arg *a = arg;
+
+    pthread_mutex_lock(&built_lock);
+    if (resp == NULL) {
+        released++;
+    } else {
+        built++;
+        built_on_pool += a->sync || !pthread_equal(a->completer, pthread_self());
+        lg_http_reply(resp, 203, "text/plain", a->sync ? "built now\n" : "built\n");
+    }
+    pthread_mutex_unlock(&built_lock);
+    free(a);
+}
+
+static void *
+completer_later(void *token_arg)
+{
+    void **ta = token_arg;
+    later_arg *a = ta[1];
+
+    nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+    a->completer = pthread_self();
+    lg_httpd_complete_later(ta[0], build, a);
+    free(ta);
+    return NULL;
+}
+
+static int
+h_build(void *payload, lg_http_response *resp, lg_http_request *req)
+{
+    void *token = lg_httpd_defer(req);
+    later_arg *a = calloc(1, sizeof *a);
+    void **ta = calloc(2, sizeof *ta);
+    pthread_t t;
+
+    (void)payload;
+    if (token == NULL || a == NULL || ta == NULL) {
+        free(a);
+        free(ta);
+        return lg_http_reply(resp, 500, NULL, NULL);
+    }
+    if (strcmp(req->path, "/build/now") == 0) {
+        /* Completed before the handler returns: built at once, here. */
+        a->sync = 1;
+        a->completer = pthread_self();
+        free(ta);
+        lg_httpd_complete_later(token, build, a);
+        return LG_HTTPD_DEFER;
+    }
+    ta[0] = token;
+    ta[1] = a;
+    if (pthread_create(&t, NULL, completer_later, ta) != 0) {
+        free(a);
+        free(ta);
+        return lg_http_reply(resp, 500, NULL, NULL);
+    }
+    pthread_detach(t);
+    return LG_HTTPD_DEFER;
+}
+
 static void
 on_log(void *payload, const char *line)
 {
@@ -100,6 +174,7 @@ static const lg_httpd_route routes[] = {
     {"GET", "/hello", 0, "hello", h_hello},
     {"POST", "/echo", 0, "echo", h_echo},
     {"POST", "/later/", 1, "later", h_defer},
+    {"POST", "/build/", 1, "build", h_build},
 };
 
 static lg_httpd *
@@ -231,6 +306,35 @@ httpd_deferred_answer_and_log(void **state)
 }
 
 static void
+httpd_answer_built_by_the_pool_thread(void **state)
+{
+    lg_httpd *d = start(0);
+    ledger_http_fetcher *f = client(d);
+    ledger_http_status st;
+    ledger_buf b = LEDGER_BUF_INIT;
+
+    (void)state;
+    built = built_on_pool = released = 0;
+    for (int i = 0; i < 4; i++) {
+        const char *path = i % 2 ? "build/now" : "build/later";
+        const char *want = i % 2 ? "built now\n" : "built\n";
+
+        assert_int_equal(ledger_http_request(&st, &b, f, "POST", path, NULL, NULL, 0, 1024), 0);
+        assert_int_equal(st.status, 203);
+        assert_int_equal(b.len, strlen(want));
+        assert_memory_equal(b.data, want, b.len);
+        ledger_buf_dispose(&b);
+    }
+    ledger_http_fetcher_free(f);
+    lg_httpd_stop(d, 1000);
+    pthread_mutex_lock(&built_lock);
+    assert_int_equal(built, 4);         /* once per request */
+    assert_int_equal(built_on_pool, 4); /* by a pool thread, not the completer */
+    assert_int_equal(released, 0);      /* every request was answered */
+    pthread_mutex_unlock(&built_lock);
+}
+
+static void
 httpd_bad_listen_address(void **state)
 {
     lg_httpd_options o;
@@ -251,6 +355,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(httpd_routes_get_post_and_errors),
         cmocka_unit_test(httpd_deferred_answer_and_log),
+        cmocka_unit_test(httpd_answer_built_by_the_pool_thread),
         cmocka_unit_test(httpd_bad_listen_address),
     };
 

@@ -3,11 +3,20 @@
  * server of the library runs on (httpd.h).
  *
  * libmicrohttpd (MHD) parses HTTP; we never look at raw request bytes.
- * Mode: MHD's internal thread pool, each thread with its own epoll set,
- * suspend/resume allowed (deferred answers). Per connection we keep a
- * small record (socket context) for the request deadline; per request a
- * context (MHD's con_cls) holding the body being collected and, for a
- * deferred request, the answer handed over by lg_httpd_complete().
+ * Mode: MHD's internal thread pool, each thread polling its own
+ * connections with poll(2), suspend/resume allowed (deferred answers).
+ * Not epoll: MHD takes a suspended connection out of its epoll set and
+ * puts it back on resume, two epoll_ctl calls for every deferred request
+ * (every POST /add-records); poll rebuilds each thread's short list of
+ * connections at every wake-up instead, which measured 8% less CPU per
+ * submitted record (bench/README.md, issue 12). The connection limit,
+ * split over the pool threads, keeps those lists short.
+ *
+ * Per connection we keep a small record (socket context) for the request
+ * deadline; per request a context (MHD's con_cls) holding the body being
+ * collected and, for a deferred request, the answer handed over by
+ * lg_httpd_complete() or the function that builds it
+ * (lg_httpd_complete_later()).
  *
  * Deferral handshake. The handler parks a request and returns; another
  * thread may complete it before or after MHD suspends the connection. The
@@ -66,6 +75,8 @@ typedef struct {
     /* deferral */
     int deferred, parked, completed;
     lg_http_response resp;
+    lg_httpd_answer_fn answer; /* builds resp on the sending thread */
+    void *answer_arg;
     /* for the log line */
     unsigned status;
     size_t bytes;
@@ -341,6 +352,25 @@ conn_of(struct MHD_Connection *conn)
     return ci != NULL ? ci->socket_context : NULL;
 }
 
+/* The answer of a completed deferred request, into resp (d->lock held;
+ * released here): the stored one, or the one c->answer builds now, on
+ * this pool thread, outside the lock. */
+static void
+take_answer(req_ctx *c, lg_http_response *resp)
+{
+    lg_httpd_answer_fn fn = c->answer;
+    void *arg = c->answer_arg;
+
+    *resp = c->resp;
+    memset(&c->resp, 0, sizeof c->resp);
+    c->answer = NULL;
+    pthread_mutex_unlock(&c->d->lock);
+    if (fn != NULL) {
+        memset(resp, 0, sizeof *resp);
+        fn(arg, resp);
+    }
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -411,11 +441,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
         return MHD_YES;
     }
     if (c->deferred) {
-        /* Resumed: the answer is in c->resp. */
+        /* Resumed: the answer is in c->resp, or c->answer builds it. */
         pthread_mutex_lock(&d->lock);
-        resp = c->resp;
-        memset(&c->resp, 0, sizeof c->resp);
-        pthread_mutex_unlock(&d->lock);
+        take_answer(c, &resp);
         return send_response(c, conn, &resp);
     }
     memset(&resp, 0, sizeof resp);
@@ -441,9 +469,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
     lg_free(resp.body);
     pthread_mutex_lock(&d->lock);
     if (c->completed) {
-        resp = c->resp;
-        memset(&c->resp, 0, sizeof c->resp);
-        pthread_mutex_unlock(&d->lock);
+        take_answer(c, &resp);
         return send_response(c, conn, &resp);
     }
     MHD_suspend_connection(conn);
@@ -468,15 +494,20 @@ lg_httpd_defer(lg_http_request *req)
     return c;
 }
 
-void
-lg_httpd_complete(void *token, lg_http_response *resp)
+/* Hand a parked request its answer (resp) or the function that builds
+ * it (fn), and resume its connection if MHD suspended it. */
+static void
+complete(req_ctx *c, lg_http_response *resp, lg_httpd_answer_fn fn, void *arg)
 {
-    req_ctx *c = token;
     lg_httpd *d = c->d;
 
     pthread_mutex_lock(&d->lock);
-    c->resp = *resp;
-    memset(resp, 0, sizeof *resp);
+    if (resp != NULL) {
+        c->resp = *resp;
+        memset(resp, 0, sizeof *resp);
+    }
+    c->answer = fn;
+    c->answer_arg = arg;
     c->completed = 1;
     if (c->parked) {
         conn_rec *cr = conn_of(c->conn);
@@ -487,6 +518,18 @@ lg_httpd_complete(void *token, lg_http_response *resp)
         MHD_resume_connection(c->conn);
     }
     pthread_mutex_unlock(&d->lock);
+}
+
+void
+lg_httpd_complete(void *token, lg_http_response *resp)
+{
+    complete(token, resp, NULL, NULL);
+}
+
+void
+lg_httpd_complete_later(void *token, lg_httpd_answer_fn fn, void *arg)
+{
+    complete(token, NULL, fn, arg);
 }
 
 static void
@@ -535,6 +578,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                  c->route >= 0 ? d->routes[c->route].name : "-");
         d->o.log(d->o.log_payload, line);
     }
+    if (c->answer != NULL)
+        c->answer(c->answer_arg, NULL); /* completed, never sent */
     lg_free(c->resp.body);
     lg_free(c->body);
     lg_free(c);
@@ -700,7 +745,7 @@ lg_httpd_start(lg_httpd **out, const lg_httpd_options *opts)
     if ((rc = listen_on(d, d->o.host, d->o.port)) < 0)
         goto fail;
     /* The logger first, so MHD never prints on its own (the library does not print). */
-    d->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+    d->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
                                   MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
                               0, NULL, NULL, on_request, d, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, d,
                               MHD_OPTION_LISTEN_SOCKET, (MHD_socket)d->listen_fd,

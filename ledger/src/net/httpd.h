@@ -9,7 +9,7 @@
  * needs on top, in one place:
  *   - listening on HOST:PORT (IPv4 or IPv6 literal or name); port 0 binds a
  *     free port, which lg_httpd_port() reports (tests use it);
- *   - libmicrohttpd's internal thread pool with epoll, a connection limit,
+ *   - libmicrohttpd's internal thread pool with poll, a connection limit,
  *     an idle timeout per connection, and a request deadline: a connection
  *     that has not completed a request within `request_timeout_s` of its
  *     start or of its last answer is cut off (a client sending a byte a
@@ -141,6 +141,21 @@ void *lg_httpd_defer(lg_http_request *req);
  * Answer a parked request from any thread; takes ownership of resp->body.
  */
 void lg_httpd_complete(void *token, lg_http_response *resp);
+
+/*
+ * Builds a parked request's answer: fn(arg, resp) fills resp (zeroed) and
+ * releases arg. fn(arg, NULL) only releases arg: the request ended
+ * unanswered (the client left, the server stopped).
+ */
+typedef void (*lg_httpd_answer_fn)(void *arg, lg_http_response *resp);
+
+/*
+ * Answer a parked request from any thread, like lg_httpd_complete(), but
+ * have the pool thread that sends the answer build it: a sequencer that
+ * completes a group of requests hands each its result and moves on,
+ * and the pool threads format the answers in parallel. fn runs exactly once.
+ */
+void lg_httpd_complete_later(void *token, lg_httpd_answer_fn fn, void *arg);
 
 /* Value of a query argument or request header of the current request; NULL if absent. */
 const char *lg_http_query(const lg_http_request *req, const char *name);

@@ -259,29 +259,80 @@ quorum_for(ledger_server *s, ledger_batch *b, size_t n, quorum_state *q)
     }
 }
 
-/* Commit one group and answer its requests. */
+/*
+ * The answer of a committed request, built on the pool thread that sends
+ * it (lg_httpd_complete_later), so the sequencer hands over each result
+ * and goes on to the next group: 200 with its receipts, or its own
+ * refusal. resp NULL: the request ended unanswered; only release p.
+ */
+static void
+answer(void *arg, lg_http_response *resp)
+{
+    lg_pending *p = arg;
+    ledger_server *s = p->s;
+    ledger_batch *b = &p->result;
+
+    if (resp == NULL) {
+        /* nothing to say */
+    } else if (b->receipts == NULL) {
+        lg_serve_error(resp, 503, "unavailable", "out of memory", -1);
+        lg_http_add_header(resp, "Retry-After", "1");
+    } else if (b->rc == 0) {
+        quorum_state q = {p->quorum_met, p->quorum_size};
+        size_t nn = 0;
+
+        for (size_t i = 0; i < p->n; i++)
+            nn += !b->receipts[i].existed;
+        receipts_body(resp, b->receipts, p->n, p->quorum ? &q : NULL);
+        lg_serve_key_rate_charge(s, p->envs, p->n, b->receipts);
+        pthread_mutex_lock(&s->lock);
+        s->accepted += nn;
+        s->existed += p->n - nn;
+        pthread_mutex_unlock(&s->lock);
+    } else {
+        refusal r = classify(b->rc, b->refusal);
+
+        lg_serve_error(resp, r.status, r.code, b->message, (long)b->failed);
+        if (r.status == 503)
+            lg_http_add_header(resp, "Retry-After", "1");
+        pthread_mutex_lock(&s->lock);
+        count_refused(s, r.code);
+        pthread_mutex_unlock(&s->lock);
+    }
+    if (b->receipts != NULL) {
+        ledger_receipts_dispose(b->receipts, p->n);
+        lg_free(b->receipts);
+    }
+    free_pending(p);
+}
+
+/* Commit one group and hand each request its result (answer()). */
 static void
 commit_group(ledger_server *s, lg_pending *group, size_t n)
 {
     ledger_batch *b = lg_calloc(n, sizeof *b);
-    lg_pending *p;
+    lg_pending *p, *next;
     uint64_t t0 = lg_serve_now_ms(), ms;
-    size_t k = 0, records = 0;
+    size_t k = 0;
     quorum_state q = {0, 0};
     int rc = 0;
 
     for (p = group; p != NULL && b != NULL; p = p->next, k++) {
         b[k].envs = p->envs;
         b[k].n = p->n;
-        b[k].receipts = lg_calloc(p->n, sizeof(ledger_receipt));
-        records += p->n;
-        if (b[k].receipts == NULL)
+        if ((b[k].receipts = lg_calloc(p->n, sizeof(ledger_receipt))) == NULL)
             rc = LEDGER_ENOMEM;
     }
     if (b != NULL && rc == 0)
         rc = ledger_log_submit_group(s->log, b, n);
     else
         rc = LEDGER_ENOMEM;
+    if (b != NULL && rc == LEDGER_ENOMEM) /* not run: nobody committed */
+        for (k = 0; k < n; k++)
+            if (b[k].rc == 0) {
+                b[k].rc = LEDGER_ENOMEM;
+                snprintf(b[k].message, sizeof b[k].message, "out of memory");
+            }
     if (b != NULL && rc == 0 && s->cosigner != NULL)
         quorum_for(s, b, n, &q);
     ms = lg_serve_now_ms() - t0;
@@ -294,43 +345,16 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
     hist_add(s->group_bucket, (double)n);
     s->group_sum += n;
     pthread_mutex_unlock(&s->lock);
-    k = 0;
-    for (p = group; p != NULL; p = p->next, k++) {
-        lg_http_response resp;
-
-        memset(&resp, 0, sizeof resp);
-        if (b == NULL || b[k].receipts == NULL) {
-            lg_serve_error(&resp, 503, "unavailable", "out of memory", -1);
-            lg_http_add_header(&resp, "Retry-After", "1");
-        } else if (b[k].rc == 0) {
-            size_t nn = 0;
-
-            for (size_t i = 0; i < p->n; i++)
-                nn += !b[k].receipts[i].existed;
-            receipts_body(&resp, b[k].receipts, p->n, s->cosigner != NULL ? &q : NULL);
-            lg_serve_key_rate_charge(s, p->envs, p->n, b[k].receipts);
-            pthread_mutex_lock(&s->lock);
-            s->accepted += nn;
-            s->existed += p->n - nn;
-            pthread_mutex_unlock(&s->lock);
-        } else {
-            refusal r = classify(b[k].rc, b[k].refusal);
-
-            lg_serve_error(&resp, r.status, r.code, b[k].message, (long)b[k].failed);
-            if (r.status == 503)
-                lg_http_add_header(&resp, "Retry-After", "1");
-            pthread_mutex_lock(&s->lock);
-            count_refused(s, r.code);
-            pthread_mutex_unlock(&s->lock);
-        }
-        lg_httpd_complete(p->token, &resp);
-        if (b != NULL && b[k].receipts != NULL) {
-            ledger_receipts_dispose(b[k].receipts, p->n);
-            lg_free(b[k].receipts);
-        }
+    for (k = 0, p = group; p != NULL; p = next, k++) {
+        next = p->next;
+        p->s = s;
+        if (b != NULL)
+            p->result = b[k];
+        p->quorum = s->cosigner != NULL;
+        p->quorum_met = q.met;
+        p->quorum_size = q.size;
+        lg_httpd_complete_later(p->token, answer, p);
     }
-    (void)records;
-    (void)rc;
     lg_free(b);
 }
 
@@ -348,14 +372,18 @@ sequencer(void *arg)
             pthread_cond_wait(&s->wake, &s->lock);
         if (s->head == NULL)
             break; /* stopping, and nothing left to commit */
-        if (s->o.group_wait_ms > 0 && !s->stopping && s->queued_records < s->o.group_records_max) {
+        if (s->o.group_wait_ms > 0) {
+            /* Wait out group_wait_ms: enqueuing wakes the sequencer only
+             * for a first request or a full group (h_add_records). */
             struct timespec ts;
 
             clock_gettime(CLOCK_REALTIME, &ts);
             ts.tv_nsec += (long)(s->o.group_wait_ms % 1000) * 1000000L;
             ts.tv_sec += s->o.group_wait_ms / 1000 + ts.tv_nsec / 1000000000L;
             ts.tv_nsec %= 1000000000L;
-            pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+            while (!s->stopping && s->queued_records < s->o.group_records_max &&
+                   pthread_cond_timedwait(&s->wake, &s->lock, &ts) == 0)
+                ;
         }
         /* Take requests up to the group's record bound (at least one). */
         group = last = s->head;
@@ -372,12 +400,7 @@ sequencer(void *arg)
         last->next = NULL;
         s->queued_records -= records;
         pthread_mutex_unlock(&s->lock);
-        commit_group(s, group, n);
-        while (group != NULL) {
-            p = group->next;
-            free_pending(group);
-            group = p;
-        }
+        commit_group(s, group, n); /* each request's answer() frees it */
         pthread_mutex_lock(&s->lock);
     }
     pthread_mutex_unlock(&s->lock);
@@ -565,7 +588,8 @@ h_add_records(void *payload, lg_http_response *resp, lg_http_request *req)
         s->head = p;
     s->tail = p;
     s->queued_records += p->n;
-    pthread_cond_signal(&s->wake);
+    if (s->head == p || s->queued_records >= s->o.group_records_max)
+        pthread_cond_signal(&s->wake);
     pthread_mutex_unlock(&s->lock);
     return LG_HTTPD_DEFER;
 }

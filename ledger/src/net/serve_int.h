@@ -11,12 +11,18 @@
 #include "attrledger/serve.h"
 #include "net/httpd.h"
 
-/* One POST /add-records waiting for the sequencer. */
+/* One POST /add-records waiting for the sequencer, then for its answer. */
 typedef struct lg_pending {
     struct lg_pending *next;
     ledger_envelope **envs;
     size_t n;
     void *token; /* lg_httpd_defer() */
+    /* Set by the sequencer after the commit, for the answer (serve.c). */
+    struct ledger_server *s;
+    ledger_batch result;  /* rc, refusal, message; receipts owned */
+    int quorum;           /* the server has a witness policy: say whether... */
+    int quorum_met;       /* ...its quorum cosigned the checkpoint... */
+    uint64_t quorum_size; /* ...of this size */
 } lg_pending;
 
 /* A token bucket of the per-address rate limit. */
