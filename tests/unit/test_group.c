@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -133,6 +134,56 @@ group_refusal_kinds(void **state)
     rf_free(f);
 }
 
+/* A ledger_policy entered in a group binds the group's later records:
+ * the limits of the policy in force are kept across the records of one
+ * transaction (lg_policy_limits), keyed by the policy's entry, so the
+ * new policy's entry must replace the genesis limits read for batch 0. */
+static void
+group_policy_binds_later_batches(void **state)
+{
+    rf_ledger *f = rf_new(1);
+    ledger_envelope *e[4];
+    ledger_receipt r[4];
+    ledger_batch b[4];
+    char name[501], big[900];
+    uint64_t size0 = rf_size(f);
+
+    (void)state;
+    memset(name, 'x', 500);
+    name[500] = '\0';
+    snprintf(big, sizeof big,
+             "{%s, \"incident_report\": {\"incident_key\": \"inc:big1\", \"name\": \"%s\"}}",
+             rf_hdr("inc:big1", P_M1, NULL, 0), name);
+    e[0] = rf_env(big, K(P_M1), NULL); /* allowed by genesis: no limit */
+    e[1] = rf_env(rf_policy_with(f, "pol:small", P_ADMIN, "genesis",
+                                 "\"panel_size\": 5, \"approvals_required\": 4",
+                                 "\"max_record_bytes\": 400"),
+                  K(P_ADMIN), NULL);
+    snprintf(big, sizeof big,
+             "{%s, \"incident_report\": {\"incident_key\": \"inc:big2\", \"name\": \"%s\"}}",
+             rf_hdr("inc:big2", P_M1, NULL, 0), name);
+    e[2] = rf_env(big, K(P_M1), NULL); /* over pol:small's limit */
+    e[3] = rf_env(rf_incident("inc:small", P_M1, NULL), K(P_M1), NULL);
+    memset(b, 0, sizeof b);
+    for (int i = 0; i < 4; i++)
+        b[i] = (ledger_batch){.envs = &e[i], .n = 1, .receipts = &r[i]};
+    assert_int_equal(ledger_log_submit_group(f->log, b, 4), 0);
+    assert_int_equal(b[0].rc, 0);
+    assert_int_equal(b[1].rc, 0);
+    assert_int_equal(b[2].rc, LEDGER_EPOLICY);
+    assert_non_null(strstr(b[2].message, "allows at most 400 (max_record_bytes)"));
+    assert_int_equal(b[3].rc, 0);
+    assert_int_equal(rf_size(f), size0 + 3);
+    assert_int_equal(rf_index(f, "inc:small"), size0 + 2);
+    rf_verify_ok(f);
+    ledger_receipts_dispose(&r[0], 1);
+    ledger_receipts_dispose(&r[1], 1);
+    ledger_receipts_dispose(&r[3], 1);
+    for (int i = 0; i < 4; i++)
+        ledger_envelope_free(e[i]);
+    rf_free(f);
+}
+
 int
 main(void)
 {
@@ -140,6 +191,7 @@ main(void)
         cmocka_unit_test(group_refusal_stands_alone),
         cmocka_unit_test(group_all_refused_writes_nothing),
         cmocka_unit_test(group_refusal_kinds),
+        cmocka_unit_test(group_policy_binds_later_batches),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -212,6 +212,7 @@ lg_store_policy_state(lg_policy_state *st, lg_txn *t)
     st->each_key = st_each_key;
     st->payload = t;
     st->partial = 0;
+    st->limits = NULL;
 }
 
 /* ---- meta helpers ---- */

@@ -338,12 +338,18 @@ static lg_sigcheck *
 start_sigchecks(lg_txn *t, const batch_item *items, size_t n)
 {
     lg_sigcheck *q = NULL;
-    unsigned threads = lg_sigcheck_default_threads();
+    unsigned threads;
     size_t early = 0;
 
     for (size_t i = 0; i < n; i++)
         early += prechecked(&items[i]);
-    if (n < LG_PARALLEL_MIN || early == n || threads < 2 || lg_sigcheck_new(&q, n, threads) < 0)
+    /* Cores are counted (sysconf reads sysfs: an open, a read and a
+     * close) only for a batch that may use them, not for every group a
+     * server commits with its signatures checked before. */
+    if (n < LG_PARALLEL_MIN || early == n)
+        return NULL;
+    threads = lg_sigcheck_default_threads();
+    if (threads < 2 || lg_sigcheck_new(&q, n, threads) < 0)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         const lg_envelope *env = items[i].env;
@@ -400,6 +406,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
 {
     lg_txn *t = NULL;
     lg_policy_state st;
+    lg_policy_limits limits = {0, 0, 0, 0};
     lg_merkle_range range;
     lg_meta m;
     lg_sigcheck *q = NULL;
@@ -417,6 +424,7 @@ submit_txn(ledger_log *log, const batch_item *items, size_t n, ledger_receipt *r
     if ((rc = lg_merkle_range_load(&range, m.size, lg_store_hash_reader, t)) < 0)
         goto fail;
     lg_store_policy_state(&st, t);
+    st.limits = &limits; /* this transaction's only: see lg_policy_limits */
     q = start_sigchecks(t, items, n);
     for (size_t i = 0; i < n; i++) {
         rc = append_one(t, &log->digests, &st, &range, &m, &items[i], q, &rcpts[i], i);

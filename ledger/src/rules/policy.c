@@ -438,16 +438,15 @@ check_claim(const lg_record *r)
     return 0;
 }
 
-/* The ledger policy in force at entry `now`: the latest version of the
- * genesis record's chain before `now`. Free *out with lg_record_free. */
+/* The entry of the ledger policy in force at entry `now`: the latest
+ * version of the genesis record's chain before `now`. */
 static int
-current_policy(lg_record **out, const lg_policy_state *st, uint64_t now)
+current_policy_index(uint64_t *index, const lg_policy_state *st, uint64_t now)
 {
     lg_record_row row;
     uint8_t d[32];
     int rc = st->get_record(st->payload, "genesis", &row);
 
-    *out = NULL;
     for (int hops = 0; rc == 0 && superseded(&row, now); hops++) {
         lg_record *next = NULL;
         /* Follow the chain through the superseding entries' record ids. */
@@ -464,7 +463,22 @@ current_policy(lg_record **out, const lg_policy_state *st, uint64_t now)
         return lg_error_set(LEDGER_ECORRUPT, "the genesis record is missing");
     if (rc < 0)
         return rc;
-    return st->load_record(st->payload, row.index, out, d);
+    *index = row.index;
+    return 0;
+}
+
+/* The ledger policy in force at entry `now`. Free *out with lg_record_free. */
+static int
+current_policy(lg_record **out, const lg_policy_state *st, uint64_t now)
+{
+    uint64_t index;
+    uint8_t d[32];
+    int rc;
+
+    *out = NULL;
+    if ((rc = current_policy_index(&index, st, now)) < 0)
+        return rc;
+    return st->load_record(st->payload, index, out, d);
 }
 
 /* The ledger's decision rule: that of the latest ledger_policy. */
@@ -489,33 +503,42 @@ lg_policy_ledger_rule(lg_rule *out, const lg_policy_state *st, uint64_t now)
 static int
 check_ledger_limits(const lg_policy_state *st, const lg_record *r, uint64_t now)
 {
-    lg_record *pol = NULL;
-    lg_policy_info info;
+    lg_policy_limits *lim = st->limits, mine;
+    uint64_t index;
     int rc;
 
     if (lg_record_type_of(r) == LG_REC_LEDGER_POLICY)
         return 0;
-    if ((rc = current_policy(&pol, st, now)) < 0) {
+    if ((rc = current_policy_index(&index, st, now)) < 0) {
         /* An excerpt without the policy chain cannot judge the limits. */
         return st->partial && rc == LEDGER_ENOTFOUND ? 0 : rc;
     }
-    if ((rc = lg_record_policy(&info, pol)) < 0)
-        goto done;
-    if (info.max_record_bytes != 0 && lg_record_size(r) > info.max_record_bytes) {
-        rc = lg_error_set(LEDGER_EPOLICY,
-                          "record %s is %zu bytes; the ledger policy allows at most %u "
-                          "(max_record_bytes)",
-                          lg_record_id(r), lg_record_size(r), (unsigned)info.max_record_bytes);
-        goto done;
+    if (lim == NULL || !lim->valid || lim->index != index) {
+        lg_record *pol = NULL;
+        lg_policy_info info;
+        uint8_t d[32];
+
+        if ((rc = st->load_record(st->payload, index, &pol, d)) < 0)
+            return st->partial && rc == LEDGER_ENOTFOUND ? 0 : rc;
+        rc = lg_record_policy(&info, pol);
+        lg_record_free(pol);
+        if (rc < 0)
+            return rc;
+        if (lim == NULL)
+            lim = &mine;
+        *lim = (lg_policy_limits){1, index, info.max_record_bytes, info.public_ledger};
     }
-    if (info.public_ledger && lg_record_tlp(r) != LG_TLP_CLEAR)
-        rc = lg_error_set(LEDGER_EPOLICY,
-                          "record %s is not TLP_CLEAR; the ledger policy makes this a public "
-                          "ledger (public_ledger), which accepts only TLP_CLEAR records",
-                          lg_record_id(r));
-done:
-    lg_record_free(pol);
-    return rc;
+    if (lim->max_record_bytes != 0 && lg_record_size(r) > lim->max_record_bytes)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s is %zu bytes; the ledger policy allows at most %u "
+                            "(max_record_bytes)",
+                            lg_record_id(r), lg_record_size(r), (unsigned)lim->max_record_bytes);
+    if (lim->public_ledger && lg_record_tlp(r) != LG_TLP_CLEAR)
+        return lg_error_set(LEDGER_EPOLICY,
+                            "record %s is not TLP_CLEAR; the ledger policy makes this a public "
+                            "ledger (public_ledger), which accepts only TLP_CLEAR records",
+                            lg_record_id(r));
+    return 0;
 }
 
 int

@@ -31,6 +31,20 @@
 
 enum { LG_MARK_SUPERSEDED = 0, LG_MARK_RETRACTED = 1, LG_MARK_CURATED = 2 };
 
+/* The record limits of one ledger policy entry (check_ledger_limits),
+ * kept across the records of one write transaction: a server's group of
+ * requests is checked against the same policy entry, record after record,
+ * and decoding it each time was a tenth of the group's serial work. Keyed
+ * by entry index, which is safe within one transaction: a refused record
+ * aborts the whole transaction (submit.c), so no index is ever reused
+ * while the cache lives. */
+typedef struct {
+    int valid;
+    uint64_t index;
+    uint32_t max_record_bytes;
+    int public_ledger;
+} lg_policy_limits;
+
 typedef struct {
     /* Lookups: 0, LEDGER_ENOTFOUND, or another negative code. */
     int (*get_key)(void *payload, const uint8_t key_id[32], lg_key_row *out);
@@ -64,6 +78,9 @@ typedef struct {
      * reference to it (or a revision, retraction or vote of it) is skipped
      * instead of rejected. Every other rule still applies. */
     int partial;
+    /* Optional (NULL: none): the limits of the policy entry last read,
+     * valid for as long as the transaction of payload. */
+    lg_policy_limits *limits;
 } lg_policy_state;
 
 typedef struct {
