@@ -80,6 +80,7 @@ classify(int rc, int kind)
         }
     case LEDGER_EFULL:
     case LEDGER_EBUSY:
+    case LEDGER_ENOMEM:
         return (refusal){"unavailable", 503};
     case LEDGER_EREADONLY:
         return (refusal){"read_only", 405};
