@@ -2,9 +2,11 @@
  * bench_http.c - figures of `attrledger serve` (issue 12), one per line
  * ("name value unit"), public API only:
  *   http_baseline_submit_batch_1000  records/s, in-process batches of 1,000
- *   http_submit_C_clients            records/s with C clients (1, 16, 64),
- *                                    one record per POST, keep-alive, from a
- *                                    minimal client (see raw_exchange)
+ *                                    (median of BATCH_RUNS)
+ *   http_submit_C_clients            records/s with C clients (1, 16, 64):
+ *                                    C keep-alive connections, each with one
+ *                                    POST of one record in flight, from a
+ *                                    minimal event-loop client (raw_submits)
  *   http_submit_C_p50 / _p99         request latency in ms
  *   http_submit_64_vs_batch          64-client rate / batch rate, %
  *   http_submit_64_clients_libcurl   the 64-client rate with the library's
@@ -19,12 +21,16 @@
  * Records are signed in advance (signing is the client's cost). The server
  * runs in this process on 127.0.0.1 with a free port.
  *
- * usage: attrledger_bench_http [--requests N] [--only submit|tiles]
- *   N per client count (default 2000); --only runs one part (the baseline
- *   batch always runs: the tiles part reads the tile it filled).
+ * usage: attrledger_bench_http [--requests N] [--only submit|tiles] [--clients C]
+ *   N requests per client count (default 10,000: a steady state, not the
+ *   ramp of the first connections); --only runs one part (the baseline
+ *   batch always runs: the tiles part reads the tile it filled); --clients
+ *   runs the submit part with C minimal clients only (for profiling).
  */
 #include <arpa/inet.h>
 #include <attrledger/attrledger.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -33,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -42,6 +49,8 @@
 #define ORIGIN "bench.example/http"
 #define MAX_CLIENTS 64
 #define TILE_READERS 4
+#define LOOP_THREADS 2 /* threads of the minimal submitting client */
+#define BATCH_RUNS 5   /* baseline batches; the median is reported */
 
 static double
 now_s(void)
@@ -101,16 +110,17 @@ typedef struct {
     int tiles; /* read mode: GET a tile until `until` (2: minimal client) */
     double until;
     uint64_t reads;
-    int raw; /* submit from the minimal client */
+    int raw;        /* submit from the minimal client */
+    unsigned conns; /* ... over this many connections */
 } worker;
 
 /*
  * The clients share the server's two cores, so the client's own cost
  * per request caps the figure: libcurl's easy interface spends about as
  * much CPU per small GET as the server does. A load generator (wrk, h2load)
- * is a loop of send(), recv() and a Content-Length; this is that loop, on
- * one keep-alive connection per thread: a server that closed it would end
- * the run with an error, so every request of the figure reused it.
+ * is a loop of send(), recv() and a Content-Length over many keep-alive
+ * connections; this is that loop. A server that closed a connection would
+ * end the run with an error, so every request of the figure reused one.
  */
 static char *
 header(char *head, const char *end, const char *name)
@@ -139,13 +149,53 @@ raw_connect(unsigned port)
     return fd;
 }
 
-/* Send one request on the keep-alive connection fd and read its whole
- * answer into buf; it must be a 200. Returns the length of the body. */
+/* Whether buf (have bytes, NUL-terminated) holds a whole answer: 0 not
+ * yet, else its length; *body_at is where its body starts. The answer
+ * must be a 200 with a Content-Length. */
+static size_t
+answer_length(char *buf, size_t have, size_t *body_at)
+{
+    char *end = strstr(buf, "\r\n\r\n"), *cl;
+    size_t want;
+
+    if (end == NULL)
+        return 0;
+    if (strncmp(buf, "HTTP/1.1 200 ", 13) != 0 ||
+        (cl = header(buf, end, "\r\nContent-Length:")) == NULL) {
+        fprintf(stderr, "bench_http: bad answer: %.60s\n", buf);
+        exit(1);
+    }
+    *body_at = (size_t)(end + 4 - buf);
+    want = *body_at + strtoul(cl + 17, NULL, 10);
+    if (have > want) {
+        fprintf(stderr, "bench_http: answer of %zu bytes, want %zu\n", have, want);
+        exit(1);
+    }
+    return have == want ? want : 0;
+}
+
+/* Receive on fd into buf (have bytes so far); exits if the server closed
+ * the connection. Returns the new length, or have when nothing was ready. */
+static size_t
+receive(int fd, char *buf, size_t cap, size_t have)
+{
+    ssize_t got = recv(fd, buf + have, cap - 1 - have, 0);
+
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        fprintf(stderr, "bench_http: the server closed a keep-alive connection\n");
+        exit(1);
+    }
+    have += got > 0 ? (size_t)got : 0;
+    buf[have] = '\0';
+    return have;
+}
+
+/* Send one request on the blocking keep-alive connection fd and read its
+ * whole answer into buf. Returns the length of the body. */
 static size_t
 raw_exchange(int fd, const char *req, size_t len, char *buf, size_t cap)
 {
-    size_t have = 0, want = 0, sent = 0;
-    char *end = NULL, *cl;
+    size_t have = 0, sent = 0, want = 0, body_at = 0;
 
     while (sent < len) {
         ssize_t n = send(fd, req + sent, len - sent, 0);
@@ -153,31 +203,11 @@ raw_exchange(int fd, const char *req, size_t len, char *buf, size_t cap)
             die("minimal client: send");
         sent += (size_t)n;
     }
-    for (;;) {
-        ssize_t got = recv(fd, buf + have, cap - 1 - have, 0);
-
-        if (got <= 0) {
-            fprintf(stderr, "bench_http: the server closed a keep-alive connection\n");
-            exit(1);
-        }
-        have += (size_t)got;
-        buf[have] = '\0';
-        if (end == NULL && (end = strstr(buf, "\r\n\r\n")) != NULL) {
-            if (strncmp(buf, "HTTP/1.1 200 ", 13) != 0 ||
-                (cl = header(buf, end, "\r\nContent-Length:")) == NULL) {
-                fprintf(stderr, "bench_http: bad answer: %.60s\n", buf);
-                exit(1);
-            }
-            want = (size_t)(end + 4 - buf) + strtoul(cl + 17, NULL, 10);
-        }
-        if (end != NULL && have >= want)
-            break;
+    while (want == 0) {
+        have = receive(fd, buf, cap, have);
+        want = answer_length(buf, have, &body_at);
     }
-    if (have != want) {
-        fprintf(stderr, "bench_http: answer of %zu bytes, want %zu\n", have, want);
-        exit(1);
-    }
-    return want - (size_t)(end + 4 - buf);
+    return want - body_at;
 }
 
 static void
@@ -197,36 +227,122 @@ raw_reads(worker *w)
     close(fd);
 }
 
-/* The same loop for POST /add-records, one record a request; the answer
- * (receipts) must name the record's id. */
+/* One connection of the minimal submitting client. */
+typedef struct {
+    int fd;
+    size_t at; /* index of the request in flight */
+    char *req; /* its bytes */
+    size_t len, sent;
+    double t0;   /* when it was sent */
+    size_t have; /* answer bytes so far */
+    char buf[16384];
+} client_conn;
+
+/* Start request `at` on c: format it and send what the socket takes. */
+static void
+conn_start(client_conn *c, const worker *w, size_t at)
+{
+    size_t blen = strlen(w->bodies[at]);
+    int hl;
+
+    free(c->req);
+    if ((c->req = malloc(blen + 200)) == NULL)
+        die("minimal client: out of memory");
+    hl = snprintf(c->req, 200,
+                  "POST /add-records HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+                  blen);
+    memcpy(c->req + hl, w->bodies[at], blen);
+    c->len = (size_t)hl + blen;
+    c->at = at;
+    c->sent = c->have = 0;
+    c->t0 = now_s();
+}
+
+/* Send what is left of c's request; 1 once it is all sent. */
+static int
+conn_send(client_conn *c)
+{
+    while (c->sent < c->len) {
+        ssize_t n = send(c->fd, c->req + c->sent, c->len - c->sent, MSG_NOSIGNAL);
+
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        if (n <= 0)
+            die("minimal client: send");
+        c->sent += (size_t)n;
+    }
+    return 1;
+}
+
+static void
+watch(int ep, int op, client_conn *c, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.ptr = c};
+
+    if (epoll_ctl(ep, op, c->fd, &ev) != 0)
+        die("minimal client: epoll_ctl");
+}
+
+/*
+ * POST /add-records, one record a request, from w->conns keep-alive
+ * connections served by this one thread (as wrk does): each connection has
+ * one request in flight and sends the next unsent record when its answer,
+ * which must name a receipt, is whole. w->lat[i] is request i's latency.
+ */
 static void
 raw_submits(worker *w)
 {
-    char buf[65536], *req = NULL;
-    int fd = raw_connect(w->port);
+    client_conn *cs = calloc(w->conns, sizeof *cs);
+    size_t next = 0, done = 0;
+    int ep = epoll_create1(0);
 
-    for (size_t i = 0; i < w->n; i++) {
-        size_t blen = strlen(w->bodies[i]);
-        int hl;
-        double t0 = now_s();
-
-        free(req);
-        if ((req = malloc(blen + 200)) == NULL)
-            die("minimal client: out of memory");
-        hl = snprintf(req, 200,
-                      "POST /add-records HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
-                      blen);
-        memcpy(req + hl, w->bodies[i], blen);
-        raw_exchange(fd, req, (size_t)hl + blen, buf, sizeof buf);
-        if (strstr(buf, "\"receipts\"") == NULL) {
-            fprintf(stderr, "bench_http: an answer without receipts\n");
-            exit(1);
-        }
-        w->lat[i] = (now_s() - t0) * 1000.0;
+    if (cs == NULL || ep < 0)
+        die("minimal client: setup");
+    for (unsigned i = 0; i < w->conns && next < w->n; i++) {
+        cs[i].fd = raw_connect(w->port);
+        fcntl(cs[i].fd, F_SETFL, fcntl(cs[i].fd, F_GETFL) | O_NONBLOCK);
+        conn_start(&cs[i], w, next++);
+        watch(ep, EPOLL_CTL_ADD, &cs[i], conn_send(&cs[i]) ? EPOLLIN : EPOLLOUT);
     }
-    free(req);
-    close(fd);
+    while (done < w->n) {
+        struct epoll_event ev[MAX_CLIENTS];
+        int k = epoll_wait(ep, ev, MAX_CLIENTS, 10000);
+
+        if (k <= 0)
+            die("minimal client: no answer for 10 s");
+        for (int e = 0; e < k; e++) {
+            client_conn *c = ev[e].data.ptr;
+            size_t body_at;
+
+            if (c->sent < c->len) {
+                if (conn_send(c))
+                    watch(ep, EPOLL_CTL_MOD, c, EPOLLIN);
+                continue;
+            }
+            c->have = receive(c->fd, c->buf, sizeof c->buf, c->have);
+            if (answer_length(c->buf, c->have, &body_at) == 0)
+                continue;
+            if (strstr(c->buf + body_at, "\"receipts\"") == NULL) {
+                fprintf(stderr, "bench_http: an answer without receipts\n");
+                exit(1);
+            }
+            w->lat[c->at] = (now_s() - c->t0) * 1000.0;
+            done++;
+            if (next < w->n) {
+                conn_start(c, w, next++);
+                if (!conn_send(c))
+                    watch(ep, EPOLL_CTL_MOD, c, EPOLLOUT);
+            }
+        }
+    }
+    for (unsigned i = 0; i < w->conns; i++) {
+        if (cs[i].fd > 0)
+            close(cs[i].fd);
+        free(cs[i].req);
+    }
+    free(cs);
+    close(ep);
 }
 
 static void *
@@ -308,7 +424,7 @@ int
 main(int argc, char **argv)
 {
     char dir[512], tmpl[] = "/tmp/attrledger-bench-http-XXXXXX";
-    size_t per_run = 2000;
+    size_t per_run = 10000;
     uint8_t seed[32];
     ledger_vkey avk;
     ledger_init_options io = LEDGER_INIT_OPTIONS_INIT;
@@ -317,9 +433,10 @@ main(int argc, char **argv)
     ledger_server_options so = LEDGER_SERVER_OPTIONS_INIT;
     ledger_receipt *r;
     ledger_envelope *envs[1000];
-    double t0, c0, batch_rate, batch_cpu, rate64 = 0;
+    double t0, c0, batch_rate, batch_cpu, rate64 = 0, rates[BATCH_RUNS], cpus[BATCH_RUNS];
     /* Client counts; the last run repeats 64 clients with libcurl. */
-    static const unsigned counts[] = {1, 16, 64, 64};
+    unsigned counts[] = {1, 16, 64, 64};
+    size_t n_counts = sizeof counts / sizeof counts[0];
     const char *only = "";
 
     for (int i = 1; i < argc; i++)
@@ -327,6 +444,18 @@ main(int argc, char **argv)
             per_run = (size_t)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
             only = argv[++i];
+        else if (strcmp(argv[i], "--clients") == 0 && i + 1 < argc) {
+            counts[0] = (unsigned)strtoul(argv[++i], NULL, 10);
+            n_counts = 1;
+            if (counts[0] == 0 || counts[0] > MAX_CLIENTS) {
+                fprintf(stderr, "bench_http: --clients wants 1 to %d\n", MAX_CLIENTS);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "usage: attrledger_bench_http [--requests N] [--only submit|tiles]"
+                            " [--clients C]\n");
+            return 2;
+        }
     if (ledger_init() < 0)
         die("init");
     if (mkdtemp(tmpl) == NULL)
@@ -372,40 +501,52 @@ main(int argc, char **argv)
         ledger_envelope_free(env);
     }
 
-    /* baseline: in-process batches of 1,000 */
+    /* baseline: in-process batches of 1,000, the median of BATCH_RUNS
+     * (one batch takes about 40 ms: a single one is at the mercy of
+     * whatever else the machine does in those 40 ms) */
     r = calloc(1000, sizeof *r);
-    for (int k = 0; k < 1000; k++)
-        envs[k] = record();
-    t0 = now_s();
-    c0 = cpu_s();
-    if (ledger_log_submit(r, log, envs, 1000) < 0)
-        die("submit");
-    batch_rate = 1000.0 / (now_s() - t0);
-    batch_cpu = (cpu_s() - c0) * 1e6 / 1000.0;
-    ledger_receipts_dispose(r, 1000);
-    for (int k = 0; k < 1000; k++)
-        ledger_envelope_free(envs[k]);
+    for (int run = 0; run < BATCH_RUNS; run++) {
+        for (int k = 0; k < 1000; k++)
+            envs[k] = record();
+        t0 = now_s();
+        c0 = cpu_s();
+        if (ledger_log_submit(r, log, envs, 1000) < 0)
+            die("submit");
+        rates[run] = 1000.0 / (now_s() - t0);
+        cpus[run] = (cpu_s() - c0) * 1e6 / 1000.0;
+        ledger_receipts_dispose(r, 1000);
+        for (int k = 0; k < 1000; k++)
+            ledger_envelope_free(envs[k]);
+    }
+    qsort(rates, BATCH_RUNS, sizeof rates[0], cmp_double);
+    qsort(cpus, BATCH_RUNS, sizeof cpus[0], cmp_double);
+    batch_rate = rates[BATCH_RUNS / 2];
+    batch_cpu = cpus[BATCH_RUNS / 2];
     printf("http_baseline_submit_batch_1000 %.0f records/s\n", batch_rate);
     printf("http_baseline_submit_batch_1000_cpu %.1f us\n", batch_cpu);
 
     so.log_key = logk;
     if (ledger_server_start(&srv, log, &so) < 0)
         die("serve");
-    for (size_t ci = 0; strcmp(only, "tiles") != 0 && ci < sizeof counts / sizeof counts[0]; ci++) {
+    for (size_t ci = 0; strcmp(only, "tiles") != 0 && ci < n_counts; ci++) {
         unsigned c = counts[ci];
-        int curl = ci == sizeof counts / sizeof counts[0] - 1;
+        int curl = n_counts > 1 && ci == n_counts - 1;
         const char *tag = curl ? "_libcurl" : "";
-        size_t per = per_run / c ? per_run / c : 1, total = per * c;
+        /* libcurl: a thread per client; the minimal client: LOOP_THREADS
+         * threads, each with its share of the c connections. */
+        unsigned nt = curl ? c : (c < LOOP_THREADS ? c : LOOP_THREADS);
+        size_t per = per_run / nt ? per_run / nt : 1, total = per * nt;
         worker w[MAX_CLIENTS];
         pthread_t t[MAX_CLIENTS];
         double *all = calloc(total, sizeof *all), el, g0, r0, g1, r1;
 
-        for (unsigned i = 0; i < c; i++) {
+        for (unsigned i = 0; i < nt; i++) {
             w[i] = (worker){.port = ledger_server_port(srv),
                             .bodies = calloc(per, sizeof(char *)),
                             .n = per,
                             .lat = all + i * per,
-                            .raw = !curl};
+                            .raw = !curl,
+                            .conns = c / nt + (i < c % nt)};
             for (size_t k = 0; k < per; k++) {
                 ledger_envelope *e = record();
                 ledger_buf j = LEDGER_BUF_INIT;
@@ -420,9 +561,9 @@ main(int argc, char **argv)
         group_totals(ledger_server_port(srv), &g0, &r0);
         t0 = now_s();
         c0 = cpu_s();
-        for (unsigned i = 0; i < c; i++)
+        for (unsigned i = 0; i < nt; i++)
             pthread_create(&t[i], NULL, run, &w[i]);
-        for (unsigned i = 0; i < c; i++)
+        for (unsigned i = 0; i < nt; i++)
             pthread_join(t[i], NULL);
         el = now_s() - t0;
         printf("http_submit_%u_cpu%s %.1f us\n", c, tag, (cpu_s() - c0) * 1e6 / (double)total);
@@ -435,7 +576,7 @@ main(int argc, char **argv)
         printf("http_submit_%u_p99%s %.1f ms\n", c, tag, all[(total * 99) / 100]);
         if (c == 64 && !curl)
             rate64 = (double)total / el;
-        for (unsigned i = 0; i < c; i++) {
+        for (unsigned i = 0; i < nt; i++) {
             for (size_t k = 0; k < per; k++)
                 free(w[i].bodies[k]);
             free(w[i].bodies);
@@ -443,7 +584,7 @@ main(int argc, char **argv)
         free(all);
         fflush(stdout);
     }
-    if (strcmp(only, "tiles") != 0)
+    if (rate64 > 0)
         printf("http_submit_64_vs_batch %.0f %%\n", 100.0 * rate64 / batch_rate);
     for (int mode = 2; strcmp(only, "submit") != 0 && mode >= 1; mode--) {
         worker w[TILE_READERS];
