@@ -6,7 +6,9 @@
  * indexes), every invalid one refused with its status and code, the
  * ledger holds exactly the valid records and verifies, and /metrics shows
  * group commits of more than one request. Also: a resubmission returns the
- * original entry, and SIGTERM-style stop drains with 503 for late writes.
+ * original entry, and SIGTERM-style stop drains with 503 for late writes;
+ * with group_wait_ms the sequencer waits its whole time, gathering
+ * requests that arrive one after another into one group.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -220,11 +223,97 @@ serve_concurrent_clients(void **state)
     rf_free(f);
 }
 
+/* One late POST /add-records: sleep `delay_ms`, then send `body`. */
+typedef struct {
+    unsigned port;
+    unsigned delay_ms;
+    const char *body;
+    long status;
+    job answer;
+} late_post;
+
+static void *
+post_late(void *arg)
+{
+    late_post *lp = arg;
+    ledger_http_fetcher *fx = NULL;
+    ledger_http_status st;
+    ledger_buf b = LEDGER_BUF_INIT;
+    char url[64];
+
+    nanosleep(&(struct timespec){lp->delay_ms / 1000, (long)(lp->delay_ms % 1000) * 1000000L},
+              NULL);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", lp->port);
+    if (ledger_http_fetcher_new(&fx, url, NULL) == 0 &&
+        ledger_http_request(&st, &b, fx, "POST", "add-records", "application/json",
+                            (const uint8_t *)lp->body, strlen(lp->body), 1 << 20) == 0) {
+        lp->status = st.status;
+        parse_answer(&lp->answer, (const char *)b.data);
+    }
+    ledger_buf_dispose(&b);
+    ledger_http_fetcher_free(fx);
+    return NULL;
+}
+
+static void
+serve_group_wait_gathers_late_requests(void **state)
+{
+    rf_ledger *f = rf_new(1);
+    ledger_server_options o = LEDGER_SERVER_OPTIONS_INIT;
+    ledger_server *srv = NULL;
+    late_post lp[3];
+    pthread_t t[3];
+    char *bodies[3];
+    uint64_t size0 = rf_size(f);
+    ledger_http_fetcher *fx = NULL;
+    ledger_http_status st;
+    ledger_buf b = LEDGER_BUF_INIT;
+    char url[64];
+
+    (void)state;
+    o.log_key = f->log_key;
+    o.group_wait_ms = 3000; /* far longer than the 400 ms the requests span */
+    assert_int_equal(ledger_server_start(&srv, f->log, &o), 0);
+    for (int i = 0; i < 3; i++) {
+        char rid[32];
+        ledger_envelope *env;
+        ledger_buf json = LEDGER_BUF_INIT;
+
+        snprintf(rid, sizeof rid, "inc:late%d", i);
+        env = rf_env(rf_incident(rid, P_M1, NULL), K(P_M1), NULL);
+        assert_int_equal(ledger_envelope_to_json(&json, env, 0), 0);
+        bodies[i] = strdup((const char *)json.data);
+        ledger_buf_dispose(&json);
+        ledger_envelope_free(env);
+        lp[i] = (late_post){
+            .port = ledger_server_port(srv), .delay_ms = 200u * (unsigned)i, .body = bodies[i]};
+        assert_int_equal(pthread_create(&t[i], NULL, post_late, &lp[i]), 0);
+    }
+    for (int i = 0; i < 3; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(lp[i].status, 200);
+        assert_true(lp[i].answer.index >= size0 && lp[i].answer.index < size0 + 3);
+        free(bodies[i]);
+    }
+    /* one group of three (before, the second arrival ended the wait) */
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", ledger_server_port(srv));
+    assert_int_equal(ledger_http_fetcher_new(&fx, url, NULL), 0);
+    assert_int_equal(ledger_http_request(&st, &b, fx, "GET", "metrics", NULL, NULL, 0, 1 << 20), 0);
+    assert_non_null(strstr((const char *)b.data, "\nattrledger_groups_total 1\n"));
+    assert_non_null(strstr((const char *)b.data, "\nattrledger_group_requests_sum 3\n"));
+    ledger_buf_dispose(&b);
+    ledger_http_fetcher_free(fx);
+    ledger_server_stop(srv, 2000);
+    assert_int_equal(rf_size(f), size0 + 3);
+    rf_free(f);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(serve_concurrent_clients),
+        cmocka_unit_test(serve_group_wait_gathers_late_requests),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
