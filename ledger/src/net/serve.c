@@ -284,7 +284,7 @@ answer(void *arg, lg_http_response *resp)
 
         for (size_t i = 0; i < p->n; i++)
             nn += !b->receipts[i].existed;
-        receipts_body(resp, b->receipts, p->n, p->quorum ? &q : NULL);
+        receipts_body(resp, b->receipts, p->n, s->cosigner != NULL ? &q : NULL);
         lg_serve_key_rate_charge(s, p->envs, p->n, b->receipts);
         pthread_mutex_lock(&s->lock);
         s->accepted += nn;
@@ -351,7 +351,6 @@ commit_group(ledger_server *s, lg_pending *group, size_t n)
         p->s = s;
         if (b != NULL)
             p->result = b[k];
-        p->quorum = s->cosigner != NULL;
         p->quorum_met = q.met;
         p->quorum_size = q.size;
         lg_httpd_complete_later(p->token, answer, p);

@@ -20,9 +20,8 @@ typedef struct lg_pending {
     /* Set by the sequencer after the commit, for the answer (serve.c). */
     struct ledger_server *s;
     ledger_batch result;  /* rc, refusal, message; receipts owned */
-    int quorum;           /* the server has a witness policy: say whether... */
-    int quorum_met;       /* ...its quorum cosigned the checkpoint... */
-    uint64_t quorum_size; /* ...of this size */
+    int quorum_met;       /* with a witness policy: its quorum cosigned... */
+    uint64_t quorum_size; /* ...the checkpoint of this size */
 } lg_pending;
 
 /* A token bucket of the per-address rate limit. */
